@@ -1,0 +1,32 @@
+import { agentcoreSender, type AwsSettings } from './clients.js';
+import type { GetGatewayResponse, GatewaySummary } from '@aws-sdk/client-bedrock-agentcore-control';
+
+export type { GetGatewayResponse, GatewaySummary };
+
+/** Thin wrappers over the AgentCore control-plane gateway APIs. They never print, prompt or exit. */
+export async function agentcoreApi(settings: AwsSettings) {
+  const { m, sender } = await agentcoreSender(settings);
+  return {
+    sender,
+    module: m,
+
+    /** GetGateway. `fresh` bypasses the per-run read cache (status polling). */
+    async getGateway(gatewayId: string, opts: { fresh?: boolean } = {}): Promise<GetGatewayResponse> {
+      return sender.send<GetGatewayResponse>(new m.GetGatewayCommand({ gatewayIdentifier: gatewayId }), opts);
+    },
+
+    /** ListGateways over every page. */
+    async listGateways(): Promise<GatewaySummary[]> {
+      const out: GatewaySummary[] = [];
+      let nextToken: string | undefined;
+      do {
+        const r = await sender.send<{ items?: GatewaySummary[]; nextToken?: string }>(new m.ListGatewaysCommand({ maxResults: 100, nextToken }));
+        out.push(...(r.items ?? []));
+        nextToken = r.nextToken;
+      } while (nextToken);
+      return out;
+    },
+  };
+}
+
+export type AgentCoreApi = Awaited<ReturnType<typeof agentcoreApi>>;

@@ -1,0 +1,140 @@
+import { appendFileSync } from 'node:fs';
+import { toCliError } from './errors.js';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+
+export interface AwsSettings {
+  region: string;
+  profile?: string;
+  endpoint?: string;
+  log: (line: string) => void;
+}
+
+/** Keys whose values never leave the process (logs, --debug, the test recorder). */
+const SECRET_KEYS = /secret|password|token|^session$/i;
+
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.test(k) && k !== 'NextToken' && k !== 'nextToken' ? '<redacted>' : redact(v);
+    return out;
+  }
+  return value;
+}
+
+type AnyCommand = { input: object; constructor: { name: string } };
+type SendableClient = { send(cmd: any, opts?: any): Promise<any>; middlewareStack: any };
+
+const READ_OP = /^(Describe|Get|List|AdminGet)/;
+
+/**
+ * Sends SDK commands for one service: maps errors to CliErrors, and remembers reads so that
+ * no resource is read twice in a run (any write forgets them; `fresh` forces a new read).
+ */
+export class Sender<C extends SendableClient = SendableClient> {
+  private readonly cache = new Map<string, Promise<unknown>>();
+  constructor(
+    readonly client: C,
+    readonly service: string,
+    readonly settings: AwsSettings,
+  ) {}
+
+  async send<O>(command: AnyCommand, opts: { fresh?: boolean } = {}): Promise<O> {
+    const operation = command.constructor.name.replace(/Command$/, '');
+    const isRead = READ_OP.test(operation);
+    if (!isRead) this.cache.clear();
+    const key = `${operation} ${JSON.stringify(command.input)}`;
+    if (isRead && !opts.fresh) {
+      const hit = this.cache.get(key);
+      if (hit) return hit as Promise<O>;
+    }
+    const p = this.client.send(command).catch((err: unknown) => {
+      this.cache.delete(key);
+      throw toCliError(err, { service: this.service, operation, region: this.settings.region, endpoint: this.settings.endpoint });
+    });
+    if (isRead) this.cache.set(key, p);
+    return p as Promise<O>;
+  }
+}
+
+/** --debug logging and the test-only request recorder, as SDK middleware. */
+function instrument(client: SendableClient, service: string, settings: AwsSettings): void {
+  client.middlewareStack.add(
+    (next: any, context: any) => async (args: any) => {
+      const started = Date.now();
+      try {
+        const out = await next(args);
+        const meta = out?.output?.$metadata ?? {};
+        settings.log(`${service} ${context.commandName?.replace(/Command$/, '')} ${Date.now() - started}ms status=${meta.httpStatusCode ?? '?'} requestId=${meta.requestId ?? '-'}`);
+        return out;
+      } catch (err: any) {
+        const meta = err?.$metadata ?? {};
+        settings.log(`${service} ${context.commandName?.replace(/Command$/, '')} ${Date.now() - started}ms failed ${err?.name ?? 'Error'} status=${meta.httpStatusCode ?? '?'} requestId=${meta.requestId ?? '-'}`);
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'mcpCognitoDebugLog' },
+  );
+  const recordTo = process.env.MCP_COGNITO_RECORD;
+  if (recordTo) {
+    client.middlewareStack.add(
+      (next: any, context: any) => async (args: any) => {
+        const body = args.request?.body;
+        let input: unknown = body;
+        try {
+          input = typeof body === 'string' && body ? JSON.parse(body) : {};
+        } catch {
+          /* keep the raw body */
+        }
+        const operation = String(context.commandName ?? '').replace(/Command$/, '');
+        appendFileSync(recordTo, JSON.stringify({ service, operation, path: args.request?.path, input: redact(input) }) + '\n');
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'mcpCognitoRecorder' },
+    );
+  }
+}
+
+function baseConfig(settings: AwsSettings) {
+  // The SDK warns on Node < 22; that is not the user's concern here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return {
+    region: settings.region,
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: 5,
+  };
+}
+
+export type CognitoModule = typeof import('@aws-sdk/client-cognito-identity-provider');
+export type AgentCoreModule = typeof import('@aws-sdk/client-bedrock-agentcore-control');
+
+/** Loads the Cognito SDK (only now, never at start-up) and builds one client. */
+export async function cognitoSender(settings: AwsSettings): Promise<{ m: CognitoModule; sender: Sender<CognitoIdentityProviderClient> }> {
+  const m = await import('@aws-sdk/client-cognito-identity-provider');
+  const client = new m.CognitoIdentityProviderClient(baseConfig(settings));
+  instrument(client, 'cognito-idp', settings);
+  return { m, sender: new Sender(client, 'cognito-idp', settings) };
+}
+
+/** Loads the AgentCore control-plane SDK and builds one client. */
+export async function agentcoreSender(settings: AwsSettings): Promise<{ m: AgentCoreModule; sender: Sender<BedrockAgentCoreControlClient> }> {
+  const m = await import('@aws-sdk/client-bedrock-agentcore-control');
+  const client = new m.BedrockAgentCoreControlClient(baseConfig(settings));
+  instrument(client, 'bedrock-agentcore', settings);
+  return { m, sender: new Sender(client, 'bedrock-agentcore', settings) };
+}
+
+/** The Region configured for a profile in the shared config files, if any. */
+export async function profileRegion(profile: string | undefined): Promise<string | undefined> {
+  const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
+  const name = profile ?? process.env.AWS_PROFILE ?? 'default';
+  try {
+    const { configFile, credentialsFile } = await loadSharedConfigFiles();
+    return configFile[name]?.region ?? credentialsFile[name]?.region;
+  } catch {
+    return undefined;
+  }
+}

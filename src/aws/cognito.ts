@@ -1,0 +1,168 @@
+import { cognitoSender, type AwsSettings } from './clients.js';
+import type {
+  DomainDescriptionType,
+  ResourceServerType,
+  UserPoolClientType,
+  UserPoolClientDescription,
+  UserPoolDescriptionType,
+  UserPoolType,
+  ResourceServerScopeType,
+  CreateUserPoolClientRequest,
+  UserType,
+  GroupType,
+} from '@aws-sdk/client-cognito-identity-provider';
+
+export type { UserPoolClientType, ResourceServerType, DomainDescriptionType, UserPoolType, CreateUserPoolClientRequest };
+
+/** Thin, intent-named wrappers over the Cognito user pool APIs. They never print, prompt or exit. */
+export async function cognitoApi(settings: AwsSettings) {
+  const { m, sender } = await cognitoSender(settings);
+  const isNotFound = (e: unknown) => (e as { code?: string })?.code === 'NOT_FOUND';
+
+  return {
+    sender,
+    module: m,
+
+    /** ListUserPools over every page (MaxResults is required by the API). */
+    async listPools(): Promise<UserPoolDescriptionType[]> {
+      const pools: UserPoolDescriptionType[] = [];
+      let NextToken: string | undefined;
+      do {
+        const r = await sender.send<{ UserPools?: UserPoolDescriptionType[]; NextToken?: string }>(new m.ListUserPoolsCommand({ MaxResults: 60, NextToken }));
+        pools.push(...(r.UserPools ?? []));
+        NextToken = r.NextToken;
+      } while (NextToken);
+      return pools;
+    },
+
+    /** DescribeUserPool. */
+    async describePool(poolId: string): Promise<UserPoolType> {
+      const r = await sender.send<{ UserPool?: UserPoolType }>(new m.DescribeUserPoolCommand({ UserPoolId: poolId }));
+      if (!r.UserPool) throw new Error(`DescribeUserPool returned no pool for ${poolId}`);
+      return r.UserPool;
+    },
+
+    /** CreateUserPool with e-mail sign-in, as the guides configure it. */
+    async createPool(name: string): Promise<UserPoolType> {
+      const r = await sender.send<{ UserPool?: UserPoolType }>(
+        new m.CreateUserPoolCommand({
+          PoolName: name,
+          UsernameAttributes: ['email'],
+          AutoVerifiedAttributes: ['email'],
+          Policies: { PasswordPolicy: { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false, TemporaryPasswordValidityDays: 7 } },
+          AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+          AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+        }),
+      );
+      if (!r.UserPool?.Id) throw new Error('CreateUserPool returned no pool ID');
+      return r.UserPool;
+    },
+
+    /** DescribeUserPoolDomain; undefined when the domain does not exist (AWS answers an empty description). */
+    async describeDomain(domain: string, opts: { fresh?: boolean } = {}): Promise<DomainDescriptionType | undefined> {
+      const r = await sender.send<{ DomainDescription?: DomainDescriptionType }>(new m.DescribeUserPoolDomainCommand({ Domain: domain }), opts);
+      return r.DomainDescription?.Status ? r.DomainDescription : undefined;
+    },
+
+    /** CreateUserPoolDomain (prefix domain). */
+    async createDomain(poolId: string, prefix: string, managedLoginVersion?: number): Promise<void> {
+      await sender.send(new m.CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: prefix, ...(managedLoginVersion ? { ManagedLoginVersion: managedLoginVersion } : {}) }));
+    },
+
+    /** ListResourceServers over every page. */
+    async listResourceServers(poolId: string): Promise<ResourceServerType[]> {
+      const out: ResourceServerType[] = [];
+      let NextToken: string | undefined;
+      do {
+        const r = await sender.send<{ ResourceServers?: ResourceServerType[]; NextToken?: string }>(new m.ListResourceServersCommand({ UserPoolId: poolId, MaxResults: 50, NextToken }));
+        out.push(...(r.ResourceServers ?? []));
+        NextToken = r.NextToken;
+      } while (NextToken);
+      return out;
+    },
+
+    async createResourceServer(poolId: string, identifier: string, name: string, scopes: ResourceServerScopeType[]): Promise<ResourceServerType> {
+      const r = await sender.send<{ ResourceServer?: ResourceServerType }>(new m.CreateResourceServerCommand({ UserPoolId: poolId, Identifier: identifier, Name: name, Scopes: scopes }));
+      return r.ResourceServer ?? { UserPoolId: poolId, Identifier: identifier, Name: name, Scopes: scopes };
+    },
+
+    /** UpdateResourceServer replaces the whole server: always pass the full scope list. */
+    async updateResourceServer(poolId: string, identifier: string, name: string, scopes: ResourceServerScopeType[]): Promise<void> {
+      await sender.send(new m.UpdateResourceServerCommand({ UserPoolId: poolId, Identifier: identifier, Name: name, Scopes: scopes }));
+    },
+
+    /** ListUserPoolClients over every page (pages may be short but still carry a token). */
+    async listClients(poolId: string): Promise<UserPoolClientDescription[]> {
+      const out: UserPoolClientDescription[] = [];
+      let NextToken: string | undefined;
+      do {
+        const r = await sender.send<{ UserPoolClients?: UserPoolClientDescription[]; NextToken?: string }>(new m.ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 60, NextToken }));
+        out.push(...(r.UserPoolClients ?? []));
+        NextToken = r.NextToken;
+      } while (NextToken);
+      return out;
+    },
+
+    async describeClient(poolId: string, clientId: string, opts: { fresh?: boolean } = {}): Promise<UserPoolClientType> {
+      const r = await sender.send<{ UserPoolClient?: UserPoolClientType }>(new m.DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }), opts);
+      if (!r.UserPoolClient) throw new Error(`DescribeUserPoolClient returned no client for ${clientId}`);
+      return r.UserPoolClient;
+    },
+
+    async createClient(input: CreateUserPoolClientRequest): Promise<UserPoolClientType> {
+      const r = await sender.send<{ UserPoolClient?: UserPoolClientType }>(new m.CreateUserPoolClientCommand(input));
+      if (!r.UserPoolClient?.ClientId) throw new Error('CreateUserPoolClient returned no client ID');
+      return r.UserPoolClient;
+    },
+
+    /** Whether a managed-login branding style is assigned to the client (undefined: cannot tell). */
+    async hasManagedLoginBranding(poolId: string, clientId: string): Promise<boolean> {
+      try {
+        await sender.send(new m.DescribeManagedLoginBrandingByClientCommand({ UserPoolId: poolId, ClientId: clientId }));
+        return true;
+      } catch (e) {
+        if (isNotFound(e)) return false;
+        throw e;
+      }
+    },
+
+    /** CreateManagedLoginBranding with Cognito's default style; without one a v2 login page does not exist. */
+    async createDefaultBranding(poolId: string, clientId: string): Promise<void> {
+      await sender.send(new m.CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true }));
+    },
+
+    /** AdminGetUser; undefined when there is no such user. */
+    async getUser(poolId: string, username: string): Promise<{ Username?: string; UserStatus?: string; Enabled?: boolean } | undefined> {
+      try {
+        return await sender.send(new m.AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+    },
+
+    /** ListUsers with an optional filter, every page. */
+    async listUsers(poolId: string, filter?: string): Promise<UserType[]> {
+      const out: UserType[] = [];
+      let PaginationToken: string | undefined;
+      do {
+        const r = await sender.send<{ Users?: UserType[]; PaginationToken?: string }>(new m.ListUsersCommand({ UserPoolId: poolId, Filter: filter, Limit: 60, PaginationToken }));
+        out.push(...(r.Users ?? []));
+        PaginationToken = r.PaginationToken;
+      } while (PaginationToken);
+      return out;
+    },
+
+    async getGroup(poolId: string, group: string): Promise<GroupType | undefined> {
+      try {
+        const r = await sender.send<{ Group?: GroupType }>(new m.GetGroupCommand({ UserPoolId: poolId, GroupName: group }));
+        return r.Group;
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+    },
+  };
+}
+
+export type CognitoApi = Awaited<ReturnType<typeof cognitoApi>>;

@@ -1,0 +1,198 @@
+import { resolve as resolvePath } from 'node:path';
+import type { Command } from 'commander';
+import { CancelledError, InputError, UsageError } from './errors.js';
+import { Output } from './output.js';
+import { renderPlan, type PlanStep } from './plan.js';
+import { inquirerPrompter, noPrompter, type Prompter } from './prompt.js';
+import { StateStore } from './state.js';
+import { ClientId, GatewayId, PoolId, Region, check, regionOfPoolId } from './validate.js';
+import type { CognitoApi } from '../aws/cognito.js';
+import type { AgentCoreApi } from '../aws/agentcore.js';
+
+/** Global options of the contract, as commander parses them. */
+export interface GlobalFlags {
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  state?: string;
+  json?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+  input?: boolean;
+  debug?: boolean;
+  color?: boolean;
+}
+
+/** What can be swapped in tests: streams, the prompter, the environment, TTY-ness. */
+export interface Deps {
+  prompter?: Prompter;
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+  stdinIsTTY?: boolean;
+  /** Overrides the AWS API factories (unit tests). */
+  aws?: { cognito?: () => Promise<CognitoApi>; agentcore?: () => Promise<AgentCoreApi> };
+}
+
+export function isCI(env: NodeJS.ProcessEnv): boolean {
+  const v = (env.CI ?? '').toLowerCase();
+  return v !== '' && v !== 'false' && v !== '0';
+}
+
+/** Everything a command needs: flags, output, prompts, state, AWS clients, approval policy. */
+export class Ctx {
+  readonly out: Output;
+  readonly prompt: Prompter;
+  readonly state: StateStore;
+  readonly canPrompt: boolean;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  /** Steps planned during this run (reported in --dry-run results). */
+  readonly planned: PlanStep[] = [];
+  private regionValue?: Promise<string>;
+  private cognitoApi?: Promise<CognitoApi>;
+  private agentcoreApi?: Promise<AgentCoreApi>;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(
+    readonly command: string,
+    readonly flags: GlobalFlags,
+    private readonly deps: Deps = {},
+  ) {
+    this.env = deps.env ?? process.env;
+    const json = Boolean(flags.json);
+    this.out = new Output({ command, json, color: flags.color !== false, debug: Boolean(flags.debug), stdout: deps.stdout, stderr: deps.stderr });
+    const stderrTTY = Boolean((deps.stderr ?? process.stderr).isTTY);
+    const stdinTTY = deps.stdinIsTTY ?? Boolean(process.stdin.isTTY);
+    this.canPrompt = !json && flags.input !== false && !isCI(this.env) && stdinTTY && stderrTTY;
+    this.prompt = this.canPrompt ? (deps.prompter ?? inquirerPrompter()) : (deps.prompter ?? noPrompter());
+    this.state = new StateStore(resolvePath(flags.state ?? 'mcp-cognito.json'));
+    this.dryRun = Boolean(flags.dryRun);
+    this.yes = Boolean(flags.yes);
+  }
+
+  /** The Region: --region > state file > AWS_REGION > AWS_DEFAULT_REGION > the profile's region. */
+  region(): Promise<string> {
+    this.regionValue ??= (async () => {
+      const fromFlag = this.flags.region;
+      const value =
+        fromFlag ??
+        this.state.get().region ??
+        this.env.AWS_REGION ??
+        this.env.AWS_DEFAULT_REGION ??
+        (await import('../aws/clients.js').then((m) => m.profileRegion(this.profile)));
+      if (!value) throw new UsageError('No AWS Region is set: pass --region (or set AWS_REGION, or a region in your AWS profile).');
+      return check(Region, value, fromFlag ? '--region' : 'The Region');
+    })();
+    return this.regionValue;
+  }
+
+  get profile(): string | undefined {
+    return this.flags.profile ?? this.env.AWS_PROFILE;
+  }
+
+  get endpoint(): string | undefined {
+    const url = this.flags.endpointUrl ?? this.env.AWS_ENDPOINT_URL;
+    if (!url) return undefined;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      /* reported below */
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol)) throw new InputError(`--endpoint-url "${url}" is not an http(s) URL.`);
+    return url;
+  }
+
+  /** Validate the pool ID (flag or state) and fix the Region to the pool's own. Exit 2 when missing or malformed. */
+  async poolId(flag: string | undefined, opts: { required?: boolean } = { required: true }): Promise<string> {
+    const value = flag ?? this.state.get().userPoolId;
+    if (!value) {
+      if (opts.required === false) return '';
+      throw new UsageError('No user pool: pass --pool-id, or run `mcp-cognito init-pool` first so the state file knows it.');
+    }
+    const poolId = check(PoolId, value, flag ? '--pool-id' : `The state file's userPoolId`);
+    const poolRegion = regionOfPoolId(poolId);
+    if (poolRegion) {
+      if (this.flags.region && this.flags.region !== poolRegion) {
+        throw new InputError(`--pool-id ${poolId} is in ${poolRegion}, but --region is ${this.flags.region}.`);
+      }
+      if (!this.flags.region) this.regionValue = Promise.resolve(poolRegion);
+    }
+    return poolId;
+  }
+
+  clientId(flag: string): string {
+    return check(ClientId, flag, '--client-id');
+  }
+
+  gatewayId(flag: string): string {
+    return check(GatewayId, flag, '--gateway-id');
+  }
+
+  private async settings() {
+    const region = await this.region();
+    const endpoint = this.endpoint;
+    return { region, profile: this.profile, endpoint, log: (l: string) => this.out.debug(l) };
+  }
+
+  /** The Cognito API (SDK loaded on first use). */
+  cognito(): Promise<CognitoApi> {
+    this.cognitoApi ??= this.deps.aws?.cognito?.() ?? this.settings().then(async (s) => (await import('../aws/cognito.js')).cognitoApi(s));
+    return this.cognitoApi;
+  }
+
+  /** The AgentCore control-plane API (SDK loaded on first use). */
+  agentcore(): Promise<AgentCoreApi> {
+    this.agentcoreApi ??= this.deps.aws?.agentcore?.() ?? this.settings().then(async (s) => (await import('../aws/agentcore.js')).agentcoreApi(s));
+    return this.agentcoreApi;
+  }
+
+  /** Record a step that creates something; returns false under --dry-run (do not call AWS). */
+  willCreate(step: Omit<PlanStep, 'action'>): boolean {
+    const full: PlanStep = { action: 'create', ...step };
+    this.planned.push(full);
+    if (this.dryRun) {
+      this.out.info(renderPlan([full], this.out, { showCli: true }));
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Approval for changing an existing resource: show the plan, then --dry-run → false,
+   * --yes → true, a TTY → ask (declined: exit 130), otherwise a usage error (exit 2).
+   */
+  async approve(steps: PlanStep[], question = 'Apply these changes?'): Promise<boolean> {
+    this.planned.push(...steps);
+    this.out.err(renderPlan(steps, this.out, { showCli: this.dryRun }));
+    if (this.dryRun) return false;
+    if (this.yes) {
+      this.out.info(this.out.c.dim('(auto-confirmed with --yes)'));
+      return true;
+    }
+    if (!this.canPrompt) {
+      throw new UsageError('This changes an existing resource and there is no terminal to confirm it: pass --yes to apply it.', 'Or run with --dry-run to see the plan only.');
+    }
+    const ok = await this.prompt.confirm({ message: question, default: true });
+    if (!ok) throw new CancelledError('Nothing was changed.');
+    return true;
+  }
+}
+
+/** Wires a commander action: builds the Ctx once, runs the command, prints its result. */
+export function runAction<O extends object, R extends object>(
+  name: string,
+  holder: { ctx?: Ctx; deps?: Deps },
+  fn: (opts: O, ctx: Ctx, args: string[]) => Promise<{ result: R; render: (r: R, out: Output) => string }>,
+) {
+  return async (...all: unknown[]) => {
+    const cmd = all[all.length - 1] as Command;
+    const opts = cmd.optsWithGlobals() as O & GlobalFlags;
+    const ctx = new Ctx(name, opts, holder.deps);
+    holder.ctx = ctx;
+    const { result, render } = await fn(opts, ctx, cmd.args);
+    const withPlan = ctx.dryRun ? { dryRun: true, ...result, plan: ctx.planned } : result;
+    ctx.out.result(withPlan as R, render as (r: R, out: Output) => string);
+  };
+}

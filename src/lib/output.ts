@@ -1,0 +1,117 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { CliError } from './errors.js';
+
+export interface OutputOptions {
+  command: string;
+  json: boolean;
+  color: boolean;
+  debug: boolean;
+  /** Where results go (stdout) and chatter goes (stderr); injectable for tests. */
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export interface Spinner {
+  update(text: string): void;
+  stop(finalText?: string): void;
+}
+
+/**
+ * The one place that writes to the terminal. stdout carries only the result (one JSON document
+ * with --json); progress, plans, warnings and prompts go to stderr.
+ */
+export class Output {
+  readonly c: ChalkInstance;
+  readonly json: boolean;
+  readonly debugEnabled: boolean;
+  readonly command: string;
+  private readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  private readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+
+  constructor(opts: OutputOptions) {
+    this.stdout = opts.stdout ?? process.stdout;
+    this.stderr = opts.stderr ?? process.stderr;
+    this.json = opts.json;
+    this.debugEnabled = opts.debug;
+    this.command = opts.command;
+    // chalk does not honour NO_COLOR itself (chalk#547), so decide here.
+    const noColor = !opts.color || (process.env.NO_COLOR ?? '') !== '' || !this.stderr.isTTY || process.env.TERM === 'dumb';
+    this.c = new Chalk({ level: noColor ? 0 : 1 });
+  }
+
+  get isTTY(): boolean {
+    return Boolean(this.stderr.isTTY) && !this.json;
+  }
+
+  /** Progress chatter on stderr; silent under --json. */
+  info(s: string): void {
+    if (!this.json) this.err(s);
+  }
+  /** A finished step. */
+  step(s: string): void {
+    if (!this.json) this.err(`${this.c.green('✓')} ${s}`);
+  }
+  /** Warnings reach stderr even under --json (stdout stays one JSON document). */
+  warn(s: string): void {
+    this.err(this.c.yellow(`! ${s}`));
+  }
+  debug(s: string): void {
+    if (this.debugEnabled) this.err(this.c.dim(`[debug] ${s}`));
+  }
+  /** Raw stderr line, for plans and prompts. */
+  err(s: string): void {
+    this.stderr.write(s + '\n');
+  }
+
+  /** A progress indicator on a TTY; plain lines otherwise. */
+  spinner(text: string): Spinner {
+    if (!this.isTTY) {
+      this.info(`${text}…`);
+      return { update: () => undefined, stop: (t) => t && this.info(t) };
+    }
+    const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    let i = 0;
+    let current = text;
+    const draw = () => this.stderr.write(`\r\x1b[2K${this.c.cyan(frames[i++ % frames.length])} ${current}`);
+    draw();
+    const timer = setInterval(draw, 100);
+    timer.unref?.();
+    return {
+      update: (t) => {
+        current = t;
+      },
+      stop: (finalText) => {
+        clearInterval(timer);
+        this.stderr.write('\r\x1b[2K');
+        if (finalText) this.step(finalText);
+      },
+    };
+  }
+
+  /** Print the command's result: the JSON envelope, or the human rendering. */
+  result<T extends object>(r: T, render: (r: T, out: Output) => string): void {
+    if (this.json) {
+      this.stdout.write(JSON.stringify({ success: true, command: this.command, ...r }, null, 2) + '\n');
+    } else {
+      const text = render(r, this);
+      if (text) this.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    }
+  }
+
+  failure(e: CliError): void {
+    if (this.json) {
+      const error: Record<string, string> = { code: e.code, message: e.message };
+      if (e.hint) error.hint = e.hint;
+      this.stdout.write(JSON.stringify({ success: false, command: this.command, ...(e.result ?? {}), error }, null, 2) + '\n');
+      return;
+    }
+    this.err(`${this.c.red('Error:')} ${e.message}`);
+    if (e.hint) this.err(this.c.dim(e.hint));
+  }
+
+  /** A two-column table (label, value) for forms such as Copilot Studio's. */
+  table(rows: [string, string][]): string {
+    const w = Math.max(...rows.map(([k]) => k.length));
+    return rows.map(([k, v]) => `  ${this.c.bold(k.padEnd(w))}  ${v}`).join('\n');
+  }
+}
