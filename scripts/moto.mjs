@@ -61,6 +61,7 @@ async function withInstallLock(fn) {
       try {
         if (Date.now() - statSync(lock).mtimeMs > 10 * 6e4) rmdirSync(lock);
       } catch {
+        // ignored
       }
       if (Date.now() > deadline) throw new Error(`Timed out waiting for another test worker to install moto (lock ${lock}).`);
       await sleep(500);
@@ -72,6 +73,7 @@ async function withInstallLock(fn) {
     try {
       rmdirSync(lock);
     } catch {
+      // ignored
     }
   }
 }
@@ -130,6 +132,7 @@ function killGroup(child, signal) {
     try {
       child.kill(signal);
     } catch {
+      // ignored
     }
   }
 }
@@ -205,6 +208,7 @@ ${tail(output)}`);
       await res.arrayBuffer();
       if (res.status === 200) break;
     } catch {
+      // ignored
     }
     if (Date.now() > deadline) {
       await stop();
