@@ -4,6 +4,7 @@ import { Output } from './lib/output.js';
 import type { Deps, Ctx } from './lib/context.js';
 import { initPoolCommand } from './commands/init-pool.js';
 import { createClientCommand } from './commands/create-client.js';
+import { createUserCommand } from './commands/create-user.js';
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -44,7 +45,7 @@ export function buildProgram(holder: Holder): Command {
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
 
-  for (const cmd of [initPoolCommand(holder), createClientCommand(holder)]) {
+  for (const cmd of [initPoolCommand(holder), createClientCommand(holder), createUserCommand(holder)]) {
     cmd.exitOverride().configureOutput({ outputError: () => undefined });
     program.addCommand(cmd);
   }

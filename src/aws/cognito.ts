@@ -8,11 +8,12 @@ import type {
   UserPoolType,
   ResourceServerScopeType,
   CreateUserPoolClientRequest,
+  UpdateUserPoolClientRequest,
   UserType,
   GroupType,
 } from '@aws-sdk/client-cognito-identity-provider';
 
-export type { UserPoolClientType, ResourceServerType, DomainDescriptionType, UserPoolType, CreateUserPoolClientRequest };
+export type { UserPoolClientType, ResourceServerType, DomainDescriptionType, UserPoolType, CreateUserPoolClientRequest, UpdateUserPoolClientRequest };
 
 /** Thin, intent-named wrappers over the Cognito user pool APIs. They never print, prompt or exit. */
 export async function cognitoApi(settings: AwsSettings) {
@@ -115,6 +116,15 @@ export async function cognitoApi(settings: AwsSettings) {
       return r.UserPoolClient;
     },
 
+    /**
+     * UpdateUserPoolClient. It replaces the whole client (omitted fields are reset to their
+     * defaults): build `request` with rmw.ts#toUpdateUserPoolClientRequest from a fresh Describe.
+     */
+    async updateClient(request: UpdateUserPoolClientRequest): Promise<UserPoolClientType | undefined> {
+      const r = await sender.send<{ UserPoolClient?: UserPoolClientType }>(new m.UpdateUserPoolClientCommand(request));
+      return r.UserPoolClient;
+    },
+
     /** Whether a managed-login branding style is assigned to the client (undefined: cannot tell). */
     async hasManagedLoginBranding(poolId: string, clientId: string): Promise<boolean> {
       try {
@@ -161,6 +171,49 @@ export async function cognitoApi(settings: AwsSettings) {
         if (isNotFound(e)) return undefined;
         throw e;
       }
+    },
+
+    /** AdminCreateUser without an invitation (MessageAction SUPPRESS), e-mail marked verified. */
+    async adminCreateUser(poolId: string, username: string, email: string): Promise<UserType> {
+      const r = await sender.send<{ User?: UserType }>(
+        new m.AdminCreateUserCommand({
+          UserPoolId: poolId,
+          Username: username,
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+        }),
+      );
+      return r.User ?? { Username: username };
+    },
+
+    /** AdminSetUserPassword --permanent: the user leaves FORCE_CHANGE_PASSWORD. The password is never logged. */
+    async adminSetUserPassword(poolId: string, username: string, password: string): Promise<void> {
+      await sender.send(new m.AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: password, Permanent: true }));
+    },
+
+    /** CreateGroup. */
+    async createGroup(poolId: string, group: string, description?: string): Promise<void> {
+      await sender.send(new m.CreateGroupCommand({ UserPoolId: poolId, GroupName: group, ...(description ? { Description: description } : {}) }));
+    },
+
+    /** AdminListGroupsForUser, every page: the group names. */
+    async adminListGroupsForUser(poolId: string, username: string): Promise<string[]> {
+      const out: string[] = [];
+      let NextToken: string | undefined;
+      do {
+        const r = await sender.send<{ Groups?: GroupType[]; NextToken?: string }>(new m.AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: username, Limit: 60, NextToken }));
+        out.push(...(r.Groups ?? []).map((g) => g.GroupName!).filter(Boolean));
+        NextToken = r.NextToken;
+      } while (NextToken);
+      return out;
+    },
+
+    /** AdminAddUserToGroup. */
+    async adminAddUserToGroup(poolId: string, username: string, group: string): Promise<void> {
+      await sender.send(new m.AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: username, GroupName: group }));
     },
   };
 }
