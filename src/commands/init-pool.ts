@@ -91,9 +91,8 @@ export function suggestDomainPrefix(poolName: string, random = randomBytes(3).to
 
 /** User pool + hosted-UI domain + resource server and scopes: create what is missing, adopt what exists. */
 export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPoolResult> {
-  const state = ctx.state.get();
-  const explicitPoolId = input.poolId ?? (input.poolName === undefined ? state.userPoolId : undefined);
-  const poolId0 = explicitPoolId ? await ctx.poolId(explicitPoolId) : undefined;
+  // --pool-id, else the state file's pool unless --pool-name asks for another one.
+  const poolId0 = input.poolId !== undefined || input.poolName === undefined ? (await ctx.poolId(input.poolId, { required: false })) || undefined : undefined;
   const region = await ctx.region();
   const cognito = await ctx.cognito();
   const created: string[] = [];
