@@ -127,7 +127,7 @@ export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPool
       ctx.out.step(`Created user pool ${poolName} (${poolId})`);
     }
   }
-  if (poolId) ctx.state.update({ region, userPoolId: poolId });
+  if (poolId && !ctx.dryRun) ctx.state.update({ region, userPoolId: poolId });
 
   // 2. The hosted-UI domain: a pool that has one keeps it.
   let domain = existingDomain;
