@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// npm run sandbox: try the whole `init` flow without an AWS account.
+// Starts the local AWS emulator (moto) on 127.0.0.1, creates a sample AgentCore gateway whose
+// CUSTOM_JWT authorizer trusts a sample Cognito user pool, then runs the `init` wizard against it
+// in this terminal. The emulator (and everything in it) is gone when the wizard exits.
+//
+// Options: --keep (leave moto running after init, print how to use it), --no-gateway-seed (an
+// empty emulator: the wizard then creates a new pool), any other argument is passed to init.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot, startMoto } from './moto.mjs';
+
+export const SAMPLE_REGION = 'us-east-1';
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/**
+ * Seeds an emulator: a user pool "sample-pool" with one existing app client, and a CUSTOM_JWT
+ * gateway "sample-gateway" that trusts the pool and allows that client (as a real, working
+ * gateway would). Returns the IDs.
+ */
+export async function seedSample(endpoint, { poolName = 'sample-pool', gatewayName = 'sample-gateway' } = {}) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const cip = await import('@aws-sdk/client-cognito-identity-provider');
+  const ac = await import('@aws-sdk/client-bedrock-agentcore-control');
+  const config = { region: SAMPLE_REGION, endpoint, credentials: CREDENTIALS };
+  const cognito = new cip.CognitoIdentityProviderClient(config);
+  const agentcore = new ac.BedrockAgentCoreControlClient(config);
+  const pool = (await cognito.send(new cip.CreateUserPoolCommand({ PoolName: poolName, UsernameAttributes: ['email'] }))).UserPool;
+  const existing = (
+    await cognito.send(
+      new cip.CreateUserPoolClientCommand({ UserPoolId: pool.Id, ClientName: 'existing-app', GenerateSecret: true, AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['openid'], CallbackURLs: ['https://app.example.com/callback'], SupportedIdentityProviders: ['COGNITO'] }),
+    )
+  ).UserPoolClient;
+  const gateway = await agentcore.send(
+    new ac.CreateGatewayCommand({
+      name: gatewayName,
+      roleArn: 'arn:aws:iam::123456789012:role/sample-gateway-role',
+      protocolType: 'MCP',
+      protocolConfiguration: { mcp: { supportedVersions: ['2025-06-18'] } },
+      authorizerType: 'CUSTOM_JWT',
+      authorizerConfiguration: {
+        customJWTAuthorizer: {
+          discoveryUrl: `https://cognito-idp.${SAMPLE_REGION}.amazonaws.com/${pool.Id}/.well-known/openid-configuration`,
+          allowedClients: [existing.ClientId],
+        },
+      },
+    }),
+  );
+  cognito.destroy();
+  agentcore.destroy();
+  return { poolId: pool.Id, poolName, existingClientId: existing.ClientId, gatewayId: gateway.gatewayId, gatewayName };
+}
+
+/** The environment that points the CLI (and the aws CLI) at the emulator, with dummy credentials. */
+export function emulatorEnv(endpoint, extra = {}) {
+  return {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    AWS_REGION: SAMPLE_REGION,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const keep = args.includes('--keep');
+  const seed = !args.includes('--no-gateway-seed');
+  const passThrough = args.filter((a) => a !== '--keep' && a !== '--no-gateway-seed');
+
+  process.stderr.write('Starting the local AWS emulator (moto) on 127.0.0.1…\n');
+  const moto = await startMoto();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await moto.stop();
+  };
+  // The wizard handles Ctrl-C itself (exit 130); this process only has to outlive it and clean up.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
+  try {
+    if (seed) {
+      const s = await seedSample(moto.endpoint);
+      process.stderr.write(
+        `Emulator ready at ${moto.endpoint} with a sample gateway ${s.gatewayName} (${s.gatewayId}) that trusts user pool ${s.poolName} (${s.poolId}).\n`,
+      );
+    } else {
+      process.stderr.write(`Emulator ready at ${moto.endpoint} (empty).\n`);
+    }
+    const dir = join(repoRoot, '.cache', 'sandbox', String(Date.now()));
+    mkdirSync(dir, { recursive: true });
+    process.stderr.write(`Running: mcp-cognito init --endpoint-url ${moto.endpoint} --region ${SAMPLE_REGION}   (state file in ${dir})\n\n`);
+    const env = emulatorEnv(moto.endpoint);
+    delete env.CI; // the wizard prompts only outside CI
+    const code = await new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), 'init', '--endpoint-url', moto.endpoint, '--region', SAMPLE_REGION, ...passThrough], { cwd: dir, env, stdio: 'inherit' });
+      child.once('exit', (c, signal) => resolve(c ?? (signal ? 128 + 1 : 1)));
+      child.once('error', () => resolve(1));
+    });
+    if (keep) {
+      process.stderr.write(
+        `\nThe emulator keeps running at ${moto.endpoint}. Try, in ${dir}:\n  AWS_ENDPOINT_URL=${moto.endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test node ${join(repoRoot, 'bin', 'mcp-cognito.js')} add-callback https://global.consent.azure-apim.net/redirect/example\nPress Ctrl-C to stop it.\n`,
+      );
+      await new Promise((resolve) => process.once('SIGINT', resolve));
+    }
+    process.exitCode = code;
+  } finally {
+    await stop();
+    process.stderr.write('Emulator stopped; nothing was sent to AWS.\n');
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((e) => {
+    process.stderr.write(`sandbox: ${e?.message ?? e}\n`);
+    process.exitCode = 1;
+  });
+}
