@@ -12,12 +12,15 @@ export interface AwsSettings {
 
 /** Keys whose values never leave the process (logs, --debug, the test recorder). */
 const SECRET_KEYS = /secret|password|token|^session$/i;
+/** Token-named keys that are settings, not secrets (pagination, app client token lifetimes). */
+const NOT_SECRET_KEYS = /^nextToken$|TokenValidity|TokenRevocation|TokenRotation$/i;
 
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.test(k) && k !== 'NextToken' && k !== 'nextToken' ? '<redacted>' : redact(v);
+    // TokenValidityUnits holds units ({AccessToken: 'minutes'}), not tokens.
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.test(k) && !NOT_SECRET_KEYS.test(k) ? '<redacted>' : k === 'TokenValidityUnits' ? v : redact(v);
     return out;
   }
   return value;
@@ -80,7 +83,9 @@ function instrument(client: SendableClient, service: string, settings: AwsSettin
   if (recordTo) {
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
-        const body = args.request?.body;
+        // JSON-protocol clients hand over a bytes/string adapter object, not a string.
+        const raw = args.request?.body;
+        const body = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : raw && typeof raw === 'object' && typeof raw.toString === 'function' && raw.toString !== Object.prototype.toString ? String(raw) : undefined;
         let input: unknown = body;
         try {
           input = typeof body === 'string' && body ? JSON.parse(body) : {};
