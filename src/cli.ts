@@ -4,6 +4,8 @@ import { Output } from './lib/output.js';
 import type { Deps, Ctx } from './lib/context.js';
 import { initPoolCommand } from './commands/init-pool.js';
 import { createClientCommand } from './commands/create-client.js';
+import { addCallbackCommand } from './commands/add-callback.js';
+import { authorizeClientCommand } from './commands/authorize-client.js';
 import { createUserCommand } from './commands/create-user.js';
 
 declare const __VERSION__: string | undefined;
@@ -45,7 +47,7 @@ export function buildProgram(holder: Holder): Command {
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
 
-  for (const cmd of [initPoolCommand(holder), createClientCommand(holder), createUserCommand(holder)]) {
+  for (const cmd of [initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), authorizeClientCommand(holder), createUserCommand(holder)]) {
     cmd.exitOverride().configureOutput({ outputError: () => undefined });
     program.addCommand(cmd);
   }

@@ -1,7 +1,7 @@
 import { agentcoreSender, type AwsSettings } from './clients.js';
-import type { GetGatewayResponse, GatewaySummary } from '@aws-sdk/client-bedrock-agentcore-control';
+import type { GetGatewayResponse, GatewaySummary, UpdateGatewayRequest, UpdateGatewayResponse } from '@aws-sdk/client-bedrock-agentcore-control';
 
-export type { GetGatewayResponse, GatewaySummary };
+export type { GetGatewayResponse, GatewaySummary, UpdateGatewayRequest, UpdateGatewayResponse };
 
 /** Thin wrappers over the AgentCore control-plane gateway APIs. They never print, prompt or exit. */
 export async function agentcoreApi(settings: AwsSettings) {
@@ -13,6 +13,14 @@ export async function agentcoreApi(settings: AwsSettings) {
     /** GetGateway. `fresh` bypasses the per-run read cache (status polling). */
     async getGateway(gatewayId: string, opts: { fresh?: boolean } = {}): Promise<GetGatewayResponse> {
       return sender.send<GetGatewayResponse>(new m.GetGatewayCommand({ gatewayIdentifier: gatewayId }), opts);
+    },
+
+    /**
+     * UpdateGateway (HTTP PUT, a full replacement): build `request` with
+     * rmw.ts#toUpdateGatewayRequest from GetGateway. Accepted means UPDATING, not done.
+     */
+    async updateGateway(request: UpdateGatewayRequest): Promise<UpdateGatewayResponse> {
+      return sender.send<UpdateGatewayResponse>(new m.UpdateGatewayCommand(request));
     },
 
     /** ListGateways over every page. */
