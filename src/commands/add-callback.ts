@@ -48,6 +48,16 @@ export function parseAddCallbackFlags(urls: string[], f: AddCallbackFlags): AddC
   return { poolId: f.poolId, clientId: f.clientId, urls: valid, logout: Boolean(f.logout), keepPlaceholder: Boolean(f.keepPlaceholder) };
 }
 
+/** A NOT_FOUND from DescribeUserPoolClient, said in the user's terms. */
+export function clientNotFound(e: unknown, clientId: string, poolId: string, region: string): unknown {
+  if (!(e instanceof CliError) || e.code !== 'NOT_FOUND') return e;
+  return new CliError(`App client ${clientId} does not exist in user pool ${poolId} (${region}).`, {
+    code: 'NOT_FOUND',
+    hint: 'Check --client-id and --pool-id (list the clients with `aws cognito-idp list-user-pool-clients --user-pool-id ' + poolId + '`).',
+    cause: e,
+  });
+}
+
 /** The client to change: the flag, else the state's copilot-studio client, else its only client. */
 async function resolveClientId(input: AddCallbackInput, ctx: Ctx): Promise<string> {
   if (input.clientId) return ctx.clientId(input.clientId);
@@ -73,7 +83,9 @@ export async function addCallback(input: AddCallbackInput, ctx: Ctx): Promise<Ad
   const clientId = await resolveClientId(input, ctx);
   const region = await ctx.region();
   const cognito = await ctx.cognito();
-  const described = await cognito.describeClient(poolId, clientId);
+  const described = await cognito.describeClient(poolId, clientId).catch((e: unknown) => {
+    throw clientNotFound(e, clientId, poolId, region);
+  });
 
   const field = input.logout ? 'LogoutURLs' : 'CallbackURLs';
   const label = input.logout ? 'logout URLs' : 'callback URLs';
@@ -88,8 +100,6 @@ export async function addCallback(input: AddCallbackInput, ctx: Ctx): Promise<Ad
   const removed =
     !input.logout && !input.keepPlaceholder && added.some((u) => u !== PLACEHOLDER_CALLBACK) && before.includes(PLACEHOLDER_CALLBACK) && !input.urls.includes(PLACEHOLDER_CALLBACK) ? [PLACEHOLDER_CALLBACK] : [];
   const after = [...before.filter((u) => !removed.includes(u)), ...added];
-  const logoutUrls = described.LogoutURLs ?? [];
-  const callbackUrls = described.CallbackURLs ?? [];
 
   const result = (changed: boolean, c = described): AddCallbackResult => ({
     userPoolId: poolId,

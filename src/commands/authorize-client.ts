@@ -5,6 +5,7 @@ import type { Output } from '../lib/output.js';
 import { awsCliCommand, listDiff, type PlanStep } from '../lib/plan.js';
 import { discoveryUrl, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import { changedGatewayFields, toUpdateGatewayRequest, type AuthorizerConfiguration, type GatewayPatch, type GatewayProtocolConfiguration, type GetGatewayResponse } from '../aws/rmw.js';
+import { clientNotFound } from './add-callback.js';
 import { OIDC_SCOPES } from './create-client.js';
 import { parseSeconds } from './init-pool.js';
 import type { Holder } from '../cli.js';
@@ -243,7 +244,9 @@ export async function authorizeClient(input: AuthorizeClientInput, ctx: Ctx, hoo
   const stateClients = ctx.state.get().clients ?? [];
   const grants: ClientGrant[] = [];
   for (const clientId of clientIds) {
-    const c = await cognito.describeClient(poolId, clientId);
+    const c = await cognito.describeClient(poolId, clientId).catch((e: unknown) => {
+      throw clientNotFound(e, clientId, poolId, region);
+    });
     const preset = stateClients.find((s) => s.clientId === clientId)?.preset;
     grants.push({
       clientId,
