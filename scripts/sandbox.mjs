@@ -94,11 +94,13 @@ async function main() {
     }
     const dir = join(repoRoot, '.cache', 'sandbox', String(Date.now()));
     mkdirSync(dir, { recursive: true });
-    process.stderr.write(`Running: mcp-cognito init --endpoint-url ${moto.endpoint} --region ${SAMPLE_REGION}   (state file in ${dir})\n\n`);
+    // moto leaves an updated gateway UPDATING for ever (a real one turns READY): do not wait for it.
+    const initArgs = ['init', '--endpoint-url', moto.endpoint, '--region', SAMPLE_REGION, '--no-wait', ...passThrough];
+    process.stderr.write(`Running: mcp-cognito ${initArgs.join(' ')}   (state file in ${dir})\n\n`);
     const env = emulatorEnv(moto.endpoint);
     delete env.CI; // the wizard prompts only outside CI
     const code = await new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), 'init', '--endpoint-url', moto.endpoint, '--region', SAMPLE_REGION, ...passThrough], { cwd: dir, env, stdio: 'inherit' });
+      const child = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), ...initArgs], { cwd: dir, env, stdio: 'inherit' });
       child.once('exit', (c, signal) => resolve(c ?? (signal ? 128 + 1 : 1)));
       child.once('error', () => resolve(1));
     });

@@ -7,6 +7,7 @@ import { createClientCommand } from './commands/create-client.js';
 import { addCallbackCommand } from './commands/add-callback.js';
 import { authorizeClientCommand } from './commands/authorize-client.js';
 import { createUserCommand } from './commands/create-user.js';
+import { initCommand } from './commands/init.js';
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -47,7 +48,7 @@ export function buildProgram(holder: Holder): Command {
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
 
-  for (const cmd of [initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), authorizeClientCommand(holder), createUserCommand(holder)]) {
+  for (const cmd of [initCommand(holder), initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), authorizeClientCommand(holder), createUserCommand(holder)]) {
     cmd.exitOverride().configureOutput({ outputError: () => undefined });
     program.addCommand(cmd);
   }

@@ -1,0 +1,131 @@
+/**
+ * `init --no-input` end to end against moto: the built CLI, a seeded pool and a gateway that
+ * trusts it. Asserts what exists in the emulator afterwards and what was sent.
+ */
+import { statSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AdminGetUserCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUserPoolClientsCommand, ListUserPoolsCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateGatewayCommand, GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import { sdk, useMoto } from './moto';
+import { runCli, type RecordedCall } from './run-cli';
+// @ts-expect-error plain .mjs script without types
+import { seedSample } from '../../scripts/sandbox.mjs';
+
+interface Seed {
+  poolId: string;
+  poolName: string;
+  existingClientId: string;
+  gatewayId: string;
+  gatewayName: string;
+}
+
+const writes = (calls: RecordedCall[]) => calls.filter((c) => /^(Create|Update|Delete|Admin(Create|Set|Add))/.test(c.operation)).map((c) => c.operation);
+
+describe('init --no-input (moto)', () => {
+  const moto = useMoto();
+
+  it('adopts the pool the gateway trusts, adds domain, resource server and a code-flow client, authorizes it on the gateway; a second run creates nothing', async () => {
+    const seed = (await seedSample(moto.endpoint())) as Seed;
+    const { cognito, agentcore } = sdk(moto.endpoint());
+
+    const r = await runCli(['init', '--no-input', '--yes', '--no-wait', '--gateway-id', seed.gatewayId, '--json'], { endpoint: moto.endpoint() });
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.json<any>();
+    expect(out).toMatchObject({ success: true, command: 'init', region: 'us-east-1', userPoolId: seed.poolId });
+
+    // No other pool.
+    const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    expect(pools.UserPools?.map((p) => p.Id)).toEqual([seed.poolId]);
+    // A domain, a resource server with mcp/invoke, a code-flow client.
+    const pool = (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: seed.poolId }))).UserPool!;
+    expect(pool.Domain).toBe(out.domain);
+    const servers = (await cognito.send(new ListResourceServersCommand({ UserPoolId: seed.poolId, MaxResults: 50 }))).ResourceServers!;
+    expect(servers.map((s) => [s.Identifier, s.Scopes?.map((x) => x.ScopeName)])).toEqual([['mcp', ['invoke']]]);
+    const clients = (await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: seed.poolId, MaxResults: 60 }))).UserPoolClients!;
+    expect(clients.map((c) => c.ClientName).sort()).toEqual(['copilot-studio-mcp', 'existing-app']);
+    const newId = clients.find((c) => c.ClientName === 'copilot-studio-mcp')!.ClientId!;
+    const client = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: newId }))).UserPoolClient!;
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.AllowedOAuthScopes?.sort()).toEqual(['email', 'mcp/invoke', 'openid', 'profile']);
+
+    // The gateway keeps its client and gains the new one; the update carried every field.
+    const gw = await agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));
+    expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toEqual([seed.existingClientId, newId]);
+    const update = r.requests.find((c) => c.operation === 'UpdateGateway')!;
+    expect(update.input).toMatchObject({
+      name: seed.gatewayName,
+      roleArn: 'arn:aws:iam::123456789012:role/sample-gateway-role',
+      authorizerType: 'CUSTOM_JWT',
+      protocolType: 'MCP',
+      authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: expect.stringContaining(seed.poolId), allowedClients: [seed.existingClientId, newId] } },
+    });
+    expect(writes(r.requests).sort()).toEqual(['CreateResourceServer', 'CreateUserPoolClient', 'CreateUserPoolDomain', 'UpdateGateway']);
+
+    // State: pool, gateway, client. Result: the Copilot Studio form.
+    expect(r.state()).toMatchObject({ region: 'us-east-1', userPoolId: seed.poolId, gatewayId: seed.gatewayId, clients: [{ clientId: newId, name: 'copilot-studio-mcp', preset: 'copilot-studio' }] });
+    expect(readFileSync(r.statePath, 'utf8')).not.toContain(client.ClientSecret!);
+    expect(out.copilotStudio).toEqual({
+      clientId: newId,
+      clientSecret: client.ClientSecret,
+      authorizationUrl: `https://${out.domain}.auth.us-east-1.amazoncognito.com/oauth2/authorize`,
+      tokenUrl: `https://${out.domain}.auth.us-east-1.amazoncognito.com/oauth2/token`,
+      refreshUrl: `https://${out.domain}.auth.us-east-1.amazoncognito.com/oauth2/token`,
+      scopes: 'openid email profile mcp/invoke',
+    });
+    expect(out.gateway).toMatchObject({ gatewayId: seed.gatewayId, updated: true, added: [newId] });
+    expect(out.clients).toHaveLength(1);
+    expect(out.created.sort()).toEqual(['client:copilot-studio-mcp', 'domain', 'resourceServer']);
+    expect(out.updated).toEqual(['gateway']);
+
+    // Again, in the same directory: nothing is created or changed.
+    const again = await runCli(['init', '--no-input', '--yes', '--no-wait', '--gateway-id', seed.gatewayId, '--json'], { endpoint: moto.endpoint(), cwd: r.cwd });
+    expect(again.code, again.stderr).toBe(0);
+    expect(writes(again.requests)).toEqual([]);
+    expect(again.json<any>()).toMatchObject({ created: [], updated: [], copilotStudio: { clientId: newId } });
+    expect((await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: seed.poolId, MaxResults: 60 }))).UserPoolClients).toHaveLength(2);
+  });
+
+  it('human output: the Copilot Studio form, the add-callback next step, a test user and an M2M client with its .env', async () => {
+    const seed = (await seedSample(moto.endpoint())) as Seed;
+    const r = await runCli(
+      ['init', '--no-input', '--yes', '--no-wait', '--gateway-id', seed.gatewayId, '--m2m', '--dotenv', 'agent.env', '--user-email', 'tester@example.com', '--user-group', 'testers', '--user-password-stdin'],
+      { endpoint: moto.endpoint(), input: 'Passw0rd!Xy\n' },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    for (const label of ['Client ID', 'Client secret', 'Authorization URL', 'Token URL', 'Refresh URL', 'Scopes']) expect(r.stdout).toContain(label);
+    expect(r.stdout).toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
+    expect(r.stdout).toMatch(/M2M agent client mcp-agent-m2m/);
+    expect(r.stdout).toContain('agent.env (mode 0600)');
+    const env = join(r.cwd, 'agent.env');
+    expect(statSync(env).mode & 0o777).toBe(0o600);
+    expect(readFileSync(env, 'utf8')).toMatch(/COGNITO_TOKEN_URL=https:\/\/.*\/oauth2\/token/);
+    expect(r.stdout + r.stderr).not.toContain('Passw0rd!Xy');
+    expect(JSON.stringify(r.requests)).not.toContain('Passw0rd!Xy');
+
+    const { cognito, agentcore } = sdk(moto.endpoint());
+    const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: seed.poolId, Username: 'tester@example.com' }));
+    expect(user.UserStatus).toBe('CONFIRMED');
+    const create = r.requests.find((c) => c.operation === 'AdminCreateUser')!;
+    expect(create.input).toMatchObject({ MessageAction: 'SUPPRESS' });
+    const gw = await agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));
+    expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toHaveLength(3);
+  });
+
+  it('refuses an AWS_IAM gateway: exit 1, REFUSED, nothing created', async () => {
+    const { agentcore } = sdk(moto.endpoint());
+    const g = await agentcore.send(new CreateGatewayCommand({ name: 'iam-gateway', roleArn: 'arn:aws:iam::123456789012:role/r', protocolType: 'MCP', authorizerType: 'AWS_IAM' }));
+    const r = await runCli(['init', '--no-input', '--yes', '--gateway-id', g.gatewayId!, '--json'], { endpoint: moto.endpoint() });
+    expect(r.code).toBe(1);
+    expect(r.json<any>().error).toMatchObject({ code: 'REFUSED', message: expect.stringMatching(/AWS_IAM.*cannot be changed/) });
+    expect(writes(r.requests)).toEqual([]);
+    expect(r.state()).toBeUndefined();
+  });
+
+  it('without --gateway-id or --no-gateway: exit 2 before any AWS call', async () => {
+    const r = await runCli(['init', '--no-input', '--yes'], { endpoint: moto.endpoint() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--gateway-id.*--no-gateway/);
+    expect(r.requests).toEqual([]);
+  });
+});

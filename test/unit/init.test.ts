@@ -1,0 +1,308 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { askInitQuestions, gatewayProblem, planInit, init, type GatewayFact, type InitFacts, type PoolFact } from '../../src/commands/init.js';
+import { CancelledError, InputError, RefusedError, UsageError } from '../../src/lib/errors.js';
+import { scriptedPrompter, stripAnsi, testCtx, type Answer, type TestCtx } from './helpers.js';
+
+const REGION = 'us-east-1';
+const POOL_ID = 'us-east-1_Pool12345';
+const discovery = (poolId: string, region = REGION) => `https://cognito-idp.${region}.amazonaws.com/${poolId}/.well-known/openid-configuration`;
+
+const IAM_GW: GatewayFact = { gatewayId: 'iam-gateway-aaaaaaaaaa', name: 'iam-gateway', status: 'READY', authorizerType: 'AWS_IAM' };
+const OKTA_GW: GatewayFact = { gatewayId: 'okta-gateway-bbbbbbbbbb', name: 'okta-gateway', status: 'READY', authorizerType: 'CUSTOM_JWT', discoveryUrl: 'https://example.okta.com/.well-known/openid-configuration' };
+const GW: GatewayFact = { gatewayId: 'tools-gateway-cccccccccc', name: 'tools-gateway', status: 'READY', authorizerType: 'CUSTOM_JWT', discoveryUrl: discovery(POOL_ID), allowedClients: ['existingclient1'] };
+const GW2: GatewayFact = { ...GW, gatewayId: 'second-gateway-dddddddddd', name: 'second-gateway' };
+const POOL: PoolFact = { poolId: POOL_ID, name: 'tools-pool', resourceServers: [], clients: [{ clientId: 'existingclient1', name: 'existing-agent' }] };
+
+/** Facts from fixed data; records every lookup so a test can assert that none happened. */
+function fakeFacts(t: TestCtx, o: { gateways?: GatewayFact[]; pools?: PoolFact[]; defaultRegion?: string; taken?: Record<string, string>; users?: Record<string, string>; files?: string[] } = {}) {
+  const calls: string[] = [];
+  const gateways = o.gateways ?? [];
+  const pools = o.pools ?? [];
+  const facts: InitFacts = {
+    defaultRegion: async () => (calls.push('defaultRegion'), o.defaultRegion),
+    useRegion: (r) => {
+      calls.push(`useRegion ${r}`);
+      t.ctx.flags.region = r;
+    },
+    listGateways: async () => (calls.push('listGateways'), gateways),
+    getGateway: async (id) => {
+      calls.push(`getGateway ${id}`);
+      const g = gateways.find((x) => x.gatewayId === id);
+      if (!g) throw new Error(`no gateway ${id}`);
+      return g;
+    },
+    listPools: async () => (calls.push('listPools'), pools.map((p) => ({ poolId: p.poolId, name: p.name }))),
+    describePool: async (id) => {
+      calls.push(`describePool ${id}`);
+      const p = pools.find((x) => x.poolId === id);
+      if (!p) throw new Error(`no pool ${id}`);
+      return p;
+    },
+    domainOwner: async (prefix) => (calls.push(`domainOwner ${prefix}`), o.taken?.[prefix]),
+    userStatus: async (_pool, user) => (calls.push(`userStatus ${user}`), o.users?.[user]),
+    fileExists: (p) => (o.files ?? []).includes(p),
+  };
+  return { facts, calls };
+}
+
+/** Accept the default of whatever is asked (Enter); a checkbox keeps its pre-checked choices. */
+const enter: Answer = (o: any) => (o.choices && o.default === undefined && o.choices.some((c: any) => 'checked' in c) ? o.choices.filter((c: any) => c.checked).map((c: any) => c.value) : o.default);
+
+/** What commander passes when no flag is given (the --no-* options default to true). */
+const NO_FLAGS = { copilotStudio: true, gateway: true, wait: true, doctor: true };
+
+const ctxs: TestCtx[] = [];
+function tty(answers: Answer[], state?: object, flags = {}) {
+  const prompter = scriptedPrompter(answers);
+  const t = testCtx(flags, { command: 'init', tty: true, prompter, state });
+  ctxs.push(t);
+  return { t, prompter };
+}
+afterEach(() => {
+  while (ctxs.length) ctxs.pop()!.cleanup();
+});
+
+describe('init question flow (injected prompter)', () => {
+  it('all defaults: connects the first usable CUSTOM_JWT gateway and adopts the pool it trusts', async () => {
+    const { t, prompter } = tty(Array(8).fill(enter));
+    const { facts } = fakeFacts(t, { gateways: [IAM_GW, OKTA_GW, GW, GW2], pools: [POOL], defaultRegion: 'us-east-1' });
+    const a = await askInitQuestions(t.ctx, NO_FLAGS, facts);
+
+    expect(prompter.asked.map((q) => [q.kind, q.message.split(' (')[0]])).toEqual([
+      ['input', 'AWS Region'],
+      ['select', 'Gateway to connect'],
+      ['input', 'Hosted-UI domain prefix'],
+      ['input', 'Resource server identifier'],
+      ['input', 'Scope on mcp'],
+      ['checkbox', 'Clients to create'],
+      ['confirm', 'Create a sign-in user to test the Copilot Studio connection?'],
+    ]);
+    const gwPrompt = prompter.asked[1]!;
+    expect(gwPrompt.default).toBe(GW.gatewayId);
+    expect(prompter.asked[6]!.default).toBe(false);
+
+    expect(a.region).toBe('us-east-1');
+    expect(a.gateway?.gatewayId).toBe(GW.gatewayId);
+    expect(a.pool?.poolId).toBe(POOL_ID);
+    expect(a.initPool.poolId).toBe(POOL_ID);
+    expect(a.initPool.domain).toMatch(/^tools-pool-[0-9a-f]{6}$/);
+    expect(a.initPool.resourceServer).toBe('mcp');
+    expect(a.initPool.scopes).toEqual([{ name: 'invoke', description: 'Invoke MCP server tools' }]);
+    expect(a.copilot).toMatchObject({ preset: 'copilot-studio', name: 'copilot-studio-mcp' });
+    expect(a.m2m).toBeUndefined();
+    expect(a.user).toBeUndefined();
+    expect(a.wait).toBe(true);
+    expect(stripAnsi(t.stderr())).toContain('Gateway tools-gateway trusts user pool tools-pool');
+  });
+
+  it('lists unusable gateways as disabled, with the reason', async () => {
+    const { t, prompter } = tty([enter, enter, new CancelledError()]);
+    const { facts } = fakeFacts(t, { gateways: [IAM_GW, OKTA_GW, GW], pools: [POOL] });
+    await expect(askInitQuestions(t.ctx, {}, facts)).rejects.toBeInstanceOf(CancelledError);
+    const choices = (prompter.asked[1] as any).choices as string[];
+    expect(choices).toEqual([IAM_GW.gatewayId, OKTA_GW.gatewayId, GW.gatewayId, '\0none']);
+  });
+
+  it('custom answers: no gateway, a new pool, a taken domain re-asked, own scope, both clients, a test user', async () => {
+    const answers: Answer[] = [
+      'eu-west-1', // Region
+      '\0none', // gateway
+      '\0new', // pool
+      'team-pool', // pool name
+      'taken-prefix', // domain (taken)
+      'team-auth', // domain
+      'api', // resource server
+      'tools', // scope
+      ['copilot-studio', 'm2m'], // clients
+      'agent.env', // .env file
+      true, // create a user
+      'tester@example.com',
+      'Passw0rdX',
+      'Passw0rdX',
+      'testers',
+    ];
+    const { t, prompter } = tty(answers);
+    const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL], taken: { 'taken-prefix': 'eu-west-1_Other' } });
+    const a = await askInitQuestions(t.ctx, {}, facts);
+    expect(prompter.remaining()).toBe(0);
+    expect(a.region).toBe('eu-west-1');
+    expect(a.gateway).toBeUndefined();
+    expect(a.pool).toBeUndefined();
+    expect(a.initPool).toMatchObject({ poolName: 'team-pool', poolId: undefined, domain: 'team-auth', resourceServer: 'api', scopes: [{ name: 'tools', description: 'Access tools' }] });
+    expect(a.m2m).toMatchObject({ preset: 'm2m', name: 'mcp-agent-m2m', envFile: 'agent.env' });
+    expect(a.user).toEqual({ email: 'tester@example.com', group: 'testers', password: 'Passw0rdX', updatePassword: false });
+    expect(stripAnsi(t.stderr())).toContain('The domain prefix "taken-prefix" is already taken by pool eu-west-1_Other');
+    // The password prompt validates against the policy as typed.
+    expect(prompter.asked.filter((q) => q.kind === 'password')).toHaveLength(2);
+  });
+
+  it('validates a new pool name against the existing pools (no silent adoption)', async () => {
+    let validate: ((v: string) => true | string) | undefined;
+    const { t } = tty([enter, '\0new', (o: any) => ((validate = o.validate), 'x-pool'), new CancelledError()]);
+    const { facts } = fakeFacts(t, { pools: [{ ...POOL, name: 'mcp-gateway' }] });
+    await expect(askInitQuestions(t.ctx, {}, facts)).rejects.toBeInstanceOf(CancelledError);
+    expect(validate!('mcp-gateway')).toMatch(/exists/);
+    expect(validate!('ok-name')).toBe(true);
+  });
+
+  it('Ctrl-C at the first prompt: CancelledError, no lookup beyond the default Region, no state file', async () => {
+    const { t } = tty([new CancelledError()]);
+    const { facts, calls } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+    await expect(init(t.ctx, {}, facts)).rejects.toBeInstanceOf(CancelledError);
+    expect(calls).toEqual(['defaultRegion']);
+    expect(t.state()).toBeUndefined();
+  });
+
+  it('resume: the state file decides Region, pool, resource server and gateway; only the clients and user are asked', async () => {
+    const state = { version: 1, region: REGION, userPoolId: POOL_ID, domain: 'tools-auth', resourceServer: { identifier: 'api', scopes: ['tools'] }, gatewayId: GW.gatewayId, clients: [] };
+    const { t, prompter } = tty([enter, enter], state);
+    const { facts, calls } = fakeFacts(t, { gateways: [GW], pools: [{ ...POOL, domain: 'tools-auth', resourceServers: [{ identifier: 'api', scopes: ['tools'] }] }] });
+    const a = await askInitQuestions(t.ctx, {}, facts);
+    expect(prompter.asked.map((q) => q.kind)).toEqual(['checkbox', 'confirm']);
+    expect(calls).not.toContain('listGateways');
+    expect(a.gateway?.gatewayId).toBe(GW.gatewayId);
+    expect(a.initPool).toMatchObject({ poolId: POOL_ID, domain: undefined, resourceServer: 'api', scopes: [{ name: 'tools', description: 'Access tools' }] });
+    expect(planInit(a).map((s) => s.action + ' ' + s.resource.split(' (')[0])).toEqual(['create copilot-studio app client "copilot-studio-mcp"', 'update gateway tools-gateway']);
+  });
+
+  it('no gateways in the account: says so and goes on without one', async () => {
+    const { t, prompter } = tty([...Array(7).fill(enter), false]);
+    const { facts } = fakeFacts(t, { gateways: [], pools: [] });
+    const a = await askInitQuestions(t.ctx, {}, facts);
+    expect(a.gateway).toBeUndefined();
+    expect(a.initPool.poolName).toBe('mcp-gateway');
+    expect(prompter.remaining()).toBe(0);
+    expect(stripAnsi(t.stderr())).toContain('No AgentCore gateways in us-east-1');
+  });
+});
+
+describe('init flags (no prompts)', () => {
+  function quiet(flags: object = {}, state?: object) {
+    const t = testCtx({ yes: true, ...flags }, { command: 'init', state });
+    ctxs.push(t);
+    return t;
+  }
+
+  it('without --gateway-id or --no-gateway: usage error naming both, before any lookup', async () => {
+    const t = quiet();
+    const { facts, calls } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+    const e = await askInitQuestions(t.ctx, {}, facts).catch((x) => x);
+    expect(e).toBeInstanceOf(UsageError);
+    expect(e.message).toMatch(/--gateway-id.*--no-gateway/);
+    expect(calls).toEqual([]);
+  });
+
+  it('bad values are refused before any lookup (exit 2)', async () => {
+    for (const flags of [{ domain: 'AWS-bad' }, { gatewayId: 'Not An Id' }, { userEmail: 'nope' }, { noGatewayAndId: true }]) {
+      const t = quiet();
+      const { facts, calls } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+      const f = 'noGatewayAndId' in flags ? { gatewayId: GW.gatewayId, gateway: false } : { gateway: false, ...flags };
+      const e = await askInitQuestions(t.ctx, f, facts).catch((x) => x);
+      expect([InputError, UsageError].some((C) => e instanceof C), JSON.stringify(flags)).toBe(true);
+      expect(e.exit).toBe(2);
+      expect(calls).toEqual([]);
+    }
+  });
+
+  it('--gateway-id: adopts the pool the gateway trusts; --pool-name is ignored with a warning', async () => {
+    const t = quiet();
+    const { facts, calls } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+    const a = await askInitQuestions(t.ctx, { gatewayId: GW.gatewayId, poolName: 'other', wait: false }, facts);
+    expect(a.pool?.poolId).toBe(POOL_ID);
+    expect(a.initPool.poolId).toBe(POOL_ID);
+    expect(a.initPool.poolName).toBeUndefined();
+    expect(a.wait).toBe(false);
+    expect(calls).not.toContain('listPools');
+    expect(stripAnsi(t.stderr())).toContain('--pool-name other ignored');
+  });
+
+  it('refuses an AWS_IAM gateway and a gateway that trusts another identity provider', async () => {
+    for (const g of [IAM_GW, OKTA_GW]) {
+      const t = quiet();
+      const { facts } = fakeFacts(t, { gateways: [g], pools: [POOL] });
+      const e = await askInitQuestions(t.ctx, { gatewayId: g.gatewayId }, facts).catch((x) => x);
+      expect(e).toBeInstanceOf(RefusedError);
+      expect(e.message).toMatch(g === IAM_GW ? /AWS_IAM.*cannot be changed/ : /another identity provider/);
+    }
+  });
+
+  it('refuses a gateway whose pool differs from the state file\'s pool', async () => {
+    const t = quiet({}, { version: 1, region: REGION, userPoolId: 'us-east-1_Other999' });
+    const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+    await expect(askInitQuestions(t.ctx, { gatewayId: GW.gatewayId }, facts)).rejects.toThrow(/belongs to user pool us-east-1_Other999/);
+  });
+
+  it('a sign-in user needs its password on stdin; a weak one is refused', async () => {
+    const t = quiet();
+    const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+    await expect(askInitQuestions(t.ctx, { gatewayId: GW.gatewayId, userEmail: 'a@example.com' }, facts)).rejects.toThrow(/--user-password-stdin/);
+    await expect(askInitQuestions(t.ctx, { gatewayId: GW.gatewayId, userEmail: 'a@example.com' }, facts, { userPassword: 'short' })).rejects.toThrow(/at least 8 characters/);
+    const a = await askInitQuestions(t.ctx, { gatewayId: GW.gatewayId, userEmail: 'a@example.com', userGroup: 'testers' }, facts, { userPassword: 'Passw0rdX' });
+    expect(a.user).toMatchObject({ email: 'a@example.com', group: 'testers', password: 'Passw0rdX' });
+  });
+
+  it('an existing confirmed user needs no password', async () => {
+    const t = quiet();
+    const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL], users: { 'a@example.com': 'CONFIRMED' } });
+    const a = await askInitQuestions(t.ctx, { gatewayId: GW.gatewayId, userEmail: 'a@example.com' }, facts);
+    expect(a.user).toMatchObject({ email: 'a@example.com', exists: 'CONFIRMED', password: undefined });
+  });
+
+  it('the plan names every creation and the gateway change; without --yes and a TTY it stops with exit 2 before creating', async () => {
+    const t = testCtx({}, { command: 'init' });
+    ctxs.push(t);
+    const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+    const e = await init(t.ctx, { gatewayId: GW.gatewayId, m2m: true, dotenv: 'agent.env' }, facts).catch((x) => x);
+    expect(e).toBeInstanceOf(UsageError);
+    expect(e.message).toMatch(/--yes/);
+    const plan = stripAnsi(t.stderr());
+    expect(plan).toContain('+ create hosted-UI domain');
+    expect(plan).toContain('+ create resource server "mcp" with scopes mcp/invoke');
+    expect(plan).toContain('+ create copilot-studio app client "copilot-studio-mcp"');
+    expect(plan).toContain('+ create m2m app client "mcp-agent-m2m"');
+    expect(plan).toContain('+ create agent.env');
+    expect(plan).toContain('~ update gateway tools-gateway (tools-gateway-cccccccccc) JWT authorizer');
+    expect(plan).toMatch(/allowedClients:\n\s+existingclient1\n\s+\+ <new copilot-studio-mcp>\n\s+\+ <new mcp-agent-m2m>/);
+    expect(t.state()).toBeUndefined();
+  });
+
+  it('the gateway preview uses authorize-client\'s merge: scopes and the Copilot Studio MCP version; an adopted, allowed client is no change', async () => {
+    const raw = {
+      gatewayId: GW.gatewayId,
+      name: GW.name,
+      authorizerType: 'CUSTOM_JWT',
+      protocolConfiguration: { mcp: { supportedVersions: ['2025-06-18'] } },
+      authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: GW.discoveryUrl, allowedClients: ['existingclient1'], allowedScopes: ['other/read'] } },
+    };
+    const t = quiet();
+    const { facts } = fakeFacts(t, { gateways: [{ ...GW, raw: raw as never }], pools: [POOL] });
+    const a = await askInitQuestions(t.ctx, { gatewayId: GW.gatewayId }, facts);
+    const step = planInit(a).find((s) => s.action === 'update')!;
+    expect(step.diff).toEqual(['allowedClients:', '  existingclient1', '+ <new copilot-studio-mcp>', 'allowedScopes:', '  other/read', '+ mcp/invoke', 'protocolConfiguration.mcp.supportedVersions:', '  2025-06-18', '+ 2025-03-26']);
+
+    const adopted = { ...POOL, clients: [{ clientId: 'existingclient1', name: 'copilot-studio-mcp' }] };
+    const raw2 = { ...raw, protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26'] } }, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: GW.discoveryUrl, allowedClients: ['existingclient1'] } } };
+    const t2 = quiet();
+    const f2 = fakeFacts(t2, { gateways: [{ ...GW, raw: raw2 as never }], pools: [adopted] });
+    const a2 = await askInitQuestions(t2.ctx, { gatewayId: GW.gatewayId }, f2.facts);
+    expect(planInit(a2).filter((s) => s.resource.startsWith('gateway'))).toEqual([]);
+  });
+
+  it('--dry-run shows the plan and changes nothing', async () => {
+    const t = quiet({ dryRun: true, yes: false });
+    const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+    const r = await init(t.ctx, { gatewayId: GW.gatewayId }, facts);
+    expect(r.clients).toEqual([]);
+    expect(t.ctx.planned.length).toBeGreaterThan(0);
+    expect(t.state()).toBeUndefined();
+  });
+});
+
+describe('gatewayProblem', () => {
+  it('accepts a CUSTOM_JWT gateway that trusts a Cognito pool in the same Region only', () => {
+    expect(gatewayProblem(GW, REGION)).toBeUndefined();
+    expect(gatewayProblem(GW, 'eu-west-1')).toMatch(/one Region per run/);
+    expect(gatewayProblem(IAM_GW, REGION)).toMatch(/AWS_IAM/);
+    expect(gatewayProblem(OKTA_GW, REGION)).toMatch(/another identity provider/);
+  });
+});
