@@ -189,17 +189,20 @@ export async function createClient(input: CreateClientInput, ctx: Ctx): Promise<
     differences = presetDifferences(client, input.preset, scopes);
     ctx.out.step(`Found app client ${input.name} (${client.ClientId}); adopting it instead of creating a duplicate`);
     for (const d of differences) ctx.out.warn(`${input.name} differs from the ${input.preset} preset: ${d}.`);
+    recordClient(ctx, poolId, region, client.ClientId!, input);
+    // A run that created the client may have stopped before branding it: finish that here.
+    if (input.preset !== 'm2m' && domain) await ensureBranding(ctx, poolId, domain, client.ClientId!, false);
   } else {
     const request = clientRequest(poolId, input, scopes);
     if (ctx.willCreate({ resource: `${input.preset} app client "${input.name}" (${request.AllowedOAuthFlows?.join(', ')}; ${scopes.join(' ')})`, awsCli: awsCliCommand('cognito-idp', 'CreateUserPoolClient', { ...request }, region) })) {
       client = await cognito.createClient(request);
       created = true;
       ctx.out.step(`Created app client ${input.name} (${client.ClientId})`);
-      if (input.preset !== 'm2m' && domain) await ensureBranding(ctx, poolId, domain, client.ClientId!);
+      // Recorded before branding, so that a failure there is resumed by a re-run (which adopts the client).
+      recordClient(ctx, poolId, region, client.ClientId!, input);
+      if (input.preset !== 'm2m' && domain) await ensureBranding(ctx, poolId, domain, client.ClientId!, true);
     }
   }
-
-  if (client?.ClientId && !ctx.dryRun) ctx.state.upsertClient({ clientId: client.ClientId, name: input.name, preset: input.preset });
 
   const clientSecret = client?.ClientSecret;
   const result: CreateClientResult = {
@@ -232,11 +235,30 @@ export async function createClient(input: CreateClientInput, ctx: Ctx): Promise<
   return result;
 }
 
+/**
+ * Record the client in the state file. The state's clients belong to the state's pool: a client
+ * of another pool is not added (later commands would pair it with the wrong pool).
+ */
+function recordClient(ctx: Ctx, poolId: string, region: string, clientId: string, input: CreateClientInput): void {
+  if (ctx.dryRun) return;
+  const statePool = ctx.state.get().userPoolId;
+  if (statePool && statePool !== poolId) {
+    ctx.out.warn(`Not recording client ${clientId} in the state file ${ctx.state.path}: it belongs to pool ${poolId}, the state file to pool ${statePool}.`);
+    return;
+  }
+  if (!statePool) ctx.state.update({ region, userPoolId: poolId });
+  ctx.state.upsertClient({ clientId, name: input.name, preset: input.preset });
+}
+
 /** Managed login (v2) pages do not exist for a client until it has a branding style. */
-async function ensureBranding(ctx: Ctx, poolId: string, domain: string, clientId: string): Promise<void> {
+async function ensureBranding(ctx: Ctx, poolId: string, domain: string, clientId: string, isNew: boolean): Promise<void> {
   const cognito = await ctx.cognito();
   const desc = await cognito.describeDomain(domain);
   if (desc?.ManagedLoginVersion !== 2) return;
+  if (!isNew && (await cognito.hasManagedLoginBranding(poolId, clientId))) return;
+  const region = await ctx.region();
+  const cli = awsCliCommand('cognito-idp', 'CreateManagedLoginBranding', { UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true }, region);
+  if (!ctx.willCreate({ resource: `managed login branding (Cognito's default style) for client ${clientId}`, awsCli: cli })) return;
   await cognito.createDefaultBranding(poolId, clientId);
   ctx.out.step('Assigned the Cognito-provided managed login branding style (without one the login page does not exist)');
 }

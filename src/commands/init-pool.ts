@@ -127,7 +127,14 @@ export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPool
       ctx.out.step(`Created user pool ${poolName} (${poolId})`);
     }
   }
-  if (poolId && !ctx.dryRun) ctx.state.update({ region, userPoolId: poolId });
+  if (poolId && !ctx.dryRun) {
+    // Another pool than the state file's: its clients (and domain, resource server) belong to
+    // the old pool, and later commands would pair them with the new one.
+    const previous = ctx.state.get().userPoolId;
+    const switched = previous !== undefined && previous !== poolId;
+    if (switched) ctx.out.warn(`The state file pointed at user pool ${previous}; it now records ${poolId} (the old pool's client entries were dropped from it).`);
+    ctx.state.update({ region, userPoolId: poolId, ...(switched ? { clients: [], domain: undefined, resourceServer: undefined } : {}) });
+  }
 
   // 2. The hosted-UI domain: a pool that has one keeps it.
   let domain = existingDomain;

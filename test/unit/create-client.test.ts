@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   CognitoIdentityProviderClient,
   CreateManagedLoginBrandingCommand,
+  DescribeManagedLoginBrandingByClientCommand,
   CreateUserPoolClientCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
@@ -301,5 +302,49 @@ describe('resolveScopes', () => {
     const servers: ResourceServerType[] = [{ Identifier: 'mcp', Name: 'x', Scopes: [{ ScopeName: 'invoke', ScopeDescription: 'x' }, { ScopeName: 'admin', ScopeDescription: 'y' }] }];
     expect(resolveScopes(parseCreateClientFlags({}), servers)).toEqual(['openid', 'email', 'profile', 'mcp/invoke', 'mcp/admin']);
     expect(resolveScopes(parseCreateClientFlags({ preset: 'm2m' }), servers)).toEqual(['mcp/invoke', 'mcp/admin']);
+  });
+});
+
+describe('createClient: state file and resumability', () => {
+  it('records the pool with the client when the state file has none (create-client --pool-id in a fresh directory)', async () => {
+    pool();
+    const t = testCtx({}, { env: { AWS_REGION: 'us-east-1' } });
+    await createClient(parseCreateClientFlags({ poolId: POOL }), t.ctx);
+    expect(t.state()).toEqual({ version: 1, region: 'us-east-1', userPoolId: POOL, clients: [{ clientId: 'newclient123', name: 'copilot-studio-mcp', preset: 'copilot-studio' }] });
+  });
+
+  it('does not add a client of another pool to the state file\'s client list (it would be used with the wrong pool)', async () => {
+    pool();
+    const other = { ...STATE, userPoolId: 'us-east-1_OtherPool', clients: [{ clientId: 'old1', name: 'copilot-studio-mcp', preset: 'copilot-studio' }] };
+    const t = testCtx({}, { state: other });
+    const r = await createClient(parseCreateClientFlags({ poolId: POOL }), t.ctx);
+    expect(r.clientId).toBe('newclient123');
+    expect(t.state()).toEqual(other);
+    expect(stripAnsi(t.stderr())).toContain('us-east-1_OtherPool');
+  });
+
+  it('records the new client before branding it, so a failed branding call is resumed by a re-run', async () => {
+    pool({ managedLoginVersion: 2 });
+    cognito.on(CreateManagedLoginBrandingCommand).rejects(Object.assign(new Error('throttled'), { name: 'InternalErrorException' }));
+    const t = testCtx({}, { state: STATE });
+    await expect(createClient(parseCreateClientFlags({}), t.ctx)).rejects.toBeInstanceOf(CliError);
+    expect(t.state().clients).toEqual([{ clientId: 'newclient123', name: 'copilot-studio-mcp', preset: 'copilot-studio' }]);
+  });
+
+  it('brands an adopted code-flow client on a v2 domain that has no branding style yet; leaves a branded one alone', async () => {
+    pool({ managedLoginVersion: 2 });
+    cognito.on(ListUserPoolClientsCommand).resolves({ UserPoolClients: [{ ClientId: 'existing1', ClientName: 'copilot-studio-mcp' }] });
+    cognito.on(DescribeUserPoolClientCommand).resolves({
+      UserPoolClient: { ClientId: 'existing1', ClientName: 'copilot-studio-mcp', ClientSecret: SECRET, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email', 'profile', 'mcp/invoke'], SupportedIdentityProviders: ['COGNITO'] },
+    });
+    cognito.on(DescribeManagedLoginBrandingByClientCommand).rejects(Object.assign(new Error('No branding'), { name: 'ResourceNotFoundException' }));
+    await createClient(parseCreateClientFlags({}), testCtx({}, { state: STATE }).ctx);
+    expect(cognito.commandCalls(CreateManagedLoginBrandingCommand).map((c) => c.args[0].input)).toEqual([{ UserPoolId: POOL, ClientId: 'existing1', UseCognitoProvidedValues: true }]);
+
+    cognito.resetHistory();
+    cognito.on(DescribeManagedLoginBrandingByClientCommand).resolves({ ManagedLoginBranding: { ManagedLoginBrandingId: 'b1' } });
+    await createClient(parseCreateClientFlags({}), testCtx({}, { state: STATE }).ctx);
+    expect(cognito.commandCalls(CreateManagedLoginBrandingCommand)).toHaveLength(0);
+    expect(writes()).toEqual([]);
   });
 });

@@ -397,3 +397,21 @@ describe('parseInitPoolFlags (validation before any AWS call)', () => {
     }
   });
 });
+
+describe('initPool: the state file', () => {
+  it('switching to another pool drops the old pool\'s clients from the state file', async () => {
+    existingPool();
+    const t = testCtx({}, { state: { version: 1, region: 'us-east-1', userPoolId: 'us-east-1_OldPool', domain: 'old-x', clients: [{ clientId: 'old1', name: 'copilot-studio-mcp', preset: 'copilot-studio' }], gatewayId: 'gw-abc1234567' } });
+    await initPool(input(), t.ctx);
+    expect(t.state()).toEqual({ version: 1, region: 'us-east-1', userPoolId: POOL, domain: 'p-x1', resourceServer: { identifier: 'mcp', scopes: ['invoke'] }, clients: [], gatewayId: 'gw-abc1234567' });
+    expect(stripAnsi(t.stderr())).toContain('us-east-1_OldPool');
+  });
+
+  it('keeps the clients when the pool is the same', async () => {
+    existingPool();
+    const clients = [{ clientId: 'c1', name: 'copilot-studio-mcp', preset: 'copilot-studio' }];
+    const t = testCtx({}, { state: { version: 1, region: 'us-east-1', userPoolId: POOL, clients } });
+    await initPool(input(), t.ctx);
+    expect(t.state().clients).toEqual(clients);
+  });
+});
