@@ -7,6 +7,7 @@ import { createClientCommand } from './commands/create-client.js';
 import { addCallbackCommand } from './commands/add-callback.js';
 import { authorizeClientCommand } from './commands/authorize-client.js';
 import { createUserCommand } from './commands/create-user.js';
+import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
 
 declare const __VERSION__: string | undefined;
@@ -48,7 +49,7 @@ export function buildProgram(holder: Holder): Command {
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
 
-  for (const cmd of [initCommand(holder), initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), authorizeClientCommand(holder), createUserCommand(holder)]) {
+  for (const cmd of [initCommand(holder), initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), authorizeClientCommand(holder), createUserCommand(holder), doctorCommand(holder)]) {
     cmd.exitOverride().configureOutput({ outputError: () => undefined });
     program.addCommand(cmd);
   }

@@ -1,7 +1,9 @@
 import { agentcoreSender, type AwsSettings } from './clients.js';
 import type { GetGatewayResponse, GatewaySummary, UpdateGatewayRequest, UpdateGatewayResponse } from '@aws-sdk/client-bedrock-agentcore-control';
+import type { TargetSummary, GetGatewayTargetResponse, GetOauth2CredentialProviderResponse } from '@aws-sdk/client-bedrock-agentcore-control';
 
 export type { GetGatewayResponse, GatewaySummary, UpdateGatewayRequest, UpdateGatewayResponse };
+export type { TargetSummary, GetGatewayTargetResponse, GetOauth2CredentialProviderResponse };
 
 /** Thin wrappers over the AgentCore control-plane gateway APIs. They never print, prompt or exit. */
 export async function agentcoreApi(settings: AwsSettings) {
@@ -33,6 +35,28 @@ export async function agentcoreApi(settings: AwsSettings) {
         nextToken = r.nextToken;
       } while (nextToken);
       return out;
+    },
+
+    /** ListGatewayTargets over every page (summaries: id, name, status). */
+    async listGatewayTargets(gatewayId: string): Promise<TargetSummary[]> {
+      const out: TargetSummary[] = [];
+      let nextToken: string | undefined;
+      do {
+        const r = await sender.send<{ items?: TargetSummary[]; nextToken?: string }>(new m.ListGatewayTargetsCommand({ gatewayIdentifier: gatewayId, maxResults: 100, nextToken }));
+        out.push(...(r.items ?? []));
+        nextToken = r.nextToken;
+      } while (nextToken);
+      return out;
+    },
+
+    /** GetGatewayTarget: status, statusReasons, credentialProviderConfigurations. */
+    async getGatewayTarget(gatewayId: string, targetId: string): Promise<GetGatewayTargetResponse> {
+      return sender.send<GetGatewayTargetResponse>(new m.GetGatewayTargetCommand({ gatewayIdentifier: gatewayId, targetId }));
+    },
+
+    /** GetOauth2CredentialProvider (by name, the last segment of the provider ARN). */
+    async getOauth2CredentialProvider(name: string): Promise<GetOauth2CredentialProviderResponse> {
+      return sender.send<GetOauth2CredentialProviderResponse>(new m.GetOauth2CredentialProviderCommand({ name }));
     },
   };
 }

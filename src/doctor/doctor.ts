@@ -1,0 +1,180 @@
+/**
+ * doctor's logic: from a symptom, a token or nothing at all to checks, ranked causes and fixes.
+ * Returns the result without throwing on failing checks (the command wrapper does that), so that
+ * `init` can run it after setup. `--offline` never touches AWS.
+ */
+import type { Ctx } from '../lib/context.js';
+import { InputError, UsageError } from '../lib/errors.js';
+import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
+import { PoolId, check } from '../lib/validate.js';
+import { CATALOGUE } from './catalogue.js';
+import { Reads, runConfigChecks, skipReason, type CheckEnv, type ClientRef } from './checks.js';
+import { checkBase, matchSymptom, rankCauses, symptomChecks, type SymptomMatch } from './match.js';
+import { probeSettings, runProbes, type ProbeSettings } from './probes.js';
+import { decodeJwt, tokenChecks, type DecodedToken } from './token.js';
+import { summarize, type Check, type DoctorResult, type SymptomResult } from './types.js';
+
+export interface DoctorInput {
+  poolId?: string;
+  clientIds?: string[];
+  gatewayId?: string;
+  /** The error text the user saw. */
+  error?: string;
+  /** An access token (already read from stdin for `-`). Never printed. */
+  token?: string;
+  redirectUri?: string;
+  offline?: boolean;
+  /** false: no live HTTP probes (--no-probes). */
+  probes?: boolean;
+}
+
+/** Gateway IDs: AWS's `name-xxxxxxxxxx`, or an emulator's bare suffix. */
+const GATEWAY_ID_RE = /^(?:[0-9a-z]-?){1,100}(?:-[0-9a-z]{10})?$/;
+
+/** Flag checks that need no AWS call (exit 2 before anything is sent). */
+export function validateDoctorInput(input: DoctorInput): DoctorInput {
+  if (input.poolId !== undefined) check(PoolId, input.poolId, '--pool-id');
+  for (const id of input.clientIds ?? []) if (!/^[\w+]{1,128}$/.test(id)) throw new InputError(`--client-id "${id}" is not a Cognito app client ID.`);
+  if (input.gatewayId !== undefined && !GATEWAY_ID_RE.test(input.gatewayId)) throw new InputError(`--gateway-id "${input.gatewayId}" is not an AgentCore gateway ID (for example my-gateway-abc1234567).`);
+  if (input.redirectUri !== undefined) {
+    try {
+      new URL(input.redirectUri);
+    } catch {
+      throw new InputError(`--redirect-uri "${input.redirectUri}" is not an absolute URL.`);
+    }
+  }
+  if (input.error !== undefined && !input.error.trim()) throw new UsageError('--error needs the text you saw, for example --error insufficient_scope.');
+  if (input.offline && !input.error && !input.token && (input.redirectUri || input.clientIds?.length || input.gatewayId)) {
+    throw new UsageError('--offline explains an --error (or decodes a --token) without AWS; the other checks need AWS.');
+  }
+  if (input.token !== undefined) decodeJwt(input.token);
+  return input;
+}
+
+function symptomResult(text: string, matches: SymptomMatch[], checks: Check[] | undefined): SymptomResult | undefined {
+  const best = matches[0];
+  if (!best) return undefined;
+  const e = best.entry;
+  return {
+    id: e.id,
+    title: e.title,
+    confidence: e.confidence,
+    matched: text,
+    strings: e.strings,
+    where: e.where,
+    causes: rankCauses(e, checks, best.boosted),
+    ...(e.table ? { table: e.table } : {}),
+    ...(e.correction ? { correction: e.correction } : {}),
+    ...(e.note ? { note: e.note } : {}),
+    alternatives: matches.slice(1, 4).map((m) => ({ id: m.entry.id, title: m.entry.title })),
+  };
+}
+
+function finish(checks: Check[], extra: Omit<DoctorResult, 'checks' | 'summary'>): DoctorResult {
+  return { checks, summary: summarize(checks), ...extra };
+}
+
+/** Symptom checks (and the token/probe checks the symptom names) first; otherwise stable. */
+function orderBySymptom(checks: Check[], first: readonly string[]): Check[] {
+  if (!first.length) return checks;
+  const set = new Set(first);
+  return [...checks.filter((c) => set.has(checkBase(c.id))), ...checks.filter((c) => !set.has(checkBase(c.id)))];
+}
+
+export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult> {
+  validateDoctorInput(input);
+  const matches = input.error ? matchSymptom(input.error) : [];
+  const decoded: DecodedToken | undefined = input.token ? decodeJwt(input.token) : undefined;
+  const unmatched = input.error && !matches.length ? { unmatched: input.error } : {};
+
+  if (input.offline) {
+    const checks = decoded ? tokenChecks(decoded, { prefix: 'token', gatewayUnavailable: 'Not compared: --offline (the gateway is not read).' }) : [];
+    if (!input.error && !decoded) {
+      return finish([], { catalogue: CATALOGUE.map((e) => ({ id: e.id, title: e.title, confidence: e.confidence, strings: e.strings })) });
+    }
+    const symptom = input.error ? symptomResult(input.error, matches, undefined) : undefined;
+    return finish(checks, { ...(symptom ? { symptom } : {}), ...unmatched });
+  }
+
+  // What to examine: flags > state file > the gateway's discovery URL > the token's issuer.
+  const state = ctx.state.get();
+  let poolId = input.poolId ?? state.userPoolId;
+  const gatewayId = input.gatewayId ?? state.gatewayId;
+  if (!poolId && decoded?.claims.iss) poolId = /\/([\w-]+_[0-9a-zA-Z]+)$/.exec(decoded.claims.iss)?.[1];
+  if (poolId) poolId = await ctx.poolId(poolId);
+  let region = await ctx.region();
+  const settings: ProbeSettings = probeSettings({ noProbes: input.probes === false, endpoint: ctx.endpoint, env: process.env });
+  if (settings.warning) ctx.out.warn(settings.warning);
+
+  const reads = new Reads(ctx, poolId, gatewayId);
+  if (!poolId && gatewayId) {
+    const gw = await reads.gateway().catch(() => undefined);
+    const jwt = gw?.authorizerConfiguration && 'customJWTAuthorizer' in gw.authorizerConfiguration ? gw.authorizerConfiguration.customJWTAuthorizer : undefined;
+    const parsed = jwt?.discoveryUrl ? parseCognitoDiscoveryUrl(jwt.discoveryUrl) : undefined;
+    if (parsed && parsed.region === region) {
+      poolId = await ctx.poolId(parsed.poolId);
+      ctx.out.info(ctx.out.c.dim(`Using user pool ${poolId}, which gateway ${gatewayId} trusts.`));
+      reads.poolId = poolId;
+    } else if (parsed) {
+      ctx.out.warn(`Gateway ${gatewayId} trusts pool ${parsed.poolId} in ${parsed.region}; pass --pool-id ${parsed.poolId} to examine it.`);
+    }
+  }
+  if (!poolId && !gatewayId) {
+    throw new UsageError('Nothing to examine: pass --pool-id (and --client-id, --gateway-id), or run doctor where mcp-cognito.json is.', 'Or explain an error without AWS: mcp-cognito doctor --error "<text>" --offline');
+  }
+  region = await ctx.region();
+
+  const stateClients = state.clients ?? [];
+  let clients: ClientRef[] = (input.clientIds ?? []).map((id) => ({ clientId: id, preset: stateClients.find((c) => c.clientId === id)?.preset }));
+  if (!clients.length && poolId && (!input.poolId || input.poolId === state.userPoolId)) clients = stateClients.map((c) => ({ clientId: c.clientId, preset: c.preset }));
+  if (!clients.length && decoded?.claims.client_id) clients = [{ clientId: decoded.claims.client_id }];
+  let noClientReason: string | undefined;
+  if (!clients.length && poolId) {
+    const list = await reads.clientList().catch((e) => {
+      noClientReason = `No app client to examine: pass --client-id (the pool's clients could not be listed: ${skipReason(e)}).`;
+      return undefined;
+    });
+    if (list) {
+      if (list.length === 1 && list[0]!.ClientId) clients = [{ clientId: list[0]!.ClientId }];
+      else noClientReason = `No app client to examine: pass --client-id. Clients in ${poolId}: ${list.length ? list.map((c) => `${c.ClientName} (${c.ClientId})`).join(', ') : '(none: mcp-cognito create-client)'}.`;
+    }
+  }
+
+  const env: CheckEnv = { ctx, reads, region, poolId, clients, gatewayId, redirectUri: input.redirectUri, noClientReason };
+  const first = matches[0] ? symptomChecks(matches[0].entry) : [];
+  const spinner = ctx.out.spinner('Checking the user pool, clients and gateway');
+  let config: Check[];
+  let probes: Check[];
+  let token: Check[] = [];
+  try {
+    [config, probes, token] = await Promise.all([
+      runConfigChecks(env, first),
+      runProbes(env, settings, input.token),
+      decoded
+        ? (async () => {
+            let jwt;
+            let why: string | undefined;
+            if (gatewayId) {
+              try {
+                const gw = await reads.gateway();
+                jwt = gw.authorizerConfiguration && 'customJWTAuthorizer' in gw.authorizerConfiguration ? gw.authorizerConfiguration.customJWTAuthorizer : undefined;
+                if (!jwt) why = 'Not compared: the gateway has no CUSTOM_JWT authorizer.';
+              } catch (e) {
+                why = `Not compared: ${skipReason(e)}.`;
+              }
+            } else why = 'Not compared: no gateway to examine (pass --gateway-id).';
+            return tokenChecks(decoded, { prefix: 'token', region, poolId, gatewayId, jwt, gatewayUnavailable: why, clientIds: input.clientIds });
+          })()
+        : Promise.resolve([]),
+    ]);
+  } finally {
+    spinner.stop();
+  }
+  const checks = orderBySymptom([...token, ...config, ...probes], first);
+  const symptom = input.error ? symptomResult(input.error, matches, checks) : undefined;
+  return finish(checks, {
+    ...(symptom ? { symptom } : {}),
+    ...unmatched,
+    target: { region, ...(poolId ? { userPoolId: poolId } : {}), clientIds: clients.map((c) => c.clientId), ...(gatewayId ? { gatewayId } : {}) },
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * Decode a Cognito token (no secret, no signature check) and compare its claims with the gateway
+ * and the client. The token itself is never printed, logged or returned: only its claims.
+ */
+import { InputError } from '../lib/errors.js';
+import { issuerUrl, parseCognitoDiscoveryUrl } from '../lib/urls.js';
+import type { Check } from './types.js';
+import { mk } from './checks.js';
+
+export interface Claims {
+  token_use?: string;
+  client_id?: string;
+  aud?: string | string[];
+  scope?: string;
+  iss?: string;
+  exp?: number;
+  iat?: number;
+  sub?: string;
+  username?: string;
+  [k: string]: unknown;
+}
+
+export interface DecodedToken {
+  header: Record<string, unknown>;
+  claims: Claims;
+}
+
+function b64json(part: string): Record<string, unknown> | undefined {
+  try {
+    const json = Buffer.from(part.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+    const v = JSON.parse(json) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Strip what people paste around a token: `Bearer `, quotes, `access_token=`, whitespace. */
+export function cleanToken(raw: string): string {
+  let t = raw.trim();
+  const fromJson = /"access_token"\s*:\s*"([^"]+)"/.exec(t) ?? /"id_token"\s*:\s*"([^"]+)"/.exec(t);
+  if (fromJson) t = fromJson[1]!;
+  t = t.replace(/^authorization:\s*/i, '').replace(/^bearer\s+/i, '').replace(/^access_token=/i, '');
+  return t.replace(/^["']|["']$/g, '').trim();
+}
+
+/** Decode a JWT's header and payload. Throws an InputError that never quotes the token. */
+export function decodeJwt(raw: string): DecodedToken {
+  const token = cleanToken(raw);
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)) || !parts[0] || !parts[1]) {
+    throw new InputError(`--token is not a JWT (expected three base64url parts separated by dots; got ${parts.length} part${parts.length === 1 ? '' : 's'}, ${token.length} characters).`, 'Pass the access_token from the token response, or - to read it from stdin.');
+  }
+  const header = b64json(parts[0]);
+  const claims = b64json(parts[1]);
+  if (!header || !claims) throw new InputError('--token is not a JWT: its header or payload is not base64url-encoded JSON.');
+  return { header, claims: claims as Claims };
+}
+
+/** A one-line, secret-free description of the claims. */
+export function describeClaims(c: Claims): string {
+  const parts = [
+    `token_use=${c.token_use ?? '(none)'}`,
+    `client_id=${c.client_id ?? '(none)'}`,
+    `scope="${c.scope ?? ''}"`,
+    `iss=${c.iss ?? '(none)'}`,
+    `aud=${c.aud === undefined ? '(none)' : Array.isArray(c.aud) ? c.aud.join(',') : c.aud}`,
+    `exp=${typeof c.exp === 'number' ? new Date(c.exp * 1000).toISOString() : '(none)'}`,
+  ];
+  return parts.join(' ');
+}
+
+export interface TokenContext {
+  /** `token` for --token, `probe.token` for the token doctor fetched itself. */
+  prefix: string;
+  now?: number;
+  region?: string;
+  poolId?: string;
+  gatewayId?: string;
+  /** The gateway's CUSTOM_JWT authorizer, when it could be read. */
+  jwt?: { discoveryUrl?: string; allowedClients?: string[]; allowedAudience?: string[]; allowedScopes?: string[] };
+  /** Why gateway comparisons cannot run (offline, no gateway, read failed). */
+  gatewayUnavailable?: string;
+  /** The client being examined, to notice a token from another client. */
+  clientIds?: string[];
+}
+
+/** Compare a decoded token with the gateway (and pool): token_use, exp, iss, client_id, scope, aud. */
+export function tokenChecks(t: DecodedToken, tc: TokenContext): Check[] {
+  const c = t.claims;
+  const p = tc.prefix;
+  const now = tc.now ?? Date.now();
+  const out: Check[] = [];
+  out.push(mk(`${p}.decode`, 'pass', 'Token decodes', `${describeClaims(c)} (alg ${String(t.header.alg ?? '?')}; the signature is not verified here).`));
+
+  if (c.token_use === 'access') out.push(mk(`${p}.use`, 'pass', 'Access token (not an ID token)', 'token_use is access.'));
+  else if (c.token_use === 'id') out.push(mk(`${p}.use`, 'fail', 'Access token (not an ID token)', `token_use is id: this is an ID token (aud=${String(c.aud)}, no client_id or scope), which the gateway's allowedClients/allowedScopes reject (G6).`, 'Send the access_token from the token response, not the id_token.'));
+  else out.push(mk(`${p}.use`, 'warn', 'Access token (not an ID token)', `token_use is ${c.token_use ?? 'missing'}: not a Cognito access token.`));
+
+  if (typeof c.exp !== 'number') out.push(mk(`${p}.expiry`, 'warn', 'Token not expired', 'The token has no exp claim.'));
+  else if (c.exp * 1000 <= now) {
+    const mins = Math.round((now - c.exp * 1000) / 60_000);
+    out.push(mk(`${p}.expiry`, 'fail', 'Token not expired', `The token expired at ${new Date(c.exp * 1000).toISOString()} (${mins < 120 ? `${mins} min` : `${Math.round(mins / 60)} h`} ago): the gateway answers 401 (G5).`, 'Get a new token (reconnect in Copilot Studio; make sure its Refresh URL is the token URL).'));
+  } else out.push(mk(`${p}.expiry`, 'pass', 'Token not expired', `Valid until ${new Date(c.exp * 1000).toISOString()} (${Math.round((c.exp * 1000 - now) / 60_000)} min left).`));
+
+  const unavailable = (id: string, title: string) => out.push(mk(`${p}.${id}`, 'skip', title, tc.gatewayUnavailable ?? 'The gateway could not be read.'));
+
+  // Issuer: the gateway's discovery URL names the pool it trusts; fall back to the examined pool.
+  const gwPool = tc.jwt?.discoveryUrl ? parseCognitoDiscoveryUrl(tc.jwt.discoveryUrl) : undefined;
+  const expectedIss = gwPool ? issuerUrl(gwPool.region, gwPool.poolId) : tc.poolId && tc.region ? issuerUrl(tc.region, tc.poolId) : undefined;
+  if (!expectedIss) unavailable('issuer', 'Issuer matches the gateway');
+  else if (c.iss === expectedIss) out.push(mk(`${p}.issuer`, 'pass', 'Issuer matches the gateway', `iss ${c.iss} is the pool the ${gwPool ? "gateway's discoveryUrl names" : 'examined pool'}.`));
+  else out.push(mk(`${p}.issuer`, 'fail', 'Issuer matches the gateway', `iss ${c.iss ?? '(none)'} is not ${expectedIss}${gwPool ? " (the gateway's discoveryUrl)" : ''}: a token from another pool or Region is rejected (G4).`, `Get the token from the pool ${gwPool?.poolId ?? tc.poolId} (its domain's /oauth2/token).`));
+
+  if (c.token_use === 'id') {
+    // An ID token fails the client/scope rules because it is the wrong token (G6), not because of them.
+    for (const [id, title] of [['client', 'Token client is in allowedClients'], ['scope', 'Token scope matches allowedScopes'], ['audience', 'Token audience']] as const) {
+      out.push(mk(`${p}.${id}`, 'skip', title, `Not compared: this is an ID token (see ${p}.use); compare the access token instead.`));
+    }
+    return out;
+  }
+  if (!tc.jwt) {
+    unavailable('client', 'Token client is in allowedClients');
+    unavailable('scope', 'Token scope matches allowedScopes');
+    unavailable('audience', 'Token audience');
+    return out;
+  }
+  const j = tc.jwt;
+  const allowedClients = j.allowedClients ?? [];
+  const authorize = (id: string) => `mcp-cognito authorize-client --gateway-id ${tc.gatewayId ?? '<gateway-id>'} --client-id ${id}`;
+  if (!allowedClients.length) out.push(mk(`${p}.client`, 'pass', 'Token client is in allowedClients', `The gateway sets no allowedClients (client_id ${c.client_id ?? '(none)'} is not checked).`));
+  else if (c.client_id && allowedClients.includes(c.client_id)) {
+    const other = tc.clientIds?.length && !tc.clientIds.includes(c.client_id) ? ` Note: it is not the client being examined (${tc.clientIds.join(', ')}).` : '';
+    out.push(mk(`${p}.client`, other ? 'warn' : 'pass', 'Token client is in allowedClients', `client_id ${c.client_id} is in allowedClients [${allowedClients.join(', ')}].${other}`));
+  } else {
+    out.push(mk(`${p}.client`, 'fail', 'Token client is in allowedClients', c.client_id ? `client_id ${c.client_id} is not in allowedClients [${allowedClients.join(', ')}]: the gateway answers 401 "Invalid Bearer token" (G1).` : `The token has no client_id (an ID token?), and the gateway checks allowedClients [${allowedClients.join(', ')}] (G1/G6).`, c.client_id ? authorize(c.client_id) : 'Send the access token.'));
+  }
+
+  const allowedScopes = j.allowedScopes ?? [];
+  const scopes = (c.scope ?? '').split(/\s+/).filter(Boolean);
+  if (!allowedScopes.length) out.push(mk(`${p}.scope`, 'pass', 'Token scope matches allowedScopes', `The gateway sets no allowedScopes (scope "${c.scope ?? ''}" is not checked).`));
+  else if (scopes.some((s) => allowedScopes.includes(s))) out.push(mk(`${p}.scope`, 'pass', 'Token scope matches allowedScopes', `scope "${c.scope}" shares ${scopes.filter((s) => allowedScopes.includes(s)).join(', ')} with allowedScopes.`));
+  else {
+    out.push(mk(`${p}.scope`, 'fail', 'Token scope matches allowedScopes', `scope "${c.scope ?? ''}" shares nothing with allowedScopes [${allowedScopes.join(', ')}]: rejected with 401 (G3). ${scopes.includes('aws.cognito.signin.user.admin') ? 'A token from InitiateAuth carries only aws.cognito.signin.user.admin.' : 'Request the custom scope (Copilot Studio: add it to the Scopes field).'}`, c.client_id ? authorize(c.client_id) : undefined));
+  }
+
+  const audList = j.allowedAudience ?? [];
+  const aud = c.aud === undefined ? [] : Array.isArray(c.aud) ? c.aud : [c.aud];
+  if (!audList.length) out.push(mk(`${p}.audience`, 'pass', 'Token audience', `The gateway sets no allowedAudience${aud.length ? '' : ' (Cognito access tokens carry no aud)'}.`));
+  else if (aud.some((a) => audList.includes(a))) out.push(mk(`${p}.audience`, 'pass', 'Token audience', `aud ${aud.join(', ')} is in allowedAudience.`));
+  else out.push(mk(`${p}.audience`, 'fail', 'Token audience', `The gateway requires aud in [${audList.join(', ')}], but the token has ${aud.length ? `aud ${aud.join(', ')}` : 'no aud (Cognito access tokens never do)'}: rejected with 401 (G2).`, c.client_id ? authorize(c.client_id) + ' (then remove allowedAudience from the gateway)' : undefined));
+  return out;
+}
+
+/** Read `--token -` from stdin (the whole input, trimmed). */
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
