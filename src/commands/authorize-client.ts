@@ -275,6 +275,9 @@ export async function authorizeClient(input: AuthorizeClientInput, ctx: Ctx, hoo
 
   if (Object.keys(merge.patch).length === 0) {
     ctx.out.step(`Gateway ${name} already lets ${clientIds.join(', ')} through; nothing to change`);
+    if (got.status && FAILED_STATUSES.has(got.status)) {
+      ctx.out.warn(`Gateway ${name} is ${got.status}${got.statusReasons?.length ? `: ${got.statusReasons.join('; ')}` : ''}. Its last change did not complete; check it in the AgentCore console.`);
+    }
     if (!ctx.dryRun && ctx.state.get().gatewayId !== gatewayId) ctx.state.update({ gatewayId });
     return result(false);
   }
