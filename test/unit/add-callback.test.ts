@@ -107,6 +107,15 @@ describe('addCallback', () => {
     expect(sent()).toHaveLength(0);
   });
 
+  it('on a terminal: a confirmed plan is applied', async () => {
+    emulate();
+    const prompter = scriptedPrompter([true]);
+    const r = await addCallback(input(), testCtx({}, { state: STATE, tty: true, env: {}, prompter }).ctx);
+    expect(prompter.asked[0]).toMatchObject({ kind: 'confirm', message: 'Update the callback URLs of copilot-studio-mcp?' });
+    expect(r.changed).toBe(true);
+    expect(sent()).toHaveLength(1);
+  });
+
   it('--keep-placeholder keeps it; --logout changes LogoutURLs only', async () => {
     emulate();
     const t = testCtx({ yes: true }, { state: STATE });
@@ -188,6 +197,14 @@ describe('addCallback: which client', () => {
     const several = { ...STATE, clients: [clients[0], { ...clients[0], clientId: 'web2', preset: 'web' }] };
     await expect(addCallback(input(), testCtx({ yes: true }, { state: several }).ctx)).rejects.toThrow(/--client-id/);
     await expect(addCallback(input(), testCtx({ yes: true }, { state: { version: 1, userPoolId: POOL } }).ctx)).rejects.toThrow(/--client-id/);
+  });
+  it('several candidates on a terminal: asks which one', async () => {
+    emulate({ ...RICH_CLIENT, ClientId: 'web2' });
+    const several = { ...STATE, clients: [clients[0], { ...clients[0], clientId: 'web2', preset: 'web' }] };
+    const prompter = scriptedPrompter(['web2', true]);
+    await addCallback(input(), testCtx({}, { state: several, tty: true, env: {}, prompter }).ctx);
+    expect(prompter.asked[0]).toMatchObject({ kind: 'select', choices: ['m2mclient1', 'web2'] });
+    expect(sent()[0]!.ClientId).toBe('web2');
   });
   it('without a pool: usage error naming --pool-id, no AWS call', async () => {
     await expect(addCallback(input({ clientId: CLIENT }), testCtx({ yes: true }).ctx)).rejects.toThrow(/--pool-id/);
