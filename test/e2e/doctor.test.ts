@@ -108,7 +108,7 @@ async function seed(endpoint: string, o: SeedOptions = {}): Promise<Seed> {
       protocolType: 'MCP',
       protocolConfiguration: { mcp: { supportedVersions: o.supportedVersions ?? ['2025-03-26', '2025-06-18'] } },
       authorizerType: 'CUSTOM_JWT',
-      authorizerConfiguration: { customJWTAuthorizer: jwt } as CreateGatewayCommandInput['authorizerConfiguration'],
+      authorizerConfiguration: { customJWTAuthorizer: jwt } as unknown as CreateGatewayCommandInput['authorizerConfiguration'],
     }),
   );
   await agentcore.send(
