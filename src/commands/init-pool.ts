@@ -127,6 +127,24 @@ export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPool
       ctx.out.step(`Created user pool ${poolName} (${poolId})`);
     }
   }
+  // The resource server is planned (and a scope update approved) before anything is created,
+  // so that a run stopped for want of --yes (exit 2) or a declined confirmation changes nothing.
+  const rsId = input.resourceServer;
+  const servers = poolId ? await cognito.listResourceServers(poolId) : [];
+  const existing = servers.find((s) => s.Identifier === rsId);
+  const rsName = existing?.Name ?? input.resourceServerName;
+  let scopeNames: string[];
+  const wanted = input.scopes.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description }));
+  const have = existing?.Scopes ?? [];
+  const missing = existing ? wanted.filter((w) => !have.some((h) => h.ScopeName === w.ScopeName)) : [];
+  const full = [...have, ...missing];
+  let approvedUpdate = false;
+  if (missing.length) {
+    const cli = awsCliCommand('cognito-idp', 'UpdateResourceServer', { UserPoolId: poolId, Identifier: rsId, Name: rsName, Scopes: full }, region);
+    const diff = listDiff(have.map((s) => `${rsId}/${s.ScopeName}`), full.map((s) => `${rsId}/${s.ScopeName}`));
+    approvedUpdate = await ctx.approve([{ action: 'update', resource: `resource server "${rsId}" scopes`, diff, awsCli: cli }], 'Add these scopes to the resource server?');
+  }
+
   if (poolId && !ctx.dryRun) {
     // Another pool than the state file's: its clients (and domain, resource server) belong to
     // the old pool, and later commands would pair them with the new one.
@@ -162,12 +180,6 @@ export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPool
   if (poolId && !ctx.dryRun) ctx.state.update({ domain });
 
   // 3. The resource server and its scopes: create, or add the missing scopes (never remove one).
-  const rsId = input.resourceServer;
-  const servers = poolId ? await cognito.listResourceServers(poolId) : [];
-  const existing = servers.find((s) => s.Identifier === rsId);
-  let rsName = input.resourceServerName;
-  let scopeNames: string[];
-  const wanted = input.scopes.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description }));
   if (!existing) {
     const cli = awsCliCommand('cognito-idp', 'CreateResourceServer', { UserPoolId: poolId ?? '<new pool id>', Identifier: rsId, Name: rsName, Scopes: wanted }, region);
     if (ctx.willCreate({ resource: `resource server "${rsId}" with scopes ${wanted.map((s) => `${rsId}/${s.ScopeName}`).join(', ')}`, awsCli: cli }) && poolId) {
@@ -177,15 +189,9 @@ export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPool
     }
     scopeNames = wanted.map((s) => s.ScopeName);
   } else {
-    rsName = existing.Name ?? rsName;
-    const have = existing.Scopes ?? [];
-    const missing = wanted.filter((w) => !have.some((h) => h.ScopeName === w.ScopeName));
-    const full = [...have, ...missing];
     scopeNames = full.map((s) => s.ScopeName!);
     if (missing.length) {
-      const cli = awsCliCommand('cognito-idp', 'UpdateResourceServer', { UserPoolId: poolId, Identifier: rsId, Name: rsName, Scopes: full }, region);
-      const diff = listDiff(have.map((s) => `${rsId}/${s.ScopeName}`), full.map((s) => `${rsId}/${s.ScopeName}`));
-      if (await ctx.approve([{ action: 'update', resource: `resource server "${rsId}" scopes`, diff, awsCli: cli }], 'Add these scopes to the resource server?')) {
+      if (approvedUpdate) {
         // UpdateResourceServer replaces the server: the full scope list and the name are sent.
         await cognito.updateResourceServer(poolId!, rsId, rsName, full);
         updated.push('resourceServer');

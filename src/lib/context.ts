@@ -115,7 +115,10 @@ export class Ctx {
     const poolRegion = regionOfPoolId(poolId);
     if (poolRegion) {
       if (this.flags.region && this.flags.region !== poolRegion) {
-        throw new InputError(`--pool-id ${poolId} is in ${poolRegion}, but --region is ${this.flags.region}.`);
+        throw new InputError(
+          `${flag ? '--pool-id' : `The state file's user pool`} ${poolId} is in ${poolRegion}, but --region is ${this.flags.region}.`,
+          flag ? undefined : `Pass --pool-id with a pool in ${this.flags.region}, leave out --region, or use another --state file.`,
+        );
       }
       if (!this.flags.region) this.regionValue = Promise.resolve(poolRegion);
     }

@@ -86,6 +86,14 @@ describe('pool ID and Region', () => {
     expect((err as Error).message).toContain('eu-west-1');
     expect((err as Error).message).toContain('us-east-1');
   });
+  it('a state file pool in another Region than --region → exit 2 saying it comes from the state file', async () => {
+    const err = await testCtx({ region: 'eu-west-1' }, { state: { version: 1, userPoolId: 'us-east-1_Abc123' } })
+      .ctx.poolId(undefined)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe("The state file's user pool us-east-1_Abc123 is in us-east-1, but --region is eu-west-1.");
+    expect((err as InputError).hint).toContain('--pool-id');
+  });
   it('falls back to the state file\'s pool; none → usage error naming --pool-id', async () => {
     expect(await testCtx({}, { state: { version: 1, userPoolId: 'us-east-2_Q1' } }).ctx.poolId(undefined)).toBe('us-east-2_Q1');
     await expect(testCtx().ctx.poolId(undefined)).rejects.toThrow(/--pool-id/);

@@ -256,6 +256,20 @@ describe('initPool: adding scopes to an existing resource server', () => {
     expect(cognito.commandCalls(UpdateResourceServerCommand)).toHaveLength(0);
   });
 
+  it('an update that cannot be approved stops the run before anything is created (exit 2, no domain created)', async () => {
+    existingPool();
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL, Name: 'p' } });
+    cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: {} });
+    cognito.on(CreateUserPoolDomainCommand).resolves({});
+    const err = await initPool(wantBoth(), testCtx({}).ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(writes()).toEqual([]);
+
+    const declined = await initPool(wantBoth(), testCtx({}, { tty: true, prompter: scriptedPrompter([false]) }).ctx).catch((e: unknown) => e);
+    expect(declined).toBeInstanceOf(CancelledError);
+    expect(writes()).toEqual([]);
+  });
+
   it('never removes a scope the server has but the flags do not name', async () => {
     existingPool([
       { ScopeName: 'invoke', ScopeDescription: 'x' },
