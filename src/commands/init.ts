@@ -9,10 +9,12 @@ import { DomainPrefix, PoolName, Region, ResourceServerId, ScopeName, check, par
 import { oauthEndpoints, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import type { Holder } from '../cli.js';
 import { DEFAULT_POOL_NAME, DEFAULT_SCOPE, initPool, parseInitPoolFlags, parseSeconds, suggestDomainPrefix, type InitPoolInput, type InitPoolResult } from './init-pool.js';
-import { createClient, parseCreateClientFlags, renderCopilotStudioForm, type CopilotStudioForm, type CreateClientInput, type CreateClientResult } from './create-client.js';
+import { clientRequest, createClient, parseCreateClientFlags, renderCopilotStudioForm, type CopilotStudioForm, type CreateClientInput, type CreateClientResult } from './create-client.js';
 import { DEFAULT_PASSWORD_POLICY, askPassword, createUser, emailProblem, groupProblem, passwordProblem, readSecretFromStdin, type CreateUserInput, type CreateUserResult, type PasswordPolicy } from './create-user.js';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, authorizeClient, mergeGatewayAuthorization, type AuthorizeClientResult } from './authorize-client.js';
-import { listDiff } from '../lib/plan.js';
+import { awsCliCommand, listDiff } from '../lib/plan.js';
+import { toUpdateGatewayRequest } from '../aws/rmw.js';
+import { doctor } from './doctor.js';
 import type { GetGatewayResponse } from '../aws/agentcore.js';
 
 /** Flags of `init`: the union of the subcommands' flags. */
@@ -110,6 +112,8 @@ export interface InitResult extends Omit<InitPoolResult, 'created' | 'updated'> 
   user?: CreateUserResult;
   doctor?: DoctorStepResult;
   next?: string;
+  /** Set by --dry-run (with `plan`). */
+  dryRun?: boolean;
   created: string[];
   updated: string[];
 }
@@ -342,7 +346,7 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
         message: 'Clients to create',
         choices: [
           { name: 'Copilot Studio (authorization code flow, client secret)', value: COPILOT, checked: true },
-          { name: 'M2M agent (client_credentials, custom scopes only)', value: M2M, checked: false },
+          { name: 'M2M agent (client_credentials, custom scopes only)', value: M2M, checked: (state.clients ?? []).some((c) => c.preset === M2M) },
         ],
       });
       if (kinds.length === 0) ctx.out.warn('Select at least one client (space toggles, Enter confirms).');
@@ -420,29 +424,35 @@ async function describeTrustedPool(facts: InitFacts, poolId: string, gateway: Ga
   }
 }
 
-/** One plan of everything init will create or change, from the answers and what exists. */
-export function planInit(a: InitAnswers, state: { clients?: { name: string }[] } = {}): PlanStep[] {
+/** One plan of everything init will create or change, from the answers and what exists (with the equivalent aws CLI commands). */
+export function planInit(a: InitAnswers): PlanStep[] {
   const steps: PlanStep[] = [];
   const rs = a.initPool.resourceServer;
   const scopeNames = a.initPool.scopes.map((s) => `${rs}/${s.name}`);
+  const poolId = a.pool?.poolId ?? '<new pool id>';
+  const cli = (op: string, input: Record<string, unknown>) => awsCliCommand('cognito-idp', op, input, a.region);
+  const rsScopes = a.initPool.scopes.map((s) => ({ ScopeName: s.name, ScopeDescription: s.description }));
+  const createServer: PlanStep = { action: 'create', resource: `resource server "${rs}" with scopes ${scopeNames.join(', ')}`, awsCli: cli('CreateResourceServer', { UserPoolId: poolId, Identifier: rs, Name: a.initPool.resourceServerName, Scopes: rsScopes }) };
+  const createDomain = (where: string): PlanStep => ({ action: 'create', resource: `hosted-UI domain "${a.initPool.domain}"${where}`, awsCli: cli('CreateUserPoolDomain', { UserPoolId: poolId, Domain: a.initPool.domain }) });
   if (a.pool) {
-    if (!a.pool.domain) steps.push({ action: 'create', resource: `hosted-UI domain "${a.initPool.domain}" on user pool ${a.pool.name} (${a.pool.poolId})` });
+    if (!a.pool.domain) steps.push(createDomain(` on user pool ${a.pool.name} (${a.pool.poolId})`));
     const server = a.pool.resourceServers?.find((s) => s.identifier === rs);
-    if (!server) steps.push({ action: 'create', resource: `resource server "${rs}" with scopes ${scopeNames.join(', ')}` });
+    if (!server) steps.push(createServer);
     else {
       const missing = a.initPool.scopes.filter((s) => !server.scopes.includes(s.name)).map((s) => `${rs}/${s.name}`);
       if (missing.length) steps.push({ action: 'update', resource: `resource server "${rs}" scopes`, diff: missing.map((m) => `+ ${m}`) });
     }
   } else {
-    steps.push({ action: 'create', resource: `user pool "${a.initPool.poolName ?? DEFAULT_POOL_NAME}" (or adopt the one pool of that name)` });
-    steps.push({ action: 'create', resource: `hosted-UI domain "${a.initPool.domain}"` });
-    steps.push({ action: 'create', resource: `resource server "${rs}" with scopes ${scopeNames.join(', ')}` });
+    const name = a.initPool.poolName ?? DEFAULT_POOL_NAME;
+    steps.push({ action: 'create', resource: `user pool "${name}"`, awsCli: cli('CreateUserPool', { PoolName: name, UsernameAttributes: ['email'] }) });
+    steps.push(createDomain(''));
+    steps.push(createServer);
   }
   const existingClients = new Set([...(a.pool?.clients ?? []).map((c) => c.name)]);
-  void state;
   for (const c of [a.copilot, a.m2m]) {
-    if (!c) continue;
-    if (!existingClients.has(c.name)) steps.push({ action: 'create', resource: `${c.preset} app client "${c.name}" (${c.preset === 'm2m' ? 'client_credentials' : 'code flow'}, client secret)` });
+    if (!c || existingClients.has(c.name)) continue;
+    const request = clientRequest(poolId, c, c.preset === 'm2m' ? scopeNames : ['openid', 'email', 'profile', ...scopeNames]);
+    steps.push({ action: 'create', resource: `${c.preset} app client "${c.name}" (${c.preset === 'm2m' ? 'client_credentials' : 'code flow'}, client secret)`, awsCli: cli('CreateUserPoolClient', { ...request }) });
   }
   if (a.m2m?.envFile) steps.push({ action: 'create', resource: `${a.m2m.envFile} with the M2M client's credentials (mode 0600)` });
   if (a.gateway) {
@@ -457,7 +467,8 @@ export function planInit(a: InitAnswers, state: { clients?: { name: string }[] }
       ...(m.addedScopes.length ? ['allowedScopes:', ...listDiff(before(m.allowedScopes, m.addedScopes), m.allowedScopes)] : []),
       ...(m.addedVersions.length ? ['protocolConfiguration.mcp.supportedVersions:', ...listDiff(before(m.supportedVersions, m.addedVersions), m.supportedVersions)] : []),
     ];
-    if (diff.length) steps.push({ action: 'update', resource: `gateway ${a.gateway.name} (${a.gateway.gatewayId}) JWT authorizer`, diff });
+    const awsCli = a.gateway.raw ? awsCliCommand('bedrock-agentcore-control', 'UpdateGateway', { ...toUpdateGatewayRequest(a.gateway.raw, m.patch) }, a.region) : undefined;
+    if (diff.length) steps.push({ action: 'update', resource: `gateway ${a.gateway.name} (${a.gateway.gatewayId}) JWT authorizer`, diff, ...(awsCli ? { awsCli } : {}) });
   }
   if (a.user && !a.user.exists) steps.push({ action: 'create', resource: `sign-in user ${a.user.email} (permanent password, no invitation e-mail)${a.user.group ? `, in group ${a.user.group}` : ''}` });
   else if (a.user?.exists === 'FORCE_CHANGE_PASSWORD') steps.push({ action: 'update', resource: `password of ${a.user.email} (permanent)` });
@@ -470,7 +481,7 @@ async function confirmPlan(ctx: Ctx, steps: PlanStep[]): Promise<boolean> {
     ctx.out.info(ctx.out.c.dim('Everything is in place; checking it again.'));
     return true;
   }
-  ctx.out.err(`\n${ctx.out.c.bold('Plan')}\n${renderPlan(steps, ctx.out)}\n`);
+  ctx.out.err(`\n${ctx.out.c.bold('Plan')}\n${renderPlan(steps, ctx.out, { showCli: ctx.dryRun })}\n`);
   if (ctx.dryRun) {
     ctx.planned.push(...steps);
     return false;
@@ -556,8 +567,7 @@ export async function init(ctx: Ctx, flags: InitFlags, facts: InitFacts, secrets
 
   // 5. A short doctor run: it informs; its findings do not change init's exit code.
   if (answers.doctor) {
-    const d = await runDoctorStep(ctx, { clientId: copilot?.clientId ?? clients[0]?.clientId, gatewayId: answers.gateway?.gatewayId });
-    if (d) result.doctor = d;
+    result.doctor = await runDoctorStep(ctx, { poolId: pool.userPoolId, clientIds: clients.map((x) => x.clientId!).filter(Boolean), gatewayId: answers.gateway?.gatewayId });
   }
   return result;
 }
@@ -575,24 +585,34 @@ export async function authorizeGatewayStep(ctx: Ctx, o: { poolId?: string; gatew
 
 export interface DoctorStepResult {
   summary?: { pass: number; warn: number; fail: number; skip: number };
-  lines: string[];
-  note: string;
+  /** The checks that did not pass (id, status, title, fix). */
+  findings: { id: string; status: string; title: string; fix?: string }[];
+  /** Why doctor could not run. */
+  error?: string;
 }
 
-/**
- * Step 5: a short doctor run of the new setup. INTEGRATION POINT: doctor's logic
- * (src/commands/doctor.ts) is not on main yet; until it is, this says so and init goes on.
- */
-export async function runDoctorStep(ctx: Ctx, o: { clientId?: string; gatewayId?: string }): Promise<DoctorStepResult | undefined> {
-  void o;
-  ctx.out.info(ctx.out.c.dim('doctor is not available in this build yet; run `mcp-cognito doctor` later to check the setup.'));
-  return { lines: ['doctor: not run (not available in this build)'], note: 'Run `mcp-cognito doctor` to check the setup.' };
+const DOCTOR_NOTE = 'A placeholder callback URL is expected until you run add-callback. These findings inform; they do not change init\'s exit code. `mcp-cognito doctor` gives the full report.';
+
+/** Step 5: a short doctor run of the new setup (doctor's own logic); never fails init. */
+export async function runDoctorStep(ctx: Ctx, o: { poolId?: string; clientIds?: string[]; gatewayId?: string }): Promise<DoctorStepResult> {
+  const spin = ctx.out.spinner('Checking the new setup (mcp-cognito doctor)');
+  try {
+    const r = await doctor({ poolId: o.poolId, ...(o.clientIds?.length ? { clientIds: o.clientIds } : {}), ...(o.gatewayId ? { gatewayId: o.gatewayId } : {}) }, ctx);
+    spin.stop();
+    const findings = r.checks.filter((x) => x.status === 'fail' || x.status === 'warn').map((x) => ({ id: x.id, status: x.status, title: x.title, ...(x.fix ? { fix: x.fix } : {}) }));
+    return { summary: r.summary, findings };
+  } catch (e) {
+    spin.stop();
+    const error = e instanceof Error ? e.message : String(e);
+    ctx.out.warn(`doctor could not check the setup: ${error}`);
+    return { findings: [], error };
+  }
 }
 
 export function renderInit(r: InitResult, out: Output): string {
   const c = out.c;
   const lines: string[] = [];
-  if (!r.userPoolId) return `${c.dim('Dry run: nothing was changed. The plan is above.')}`;
+  if (r.dryRun || !r.userPoolId) return c.dim('Dry run: nothing was changed. The plan and the equivalent aws CLI commands are above.');
   const what = r.created.length || r.updated.length ? `Created: ${r.created.join(', ') || 'nothing'}. Updated: ${r.updated.join(', ') || 'nothing'}.` : 'Nothing to change: everything was already in place.';
   lines.push(c.bold(`Cognito is set up in ${r.region}: user pool ${r.userPoolName} (${r.userPoolId}), domain ${r.domain}.`), c.dim(what), '');
   if (r.copilotStudio) {
@@ -616,9 +636,12 @@ export function renderInit(r: InitResult, out: Output): string {
   }
   if (r.user) lines.push(`Sign-in user for testing: ${r.user.username} (${r.user.status}${r.user.group ? `, group ${r.user.group}` : ''}).`, '');
   if (r.doctor) {
+    const d = r.doctor;
     lines.push(c.bold('Check of the new setup (mcp-cognito doctor):'));
-    lines.push(...r.doctor.lines.map((l) => `  ${l}`));
-    lines.push(c.dim(`  ${r.doctor.note}`));
+    if (d.summary) lines.push(`  ${d.summary.pass} passed, ${d.summary.warn} warning${d.summary.warn === 1 ? '' : 's'}, ${d.summary.fail} failed, ${d.summary.skip} skipped`);
+    else lines.push(`  doctor did not run${d.error ? `: ${d.error}` : ''}`);
+    for (const f of d.findings) lines.push(`  ${f.status === 'fail' ? c.red('✗') : c.yellow('!')} ${f.title}${f.fix ? c.dim(` — ${f.fix}`) : ''}`);
+    lines.push(c.dim(`  ${DOCTOR_NOTE}`));
   }
   return lines.join('\n').trimEnd();
 }

@@ -77,6 +77,9 @@ describe('init --no-input (moto)', () => {
     expect(out.clients).toHaveLength(1);
     expect(out.created.sort()).toEqual(['client:copilot-studio-mcp', 'domain', 'resourceServer']);
     expect(out.updated).toEqual(['gateway']);
+    // The short doctor run informs (the placeholder callback is expected) and does not change the exit code.
+    expect(out.doctor.summary).toMatchObject({ pass: expect.any(Number), warn: expect.any(Number), fail: expect.any(Number), skip: expect.any(Number) });
+    expect(out.doctor.findings.map((f: { title: string }) => f.title).join('\n')).toMatch(/Callback/i);
 
     // Again, in the same directory: nothing is created or changed.
     const again = await runCli(['init', '--no-input', '--yes', '--no-wait', '--gateway-id', seed.gatewayId, '--json'], { endpoint: moto.endpoint(), cwd: r.cwd });
