@@ -9,7 +9,9 @@ const SCOPE_RE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 /** Scope names: the same set without `/`. */
 const SCOPE_NAME_RE = /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$/;
 const NAME_RE = /^[\w\s+=,.@-]+$/;
-const GATEWAY_ID_RE = /^([0-9a-z][-]?){1,100}-[0-9a-z]{10}$/;
+// AWS IDs look like `<name>-<10 chars>`; emulators use bare IDs. Accept both shapes, reject the rest
+// (upper case, spaces, ARNs, URLs).
+const GATEWAY_ID_RE = /^[0-9a-z](?:-?[0-9a-z]){0,110}$/;
 
 export const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'] as const;
 export const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -86,7 +86,8 @@ describe('IDs and Regions', () => {
     expect(ok(ClientId, '28a5d19e59524e028d154f4969')).toBe(true);
     expect(ok(ClientId, 'bad id')).toBe(false);
     expect(ok(GatewayId, 'my-gateway-abc1234567')).toBe(true);
-    expect(ok(GatewayId, 'My_Gateway')).toBe(false);
+    expect(ok(GatewayId, 'fc1dc362ba')).toBe(true); // the emulator's bare IDs
+    for (const g of ['My_Gateway', 'gw-', '-gw', 'gw--x', 'arn:aws:bedrock-agentcore:us-east-1:1:gateway/x', 'a b']) expect(ok(GatewayId, g)).toBe(false);
   });
 });
 
