@@ -221,6 +221,8 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
     }
   }
   if (gateway) {
+    // authorize-client checks the ID again after the Cognito steps: fail here, before anything is created.
+    ctx.gatewayId(gateway.gatewayId);
     const problem = gatewayProblem(gateway, region);
     if (problem) throw new RefusedError(`Cannot connect ${problem.replace(/^gateway/, 'gateway')}.`);
   }
