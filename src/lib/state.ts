@@ -59,9 +59,12 @@ export class StateStore {
     return next;
   }
 
-  /** Add or replace a client entry (keyed by clientId). */
+  /**
+   * Add or replace a client entry, keyed by clientId and by name: names are unique in a pool, so
+   * an entry of the same name with another ID is a client that no longer exists.
+   */
   upsertClient(client: StateClient): State {
-    const clients = (this.get().clients ?? []).filter((c) => c.clientId !== client.clientId);
+    const clients = (this.get().clients ?? []).filter((c) => c.clientId !== client.clientId && c.name !== client.name);
     clients.push(client);
     return this.update({ clients });
   }

@@ -49,6 +49,18 @@ describe('StateStore', () => {
     expect(new StateStore(path).get().clients).toHaveLength(2);
   });
 
+  it('a new client of a name already listed replaces the stale entry (a pool has one client per name)', () => {
+    const path = join(tmp(), 'mcp-cognito.json');
+    const s = new StateStore(path);
+    s.upsertClient({ clientId: 'deleted1', name: 'copilot-studio-mcp', preset: 'copilot-studio' });
+    s.upsertClient({ clientId: 'm1', name: 'mcp-agent-m2m', preset: 'm2m' });
+    s.upsertClient({ clientId: 'new2', name: 'copilot-studio-mcp', preset: 'copilot-studio' });
+    expect(new StateStore(path).get().clients).toEqual([
+      { clientId: 'm1', name: 'mcp-agent-m2m', preset: 'm2m' },
+      { clientId: 'new2', name: 'copilot-studio-mcp', preset: 'copilot-studio' },
+    ]);
+  });
+
   it('writes atomically: a new file is renamed over the old one, no temporary file is left', () => {
     const dir = tmp();
     const path = join(dir, 'mcp-cognito.json');
