@@ -82,7 +82,7 @@ async function probeFetch(url: string, init: RequestInit, s: ProbeSettings): Pro
   } catch (e) {
     const err = e as { name?: string; cause?: { code?: string; message?: string }; message?: string };
     const why = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${s.timeoutMs / 1000} s` : (err.cause?.code ?? err.cause?.message ?? err.message ?? 'network error');
-    throw new Unreachable(`${new URL(url).host} is not reachable (${why})`);
+    throw new Unreachable(`${new URL(url).host}${s.base ? ` (via ${s.base})` : ''} is not reachable (${why})`);
   }
   const text = await res.text();
   return { status: res.status, headers: res.headers, text };
@@ -310,7 +310,7 @@ export async function runProbes(env: CheckEnv, s: ProbeSettings, userToken?: str
   const multi = env.clients.length > 1;
   const suffix = (c: UserPoolClientType) => (multi ? `@${c.ClientId}` : '');
   const browser = known.filter((k) => k.kind !== 'm2m');
-  const m2m = known.filter((k) => k.kind === 'm2m' && (k.c.AllowedOAuthFlows ?? []).includes('client_credentials'));
+  const m2m = known.filter((k) => k.kind === 'm2m');
 
   const [disc, g401, authz, tokens] = await Promise.all([
     probe('probe.discovery', () => discovery(env, s)),

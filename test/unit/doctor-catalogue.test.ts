@@ -1,0 +1,154 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE, referencedChecks } from '../../src/doctor/catalogue.js';
+import { matchSymptom, rankCauses, symptomChecks } from '../../src/doctor/match.js';
+import { CONFIG_CHECK_IDS } from '../../src/doctor/checks.js';
+import { PROBE_IDS } from '../../src/doctor/probes.js';
+import type { Check } from '../../src/doctor/types.js';
+
+const TOKEN_IDS = ['decode', 'use', 'expiry', 'issuer', 'client', 'scope', 'audience'];
+const ALL_CHECK_IDS = new Set([...CONFIG_CHECK_IDS, ...PROBE_IDS, ...TOKEN_IDS.flatMap((t) => [`token.${t}`, `probe.token.${t}`])]);
+const best = (text: string) => matchSymptom(text)[0]?.entry.id;
+
+describe('the catalogue (data)', () => {
+  it('covers every row of error-catalogue.md', () => {
+    const rows = [...'12345678'.split('').map((n) => `A${n}`), ...'123456'.split('').map((n) => `T${n}`), ...'12345678'.split('').map((n) => `G${n}`), 'O1', 'O2', 'O3', ...'12345678'.split('').map((n) => `C${n}`), ...'12345'.split('').map((n) => `F${n}`)];
+    const covered = new Set(CATALOGUE.flatMap((e) => e.rows));
+    expect(rows.filter((r) => !covered.has(r))).toEqual([]);
+  });
+
+  it('has unique ids, patterns, causes with a way to confirm and a fix', () => {
+    expect(new Set(CATALOGUE.map((e) => e.id)).size).toBe(CATALOGUE.length);
+    const causeIds = CATALOGUE.flatMap((e) => e.causes.map((c) => c.id));
+    expect(new Set(causeIds).size).toBe(causeIds.length);
+    for (const e of CATALOGUE) {
+      expect(e.patterns.length, e.id).toBeGreaterThan(0);
+      expect(e.causes.length, e.id).toBeGreaterThan(0);
+      expect(e.strings.length, e.id).toBeGreaterThan(0);
+      for (const c of e.causes) {
+        expect(c.fix, c.id).toBeTruthy();
+        expect(c.confirm, c.id).toBeTruthy();
+      }
+      // A pattern that points at a cause names one of this entry's causes.
+      for (const p of e.patterns) for (const c of p.causes ?? []) expect(e.causes.map((x) => x.id), `${e.id} ${p.re}`).toContain(c);
+    }
+  });
+
+  it('refers only to checks that exist', () => {
+    expect(referencedChecks().filter((id) => !ALL_CHECK_IDS.has(id))).toEqual([]);
+  });
+
+  it('is plain data: catalogue.ts imports nothing', () => {
+    const src = readFileSync(new URL('../../src/doctor/catalogue.ts', import.meta.url), 'utf8');
+    expect(src).not.toMatch(/^\s*import\s/m);
+  });
+
+  it('doctor modules never load src/aws at run time (only SDK-free rmw.js and types), so --offline needs no SDK', () => {
+    const files = [
+      ...readdirSync(new URL('../../src/doctor/', import.meta.url)).map((f) => join('src/doctor', f)),
+      'src/commands/doctor.ts',
+    ];
+    for (const f of files) {
+      const src = readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
+      const runtime = [...src.matchAll(/^import\s+(?!type\b)[^;]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
+      expect(runtime.filter((m) => /\/aws\/(?!rmw\.js)/.test(m) || m.startsWith('@aws-sdk')), f).toEqual([]);
+    }
+    const rmw = readFileSync(new URL('../../src/aws/rmw.ts', import.meta.url), 'utf8');
+    expect([...rmw.matchAll(/^import\s+(?!type\b).*$/gm)]).toEqual([]);
+  });
+
+  it("matches each entry's own strings to that entry", () => {
+    for (const e of CATALOGUE) {
+      for (const s of e.strings) {
+        if (/^[<(]|no explicit error|gateway timeout|no error at update/i.test(s)) continue; // descriptions, not literal strings
+        expect(matchSymptom(s).map((m) => m.entry.id), `${e.id}: ${s}`).toContain(e.id);
+      }
+    }
+  });
+});
+
+describe('matchSymptom', () => {
+  it.each([
+    // The original troubleshooting table
+    ['insufficient_scope', 'G1-G7'],
+    ['invalid_scope', 'A2'],
+    ['redirect_uri mismatch', 'A1'],
+    ['unsupported_grant_type', 'T5'],
+    ['Failed to fetch outbound oauth token', 'O1'],
+    ['MCP protocol version', 'C6'],
+    // The rest of cli.md's list
+    ['unauthorized_client', 'A3'],
+    ['{"error":"unauthorized_client"}', 'T2'],
+    ['invalid_client', 'T1'],
+    ['{"error": "invalid_grant"}', 'T3'],
+    ['HTTP 401 {"jsonrpc":"2.0","id":0,"error":{"code":-32001,"message":"Invalid Bearer token"}}', 'G1-G7'],
+    ['401 Unauthorized', 'G1-G7'],
+    ["This site can't be reached", 'A4'],
+    ['Login pages unavailable', 'A5'],
+    ["Required String parameter 'redirect_uri' is not present", 'A6'],
+    ['FORCE_CHANGE_PASSWORD', 'A7'],
+    ['InvalidIssuer', 'G1-G7'],
+    // Pasted forms
+    ['https://mcp-x.auth.eu-west-1.amazoncognito.com/error?error=redirect_mismatch&client_id=abc', 'A1'],
+    ['https://global.consent.azure-apim.net/redirect/x?error=invalid_scope&state=1', 'A2'],
+    ['{\\"error\\":\\"invalid_scope\\"}', 'T4'],
+    ['error%3Dredirect_mismatch', 'A1'],
+    ['Incompatible auth server: does not support dynamic client registration', 'C1'],
+    ['Unable to verify secret hash for client 1234', 'F2'],
+    ['Authorizer type cannot be updated for an existing gateway', 'F3'],
+    ["Let's get you connected first", 'C8'],
+    ['A7', 'A7'],
+    ['G5', 'G1-G7'],
+  ])('%s → %s', (text, id) => {
+    expect(best(text)).toBe(id);
+  });
+
+  it('points at causes from the text', () => {
+    expect(matchSymptom('401 token expired')[0]!.boosted).toContain('G5');
+    expect(matchSymptom('InvalidIssuer')[0]!.boosted).toContain('G4');
+    expect(matchSymptom('insufficient_scope')[0]!.boosted).toEqual(['G1', 'G3']);
+  });
+
+  it('matches nothing for unrelated text', () => {
+    expect(matchSymptom('the weather is nice')).toEqual([]);
+    expect(matchSymptom('   ')).toEqual([]);
+  });
+});
+
+describe('rankCauses', () => {
+  const g = CATALOGUE.find((e) => e.id === 'G1-G7')!;
+  const ck = (id: string, status: Check['status'], detail = 'x'): Check => ({ id, status, title: id, detail, ...(status === 'fail' ? { fix: `fix ${id}` } : {}) });
+
+  it('offline: every cause not checked, in catalogue order, text boosts first', () => {
+    const r = rankCauses(g, undefined, ['G5']);
+    expect(r.map((c) => c.id)).toEqual(['G5', 'G1', 'G2', 'G3', 'G4', 'G6', 'G7']);
+    expect(r.every((c) => c.verdict === 'not-checked' && /Not checked \(offline\)/.test(c.evidence))).toBe(true);
+  });
+
+  it('confirmed before possible before not checked before ruled out; the failing check gives the fix', () => {
+    const checks = [
+      ck('gateway.allowed-clients@abc', 'pass'),
+      ck('gateway.allowed-scopes@abc', 'warn', 'no allowedScopes'),
+      ck('gateway.discovery-url', 'fail', 'names pool X'),
+      ck('gateway.allowed-audience', 'pass'),
+      ck('gateway.authorizer', 'pass'),
+      ck('gateway.url', 'pass'),
+    ];
+    const r = rankCauses(g, checks);
+    expect(r[0]).toMatchObject({ id: 'G4', verdict: 'confirmed', fix: 'fix gateway.discovery-url', checks: ['gateway.discovery-url'] });
+    expect(r[0]!.evidence).toMatch(/gateway\.discovery-url failed: names pool X/);
+    expect(r[1]).toMatchObject({ id: 'G3', verdict: 'possible' });
+    expect(r.at(-1)!.verdict).toBe('ruled-out');
+    expect(r.find((c) => c.id === 'G1')!.verdict).toBe('ruled-out');
+  });
+
+  it('a cause a decoded token shows outranks one the configuration predicts', () => {
+    const r = rankCauses(g, [ck('gateway.allowed-clients', 'fail'), ck('token.use', 'fail')]);
+    expect(r.map((c) => c.id).slice(0, 2)).toEqual(['G6', 'G1']);
+  });
+
+  it("lists a symptom's checks for the first phase", () => {
+    expect(symptomChecks(CATALOGUE.find((e) => e.id === 'A1')!)).toEqual(['client.redirect-uri', 'probe.authorize', 'client.callbacks']);
+  });
+});

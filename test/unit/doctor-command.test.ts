@@ -1,0 +1,254 @@
+/**
+ * doctor through main(): the SDK mocked (aws-sdk-client-mock), so errors go through the real
+ * error mapping. Offline never touches AWS; failing checks print the report once and exit 1;
+ * a check that cannot run is a skip with the reason.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  CognitoIdentityProviderClient,
+  DescribeManagedLoginBrandingByClientCommand,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  DescribeUserPoolDomainCommand,
+  ListResourceServersCommand,
+  ListUserPoolClientsCommand,
+  ListUsersCommand,
+  type UserPoolClientType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { BedrockAgentCoreControlClient, GetGatewayCommand, ListGatewayTargetsCommand, type GetGatewayResponse } from '@aws-sdk/client-bedrock-agentcore-control';
+import { main } from '../../src/cli.js';
+import { CaptureStream, stripAnsi, testCtx } from './helpers.js';
+import { doctor } from '../../src/commands/doctor.js';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const agentcore = mockClient(BedrockAgentCoreControlClient);
+const POOL = 'us-east-1_AbC123xyz';
+const CLIENT = 'client1234567890';
+const GW = 'mcp-gw-abc1234567';
+const REDIRECT = 'https://global.consent.azure-apim.net/redirect/abc';
+
+const client = (o: Partial<UserPoolClientType> = {}): UserPoolClientType => ({
+  UserPoolId: POOL,
+  ClientId: CLIENT,
+  ClientName: 'copilot-studio-mcp',
+  ClientSecret: 'super-secret-value',
+  AllowedOAuthFlows: ['code'],
+  AllowedOAuthFlowsUserPoolClient: true,
+  AllowedOAuthScopes: ['openid', 'email', 'profile', 'mcp/invoke'],
+  SupportedIdentityProviders: ['COGNITO'],
+  CallbackURLs: [REDIRECT],
+  ...o,
+});
+const gateway = (jwt: Record<string, unknown> = {}): GetGatewayResponse =>
+  ({
+    gatewayId: GW,
+    name: 'mcp-gw',
+    status: 'READY',
+    gatewayUrl: `https://${GW}.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp`,
+    roleArn: 'arn:aws:iam::123456789012:role/gw',
+    authorizerType: 'CUSTOM_JWT',
+    protocolType: 'MCP',
+    protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26'] } },
+    authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}/.well-known/openid-configuration`, allowedClients: [CLIENT], allowedScopes: ['mcp/invoke'], ...jwt } },
+  }) as GetGatewayResponse;
+
+function healthy(o: { client?: Partial<UserPoolClientType>; jwt?: Record<string, unknown>; managedLogin?: number } = {}) {
+  cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL, Name: 'mcp-gateway', Domain: 'mcp-test', Policies: { PasswordPolicy: { TemporaryPasswordValidityDays: 7 } } } });
+  cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: 'mcp-test', UserPoolId: POOL, Status: 'ACTIVE', ...(o.managedLogin ? { ManagedLoginVersion: o.managedLogin } : {}) } });
+  cognito.on(ListResourceServersCommand).resolves({ ResourceServers: [{ Identifier: 'mcp', Name: 'MCP', UserPoolId: POOL, Scopes: [{ ScopeName: 'invoke', ScopeDescription: 'x' }] }] });
+  cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: client(o.client) });
+  cognito.on(ListUserPoolClientsCommand).resolves({ UserPoolClients: [{ ClientId: CLIENT, ClientName: 'copilot-studio-mcp', UserPoolId: POOL }] });
+  cognito.on(ListUsersCommand).resolves({ Users: [] });
+  agentcore.on(GetGatewayCommand).resolves(gateway(o.jwt));
+  agentcore.on(ListGatewayTargetsCommand).resolves({ items: [] });
+}
+
+function stateFile(extra: object = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-doctor-unit-'));
+  const path = join(dir, 'mcp-cognito.json');
+  writeFileSync(path, JSON.stringify({ version: 1, region: 'us-east-1', userPoolId: POOL, clients: [{ clientId: CLIENT, name: 'copilot-studio-mcp', preset: 'copilot-studio' }], gatewayId: GW, ...extra }));
+  return path;
+}
+
+async function run(args: string[], o: { aws?: 'throw'; state?: string } = {}) {
+  const stdout = new CaptureStream();
+  const stderr = new CaptureStream();
+  const deps = {
+    stdout,
+    stderr,
+    env: { AWS_REGION: 'us-east-1' },
+    stdinIsTTY: false,
+    ...(o.aws === 'throw'
+      ? {
+          aws: {
+            cognito: () => {
+              throw new Error('the AWS SDK must not be loaded');
+            },
+            agentcore: () => {
+              throw new Error('the AWS SDK must not be loaded');
+            },
+          },
+        }
+      : {}),
+  };
+  const code = await main(['node', 'mcp-cognito', 'doctor', '--state', o.state ?? stateFile(), ...args], deps);
+  return { code, stdout: stdout.text(), stderr: stderr.text(), json: () => JSON.parse(stdout.text()) as any };
+}
+
+beforeEach(() => {
+  cognito.reset();
+  agentcore.reset();
+});
+
+describe('doctor --offline', () => {
+  it('explains a symptom without touching AWS', async () => {
+    const r = await run(['--offline', '--error', 'unsupported_grant_type', '--no-color'], { aws: 'throw' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Symptom T5: Unsupported grant type/);
+    expect(r.stdout).toMatch(/The original troubleshooting table says: "unsupported_grant_type"/);
+    expect(r.stdout).toMatch(/Correction: The guide is wrong here/);
+    expect(cognito.calls()).toHaveLength(0);
+    expect(agentcore.calls()).toHaveLength(0);
+  });
+
+  it('lists the catalogue without --error, and --json is one document', async () => {
+    const r = await run(['--offline', '--json'], { aws: 'throw' });
+    expect(r.code).toBe(0);
+    expect(r.json().catalogue.map((e: { id: string }) => e.id)).toContain('G1-G7');
+  });
+
+  it('decodes a --token offline (expiry, token_use), gateway comparisons skipped', async () => {
+    const { accessToken } = await import('../fixtures/fake-oauth-server.js');
+    const t = accessToken({ region: 'us-east-1', poolId: POOL, clientId: CLIENT, scope: 'mcp/invoke', now: Date.now() - 7200_000 });
+    const r = await run(['--offline', '--json', '--token', t], { aws: 'throw' });
+    expect(r.code).toBe(1);
+    const j = r.json();
+    expect(j.error.code).toBe('CHECKS_FAILED');
+    expect(j.checks.find((c: { id: string }) => c.id === 'token.expiry').status).toBe('fail');
+    expect(j.checks.find((c: { id: string }) => c.id === 'token.client').status).toBe('skip');
+    expect(r.stdout + r.stderr).not.toContain(t.split('.')[1]);
+  });
+
+  it('an unknown text is said so, exit 0', async () => {
+    const r = await run(['--offline', '--error', 'weather is nice', '--json'], { aws: 'throw' });
+    expect(r.code).toBe(0);
+    expect(r.json().unmatched).toBe('weather is nice');
+  });
+});
+
+describe('doctor input validation (exit 2, no AWS call)', () => {
+  it.each([
+    [['--token', 'not.a-jwt'], /--token is not a JWT/],
+    [['--redirect-uri', 'not a url'], /--redirect-uri "not a url" is not an absolute URL/],
+    [['--pool-id', 'bad'], /--pool-id "bad"/],
+    [['--gateway-id', 'Bad_Id!'], /--gateway-id/],
+    [['--offline', '--client-id', CLIENT], /--offline explains/],
+    [['--error', '  '], /--error needs the text/],
+  ])('%j', async (args, message) => {
+    const r = await run(args as string[], { aws: 'throw' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('nothing to examine is a usage error', async () => {
+    const r = await run(['--no-probes'], { aws: 'throw', state: join(mkdtempSync(join(tmpdir(), 'empty-')), 'none.json') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Nothing to examine/);
+  });
+});
+
+describe('doctor against mocked AWS', () => {
+  it('healthy: exit 0; the report groups checks; the secret is never shown', async () => {
+    healthy();
+    const r = await run(['--no-probes', '--no-color']);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^User pool and domain$/m);
+    expect(r.stdout).toMatch(/^Gateway$/m);
+    expect(r.stdout).toMatch(/passed, \d+ warnings?, 0 failed, \d+ skipped/);
+    expect(r.stdout + r.stderr).not.toContain('super-secret-value');
+  });
+
+  it('a failing check: the human report once on stdout (failures and fixes first), one error line on stderr, exit 1', async () => {
+    healthy({ jwt: { allowedClients: ['someoneelse1'] } });
+    const r = await run(['--no-probes', '--no-color', '--error', 'insufficient_scope']);
+    expect(r.code).toBe(1);
+    const out = stripAnsi(r.stdout);
+    expect(out.match(/Symptom G1-G7/g)).toHaveLength(1);
+    expect(out.indexOf('Failing (1)')).toBeLessThan(out.indexOf('User pool and domain'));
+    expect(out).toContain(`fix: mcp-cognito authorize-client --gateway-id ${GW} --client-id ${CLIENT}`);
+    expect(out).toMatch(/1\. \[confirmed\] The access token's client_id is not in the gateway's allowedClients/);
+    expect(r.stderr).toMatch(/Error: 1 check failed: gateway.allowed-clients/);
+  });
+
+  it('--json failure envelope: success false, CHECKS_FAILED, the checks, summary and symptom', async () => {
+    healthy({ jwt: { allowedClients: ['someoneelse1'] } });
+    const r = await run(['--no-probes', '--json', '--error', 'insufficient_scope']);
+    expect(r.code).toBe(1);
+    const j = r.json();
+    expect(j).toMatchObject({ success: false, command: 'doctor', error: { code: 'CHECKS_FAILED' }, summary: { fail: 1 }, symptom: { id: 'G1-G7' } });
+    expect(j.symptom.causes[0]).toMatchObject({ id: 'G1', verdict: 'confirmed' });
+    expect(j.checks.length).toBeGreaterThan(20);
+    for (const c of j.checks) expect(Object.keys(c).sort()).toEqual(expect.arrayContaining(['detail', 'id', 'status', 'title']));
+  });
+
+  it('AccessDenied on GetGateway: gateway checks are skips naming the IAM action; the rest still runs', async () => {
+    healthy();
+    agentcore.on(GetGatewayCommand).rejects(Object.assign(new Error('User is not authorized to perform: bedrock-agentcore:GetGateway'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
+    const r = await run(['--no-probes', '--json']);
+    expect(r.code).toBe(0);
+    const j = r.json();
+    const gw = j.checks.find((c: { id: string }) => c.id === 'gateway.allowed-clients');
+    expect(gw).toMatchObject({ status: 'skip', detail: expect.stringMatching(/bedrock-agentcore:GetGateway/) });
+    expect(j.checks.find((c: { id: string }) => c.id === 'client.flows').status).toBe('pass');
+    // GetGateway was attempted once (reads are shared), not once per check.
+    expect(agentcore.commandCalls(GetGatewayCommand)).toHaveLength(1);
+  });
+
+  it('managed login v2 without a branding style fails; a branding API the endpoint lacks is a skip', async () => {
+    healthy({ managedLogin: 2 });
+    cognito.on(DescribeManagedLoginBrandingByClientCommand).rejects(Object.assign(new Error('No branding'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } }));
+    let r = await run(['--no-probes', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.json().checks.find((c: { id: string }) => c.id === 'client.branding')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/create-managed-login-branding --user-pool-id us-east-1_AbC123xyz --client-id client1234567890 --use-cognito-provided-values/) });
+
+    cognito.reset();
+    agentcore.reset();
+    healthy({ managedLogin: 2 });
+    cognito.on(DescribeManagedLoginBrandingByClientCommand).rejects(Object.assign(new SyntaxError('Unexpected token \'<\'\n  Deserialization error: to see the raw response…'), { $metadata: { httpStatusCode: 500 } }));
+    r = await run(['--no-probes', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json().checks.find((c: { id: string }) => c.id === 'client.branding')).toMatchObject({ status: 'skip', detail: expect.stringMatching(/not available from this endpoint/) });
+  });
+
+  it('comma-joined allowedClients entries fail with a merged fix', async () => {
+    healthy({ jwt: { allowedClients: [`${CLIENT},other1`] } });
+    const r = await run(['--no-probes', '--json']);
+    const c = r.json().checks.find((x: { id: string }) => x.id === 'gateway.allowed-clients');
+    expect(c.status).toBe('fail');
+    expect(c.detail).toMatch(/malformed/);
+    expect(c.fix).toContain(`"allowedClients":["${CLIENT}","other1"]`);
+  });
+
+  it('learns the pool from the gateway when only --gateway-id is known', async () => {
+    healthy();
+    const r = await run(['--no-probes', '--json', '--gateway-id', GW], { state: join(mkdtempSync(join(tmpdir(), 'empty-')), 'none.json') });
+    expect(r.code).toBe(0);
+    const j = r.json();
+    expect(j.target).toMatchObject({ userPoolId: POOL, gatewayId: GW, clientIds: [CLIENT] });
+    expect(agentcore.commandCalls(GetGatewayCommand)).toHaveLength(1);
+  });
+
+  it('doctor() (for init) returns failing checks without throwing', async () => {
+    healthy({ client: { AllowedOAuthFlowsUserPoolClient: false } });
+    const t = testCtx({}, { state: { version: 1, region: 'us-east-1', userPoolId: POOL, clients: [{ clientId: CLIENT, name: 'x', preset: 'copilot-studio' }], gatewayId: GW } });
+    const r = await doctor({ probes: false }, t.ctx);
+    expect(r.summary.fail).toBe(1);
+    expect(r.checks.find((c) => c.id === 'client.oauth-enabled')?.status).toBe('fail');
+    t.cleanup();
+  });
+});

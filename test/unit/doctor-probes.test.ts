@@ -1,0 +1,186 @@
+/**
+ * The live probes against the local fake Cognito/gateway server (static backend): each Cognito
+ * answer the catalogue documents is told apart; unreachable hosts and timeouts become skips.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Reads, type CheckEnv, type ClientRef } from '../../src/doctor/checks.js';
+import { probeSettings, runProbes, type ProbeSettings } from '../../src/doctor/probes.js';
+import type { Ctx } from '../../src/lib/context.js';
+import { startFakeOAuthServer, type FakeBackend, type FakeClient, type FakeGateway, type FakeServer } from '../fixtures/fake-oauth-server.js';
+
+const POOL = 'us-east-1_AbC123xyz';
+const REDIRECT = 'https://global.consent.azure-apim.net/redirect/abc';
+const copilot = (o: Partial<FakeClient> = {}): FakeClient => ({ ClientId: 'copilot1', ClientSecret: 'copilot-secret', AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['openid', 'mcp/invoke'], CallbackURLs: [REDIRECT], ...o });
+const m2m = (o: Partial<FakeClient> = {}): FakeClient => ({ ClientId: 'm2m1', ClientSecret: 'm2m-secret-value', AllowedOAuthFlows: ['client_credentials'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['mcp/invoke'], ...o });
+const gateway = (o: Partial<FakeGateway> = {}): FakeGateway => ({ discoveryUrl: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}/.well-known/openid-configuration`, allowedClients: ['copilot1', 'm2m1'], allowedScopes: ['mcp/invoke'], supportedVersions: ['2025-03-26'], ...o });
+
+interface World {
+  clients: FakeClient[];
+  gw?: FakeGateway;
+  loginPagesUnavailable?: boolean;
+  tools?: string[];
+  domain?: string | undefined;
+}
+
+function backend(w: World): FakeBackend {
+  return {
+    region: 'us-east-1',
+    poolId: POOL,
+    loginPagesUnavailable: w.loginPagesUnavailable,
+    tools: w.tools,
+    domain: async () => ('domain' in w ? w.domain : 'mcp-test'),
+    client: async (id) => w.clients.find((c) => c.ClientId === id),
+    resourceScopes: async () => ['mcp/invoke'],
+    gateway: async () => w.gw,
+  };
+}
+
+/** A Ctx stand-in: the probes only read through Reads → ctx.cognito()/agentcore(). */
+function fakeCtx(w: World): Ctx {
+  const cognito = {
+    describePool: async () => ({ Id: POOL, Domain: 'domain' in w ? w.domain : 'mcp-test' }),
+    describeClient: async (_p: string, id: string) => {
+      const c = w.clients.find((x) => x.ClientId === id);
+      if (!c) throw Object.assign(new Error('not found'), { code: 'NOT_FOUND' });
+      return { ...c, ClientName: `name-${id}`, UserPoolId: POOL };
+    },
+  };
+  const agentcore = {
+    getGateway: async () => ({ gatewayId: 'gw-abc1234567', name: 'gw', gatewayUrl: 'https://gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp', authorizerType: 'CUSTOM_JWT', authorizerConfiguration: { customJWTAuthorizer: w.gw } }),
+  };
+  return { cognito: async () => cognito, agentcore: async () => agentcore } as unknown as Ctx;
+}
+
+function env(w: World, refs: ClientRef[], redirectUri?: string): CheckEnv {
+  const ctx = fakeCtx(w);
+  return { ctx, reads: new Reads(ctx, POOL, w.gw ? 'gw-abc1234567' : undefined), region: 'us-east-1', poolId: POOL, clients: refs, gatewayId: w.gw ? 'gw-abc1234567' : undefined, redirectUri };
+}
+
+const byId = (checks: { id: string }[], id: string) => checks.find((c) => c.id === id) as { id: string; status: string; detail: string; fix?: string } | undefined;
+
+describe('probeSettings', () => {
+  it('skips against an emulator unless a loopback probe base is given; --no-probes and --offline win', () => {
+    expect(probeSettings({ endpoint: 'http://127.0.0.1:5000', env: {} })).toMatchObject({ enabled: false, reason: expect.stringMatching(/emulator/) });
+    expect(probeSettings({ endpoint: 'http://127.0.0.1:5000', env: { MCP_COGNITO_PROBE_BASE: 'http://127.0.0.1:8080' } })).toMatchObject({ enabled: true, base: 'http://127.0.0.1:8080' });
+    expect(probeSettings({ env: { MCP_COGNITO_PROBE_BASE: 'http://localhost:1/x' } })).toMatchObject({ enabled: true, base: 'http://localhost:1' });
+    expect(probeSettings({ endpoint: 'http://127.0.0.1:5000', env: { MCP_COGNITO_PROBE_BASE: 'https://evil.example.com' } })).toMatchObject({ enabled: false, warning: expect.stringMatching(/only a loopback/) });
+    expect(probeSettings({ env: {} })).toEqual({ enabled: true, timeoutMs: 4000 });
+    expect(probeSettings({ noProbes: true, env: { MCP_COGNITO_PROBE_BASE: 'http://127.0.0.1:1' } })).toMatchObject({ enabled: false, reason: expect.stringMatching(/--no-probes/) });
+    expect(probeSettings({ offline: true, env: {} })).toMatchObject({ enabled: false });
+  });
+});
+
+describe('runProbes against the fake server', () => {
+  let fake: FakeServer | undefined;
+  let hang: Server | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+    if (hang) {
+      hang.closeAllConnections();
+      await new Promise((r) => hang!.close(r));
+      hang = undefined;
+    }
+  });
+  async function probe(w: World, refs: ClientRef[], redirectUri?: string, userToken?: string) {
+    fake = await startFakeOAuthServer(backend(w));
+    const s: ProbeSettings = { enabled: true, base: fake.url, timeoutMs: 2000 };
+    return runProbes(env(w, refs, redirectUri), s, userToken);
+  }
+
+  it('a healthy setup: every probe passes; authorize is not followed; the secret goes only to /oauth2/token', async () => {
+    const w: World = { clients: [copilot(), m2m()], gw: gateway(), tools: ['a___one', 'b___two'] };
+    const checks = await probe(w, [{ clientId: 'copilot1', preset: 'copilot-studio' }, { clientId: 'm2m1', preset: 'm2m' }]);
+    expect(checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.detail}`)).toEqual([]);
+    expect(byId(checks, 'probe.mcp-tools-list')!.detail).toMatch(/2 tools: a___one, b___two/);
+    expect(byId(checks, 'probe.discovery')!.detail).toMatch(/no registration_endpoint and no code_challenge_methods_supported/);
+    expect(byId(checks, 'probe.gateway-401')!.detail).toMatch(/401 with WWW-Authenticate: Bearer error="invalid_token", scope="mcp\/invoke"/);
+    expect(fake!.requests.some((r) => r.path.startsWith('/login'))).toBe(false);
+    const withSecret = fake!.requests.filter((r) => r.auth === 'Basic');
+    expect(withSecret.map((r) => r.path)).toEqual(['/oauth2/token']);
+    expect(JSON.stringify(checks)).not.toContain('m2m-secret-value');
+  });
+
+  it.each([
+    ['redirect_mismatch (trailing slash registered)', { clients: [copilot({ CallbackURLs: [`${REDIRECT}/`] })] }, REDIRECT, /redirect_mismatch/, `mcp-cognito add-callback ${REDIRECT} --client-id copilot1`],
+    ['invalid_scope', { clients: [copilot({ AllowedOAuthScopes: ['openid', 'mcp/invoke', 'mcp/nope'] })] }, undefined, /invalid_scope/, undefined],
+    ['unauthorized_client (no code flow)', { clients: [copilot({ AllowedOAuthFlows: ['implicit'] })] }, undefined, /unauthorized_client/, undefined],
+    ['unauthorized_client (OAuth off)', { clients: [copilot({ AllowedOAuthFlowsUserPoolClient: false })] }, undefined, /unauthorized_client/, undefined],
+    ['Login pages unavailable', { clients: [copilot()], loginPagesUnavailable: true }, undefined, /Login pages unavailable/, expect.stringMatching(/create-managed-login-branding/)],
+  ] as const)('authorize tells %s apart', async (_name, w, redirect, detail, fix) => {
+    const checks = await probe(w as unknown as World, [{ clientId: 'copilot1', preset: 'copilot-studio' }], redirect);
+    const c = byId(checks, 'probe.authorize')!;
+    expect(c.status).toBe('fail');
+    expect(c.detail).toMatch(detail);
+    if (fix) expect(c.fix).toEqual(fix);
+  });
+
+  it.each([
+    ['a wrong secret', m2m({ ClientSecret: 'x' }), /invalid_client/, 'x'],
+    ['OIDC scopes on an M2M client', m2m({ AllowedOAuthScopes: ['openid', 'mcp/invoke'] }), /ok/, ''],
+    ['no client_credentials flow', m2m({ AllowedOAuthFlows: ['code'] }), /unauthorized_client/, ''],
+  ] as const)('the M2M token probe reports %s', async (name, client, detail, servedSecret) => {
+    // The server knows the real secret; doctor sends what DescribeUserPoolClient returns.
+    const w: World = { clients: [client], gw: gateway() };
+    fake = await startFakeOAuthServer(backend({ ...w, clients: servedSecret ? [{ ...client, ClientSecret: 'the-real-one' }] : w.clients }));
+    const checks = await runProbes(env(w, [{ clientId: 'm2m1', preset: 'm2m' }]), { enabled: true, base: fake.url, timeoutMs: 2000 });
+    const c = byId(checks, 'probe.m2m-token')!;
+    if (name === 'OIDC scopes on an M2M client') {
+      // doctor requests the custom scopes only, so the token works; the client.scopes check flags the OIDC scope.
+      expect(c.status).toBe('pass');
+      expect(fake.requests.find((r) => r.path === '/oauth2/token')!.body).toBe('grant_type=client_credentials&scope=mcp%2Finvoke');
+      return;
+    }
+    expect(c.status).toBe('fail');
+    expect(c.detail).toMatch(detail);
+    expect(byId(checks, 'probe.mcp-initialize')!.status).toBe('skip');
+  });
+
+  it('initialize fails with the gateway 401 when the M2M client is not in allowedClients; token checks say why', async () => {
+    const checks = await probe({ clients: [m2m()], gw: gateway({ allowedClients: ['copilot1'] }) }, [{ clientId: 'm2m1', preset: 'm2m' }]);
+    expect(byId(checks, 'probe.mcp-initialize')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/401 -32001 "Invalid Bearer token"/) });
+    expect(byId(checks, 'probe.token.client')).toMatchObject({ status: 'fail', fix: 'mcp-cognito authorize-client --gateway-id gw-abc1234567 --client-id m2m1' });
+  });
+
+  it('a gateway without 2025-03-26 answers initialize with another version', async () => {
+    const checks = await probe({ clients: [m2m()], gw: gateway({ supportedVersions: ['2025-06-18'] }) }, [{ clientId: 'm2m1', preset: 'm2m' }]);
+    expect(byId(checks, 'probe.mcp-initialize')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/answered with 2025-06-18/) });
+    expect(byId(checks, 'probe.mcp-tools-list')!.status).toBe('pass');
+  });
+
+  it('uses the --token for the MCP probes when there is no M2M client', async () => {
+    const { accessToken } = await import('../fixtures/fake-oauth-server.js');
+    const t = accessToken({ region: 'us-east-1', poolId: POOL, clientId: 'copilot1', scope: 'openid mcp/invoke' });
+    const checks = await probe({ clients: [copilot()], gw: gateway() }, [{ clientId: 'copilot1', preset: 'copilot-studio' }], undefined, t);
+    expect(byId(checks, 'probe.m2m-token')!.status).toBe('skip');
+    expect(byId(checks, 'probe.mcp-initialize')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/--token client copilot1/) });
+  });
+
+  it('an unreachable host and a host that never answers are skips with the reason, within the timeout', async () => {
+    const w: World = { clients: [copilot(), m2m()], gw: gateway() };
+    // A port that was free a moment ago: nothing listens there.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    let checks = await runProbes(env(w, [{ clientId: 'copilot1' }, { clientId: 'm2m1', preset: 'm2m' }]), { enabled: true, base: `http://127.0.0.1:${port}`, timeoutMs: 1000 });
+    expect(checks.filter((c) => c.status !== 'skip')).toEqual([]);
+    expect(byId(checks, 'probe.discovery')!.detail).toMatch(/cognito-idp\.us-east-1\.amazonaws\.com \(via http:\/\/127\.0\.0\.1:\d+\) is not reachable \(ECONNREFUSED\)/);
+
+    hang = createServer(() => undefined);
+    await new Promise<void>((r) => hang!.listen(0, '127.0.0.1', r));
+    const started = Date.now();
+    checks = await runProbes(env(w, [{ clientId: 'm2m1', preset: 'm2m' }]), { enabled: true, base: `http://127.0.0.1:${(hang.address() as AddressInfo).port}`, timeoutMs: 300 });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(byId(checks, 'probe.discovery')!.detail).toMatch(/no answer within 0.3 s/);
+    expect(checks.every((c) => c.status === 'skip')).toBe(true);
+  });
+
+  it('disabled probes: every probe is a skip with the reason', async () => {
+    const checks = await runProbes(env({ clients: [] }, []), { enabled: false, reason: 'turned off with --no-probes', timeoutMs: 1 });
+    expect(checks.map((c) => c.status)).toEqual(['skip', 'skip', 'skip', 'skip', 'skip', 'skip']);
+    expect(checks[0]!.detail).toMatch(/--no-probes/);
+  });
+});
