@@ -100,6 +100,32 @@ describe('init-pool (moto)', () => {
     expect(rs.ResourceServer?.Scopes?.map((s) => s.ScopeName)).toEqual(['invoke']);
   });
 
+  it('a missing scope: without --yes exit 2 and no update; with --yes the request carries the FULL scope list', async () => {
+    const first = await runCli(['init-pool', '--pool-name', 'p', '--domain', 'p-x1'], { endpoint: moto.endpoint() });
+    expect(first.code, first.stderr).toBe(0);
+    const args = ['init-pool', '--scope', 'invoke', '--scope', 'admin=Admin tools'];
+
+    const refused = await runCli(args, { endpoint: moto.endpoint(), cwd: first.cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('+ mcp/admin');
+    expect(refused.stderr).toContain('--yes');
+    expect(writes(refused)).toEqual([]);
+
+    // moto does not implement UpdateResourceServer (emulator.md), so the run fails there; the request is what matters.
+    const applied = await runCli([...args, '--yes'], { endpoint: moto.endpoint(), cwd: first.cwd });
+    const update = applied.requests.find((q) => q.operation === 'UpdateResourceServer');
+    expect(update?.input).toEqual({
+      UserPoolId: (first.state() as { userPoolId: string }).userPoolId,
+      Identifier: 'mcp',
+      Name: 'MCP Server Access',
+      Scopes: [
+        { ScopeName: 'invoke', ScopeDescription: 'Invoke MCP server tools' },
+        { ScopeName: 'admin', ScopeDescription: 'Admin tools' },
+      ],
+    });
+    expect(writes(applied).filter((o) => o !== 'UpdateResourceServer')).toEqual([]);
+  });
+
   it('several pools with the same name → CONFLICT, exit 1, nothing created', async () => {
     const a = await cognito().send(new CreateUserPoolCommand({ PoolName: 'dup' }));
     const b = await cognito().send(new CreateUserPoolCommand({ PoolName: 'dup' }));
