@@ -39,6 +39,9 @@ export interface InitPoolResult {
   resourceServer: { identifier: string; name: string; scopes: string[] };
   created: string[];
   updated: string[];
+  /** Set by runAction under --dry-run. */
+  dryRun?: boolean;
+  plan?: unknown[];
 }
 
 interface InitPoolFlags {
@@ -265,7 +268,12 @@ export function renderInitPool(r: InitPoolResult, out: Output): string {
     ['Token URL', r.tokenUrl],
     ['Scopes', r.resourceServer.scopes.join(' ')],
   ];
-  const what = r.created.length || r.updated.length ? `created: ${r.created.join(', ') || 'nothing'}; updated: ${r.updated.join(', ') || 'nothing'}` : 'nothing to change';
+  const planned = r.plan?.length ?? 0;
+  const what = r.dryRun
+    ? `dry run: ${planned ? `${planned} change${planned > 1 ? 's' : ''} planned (shown above)` : 'nothing to change'}; nothing was changed`
+    : r.created.length || r.updated.length
+      ? `created: ${r.created.join(', ') || 'nothing'}; updated: ${r.updated.join(', ') || 'nothing'}`
+      : 'nothing to change';
   return `${out.table(rows)}\n\n${out.c.dim(what)}\nNext: ${out.c.cyan('mcp-cognito create-client --preset copilot-studio')}`;
 }
 

@@ -81,6 +81,8 @@ describe('init-pool (moto)', () => {
     expect(r.stderr).toMatch(/\$ aws cognito-idp create-user-pool --region us-east-1 /);
     expect(r.stderr).toMatch(/\$ aws cognito-idp create-user-pool-domain --region us-east-1 /);
     expect(r.stderr).toMatch(/\$ aws cognito-idp create-resource-server --region us-east-1 /);
+    expect(r.stdout).toContain('dry run: 3 changes planned');
+    expect(r.stdout).not.toContain('nothing to change');
     expect(await pools()).toEqual([]);
     expect(r.state()).toBeUndefined();
   });
