@@ -1,12 +1,13 @@
 // Bundles src/cli.ts and every runtime library into one file, dist/cli.mjs.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
+const out = new URL('../dist/cli.mjs', import.meta.url);
+const result = await build({
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.mjs',
+  write: false,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -21,3 +22,8 @@ await build({
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+// Replace the file atomically, so a CLI started meanwhile (tests, another terminal) never reads half of it.
+mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
+const tmp = new URL(`../dist/.cli.mjs.${process.pid}.tmp`, import.meta.url);
+writeFileSync(tmp, result.outputFiles[0].contents);
+renameSync(tmp, out);
