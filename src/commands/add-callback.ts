@@ -140,9 +140,8 @@ export async function addCallback(input: AddCallbackInput, ctx: Ctx): Promise<Ad
     return { ...result(false), ...(input.logout ? { logoutUrls: after } : { callbackUrls: after }), ...(patch.DefaultRedirectURI ? { defaultRedirectUri: patch.DefaultRedirectURI } : {}) };
   }
 
-  // The confirmation may have taken a while: never overwrite a change made meanwhile.
-  const current = await cognito.describeClient(poolId, clientId, { fresh: true });
-  const moved = changedClientFields(toUpdateUserPoolClientRequest(described), current);
+  // A person took time to confirm: never overwrite a change made meanwhile.
+  const moved = ctx.approvalWasAsked ? changedClientFields(toUpdateUserPoolClientRequest(described), await cognito.describeClient(poolId, clientId, { fresh: true })) : [];
   if (moved.length) {
     throw new CliError(`App client ${clientId} changed while this command was running (${moved.join(', ')}). Nothing was changed.`, {
       code: 'CONFLICT',

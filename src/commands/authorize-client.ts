@@ -294,8 +294,8 @@ export async function authorizeClient(input: AuthorizeClientInput, ctx: Ctx, hoo
   const step: PlanStep = { action: 'update', resource: `gateway ${name} (${gatewayId}) JWT authorizer`, diff, awsCli: awsCliCommand('bedrock-agentcore-control', 'UpdateGateway', { ...request }, region) };
   if (!(await ctx.approve([step], `Update gateway ${name}?`))) return result(false);
 
-  // The confirmation may have taken a while: never overwrite a change made meanwhile.
-  const current = await agentcore.getGateway(gatewayId, { fresh: true });
+  // A person took time to confirm: never overwrite a change made meanwhile.
+  const current = ctx.approvalWasAsked ? await agentcore.getGateway(gatewayId, { fresh: true }) : got;
   const moved = changedGatewayFields(toUpdateGatewayRequest(got), current);
   if (moved.length || current.status !== 'READY') {
     throw new CliError(`Gateway ${name} changed while this command was running (${moved.length ? moved.join(', ') : `status ${current.status}`}). Nothing was changed.`, {

@@ -49,6 +49,11 @@ export class Ctx {
   readonly yes: boolean;
   /** Steps planned during this run (reported in --dry-run results). */
   readonly planned: PlanStep[] = [];
+  /**
+   * True once approve() has waited for a person: what was read before may be stale by then,
+   * so read-modify-write commands read again before writing (and only then: no call twice).
+   */
+  approvalWasAsked = false;
   private regionValue?: Promise<string>;
   private cognitoApi?: Promise<CognitoApi>;
   private agentcoreApi?: Promise<AgentCoreApi>;
@@ -177,6 +182,7 @@ export class Ctx {
     if (!this.canPrompt) {
       throw new UsageError('This changes an existing resource and there is no terminal to confirm it: pass --yes to apply it.', 'Or run with --dry-run to see the plan only.');
     }
+    this.approvalWasAsked = true;
     const ok = await this.prompt.confirm({ message: question, default: true });
     if (!ok) throw new CancelledError('Nothing was changed.');
     return true;

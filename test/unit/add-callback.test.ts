@@ -61,8 +61,8 @@ describe('addCallback', () => {
     expect(sent()[0]).toEqual({ ...updatable(RICH_CLIENT), CallbackURLs: [APP, COPILOT] });
     expect(sent()[0]).not.toHaveProperty('ClientSecret');
     expect(r).toMatchObject({ clientId: CLIENT, callbackUrls: [APP, COPILOT], added: [COPILOT], removed: [PLACEHOLDER_CALLBACK], changed: true, list: 'callbackUrls' });
-    // Read, re-read before writing, write, read back.
-    expect(cognito.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeUserPoolClientCommand', 'DescribeUserPoolClientCommand', 'UpdateUserPoolClientCommand', 'DescribeUserPoolClientCommand']);
+    // Read, write, read back (with --yes nobody waited between the read and the write).
+    expect(cognito.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeUserPoolClientCommand', 'UpdateUserPoolClientCommand', 'DescribeUserPoolClientCommand']);
     const err = stripAnsi(t.stderr());
     expect(err).toContain(`+ ${COPILOT}`);
     expect(err).toContain(`- ${PLACEHOLDER_CALLBACK}`);
@@ -154,10 +154,10 @@ describe('addCallback', () => {
     expect(sent()).toHaveLength(0);
   });
 
-  it('a change between the read and the write: CONFLICT (exit 1), nothing sent', async () => {
+  it('a change while the person was confirming: CONFLICT (exit 1), nothing sent', async () => {
     let n = 0;
     cognito.on(DescribeUserPoolClientCommand).callsFake(async () => ({ UserPoolClient: n++ === 0 ? RICH_CLIENT : { ...RICH_CLIENT, AllowedOAuthScopes: ['openid'] } }));
-    const err = await addCallback(input(), testCtx({ yes: true }, { state: STATE }).ctx).catch((e: unknown) => e);
+    const err = await addCallback(input(), testCtx({}, { state: STATE, tty: true, env: {}, prompter: scriptedPrompter([true]) }).ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
     expect(err).toMatchObject({ code: 'CONFLICT', exit: 1 });
     expect((err as Error).message).toContain('AllowedOAuthScopes');
@@ -166,7 +166,7 @@ describe('addCallback', () => {
 
   it('the client does not read back as sent: CONFLICT naming the fields, not success', async () => {
     let n = 0;
-    cognito.on(DescribeUserPoolClientCommand).callsFake(async () => ({ UserPoolClient: n++ < 2 ? RICH_CLIENT : { ...RICH_CLIENT, CallbackURLs: [APP, COPILOT], AccessTokenValidity: 5 } }));
+    cognito.on(DescribeUserPoolClientCommand).callsFake(async () => ({ UserPoolClient: n++ < 1 ? RICH_CLIENT : { ...RICH_CLIENT, CallbackURLs: [APP, COPILOT], AccessTokenValidity: 5 } }));
     cognito.on(UpdateUserPoolClientCommand).resolves({});
     const err = await addCallback(input(), testCtx({ yes: true }, { state: STATE }).ctx).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONFLICT', exit: 1 });

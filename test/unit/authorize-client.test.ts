@@ -209,11 +209,11 @@ describe('authorizeClient', () => {
     expect(sent()).toHaveLength(0);
   });
 
-  it('a change between the read and the write: CONFLICT, nothing sent', async () => {
+  it('a change while the person was confirming: CONFLICT, nothing sent', async () => {
     emulate();
     let n = 0;
     agentcore.on(GetGatewayCommand).callsFake(async () => (n++ === 0 ? RICH_GATEWAY : { ...RICH_GATEWAY, description: 'someone else' }));
-    const err = await authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx, clock().hooks).catch((e: unknown) => e);
+    const err = await authorizeClient(input(), testCtx({}, { state: STATE, tty: true, env: {}, prompter: scriptedPrompter([true]) }).ctx, clock().hooks).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONFLICT', exit: 1 });
     expect((err as Error).message).toContain('description');
     expect(sent()).toHaveLength(0);
@@ -222,7 +222,7 @@ describe('authorizeClient', () => {
   it('the gateway does not read back as sent: CONFLICT naming the fields, not success', async () => {
     emulate();
     let n = 0;
-    agentcore.on(GetGatewayCommand).callsFake(async () => (n++ < 2 ? RICH_GATEWAY : { ...RICH_GATEWAY, status: 'READY' }));
+    agentcore.on(GetGatewayCommand).callsFake(async () => (n++ < 1 ? RICH_GATEWAY : { ...RICH_GATEWAY, status: 'READY' }));
     const err = await authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx, clock().hooks).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONFLICT', exit: 1 });
     expect((err as Error).message).toMatch(/authorizerConfiguration/);
