@@ -187,6 +187,14 @@ export async function createClient(input: CreateClientInput, ctx: Ctx): Promise<
   if (sameName[0]?.ClientId) {
     client = await cognito.describeClient(poolId, sameName[0].ClientId);
     differences = presetDifferences(client, input.preset, scopes);
+    // URLs asked for by flags but absent from the adopted client: it is not changed here.
+    for (const [label, asked, have] of [
+      ['callback URLs', input.callbackUrls ?? [], client.CallbackURLs ?? []],
+      ['logout URLs', input.logoutUrls, client.LogoutURLs ?? []],
+    ] as const) {
+      const absent = asked.filter((u) => !have.includes(u));
+      if (absent.length) differences.push(`${label} missing: ${absent.join(', ')} (add them with mcp-cognito add-callback${label === 'logout URLs' ? ' --logout' : ''})`);
+    }
     ctx.out.step(`Found app client ${input.name} (${client.ClientId}); adopting it instead of creating a duplicate`);
     for (const d of differences) ctx.out.warn(`${input.name} differs from the ${input.preset} preset: ${d}.`);
     recordClient(ctx, poolId, region, client.ClientId!, input);

@@ -166,6 +166,22 @@ describe('createClient: adoption', () => {
     expect(t.state().clients).toEqual([{ clientId: 'existing1', name: 'copilot-studio-mcp', preset: 'copilot-studio' }]);
   });
 
+  it('reports --callback-url and --logout-url values the adopted client lacks (and changes nothing)', async () => {
+    pool();
+    cognito.on(ListUserPoolClientsCommand).resolves({ UserPoolClients: [{ ClientId: 'w1', ClientName: 'mcp-web' }] });
+    cognito.on(DescribeUserPoolClientCommand).resolves({
+      UserPoolClient: { ClientId: 'w1', ClientName: 'mcp-web', ClientSecret: SECRET, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email', 'profile', 'mcp/invoke'], SupportedIdentityProviders: ['COGNITO'], CallbackURLs: ['https://app.example.com/cb'] },
+    });
+    const t = testCtx({}, { state: STATE });
+    const r = await createClient(parseCreateClientFlags({ preset: 'web', callbackUrl: ['https://app.example.com/cb', 'https://app.example.com/new'], logoutUrl: ['https://app.example.com/'] }), t.ctx);
+    expect(writes()).toEqual([]);
+    expect(r.differences).toEqual([
+      'callback URLs missing: https://app.example.com/new (add them with mcp-cognito add-callback)',
+      'logout URLs missing: https://app.example.com/ (add them with mcp-cognito add-callback --logout)',
+    ]);
+    expect(stripAnsi(t.stderr())).toContain('https://app.example.com/new');
+  });
+
   it('finds the same-named client on a later page of ListUserPoolClients', async () => {
     pool();
     cognito.on(ListUserPoolClientsCommand).callsFake(async (i: { NextToken?: string }) =>
