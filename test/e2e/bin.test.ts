@@ -94,6 +94,21 @@ describe('mcp-cognito binary', () => {
     expect(r.stderr).not.toMatch(STACK);
   });
 
+  it('no AWS credentials → exit 1, CREDENTIALS with a hint to log in, no stack', async () => {
+    const port = await freePort();
+    const r = await runCli(['init-pool', '--json'], {
+      endpoint: `http://127.0.0.1:${port}`,
+      // No keys, and no instance-metadata lookup (which would leave the loopback interface).
+      env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    expect(r.code).toBe(1);
+    const doc = r.json<{ error: { code: string; message: string; hint: string } }>();
+    expect(doc.error.code).toBe('CREDENTIALS');
+    expect(doc.error.message).toContain('ListUserPools');
+    expect(doc.error.hint).toContain('aws sso login');
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
   const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
   it.skipIf(!hasScript)('colours on a terminal, none with NO_COLOR=1 or --no-color', () => {
     // `script` gives the CLI a pseudo-terminal, the only case where it colours anything.
