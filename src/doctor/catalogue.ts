@@ -28,6 +28,12 @@ export interface CatalogueCause {
   checks: string[];
   /** What confirms it, in the catalogue's words (the "automatic check" column). */
   confirm: string;
+  /**
+   * Evidence specific to this cause: a failing related check whose detail matches confirms it
+   * (and ranks it above causes confirmed by the same check in general terms); failing checks
+   * that do not match only make it possible.
+   */
+  match?: RegExp;
   /** The fix; `<...>` placeholders are filled in by a failing check's concrete command. */
   fix: string;
 }
@@ -86,6 +92,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
         text: 'The URL is registered with an exact-match difference: trailing slash, http vs https, localhost vs 127.0.0.1, port, or letter case.',
         checks: ['client.redirect-uri', 'client.callbacks'],
         confirm: 'Near-miss comparison of the redirect URL with CallbackURLs',
+        match: /differs only|another loopback host/,
         fix: ADD_CALLBACK,
       },
       {
@@ -107,6 +114,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
         text: 'The callback list still holds a placeholder (https://placeholder.example.com from the guide, https://example.com from CDK).',
         checks: ['client.callbacks'],
         confirm: 'CallbackURLs contains a placeholder',
+        match: /placeholder/,
         fix: ADD_CALLBACK,
       },
     ],
@@ -415,6 +423,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
         text: 'Misleading case: the redirect_uri of the token request differs from the authorize request or the registration (trailing slash).',
         checks: ['client.redirect-uri', 'client.callbacks'],
         confirm: 'CallbackURLs match the redirect URL byte for byte',
+        match: /differs only/,
         fix: 'Send the byte-identical redirect_uri; register it exactly: ' + ADD_CALLBACK,
       },
     ],
@@ -574,7 +583,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /www-authenticate/i, weight: 4 },
       { re: /\b401\b|unauthori[sz]ed(?!_client)/i, weight: 4 },
       { re: /\b403\b|forbidden/i, weight: 2, causes: ['G3'] },
-      { re: /allowedclients|not in allowed ?clients|client_id/i, weight: 3, causes: ['G1'] },
+      { re: /allowedclients|not in allowed ?clients/i, weight: 3, causes: ['G1'] },
       { re: /allowedaudience|\baud\b|audience/i, weight: 3, causes: ['G2'] },
       { re: /allowedscopes|\bscope=/i, weight: 2, causes: ['G3'] },
       { re: /invalidissuer|\bissuer\b|\biss\b|wrong region|another pool|discoveryurl/i, weight: 5, causes: ['G4'] },

@@ -66,7 +66,12 @@ function symptomResult(text: string, matches: SymptomMatch[], checks: Check[] | 
     ...(e.table ? { table: e.table } : {}),
     ...(e.correction ? { correction: e.correction } : {}),
     ...(e.note ? { note: e.note } : {}),
-    alternatives: matches.slice(1, 4).map((m) => ({ id: m.entry.id, title: m.entry.title })),
+    // Only alternatives the text points at nearly as clearly (not a stray word such as "401").
+    alternatives: matches
+      .slice(1)
+      .filter((m) => m.score >= 5 && m.score * 2 >= best.score)
+      .slice(0, 3)
+      .map((m) => ({ id: m.entry.id, title: m.entry.title })),
   };
 }
 

@@ -99,31 +99,41 @@ function oneLine(s: string, max = 240): string {
 /**
  * The entry's causes ranked by what the checks found: confirmed (a related check failed) before
  * possible (a warning) before not checked before ruled out (all related checks passed). Among
- * confirmed causes, those a decoded token or a live probe showed come first; then causes the
- * user's text points at; then catalogue order.
+ * confirmed causes, those with evidence specific to them (`match`) come first, then those a
+ * decoded token or a live probe showed; then causes the user's text points at; then catalogue
+ * order.
  */
 export function rankCauses(entry: CatalogueEntry, checks: readonly Check[] | undefined, boosted: readonly string[] = []): RankedCause[] {
   const ranked = entry.causes.map((cause, order) => {
     const related = checks ? relatedChecks(cause, checks) : [];
-    const verdict: CauseVerdict = checks ? verdictOf(related) : 'not-checked';
-    const failing = related.filter((c) => c.status === 'fail');
-    const warning = related.filter((c) => c.status === 'warn');
+    let verdict: CauseVerdict = checks ? verdictOf(related) : 'not-checked';
+    let failing = related.filter((c) => c.status === 'fail');
+    let specific = 0;
+    if (cause.match && failing.length) {
+      const matching = failing.filter((c) => cause.match!.test(c.detail));
+      if (matching.length) {
+        failing = matching;
+        specific = 1;
+      } else verdict = 'possible';
+    }
+    const warning = verdict === 'possible' && !related.some((c) => c.status === 'warn') ? related.filter((c) => c.status === 'fail') : related.filter((c) => c.status === 'warn');
     let evidence: string;
     if (!checks) evidence = `Not checked (offline). Confirm with: ${cause.confirm}.`;
-    else if (failing.length) evidence = failing.map((c) => `${c.id} failed: ${oneLine(c.detail)}`).join(' ');
-    else if (warning.length) evidence = warning.map((c) => `${c.id} warns: ${oneLine(c.detail)}`).join(' ');
+    else if (verdict === 'confirmed') evidence = failing.map((c) => `${c.id} failed: ${oneLine(c.detail)}`).join(' ');
+    else if (warning.length) evidence = warning.map((c) => `${c.id} ${c.status === 'fail' ? 'failed, for another reason' : 'warns'}: ${oneLine(c.detail)}`).join(' ');
     else if (verdict === 'ruled-out') evidence = `Ruled out: ${related.filter((c) => c.status === 'pass').map((c) => c.id).join(', ')} passed.`;
     else if (related.length) evidence = `Could not check (${related.map((c) => `${c.id}: ${oneLine(c.detail, 120)}`).join('; ')}). Confirm with: ${cause.confirm}.`;
     else evidence = `Not visible to AWS. Confirm with: ${cause.confirm}.`;
-    const fix = [...failing, ...warning].find((c) => c.fix)?.fix ?? cause.fix;
+    const fix = (verdict === 'confirmed' ? failing : warning).find((c) => c.fix)?.fix ?? cause.fix;
     return {
       order,
-      observed: failing.some((c) => isObserved(c.id)) ? 1 : 0,
+      specific,
+      observed: verdict === 'confirmed' && failing.some((c) => isObserved(c.id)) ? 1 : 0,
       boost: boosted.includes(cause.id) ? 1 : 0,
       value: { id: cause.id, cause: cause.text, verdict, evidence, fix, checks: related.map((c) => c.id), ...(cause.confidence ? { confidence: cause.confidence } : {}) } satisfies RankedCause,
     };
   });
-  ranked.sort((a, b) => VERDICT_SCORE[b.value.verdict] - VERDICT_SCORE[a.value.verdict] || b.observed - a.observed || b.boost - a.boost || a.order - b.order);
+  ranked.sort((a, b) => VERDICT_SCORE[b.value.verdict] - VERDICT_SCORE[a.value.verdict] || b.specific - a.specific || b.observed - a.observed || b.boost - a.boost || a.order - b.order);
   return ranked.map((r) => r.value);
 }
 

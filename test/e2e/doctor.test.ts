@@ -238,8 +238,9 @@ describe('doctor (moto)', () => {
 
   it('redirect URI registered only with a trailing slash: a near miss', async () => {
     const s = await seed(moto.endpoint(), { copilot: { CallbackURLs: [`${COPILOT_REDIRECT}/`] } });
-    const { run, json } = await doctor(s, ['--client-id', s.copilotId, '--redirect-uri', COPILOT_REDIRECT]);
+    const { run, json } = await doctor(s, ['--client-id', s.copilotId, '--redirect-uri', COPILOT_REDIRECT, '--error', 'redirect_mismatch']);
     expect(run.code).toBe(1);
+    expect(json.symptom?.causes[0]).toMatchObject({ id: 'A1b', verdict: 'confirmed' });
     const c = byId(json, 'client.redirect-uri')!;
     expect(c.status).toBe('fail');
     expect(c.detail).toMatch(/trailing slash/);

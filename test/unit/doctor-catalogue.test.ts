@@ -152,3 +152,22 @@ describe('rankCauses', () => {
     expect(symptomChecks(CATALOGUE.find((e) => e.id === 'A1')!)).toEqual(['client.redirect-uri', 'probe.authorize', 'client.callbacks']);
   });
 });
+
+describe('rankCauses with specific evidence', () => {
+  const a1 = CATALOGUE.find((e) => e.id === 'A1')!;
+  const ck = (id: string, status: Check['status'], detail: string): Check => ({ id, status, title: id, detail, fix: `fix ${id}` });
+
+  it('a trailing-slash near miss ranks A1b (exact-match difference) first', () => {
+    const r = rankCauses(a1, [ck('client.redirect-uri', 'fail', 'X is not registered; the client has X/, which differs only by a trailing slash.'), ck('probe.authorize', 'fail', '→ /error?error=redirect_mismatch'), ck('client.callbacks', 'pass', 'ok')]);
+    expect(r.slice(0, 2).map((c) => [c.id, c.verdict])).toEqual([
+      ['A1b', 'confirmed'],
+      ['A1a', 'confirmed'],
+    ]);
+  });
+
+  it('a URL that is simply missing confirms A1a; A1b stays possible', () => {
+    const r = rankCauses(a1, [ck('client.redirect-uri', 'fail', 'X is not in the CallbackURLs (Y).'), ck('client.callbacks', 'pass', 'ok')]);
+    expect(r[0]).toMatchObject({ id: 'A1a', verdict: 'confirmed' });
+    expect(r.find((c) => c.id === 'A1b')).toMatchObject({ verdict: 'possible', evidence: expect.stringMatching(/failed, for another reason/) });
+  });
+});
