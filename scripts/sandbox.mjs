@@ -7,7 +7,8 @@
 // Options: --keep (leave moto running after init, print how to use it), --no-gateway-seed (an
 // empty emulator: the wizard then creates a new pool), any other argument is passed to init.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, startMoto } from './moto.mjs';
@@ -96,24 +97,26 @@ async function main() {
     mkdirSync(dir, { recursive: true });
     // moto leaves an updated gateway UPDATING for ever (a real one turns READY): do not wait for it.
     const initArgs = ['init', '--endpoint-url', moto.endpoint, '--region', SAMPLE_REGION, '--no-wait', ...passThrough];
-    process.stderr.write(`Running: mcp-cognito ${initArgs.join(' ')}   (state file in ${dir})\n\n`);
+    process.stderr.write(`Running: mcp-cognito ${initArgs.join(' ')}   (${keep ? 'state file' : 'temporary state file'} in ${dir})\n\n`);
     const env = emulatorEnv(moto.endpoint);
     delete env.CI; // the wizard prompts only outside CI
     const code = await new Promise((resolve) => {
       const child = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), ...initArgs], { cwd: dir, env, stdio: 'inherit' });
-      child.once('exit', (c, signal) => resolve(c ?? (signal ? 128 + 1 : 1)));
+      child.once('exit', (c, signal) => resolve(c ?? 128 + (constants.signals[signal] ?? 1)));
       child.once('error', () => resolve(1));
     });
     if (keep) {
       process.stderr.write(
-        `\nThe emulator keeps running at ${moto.endpoint}. Try, in ${dir}:\n  AWS_ENDPOINT_URL=${moto.endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test node ${join(repoRoot, 'bin', 'mcp-cognito.js')} add-callback https://global.consent.azure-apim.net/redirect/example\nPress Ctrl-C to stop it.\n`,
+        `\nThe emulator keeps running at ${moto.endpoint}. Try, in ${dir}:\n  AWS_ENDPOINT_URL=${moto.endpoint} AWS_REGION=${SAMPLE_REGION} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test node ${join(repoRoot, 'bin', 'mcp-cognito.js')} add-callback https://global.consent.azure-apim.net/redirect/example\nPress Ctrl-C to stop it.\n`,
       );
       await new Promise((resolve) => process.once('SIGINT', resolve));
     }
     process.exitCode = code;
+    // The state file names resources of an emulator that is about to vanish.
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   } finally {
     await stop();
-    process.stderr.write('Emulator stopped; nothing was sent to AWS.\n');
+    process.stderr.write('Emulator stopped; nothing was sent to AWS. With your AWS account: npx mcp-cognito init\n');
   }
 }
 
