@@ -306,3 +306,44 @@ describe('gatewayProblem', () => {
     expect(gatewayProblem(OKTA_GW, REGION)).toMatch(/another identity provider/);
   });
 });
+
+describe('renderInit (the hand-off)', () => {
+  it('prints the Copilot Studio form, the add-callback step, the M2M token URL and .env, the gateway, the user and doctor\'s findings', async () => {
+    const { renderInit } = await import('../../src/commands/init.js');
+    const t = testCtx({}, { command: 'init' });
+    ctxs.push(t);
+    const tokenUrl = 'https://p-x1.auth.us-east-1.amazoncognito.com/oauth2/token';
+    const text = renderInit(
+      {
+        region: REGION,
+        userPoolId: POOL_ID,
+        userPoolName: 'tools-pool',
+        domain: 'p-x1',
+        hostedUiBaseUrl: 'https://p-x1.auth.us-east-1.amazoncognito.com',
+        authorizationUrl: 'https://p-x1.auth.us-east-1.amazoncognito.com/oauth2/authorize',
+        tokenUrl,
+        resourceServer: { identifier: 'mcp', name: 'MCP Server Access', scopes: ['mcp/invoke'] },
+        clients: [
+          { userPoolId: POOL_ID, clientId: 'm2mclient', clientName: 'mcp-agent-m2m', preset: 'm2m', allowedOAuthFlows: ['client_credentials'], scopes: ['mcp/invoke'], callbackUrls: [], logoutUrls: [], tokenUrl, created: true, envFile: '.env' },
+        ],
+        copilotStudio: { clientId: 'cs1', clientSecret: 's3cr3t', authorizationUrl: 'https://p-x1.auth.us-east-1.amazoncognito.com/oauth2/authorize', tokenUrl, refreshUrl: tokenUrl, scopes: 'openid email profile mcp/invoke' },
+        gateway: { gatewayId: GW.gatewayId, gatewayName: GW.name, gatewayUrl: 'https://gw.example', updated: true, message: 'updated (allowed clients + cs1).' },
+        user: { userPoolId: POOL_ID, username: 'a@example.com', email: 'a@example.com', status: 'CONFIRMED', created: true, passwordSet: true },
+        doctor: { summary: { pass: 20, warn: 1, fail: 0, skip: 3 }, findings: [{ id: 'client.callbacks', status: 'warn', title: 'Callback URLs registered', fix: 'mcp-cognito add-callback <redirect URL>' }] },
+        created: ['domain', 'client:copilot-studio-mcp'],
+        updated: ['gateway'],
+      },
+      t.ctx.out,
+    );
+    for (const row of ['Client ID          cs1', 'Client secret      s3cr3t', `Token URL          ${tokenUrl}`, `Refresh URL        ${tokenUrl}`, 'Scopes             openid email profile mcp/invoke']) expect(text).toContain(row);
+    expect(text).toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
+    expect(text).toMatch(/M2M agent client mcp-agent-m2m \(m2mclient\)\n\s+Token URL\s+https:\/\/p-x1\.auth\.us-east-1\.amazoncognito\.com\/oauth2\/token/);
+    expect(text).toContain('.env (mode 0600)');
+    expect(text).toContain('Gateway tools-gateway: updated (allowed clients + cs1).');
+    expect(text).toContain('MCP endpoint: https://gw.example/mcp');
+    expect(text).toContain('Sign-in user for testing: a@example.com (CONFIRMED)');
+    expect(text).toContain('20 passed, 1 warning, 0 failed, 3 skipped');
+    expect(text).toContain('! Callback URLs registered — mcp-cognito add-callback <redirect URL>');
+    expect(text).toContain('A placeholder callback URL is expected until you run add-callback');
+  });
+});
