@@ -83,11 +83,17 @@ function relatedChecks(cause: CatalogueCause, checks: readonly Check[]): Check[]
   return checks.filter((c) => cause.checks.includes(checkBase(c.id)));
 }
 
-function verdictOf(related: Check[]): CauseVerdict {
+/**
+ * A cause's first listed check is the decisive one: the cause is ruled out only when that check
+ * ran and passed (a passing side check, e.g. the callback list, cannot rule out that the one URL
+ * Copilot Studio uses is missing, and nothing rules out an expired token without a token).
+ */
+function verdictOf(cause: CatalogueCause, related: Check[]): CauseVerdict {
   const statuses = new Set<CheckStatus>(related.map((c) => c.status));
   if (statuses.has('fail')) return 'confirmed';
   if (statuses.has('warn')) return 'possible';
-  if (statuses.has('pass')) return 'ruled-out';
+  const decisive = related.filter((c) => checkBase(c.id) === cause.checks[0]);
+  if (decisive.length && decisive.every((c) => c.status === 'pass')) return 'ruled-out';
   return 'not-checked';
 }
 
@@ -106,7 +112,7 @@ function oneLine(s: string, max = 240): string {
 export function rankCauses(entry: CatalogueEntry, checks: readonly Check[] | undefined, boosted: readonly string[] = []): RankedCause[] {
   const ranked = entry.causes.map((cause, order) => {
     const related = checks ? relatedChecks(cause, checks) : [];
-    let verdict: CauseVerdict = checks ? verdictOf(related) : 'not-checked';
+    let verdict: CauseVerdict = checks ? verdictOf(cause, related) : 'not-checked';
     let failing = related.filter((c) => c.status === 'fail');
     let specific = 0;
     if (cause.match && failing.length) {
@@ -122,7 +128,11 @@ export function rankCauses(entry: CatalogueEntry, checks: readonly Check[] | und
     else if (verdict === 'confirmed') evidence = failing.map((c) => `${c.id} failed: ${oneLine(c.detail)}`).join(' ');
     else if (warning.length) evidence = warning.map((c) => `${c.id} ${c.status === 'fail' ? 'failed, for another reason' : 'warns'}: ${oneLine(c.detail)}`).join(' ');
     else if (verdict === 'ruled-out') evidence = `Ruled out: ${related.filter((c) => c.status === 'pass').map((c) => c.id).join(', ')} passed.`;
-    else if (related.length) evidence = `Could not check (${related.map((c) => `${c.id}: ${oneLine(c.detail, 120)}`).join('; ')}). Confirm with: ${cause.confirm}.`;
+    else if (related.length) {
+      const open = related.filter((c) => c.status === 'skip');
+      const passed = related.filter((c) => c.status === 'pass').map((c) => c.id);
+      evidence = `${open.length ? `Not checked (${open.map((c) => `${c.id}: ${oneLine(c.detail, 120)}`).join('; ')})` : `Not checked (needs ${cause.checks[0]})`}${passed.length ? `; ${passed.join(', ')} passed but cannot rule it out` : ''}. Confirm with: ${cause.confirm}.`;
+    }
     else evidence = `Not visible to AWS. Confirm with: ${cause.confirm}.`;
     const fix = (verdict === 'confirmed' ? failing : warning).find((c) => c.fix)?.fix ?? cause.fix;
     return {

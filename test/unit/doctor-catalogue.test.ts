@@ -141,6 +141,18 @@ describe('rankCauses', () => {
     expect(r[1]).toMatchObject({ id: 'G3', verdict: 'possible' });
     expect(r.at(-1)!.verdict).toBe('ruled-out');
     expect(r.find((c) => c.id === 'G1')!.verdict).toBe('ruled-out');
+    // No token: an expired token (G5) or an ID token (G6) cannot be ruled out by configuration.
+    expect(r.find((c) => c.id === 'G5')!.verdict).toBe('not-checked');
+    expect(r.find((c) => c.id === 'G6')!.verdict).toBe('not-checked');
+  });
+
+  it('a skipped decisive check leaves the cause not checked, whatever side checks passed', () => {
+    const a1 = CATALOGUE.find((e) => e.id === 'A1')!;
+    const r = rankCauses(a1, [ck('client.redirect-uri', 'skip', 'No --redirect-uri given'), ck('probe.authorize', 'pass'), ck('client.callbacks', 'pass')]);
+    const a1a = r.find((c) => c.id === 'A1a')!;
+    expect(a1a.verdict).toBe('not-checked');
+    expect(a1a.evidence).toMatch(/Not checked \(client.redirect-uri: No --redirect-uri given\); probe.authorize, client.callbacks passed but cannot rule it out/);
+    expect(r[0]!.id).toBe('A1a');
   });
 
   it('a cause a decoded token shows outranks one the configuration predicts', () => {
