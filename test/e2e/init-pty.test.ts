@@ -32,7 +32,6 @@ class Terminal {
     // env -i: nothing from the test process leaks in (CI=true would turn the prompts off).
     const script = `cd ${shq(cwd)} && env -i ${exports} ${command}; echo "[exit $?]"; sleep 120`;
     this.tmux('new-session', '-d', '-x', '160', '-y', '50', 'sh', '-c', script);
-    this.tmux('set-option', '-g', 'history-limit', '5000');
   }
   tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 10_000 });
