@@ -469,8 +469,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
         id: 'T3e',
         text: "Claude Code sends no scope when the gateway's protected-resource metadata advertises none; the code it gets then fails the exchange (C4).",
         confidence: 'R',
-        checks: ['gateway.allowed-scopes'],
-        confirm: 'GetGateway.customJWTAuthorizer.allowedScopes non-empty (it feeds scopes_supported)',
+        checks: ['gateway.allowed-scopes', 'probe.resource-metadata'],
+        confirm: 'GetGateway.customJWTAuthorizer.allowedScopes non-empty (it feeds scopes_supported); GET /.well-known/oauth-protected-resource on the gateway',
         fix: "Set the gateway's allowedScopes (" + AUTHORIZE + ' adds the client\'s custom scopes when the gateway checks scopes), or pin oauth.scopes in Claude Code',
       },
       {
@@ -617,7 +617,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
         id: 'G4',
         text: 'Wrong issuer: the gateway discoveryUrl names another pool or Region, a domain-style discovery URL is used, the pool was recreated, or the token comes from another pool.',
         confidence: 'R',
-        checks: ['gateway.discovery-url', 'token.issuer', 'probe.token.issuer', 'probe.discovery'],
+        checks: ['gateway.discovery-url', 'token.issuer', 'probe.token.issuer', 'probe.discovery', 'probe.resource-metadata'],
         confirm: 'discoveryUrl = https://cognito-idp.<region>.amazonaws.com/<poolId>/.well-known/openid-configuration of this pool; discovery issuer = token iss',
         fix: 'Point discoveryUrl at the right pool (aws bedrock-agentcore-control update-gateway with the full gateway configuration)',
       },
@@ -665,7 +665,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       {
         id: 'G8a',
         text: 'A client probes /.well-known/oauth-authorization-server or /register on the gateway host; they do not exist there. Expected: the gateway serves only /.well-known/oauth-protected-resource, pointing at the Cognito issuer (see C1/C2).',
-        checks: ['probe.discovery'],
+        checks: ['probe.resource-metadata', 'probe.discovery'],
         confirm: 'GET /.well-known/oauth-protected-resource on the gateway returns authorization_servers = [the Cognito issuer]',
         fix: 'Nothing to fix on AWS; use a pre-registered client (see C1)',
       },

@@ -17,10 +17,11 @@ import type { UserPoolClientType } from '../aws/cognito.js';
 import type { GetGatewayResponse } from '../aws/agentcore.js';
 import type { Check } from './types.js';
 
-export const PROBE_IDS = ['probe.discovery', 'probe.gateway-401', 'probe.authorize', 'probe.m2m-token', 'probe.mcp-initialize', 'probe.mcp-tools-list'] as const;
+export const PROBE_IDS = ['probe.discovery', 'probe.gateway-401', 'probe.resource-metadata', 'probe.authorize', 'probe.m2m-token', 'probe.mcp-initialize', 'probe.mcp-tools-list'] as const;
 const TITLES: Record<(typeof PROBE_IDS)[number], string> = {
   'probe.discovery': "Issuer's discovery document",
   'probe.gateway-401': 'Gateway asks for a bearer token',
+  'probe.resource-metadata': "Gateway's protected-resource metadata points at Cognito",
   'probe.authorize': '/oauth2/authorize reaches the login page',
   'probe.m2m-token': 'client_credentials token from /oauth2/token',
   'probe.mcp-initialize': 'MCP initialize on the gateway',
@@ -165,6 +166,23 @@ async function gateway401(env: CheckEnv, s: ProbeSettings): Promise<Check> {
   if (r.status === 401) return mk(id, 'pass', TITLES[id], `Without a token the gateway answers 401${www ? ` with WWW-Authenticate: ${www}` : ''}.`);
   if (r.status >= 200 && r.status < 300) return mk(id, 'warn', TITLES[id], `The gateway answered HTTP ${r.status} to a request without a token: it does not require a bearer token.`);
   return mk(id, 'warn', TITLES[id], `Without a token the gateway answered HTTP ${r.status} ${snippet(r.text)}.`);
+}
+
+async function resourceMetadata(env: CheckEnv, s: ProbeSettings): Promise<Check> {
+  const id = 'probe.resource-metadata';
+  const title = TITLES[id];
+  const gw = await env.reads.gateway();
+  if (!gw.gatewayUrl) throw new Unreachable('the gateway has no URL yet');
+  const url = `${new URL(gw.gatewayUrl).origin}/.well-known/oauth-protected-resource`;
+  const r = await probeFetch(url, { headers: { accept: 'application/json' } }, s);
+  const doc = json(r.text);
+  if (r.status !== 200 || !doc) return mk(id, 'warn', title, `GET ${url} → HTTP ${r.status}: without protected-resource metadata, MCP clients that discover OAuth (Claude Code) cannot find the authorization server.`);
+  const servers = Array.isArray(doc.authorization_servers) ? (doc.authorization_servers as string[]) : [];
+  const scopes = Array.isArray(doc.scopes_supported) ? (doc.scopes_supported as string[]) : [];
+  const iss = env.poolId ? issuerUrl(env.region, env.poolId) : undefined;
+  if (iss && !servers.some((x) => x.replace(/\/$/, '') === iss)) return mk(id, 'fail', title, `authorization_servers [${servers.join(', ')}] does not include ${iss}: clients are sent to another identity provider (G4).`);
+  if (!scopes.length) return mk(id, 'warn', title, `authorization_servers [${servers.join(', ')}], but no scopes_supported: Claude Code then requests no scope and the code exchange fails with invalid_grant (T3e/C4). Set allowedScopes on the gateway.`, env.gatewayId && env.clients[0] ? `mcp-cognito authorize-client --gateway-id ${env.gatewayId} --client-id ${env.clients[0].clientId}` : undefined);
+  return mk(id, 'pass', title, `authorization_servers [${servers.join(', ')}], scopes_supported [${scopes.join(', ')}].`);
 }
 
 const isPlaceholder = (u: string) => u === PLACEHOLDER_CALLBACK || /^https:\/\/example\.com\/?$/.test(u);
@@ -312,9 +330,11 @@ export async function runProbes(env: CheckEnv, s: ProbeSettings, userToken?: str
   const browser = known.filter((k) => k.kind !== 'm2m');
   const m2m = known.filter((k) => k.kind === 'm2m');
 
-  const [disc, g401, authz, tokens] = await Promise.all([
+  const noGateway = (id: (typeof PROBE_IDS)[number]) => Promise.resolve([mk(id, 'skip', TITLES[id], 'Not probed: no gateway to examine.')]);
+  const [disc, g401, prm, authz, tokens] = await Promise.all([
     probe('probe.discovery', () => discovery(env, s)),
-    env.gatewayId ? probe('probe.gateway-401', () => gateway401(env, s)) : Promise.resolve([mk('probe.gateway-401', 'skip', TITLES['probe.gateway-401'], 'Not probed: no gateway to examine.')]),
+    env.gatewayId ? probe('probe.gateway-401', () => gateway401(env, s)) : noGateway('probe.gateway-401'),
+    env.gatewayId ? probe('probe.resource-metadata', () => resourceMetadata(env, s)) : noGateway('probe.resource-metadata'),
     browser.length
       ? Promise.all(browser.map((b) => probe('probe.authorize', () => authorize(env, s, b.c), suffix(b.c)))).then((r) => r.flat())
       : Promise.resolve([mk('probe.authorize', 'skip', TITLES['probe.authorize'], 'Not probed: no browser (code flow) client among the examined clients.')]),
@@ -342,5 +362,5 @@ export async function runProbes(env: CheckEnv, s: ProbeSettings, userToken?: str
   }
   const noToken = !env.gatewayId ? 'no gateway to examine' : m2m.length ? 'no access token could be obtained (see probe.m2m-token)' : 'no access token: examine an M2M client (--client-id) or pass --token';
   const mcpChecks = env.gatewayId ? await probe('probe.mcp-initialize', () => mcp(env, s, tok, noToken)) : await mcp(env, s, undefined, noToken);
-  return [...disc, ...g401, ...authz, ...m2mChecks, ...mcpChecks];
+  return [...disc, ...g401, ...prm, ...authz, ...m2mChecks, ...mcpChecks];
 }

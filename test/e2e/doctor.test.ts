@@ -191,7 +191,7 @@ describe('doctor (moto)', () => {
     const { run, json } = await doctor(s, [], { MCP_COGNITO_PROBE_BASE: fake.url });
     expect(failing(json), run.stdout).toEqual([]);
     expect(run.code).toBe(0);
-    for (const id of ['probe.discovery', 'probe.gateway-401', 'probe.mcp-initialize', 'probe.mcp-tools-list']) expect(byId(json, id)?.status, id).toBe('pass');
+    for (const id of ['probe.discovery', 'probe.gateway-401', 'probe.resource-metadata', 'probe.mcp-initialize', 'probe.mcp-tools-list']) expect(byId(json, id)?.status, id).toBe('pass');
     expect(byId(json, `probe.authorize@${s.copilotId}`)?.status).toBe('pass');
     expect(byId(json, `probe.m2m-token@${s.m2mId}`)?.status).toBe('pass');
     expect(byId(json, `probe.token.client@${s.m2mId}`)?.status).toBe('pass');

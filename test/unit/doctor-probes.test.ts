@@ -144,6 +144,11 @@ describe('runProbes against the fake server', () => {
     expect(byId(checks, 'probe.token.client')).toMatchObject({ status: 'fail', fix: 'mcp-cognito authorize-client --gateway-id gw-abc1234567 --client-id m2m1' });
   });
 
+  it('protected-resource metadata without scopes_supported warns (Claude Code requests no scope, T3e)', async () => {
+    const checks = await probe({ clients: [m2m()], gw: gateway({ allowedScopes: undefined }) }, [{ clientId: 'm2m1', preset: 'm2m' }]);
+    expect(byId(checks, 'probe.resource-metadata')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/no scopes_supported.*invalid_grant/) });
+  });
+
   it('a gateway without 2025-03-26 answers initialize with another version', async () => {
     const checks = await probe({ clients: [m2m()], gw: gateway({ supportedVersions: ['2025-06-18'] }) }, [{ clientId: 'm2m1', preset: 'm2m' }]);
     expect(byId(checks, 'probe.mcp-initialize')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/answered with 2025-06-18/) });
@@ -180,7 +185,7 @@ describe('runProbes against the fake server', () => {
 
   it('disabled probes: every probe is a skip with the reason', async () => {
     const checks = await runProbes(env({ clients: [] }, []), { enabled: false, reason: 'turned off with --no-probes', timeoutMs: 1 });
-    expect(checks.map((c) => c.status)).toEqual(['skip', 'skip', 'skip', 'skip', 'skip', 'skip']);
+    expect(checks.map((c) => c.status)).toEqual(['skip', 'skip', 'skip', 'skip', 'skip', 'skip', 'skip']);
     expect(checks[0]!.detail).toMatch(/--no-probes/);
   });
 });
