@@ -166,6 +166,19 @@ function withJwt(gw: GetGatewayResponse, change: (j: Record<string, unknown>) =>
 }
 const authorizeFix = (env: CheckEnv, clientId: string) => `mcp-cognito authorize-client --gateway-id ${env.gatewayId} --client-id ${clientId}`;
 
+/**
+ * The examined clients `--redirect-uri` belongs to: the ones that register it exactly; else the
+ * Copilot Studio ones; else every browser client. The others are not checked against it.
+ */
+export async function redirectTargets(env: CheckEnv): Promise<string[]> {
+  const all = await Promise.all(env.clients.map(async (ref) => ({ ref, c: await env.reads.client(ref.clientId).catch(() => undefined) })));
+  const browser = all.filter((x) => x.c && interactive(kindOf(x.c, x.ref)));
+  const exact = browser.filter((x) => (x.c!.CallbackURLs ?? []).includes(env.redirectUri ?? ''));
+  if (exact.length) return exact.map((x) => x.ref.clientId);
+  const copilot = browser.filter((x) => x.ref.preset === 'copilot-studio');
+  return (copilot.length ? copilot : browser).map((x) => x.ref.clientId);
+}
+
 // ── check definitions ─────────────────────────────────────────────────────────────
 
 type Run = (env: CheckEnv, ref?: ClientRef) => Promise<Check | Check[]>;
@@ -435,6 +448,8 @@ const CLIENT_CHECKS: Def[] = [
       const uri = env.redirectUri;
       if (!uri) return mk('client.redirect-uri', 'skip', title, 'No --redirect-uri given (pass the redirect URL Copilot Studio shows to check it).');
       if (!interactive(kindOf(c, ref!))) return mk('client.redirect-uri', 'skip', title, `${clientLabel(c)} is an M2M client (no redirect).`);
+      const owners = await redirectTargets(env);
+      if (!owners.includes(c.ClientId!)) return mk('client.redirect-uri', 'skip', title, `${uri} is checked on ${owners.join(', ')}, the client it belongs to.`);
       const urls = c.CallbackURLs ?? [];
       const fix = `mcp-cognito add-callback ${q(uri)} --client-id ${c.ClientId}`;
       if (urls.includes(uri)) return mk('client.redirect-uri', 'pass', title, `${uri} is in ${clientLabel(c)}'s CallbackURLs (exact match).`);

@@ -11,7 +11,7 @@
  */
 import { hostedUiBaseUrl, issuerUrl, PLACEHOLDER_CALLBACK } from '../lib/urls.js';
 import { LOOPBACK_HOSTS } from '../lib/validate.js';
-import { kindOf, mk, skipReason, type CheckEnv, type ClientRef } from './checks.js';
+import { kindOf, mk, redirectTargets, skipReason, type CheckEnv, type ClientRef } from './checks.js';
 import { decodeJwt, tokenChecks, type DecodedToken } from './token.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import type { GetGatewayResponse } from '../aws/agentcore.js';
@@ -187,10 +187,10 @@ async function resourceMetadata(env: CheckEnv, s: ProbeSettings): Promise<Check>
 
 const isPlaceholder = (u: string) => u === PLACEHOLDER_CALLBACK || /^https:\/\/example\.com\/?$/.test(u);
 
-async function authorize(env: CheckEnv, s: ProbeSettings, c: UserPoolClientType): Promise<Check> {
+async function authorize(env: CheckEnv, s: ProbeSettings, c: UserPoolClientType, useGiven: boolean): Promise<Check> {
   const id = 'probe.authorize';
   const title = TITLES[id];
-  const redirect = env.redirectUri ?? (c.CallbackURLs ?? []).find((u) => !isPlaceholder(u));
+  const redirect = (useGiven ? env.redirectUri : undefined) ?? (c.CallbackURLs ?? []).find((u) => !isPlaceholder(u));
   if (!redirect) return mk(id, 'skip', title, `Not probed: ${c.ClientName} (${c.ClientId}) has no real callback URL to test with (pass --redirect-uri).`);
   const base = await hostedUi(env);
   const scope = (c.AllowedOAuthScopes ?? []).join(' ');
@@ -336,7 +336,7 @@ export async function runProbes(env: CheckEnv, s: ProbeSettings, userToken?: str
     env.gatewayId ? probe('probe.gateway-401', () => gateway401(env, s)) : noGateway('probe.gateway-401'),
     env.gatewayId ? probe('probe.resource-metadata', () => resourceMetadata(env, s)) : noGateway('probe.resource-metadata'),
     browser.length
-      ? Promise.all(browser.map((b) => probe('probe.authorize', () => authorize(env, s, b.c), suffix(b.c)))).then((r) => r.flat())
+      ? redirectTargets(env).then((owners) => Promise.all(browser.map((b) => probe('probe.authorize', () => authorize(env, s, b.c, owners.includes(b.c.ClientId!)), suffix(b.c)))).then((r) => r.flat()))
       : Promise.resolve([mk('probe.authorize', 'skip', TITLES['probe.authorize'], 'Not probed: no browser (code flow) client among the examined clients.')]),
     Promise.all(
       m2m.map(async (m) => {

@@ -243,6 +243,23 @@ describe('doctor against mocked AWS', () => {
     expect(agentcore.commandCalls(GetGatewayCommand)).toHaveLength(1);
   });
 
+  it('--redirect-uri is checked on the client that uses it, not on every browser client', async () => {
+    healthy();
+    cognito.on(DescribeUserPoolClientCommand, { ClientId: 'web1234' }).resolves({ UserPoolClient: client({ ClientId: 'web1234', ClientName: 'mcp-web', CallbackURLs: ['https://app.example.com/cb'] }) });
+    const state = stateFile({ clients: [{ clientId: CLIENT, name: 'copilot-studio-mcp', preset: 'copilot-studio' }, { clientId: 'web1234', name: 'mcp-web', preset: 'web' }] });
+    let r = await run(['--no-probes', '--json', '--redirect-uri', REDIRECT], { state });
+    let checks = r.json().checks as { id: string; status: string; detail: string }[];
+    expect(checks.find((c) => c.id === `client.redirect-uri@${CLIENT}`)!.status).toBe('pass');
+    expect(checks.find((c) => c.id === 'client.redirect-uri@web1234')).toMatchObject({ status: 'skip', detail: expect.stringContaining(`checked on ${CLIENT}`) });
+
+    // Registered nowhere: checked (and failed) on the Copilot Studio client only.
+    r = await run(['--no-probes', '--json', '--redirect-uri', 'https://global.consent.azure-apim.net/redirect/new'], { state });
+    checks = r.json().checks;
+    expect(r.code).toBe(1);
+    expect(checks.find((c) => c.id === `client.redirect-uri@${CLIENT}`)!.status).toBe('fail');
+    expect(checks.find((c) => c.id === 'client.redirect-uri@web1234')!.status).toBe('skip');
+  });
+
   it('doctor() (for init) returns failing checks without throwing', async () => {
     healthy({ client: { AllowedOAuthFlowsUserPoolClient: false } });
     const t = testCtx({}, { state: { version: 1, region: 'us-east-1', userPoolId: POOL, clients: [{ clientId: CLIENT, name: 'x', preset: 'copilot-studio' }], gatewayId: GW } });

@@ -144,6 +144,13 @@ describe('runProbes against the fake server', () => {
     expect(byId(checks, 'probe.token.client')).toMatchObject({ status: 'fail', fix: 'mcp-cognito authorize-client --gateway-id gw-abc1234567 --client-id m2m1' });
   });
 
+  it('--redirect-uri is checked on the client it belongs to; other browser clients probe their own callback', async () => {
+    const web: FakeClient = { ...copilot(), ClientId: 'web1', CallbackURLs: ['https://app.example.com/cb'] };
+    const checks = await probe({ clients: [copilot(), web] }, [{ clientId: 'copilot1', preset: 'copilot-studio' }, { clientId: 'web1', preset: 'web' }], REDIRECT);
+    expect(byId(checks, 'probe.authorize@copilot1')!.status).toBe('pass');
+    expect(byId(checks, 'probe.authorize@web1')).toMatchObject({ status: 'pass', detail: expect.stringContaining('redirect_uri https://app.example.com/cb') });
+  });
+
   it('protected-resource metadata without scopes_supported warns (Claude Code requests no scope, T3e)', async () => {
     const checks = await probe({ clients: [m2m()], gw: gateway({ allowedScopes: undefined }) }, [{ clientId: 'm2m1', preset: 'm2m' }]);
     expect(byId(checks, 'probe.resource-metadata')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/no scopes_supported.*invalid_grant/) });
