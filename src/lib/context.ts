@@ -79,15 +79,20 @@ export class Ctx {
   /** The Region: --region > state file > AWS_REGION > AWS_DEFAULT_REGION > the profile's region. */
   region(): Promise<string> {
     this.regionValue ??= (async () => {
-      const fromFlag = this.flags.region;
-      const value =
-        fromFlag ??
-        this.state.get().region ??
-        this.env.AWS_REGION ??
-        this.env.AWS_DEFAULT_REGION ??
-        (await import('../aws/clients.js').then((m) => m.profileRegion(this.profile)));
+      // Each source with the name an error about its value should give.
+      const sources: [string | undefined, string][] = [
+        [this.flags.region, '--region'],
+        [this.state.get().region, `The region in the state file ${this.state.path}`],
+        [this.env.AWS_REGION, 'AWS_REGION'],
+        [this.env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION'],
+      ];
+      let [value, label] = sources.find(([v]) => v) ?? [undefined, ''];
+      if (!value) {
+        value = await import('../aws/clients.js').then((m) => m.profileRegion(this.profile));
+        label = `The region of AWS profile ${this.profile ?? 'default'}`;
+      }
       if (!value) throw new UsageError('No AWS Region is set: pass --region (or set AWS_REGION, or a region in your AWS profile).');
-      return check(Region, value, fromFlag ? '--region' : 'The Region');
+      return check(Region, value, label);
     })();
     return this.regionValue;
   }
@@ -116,7 +121,7 @@ export class Ctx {
       if (opts.required === false) return '';
       throw new UsageError('No user pool: pass --pool-id, or run `mcp-cognito init-pool` first so the state file knows it.');
     }
-    const poolId = check(PoolId, value, flag ? '--pool-id' : `The state file's userPoolId`);
+    const poolId = check(PoolId, value, flag ? '--pool-id' : `The userPoolId in the state file ${this.state.path}`);
     const poolRegion = regionOfPoolId(poolId);
     if (poolRegion) {
       if (this.flags.region && this.flags.region !== poolRegion) {

@@ -65,6 +65,21 @@ describe('Region precedence: --region > state > AWS_REGION > AWS_DEFAULT_REGION 
     expect(err).toMatchObject({ exit: 2, code: 'USAGE' });
     expect((err as Error).message).toContain('--region');
   });
+  it.each([
+    ['the state file', {}, { state: { version: 1, region: 'bogus' } }, /^The region in the state file .*mcp-cognito\.json "bogus" is not an AWS Region code/],
+    ['AWS_REGION', {}, { env: { AWS_REGION: 'bogus' } }, /^AWS_REGION "bogus"/],
+    ['AWS_DEFAULT_REGION', {}, { env: { AWS_DEFAULT_REGION: 'bogus' } }, /^AWS_DEFAULT_REGION "bogus"/],
+  ])('a malformed Region from %s is an input error (exit 2) that names where it came from', async (_w, flags, deps, message) => {
+    const err = await testCtx(flags, deps)
+      .ctx.region()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(message);
+  });
+  it('a malformed profile region names the profile', async () => {
+    awsConfig('[profile work]\nregion = bogus\n');
+    await expect(testCtx({ profile: 'work' }, { env: {} }).ctx.region()).rejects.toThrow(/^The region of AWS profile work "bogus"/);
+  });
   it('a malformed --region is an input error naming the flag', async () => {
     const err = await testCtx({ region: 'useast1' }).ctx.region().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
@@ -93,6 +108,10 @@ describe('pool ID and Region', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toBe("The state file's user pool us-east-1_Abc123 is in us-east-1, but --region is eu-west-1.");
     expect((err as InputError).hint).toContain('--pool-id');
+  });
+  it('a malformed userPoolId in the state file → exit 2 naming the file', async () => {
+    const t = testCtx({}, { state: { version: 1, userPoolId: 'pool-1' } });
+    await expect(t.ctx.poolId(undefined)).rejects.toThrow(`The userPoolId in the state file ${t.statePath} "pool-1" is not a Cognito user pool ID`);
   });
   it('falls back to the state file\'s pool; none → usage error naming --pool-id', async () => {
     expect(await testCtx({}, { state: { version: 1, userPoolId: 'us-east-2_Q1' } }).ctx.poolId(undefined)).toBe('us-east-2_Q1');
