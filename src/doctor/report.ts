@@ -12,14 +12,18 @@ const GROUPS: [string, RegExp][] = [
 ];
 const groupOf = (id: string) => GROUPS.find(([, re]) => re.test(id))?.[0] ?? 'Other';
 
-/** Word-wrap to `width`; the first line starts with `indent`, the others with `hanging` (default: the same). */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+const visible = (s: string) => s.replace(ANSI, '').length;
+
+/** Word-wrap to `width` visible columns; the first line starts with `indent`, the others with `hanging`. */
 function wrapIndent(text: string, indent: string, width = 100, hanging = indent): string {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let line = '';
   const pad = () => (lines.length ? hanging : indent);
   for (const w of words) {
-    if (line && (pad() + line + ' ' + w).length > width) {
+    if (line && visible(pad() + line + ' ' + w) > width) {
       lines.push(pad() + line);
       line = w;
     } else line = line ? `${line} ${w}` : w;

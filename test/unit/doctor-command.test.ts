@@ -74,9 +74,9 @@ function stateFile(extra: object = {}): string {
   return path;
 }
 
-async function run(args: string[], o: { aws?: 'throw'; state?: string } = {}) {
-  const stdout = new CaptureStream();
-  const stderr = new CaptureStream();
+async function run(args: string[], o: { aws?: 'throw'; state?: string; tty?: boolean } = {}) {
+  const stdout = new CaptureStream(o.tty);
+  const stderr = new CaptureStream(o.tty);
   const deps = {
     stdout,
     stderr,
@@ -183,6 +183,21 @@ describe('doctor against mocked AWS', () => {
     expect(out).toContain(`fix: mcp-cognito authorize-client --gateway-id ${GW} --client-id ${CLIENT}`);
     expect(out).toMatch(/1\. \[confirmed\] The access token's client_id is not in the gateway's allowedClients/);
     expect(r.stderr).toMatch(/Error: 1 check failed: gateway.allowed-clients/);
+  });
+
+  it('colours the report on a terminal, not with --no-color', async () => {
+    const saved = process.env.NO_COLOR;
+    delete process.env.NO_COLOR;
+    try {
+      healthy({ jwt: { allowedClients: ['someoneelse1'] } });
+      const coloured = await run(['--no-probes'], { tty: true });
+      expect(coloured.stdout).toMatch(/\x1b\[31m/); // red for the failing check
+      const plain = await run(['--no-probes', '--no-color'], { tty: true });
+      expect(plain.stdout).not.toMatch(/\x1b\[/);
+      expect(stripAnsi(coloured.stdout)).toBe(plain.stdout);
+    } finally {
+      if (saved !== undefined) process.env.NO_COLOR = saved;
+    }
   });
 
   it('--json failure envelope: success false, CHECKS_FAILED, the checks, summary and symptom', async () => {
