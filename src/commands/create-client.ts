@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { CliError, InputError, UsageError } from '../lib/errors.js';
 import { runAction, type Ctx } from '../lib/context.js';
@@ -284,8 +284,11 @@ export function writeEnvFile(path: string, r: CreateClientResult, issuer: string
     ...(r.authorizationUrl && r.preset !== 'm2m' ? [`COGNITO_AUTHORIZATION_URL=${q(r.authorizationUrl)}`] : []),
     `COGNITO_SCOPES=${q(r.scopes.join(' '))}`,
   ];
-  writeFileSync(path, lines.join('\n') + '\n', { mode: 0o600 });
-  chmodSync(path, 0o600);
+  // A new 0600 file renamed over the target: an existing, more readable file never holds the secret.
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, lines.join('\n') + '\n', { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
 }
 
 export function renderCopilotStudioForm(form: CopilotStudioForm, out: Output): string {

@@ -1,4 +1,4 @@
-import { statSync, readFileSync, existsSync } from 'node:fs';
+import { statSync, readFileSync, existsSync, writeFileSync, linkSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -301,6 +301,19 @@ describe('createClient: --dry-run and --env-file', () => {
     expect(text).toContain('COGNITO_TOKEN_URL=https://p-x1.auth.us-east-1.amazoncognito.com/oauth2/token');
     expect(text).toContain('COGNITO_SCOPES=mcp/invoke');
     expect(t.stateText()).not.toContain(SECRET);
+  });
+
+  it('--env-file over an existing world-readable file: the secret never lands in the old (0644) file', async () => {
+    pool();
+    const t = testCtx({}, { state: STATE });
+    const env = join(t.dir, '.env');
+    writeFileSync(env, 'OLD=1\n', { mode: 0o644 });
+    linkSync(env, join(t.dir, 'old-inode'));
+    await createClient(parseCreateClientFlags({ preset: 'm2m', envFile: env }), t.ctx);
+    expect(readFileSync(join(t.dir, 'old-inode'), 'utf8')).toBe('OLD=1\n');
+    expect(statSync(env).mode & 0o777).toBe(0o600);
+    expect(readFileSync(env, 'utf8')).toContain(SECRET);
+    expect(readdirSync(t.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('warns when the pool has no domain, and gives no OAuth URLs', async () => {
