@@ -617,7 +617,15 @@ const GATEWAY_CHECKS: Def[] = [
       const allowed = j.allowedScopes ?? [];
       const scopes = c.AllowedOAuthScopes ?? [];
       if (!allowed.length) {
-        return mk('gateway.allowed-scopes', 'warn', title, `The gateway sets no allowedScopes: it accepts any scope, but its protected-resource metadata then advertises none, and Claude Code requests no scope (invalid_grant, T3e/C4).`, authorizeFix(env, c.ClientId!));
+        // authorize-client only extends an existing allowedScopes list, so the fix sets it directly.
+        const custom = scopes.filter((s) => !isOidc(s));
+        return mk(
+          'gateway.allowed-scopes',
+          'warn',
+          title,
+          `The gateway sets no allowedScopes: it accepts any scope, but its protected-resource metadata then advertises none, and Claude Code requests no scope (invalid_grant, T3e/C4).`,
+          custom.length ? updateGatewayFix(g, withJwt(g, (x) => (x.allowedScopes = custom)), env.region) : undefined,
+        );
       }
       const common = scopes.filter((s) => allowed.includes(s));
       if (common.length) {

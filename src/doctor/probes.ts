@@ -181,7 +181,7 @@ async function resourceMetadata(env: CheckEnv, s: ProbeSettings): Promise<Check>
   const scopes = Array.isArray(doc.scopes_supported) ? (doc.scopes_supported as string[]) : [];
   const iss = env.poolId ? issuerUrl(env.region, env.poolId) : undefined;
   if (iss && !servers.some((x) => x.replace(/\/$/, '') === iss)) return mk(id, 'fail', title, `authorization_servers [${servers.join(', ')}] does not include ${iss}: clients are sent to another identity provider (G4).`);
-  if (!scopes.length) return mk(id, 'warn', title, `authorization_servers [${servers.join(', ')}], but no scopes_supported: Claude Code then requests no scope and the code exchange fails with invalid_grant (T3e/C4). Set allowedScopes on the gateway.`, env.gatewayId && env.clients[0] ? `mcp-cognito authorize-client --gateway-id ${env.gatewayId} --client-id ${env.clients[0].clientId}` : undefined);
+  if (!scopes.length) return mk(id, 'warn', title, `authorization_servers [${servers.join(', ')}], but no scopes_supported: Claude Code then requests no scope and the code exchange fails with invalid_grant (T3e/C4). Set allowedScopes on the gateway (see gateway.allowed-scopes for the command).`);
   return mk(id, 'pass', title, `authorization_servers [${servers.join(', ')}], scopes_supported [${scopes.join(', ')}].`);
 }
 

@@ -141,7 +141,16 @@ export function tokenChecks(t: DecodedToken, tc: TokenContext): Check[] {
   if (!allowedScopes.length) out.push(mk(`${p}.scope`, 'pass', 'Token scope matches allowedScopes', `The gateway sets no allowedScopes (scope "${c.scope ?? ''}" is not checked).`));
   else if (scopes.some((s) => allowedScopes.includes(s))) out.push(mk(`${p}.scope`, 'pass', 'Token scope matches allowedScopes', `scope "${c.scope}" shares ${scopes.filter((s) => allowedScopes.includes(s)).join(', ')} with allowedScopes.`));
   else {
-    out.push(mk(`${p}.scope`, 'fail', 'Token scope matches allowedScopes', `scope "${c.scope ?? ''}" shares nothing with allowedScopes [${allowedScopes.join(', ')}]: rejected with 401 (G3). ${scopes.includes('aws.cognito.signin.user.admin') ? 'A token from InitiateAuth carries only aws.cognito.signin.user.admin.' : 'Request the custom scope (Copilot Studio: add it to the Scopes field).'}`, c.client_id ? authorize(c.client_id) : undefined));
+    const want = allowedScopes.find((s) => s.includes('/')) ?? allowedScopes[0]!;
+    out.push(
+      mk(
+        `${p}.scope`,
+        'fail',
+        'Token scope matches allowedScopes',
+        `scope "${c.scope ?? ''}" shares nothing with allowedScopes [${allowedScopes.join(', ')}]: rejected with 401 (G3). ${scopes.includes('aws.cognito.signin.user.admin') ? 'A token from InitiateAuth carries only aws.cognito.signin.user.admin.' : ''}`.trim(),
+        `Request ${want} when getting the token (Copilot Studio: put "${want}" in the Scopes field; the client must allow it), then get a new token.`,
+      ),
+    );
   }
 
   const audList = j.allowedAudience ?? [];

@@ -249,6 +249,17 @@ describe('doctor against mocked AWS', () => {
     expect(c.fix).toContain(`"allowedClients":["${CLIENT}","other1"]`);
   });
 
+  it('no allowedScopes: a warning whose fix sets them with a full update-gateway (authorize-client would not)', async () => {
+    healthy({ jwt: { allowedScopes: undefined } });
+    const r = await run(['--no-probes', '--json']);
+    expect(r.code).toBe(0);
+    const c = r.json().checks.find((x: { id: string }) => x.id === 'gateway.allowed-scopes');
+    expect(c.status).toBe('warn');
+    const req = JSON.parse(/--cli-input-json '(.*)'$/.exec(c.fix)![1]!);
+    expect(req).toMatchObject({ gatewayIdentifier: GW, name: 'mcp-gw', roleArn: 'arn:aws:iam::123456789012:role/gw', authorizerType: 'CUSTOM_JWT', protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26'] } } });
+    expect(req.authorizerConfiguration.customJWTAuthorizer).toEqual({ discoveryUrl: expect.stringContaining(POOL), allowedClients: [CLIENT], allowedScopes: ['mcp/invoke'] });
+  });
+
   it('learns the pool from the gateway when only --gateway-id is known', async () => {
     healthy();
     const r = await run(['--no-probes', '--json', '--gateway-id', GW], { state: join(mkdtempSync(join(tmpdir(), 'empty-')), 'none.json') });
