@@ -206,7 +206,8 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
   if (gatewayId) {
     gateway = await facts.getGateway(gatewayId);
   } else if (ask && flags.gateway !== false) {
-    const gateways = await facts.listGateways();
+    const spin = ctx.out.spinner(`Looking up the AgentCore gateways in ${region}`);
+    const gateways = await facts.listGateways().finally(() => spin.stop());
     if (gateways.length === 0) {
       ctx.out.info(ctx.out.c.dim(`No AgentCore gateways in ${region}: skipping the gateway step (run \`mcp-cognito authorize-client\` once you have one).`));
     } else {
@@ -660,12 +661,16 @@ export function awsFacts(ctx: Ctx, probe: () => Promise<string | undefined>): In
     async listGateways() {
       const api = await ctx.agentcore();
       const items = await api.listGateways();
-      return Promise.all(
-        items.map(async (g): Promise<GatewayFact> => {
+      // GetGateway (for the trusted pool) of a few gateways at a time: no burst against the API's rate limit.
+      const out: GatewayFact[] = [];
+      for (let i = 0; i < items.length; i += 8) {
+        const batch = items.slice(i, i + 8).map(async (g): Promise<GatewayFact> => {
           if (g.authorizerType !== 'CUSTOM_JWT') return { gatewayId: g.gatewayId!, name: g.name ?? g.gatewayId!, status: g.status, authorizerType: g.authorizerType };
           return this.getGateway(g.gatewayId!);
-        }),
-      );
+        });
+        out.push(...(await Promise.all(batch)));
+      }
+      return out;
     },
     async getGateway(gatewayId) {
       const g = await (await ctx.agentcore()).getGateway(gatewayId);
