@@ -647,7 +647,20 @@ const GATEWAY_CHECKS: Def[] = [
       if (g.protocolType && g.protocolType !== 'MCP') return mk('gateway.protocol-version', 'fail', title, `protocolType is ${g.protocolType}, not MCP.`);
       const versions = mcp?.supportedVersions ?? [];
       if (versions.includes(COPILOT_PROTOCOL_VERSION)) return mk('gateway.protocol-version', 'pass', title, `supportedVersions [${versions.join(', ')}].`);
-      const fix = updateGatewayFix(g, { protocolConfiguration: { mcp: { ...(mcp ?? {}), supportedVersions: [...versions, COPILOT_PROTOCOL_VERSION] } } } as GatewayPatch, env.region);
+      // authorize-client adds 2025-03-26 to a listed supportedVersions for a Copilot Studio client
+      // (the state's copilot-studio preset, or a code-flow client it does not know).
+      let copilot = env.clients.find((c) => c.preset === 'copilot-studio');
+      for (const ref of env.clients) {
+        if (copilot) break;
+        if (!ref.preset) {
+          const c = await env.reads.client(ref.clientId).catch(() => undefined);
+          if (c && (c.AllowedOAuthFlows ?? []).includes('code')) copilot = ref;
+        }
+      }
+      const fix =
+        versions.length && copilot
+          ? authorizeFix(env, copilot.clientId)
+          : updateGatewayFix(g, { protocolConfiguration: { mcp: { ...(mcp ?? {}), supportedVersions: [...versions, COPILOT_PROTOCOL_VERSION] } } } as GatewayPatch, env.region);
       if (!versions.length) return mk('gateway.protocol-version', 'warn', title, `supportedVersions is not set and the service default is unconfirmed; Copilot Studio needs ${COPILOT_PROTOCOL_VERSION} and otherwise lists no tools, silently (C6, [?]).`, fix);
       return mk('gateway.protocol-version', 'warn', title, `supportedVersions [${versions.join(', ')}] lacks ${COPILOT_PROTOCOL_VERSION}: Copilot Studio (and any request without MCP-Protocol-Version) gets no tools, silently (C6, [?]).`, fix);
     },

@@ -6,7 +6,7 @@
 import type { Ctx } from '../lib/context.js';
 import { InputError, UsageError } from '../lib/errors.js';
 import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
-import { PoolId, check } from '../lib/validate.js';
+import { GatewayId, PoolId, check } from '../lib/validate.js';
 import { CATALOGUE } from './catalogue.js';
 import { Reads, runConfigChecks, skipReason, type CheckEnv, type ClientRef } from './checks.js';
 import { checkBase, matchSymptom, rankCauses, symptomChecks, type SymptomMatch } from './match.js';
@@ -28,14 +28,11 @@ export interface DoctorInput {
   probes?: boolean;
 }
 
-/** Gateway IDs: AWS's `name-xxxxxxxxxx`, or an emulator's bare suffix. */
-const GATEWAY_ID_RE = /^(?:[0-9a-z]-?){1,100}(?:-[0-9a-z]{10})?$/;
-
 /** Flag checks that need no AWS call (exit 2 before anything is sent). */
 export function validateDoctorInput(input: DoctorInput): DoctorInput {
   if (input.poolId !== undefined) check(PoolId, input.poolId, '--pool-id');
   for (const id of input.clientIds ?? []) if (!/^[\w+]{1,128}$/.test(id)) throw new InputError(`--client-id "${id}" is not a Cognito app client ID.`);
-  if (input.gatewayId !== undefined && !GATEWAY_ID_RE.test(input.gatewayId)) throw new InputError(`--gateway-id "${input.gatewayId}" is not an AgentCore gateway ID (for example my-gateway-abc1234567).`);
+  if (input.gatewayId !== undefined) check(GatewayId, input.gatewayId, '--gateway-id');
   if (input.redirectUri !== undefined) {
     try {
       new URL(input.redirectUri);

@@ -359,7 +359,11 @@ describe('doctor (moto)', () => {
     expect(run.code).toBe(0);
     const v = byId(json, 'gateway.protocol-version')!;
     expect(v.status).toBe('warn');
-    expect(v.fix).toContain('"supportedVersions":["2025-06-18","2025-03-26"]');
+    // The state's Copilot Studio client: authorize-client adds 2025-03-26 for it.
+    expect(v.fix).toBe(`mcp-cognito authorize-client --gateway-id ${s.gatewayId} --client-id ${s.copilotId}`);
+    // Without a Copilot Studio client, the full update-gateway.
+    const m2mOnly = await doctor(s, ['--client-id', s.m2mId]);
+    expect(byId(m2mOnly.json, 'gateway.protocol-version')!.fix).toContain('"supportedVersions":["2025-06-18","2025-03-26"]');
     const u = byId(json, 'users.status')!;
     expect(u).toMatchObject({ status: 'warn', detail: expect.stringContaining('tester@example.com') });
     expect(u.fix).toMatch(/admin-set-user-password .*--permanent/);
