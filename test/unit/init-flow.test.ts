@@ -36,6 +36,9 @@ function emulate() {
   const clients: UserPoolClientType[] = [];
   let gateway: GetGatewayResponse = {
     gatewayId: GW_ID,
+    gatewayArn: `arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/${GW_ID}`,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
     name: 'tools-gateway',
     status: 'READY',
     roleArn: 'arn:aws:iam::123456789012:role/gw',
@@ -56,7 +59,7 @@ function emulate() {
     return { UserPoolClient: c };
   });
   cognito.on(DescribeUserPoolClientCommand).callsFake(async (i: { ClientId: string }) => ({ UserPoolClient: clients.find((c) => c.ClientId === i.ClientId) }));
-  agentcore.on(ListGatewaysCommand).resolves({ items: [{ gatewayId: GW_ID, name: 'tools-gateway', status: 'READY', authorizerType: 'CUSTOM_JWT', protocolType: 'MCP' }] });
+  agentcore.on(ListGatewaysCommand).resolves({ items: [{ gatewayId: GW_ID, name: 'tools-gateway', status: 'READY', authorizerType: 'CUSTOM_JWT', protocolType: 'MCP', createdAt: new Date(0), updatedAt: new Date(0) }] });
   agentcore.on(GetGatewayCommand).callsFake(async () => structuredClone(gateway));
   agentcore.on(UpdateGatewayCommand).callsFake(async (i) => {
     const { gatewayIdentifier: _g, ...rest } = i;
