@@ -65,6 +65,11 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
     process.exit(ExitCode.Cancelled);
   };
   process.once('SIGINT', onSigint);
+  // `mcp-cognito … | head`: a reader that goes away is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   try {
     if (argv.length <= 2) {
       program.outputHelp();
@@ -74,26 +79,38 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
     return ExitCode.Ok;
   } catch (e) {
     if (e instanceof CommanderError) {
+      if (e.code === 'commander.help' && e.exitCode !== 0) {
+        // Options but no command: commander showed the help on stderr.
+        const err = new UsageError(`Name a command: ${program.commands.map((c) => c.name()).join(', ')}.`, 'Run mcp-cognito --help for usage.');
+        report(err, holder, program, argv, deps);
+        return err.exit;
+      }
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.Ok;
       if (e.exitCode === 0) return ExitCode.Ok;
       const err = new UsageError(e.message.replace(/^error: /, '').replace(/^./, (c) => c.toUpperCase()), 'Run mcp-cognito --help (or mcp-cognito <command> --help) for usage.');
-      report(err, holder, argv, deps);
+      report(err, holder, program, argv, deps);
       return err.exit;
     }
     const err = e instanceof CliError ? e : new CliError(`Unexpected error: ${(e as Error)?.message ?? String(e)}`, { code: 'INTERNAL', cause: e, hint: 'This is a bug in mcp-cognito; run again with --debug and report it with the output.' });
-    report(err, holder, argv, deps);
+    report(err, holder, program, argv, deps);
     return err.exit;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
 }
 
-function report(err: CliError, holder: Holder, argv: string[], deps: Deps): void {
+/** The subcommand named in argv, if any (options and their values are skipped by name match). */
+function commandName(program: Command, args: string[]): string | undefined {
+  const names = new Set(program.commands.map((c) => c.name()));
+  return args.find((a) => names.has(a));
+}
+
+function report(err: CliError, holder: Holder, program: Command, argv: string[], deps: Deps): void {
   const debug = argv.includes('--debug');
   const out =
     holder.ctx?.out ??
     new Output({
-      command: argv.slice(2).find((a) => !a.startsWith('-')) ?? 'mcp-cognito',
+      command: commandName(program, argv.slice(2)) ?? 'mcp-cognito',
       json: argv.includes('--json'),
       color: !argv.includes('--no-color'),
       debug,
