@@ -237,4 +237,29 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     const gw = await agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));
     expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toHaveLength(2);
   }, 90_000);
+
+  it('the sandbox (node scripts/sandbox.mjs, what npm run sandbox runs after the build): own emulator, sample gateway, the wizard, clean exit', async () => {
+    const home = join(base, 'home');
+    mkdirSync(join(home, '.aws'), { recursive: true });
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      // The real HOME: a pyenv shim for moto_server needs it. The AWS files are empty ones.
+      HOME: process.env.HOME ?? home,
+      ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
+      AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+      TERM: 'xterm-256color',
+      NO_COLOR: '1',
+    };
+    const term = new Terminal([shq(process.execPath), shq(join(repoRoot, 'scripts', 'sandbox.mjs'))].join(' '), env, repoRoot);
+    terminals.push(term);
+    await term.waitFor('with a sample gateway sample-gateway', 40_000);
+    for (const p of ['Gateway to connect', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user', 'Create and change these resources?']) await term.answer(p);
+    expect(await term.exitCode(60_000), term.screen()).toBe(0);
+    const screen = term.screen();
+    expect(screen).toContain('Client secret');
+    expect(screen).toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
+    expect(screen).toMatch(/Gateway sample-gateway: updated \(allowed clients \+ \w+/);
+    expect(screen).toContain('Emulator stopped; nothing was sent to AWS.');
+  }, 120_000);
 });
