@@ -64,7 +64,14 @@ export function doctorCommand(holder: Holder): Command {
       runAction<DoctorFlags & { probeTimeout?: string }, DoctorResult>('doctor', holder, async (flags, ctx) => {
         if (flags.probeTimeout) process.env.MCP_COGNITO_PROBE_TIMEOUT_MS = flags.probeTimeout;
         const input = await parseDoctorFlags(flags);
-        const result = await doctor(input, ctx);
+        // The spinner lives here, not in doctor(): callers such as init show their own.
+        const spinner = input.offline ? undefined : ctx.out.spinner('Checking the user pool, clients and gateway');
+        let result: DoctorResult;
+        try {
+          result = await doctor(input, ctx);
+        } finally {
+          spinner?.stop();
+        }
         if (result.summary.fail > 0) {
           // Print the report first (stdout), then fail: exit 1, and --json carries the checks.
           if (!ctx.out.json) ctx.out.result(result, renderDoctor);

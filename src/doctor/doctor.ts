@@ -83,6 +83,22 @@ function orderBySymptom(checks: Check[], first: readonly string[]): Check[] {
   return [...checks.filter((c) => set.has(checkBase(c.id))), ...checks.filter((c) => !set.has(checkBase(c.id)))];
 }
 
+/** The --token checks, compared with the gateway's authorizer when it can be read. */
+async function tokenAgainstGateway(decoded: DecodedToken, env: CheckEnv, clientIds: string[] | undefined): Promise<Check[]> {
+  let jwt;
+  let why: string | undefined;
+  if (env.gatewayId) {
+    try {
+      const gw = await env.reads.gateway();
+      jwt = gw.authorizerConfiguration && 'customJWTAuthorizer' in gw.authorizerConfiguration ? gw.authorizerConfiguration.customJWTAuthorizer : undefined;
+      if (!jwt) why = 'Not compared: the gateway has no CUSTOM_JWT authorizer.';
+    } catch (e) {
+      why = `Not compared: ${skipReason(e)}.`;
+    }
+  } else why = 'Not compared: no gateway to examine (pass --gateway-id).';
+  return tokenChecks(decoded, { prefix: 'token', region: env.region, poolId: env.poolId, gatewayId: env.gatewayId, jwt, gatewayUnavailable: why, clientIds });
+}
+
 export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult> {
   validateDoctorInput(input);
   const matches = input.error ? matchSymptom(input.error) : [];
@@ -144,34 +160,11 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
 
   const env: CheckEnv = { ctx, reads, region, poolId, clients, gatewayId, redirectUri: input.redirectUri, noClientReason };
   const first = matches[0] ? symptomChecks(matches[0].entry) : [];
-  const spinner = ctx.out.spinner('Checking the user pool, clients and gateway');
-  let config: Check[];
-  let probes: Check[];
-  let token: Check[] = [];
-  try {
-    [config, probes, token] = await Promise.all([
-      runConfigChecks(env, first),
-      runProbes(env, settings, input.token),
-      decoded
-        ? (async () => {
-            let jwt;
-            let why: string | undefined;
-            if (gatewayId) {
-              try {
-                const gw = await reads.gateway();
-                jwt = gw.authorizerConfiguration && 'customJWTAuthorizer' in gw.authorizerConfiguration ? gw.authorizerConfiguration.customJWTAuthorizer : undefined;
-                if (!jwt) why = 'Not compared: the gateway has no CUSTOM_JWT authorizer.';
-              } catch (e) {
-                why = `Not compared: ${skipReason(e)}.`;
-              }
-            } else why = 'Not compared: no gateway to examine (pass --gateway-id).';
-            return tokenChecks(decoded, { prefix: 'token', region, poolId, gatewayId, jwt, gatewayUnavailable: why, clientIds: input.clientIds });
-          })()
-        : Promise.resolve([]),
-    ]);
-  } finally {
-    spinner.stop();
-  }
+  const [config, probes, token] = await Promise.all([
+    runConfigChecks(env, first),
+    runProbes(env, settings, input.token),
+    decoded ? tokenAgainstGateway(decoded, env, input.clientIds) : Promise.resolve([]),
+  ]);
   const checks = orderBySymptom([...token, ...config, ...probes], first);
   const symptom = input.error ? symptomResult(input.error, matches, checks) : undefined;
   return finish(checks, {
