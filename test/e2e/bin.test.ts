@@ -86,6 +86,23 @@ describe('mcp-cognito binary', () => {
     expect(usage.json()).toEqual({ success: false, command: 'init-pool', error: { code: 'USAGE', message: "Unknown option '--bogus'", hint: expect.any(String) } });
   });
 
+  it('options but no command: usage error (exit 2); the envelope names the command even after global options', async () => {
+    const none = await runCli(['--json', '--region', 'us-east-1']);
+    expect(none.code).toBe(2);
+    expect(none.json()).toMatchObject({ success: false, error: { code: 'USAGE', message: expect.stringMatching(/^Name a command: init, /) } });
+    const after = await runCli(['--region', 'us-east-1', 'create-client', '--preset', 'nope', '--json']);
+    expect(after.code).toBe(2);
+    expect(after.json()).toMatchObject({ success: false, command: 'create-client', error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('a reader that is gone before the CLI writes (| true) does not crash it', () => {
+    // `true` exits before Node has started, so every write to stdout meets a closed pipe (EPIPE).
+    const cli = `"${process.execPath}" "${join(repoRoot, 'bin', 'mcp-cognito.js')}"`;
+    const r = spawnSync('bash', ['-c', `${cli} --help | true; echo "cli exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('cli exit 0');
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+  });
+
   it('an unreachable endpoint (ECONNREFUSED) → exit 1, AWS_ERROR naming the endpoint, no stack', async () => {
     const port = await freePort();
     const r = await runCli(['init-pool', '--domain', 'p-x1', '--json'], { endpoint: `http://127.0.0.1:${port}` });
