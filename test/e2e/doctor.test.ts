@@ -14,6 +14,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   CreateUserPoolDomainCommand,
+  DescribeUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateGatewayCommand, CreateGatewayTargetCommand, type CreateGatewayCommandInput } from '@aws-sdk/client-bedrock-agentcore-control';
@@ -188,9 +189,12 @@ describe('doctor (moto)', () => {
   it('runs the live probes against a local server: discovery, authorize without following, M2M token, initialize, tools/list', async () => {
     const s = await seed(moto.endpoint());
     fake = await startFakeOAuthServer(motoBackend(sdk(moto.endpoint()), { region: REGION, poolId: s.poolId, gatewayId: s.gatewayId }));
-    const { run, json } = await doctor(s, [], { MCP_COGNITO_PROBE_BASE: fake.url });
+    const { run, json } = await doctor(s, ['--debug'], { MCP_COGNITO_PROBE_BASE: fake.url });
     expect(failing(json), run.stdout).toEqual([]);
     expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/\[debug\] cognito-idp DescribeUserPoolClient/);
+    const secret = (await sdk(moto.endpoint()).cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: s.poolId, ClientId: s.m2mId }))).UserPoolClient!.ClientSecret!;
+    expect(run.stdout + run.stderr).not.toContain(secret);
     for (const id of ['probe.discovery', 'probe.gateway-401', 'probe.resource-metadata', 'probe.mcp-initialize', 'probe.mcp-tools-list']) expect(byId(json, id)?.status, id).toBe('pass');
     expect(byId(json, `probe.authorize@${s.copilotId}`)?.status).toBe('pass');
     expect(byId(json, `probe.m2m-token@${s.m2mId}`)?.status).toBe('pass');
