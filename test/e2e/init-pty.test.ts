@@ -77,6 +77,8 @@ class Terminal {
     } catch {
       /* already gone */
     }
+    // tmux leaves its socket file behind.
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
   }
 }
 
