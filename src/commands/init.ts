@@ -489,13 +489,16 @@ async function confirmPlan(ctx: Ctx, steps: PlanStep[]): Promise<boolean> {
     ctx.planned.push(...steps);
     return false;
   }
-  if (ctx.yes) return true;
+  // One approval for the whole plan: the steps below neither show their part again nor ask.
+  if (ctx.yes) {
+    ctx.approvedUpFront = true;
+    return true;
+  }
   if (ctx.canPrompt) {
     // What was read before the answer may be stale by now: the steps re-read before they write.
     ctx.approvalWasAsked = true;
     if (!(await ctx.prompt.confirm({ message: 'Create and change these resources?', default: true }))) throw new CancelledError('Nothing was changed.', 'Run `mcp-cognito init` again when you are ready.');
-    // One confirmation for the whole plan: the steps below do not ask again.
-    (ctx as { yes: boolean }).yes = true;
+    ctx.approvedUpFront = true;
     return true;
   }
   if (steps.some((s) => s.action === 'update')) {

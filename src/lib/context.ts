@@ -54,6 +54,8 @@ export class Ctx {
    * so read-modify-write commands read again before writing (and only then: no call twice).
    */
   approvalWasAsked = false;
+  /** Set when a whole plan (init's) was shown and approved at once: later steps neither show nor ask again. */
+  approvedUpFront = false;
   private regionValue?: Promise<string>;
   private cognitoApi?: Promise<CognitoApi>;
   private agentcoreApi?: Promise<AgentCoreApi>;
@@ -178,6 +180,7 @@ export class Ctx {
    */
   async approve(steps: PlanStep[], question = 'Apply these changes?'): Promise<boolean> {
     this.planned.push(...steps);
+    if (this.approvedUpFront && !this.dryRun) return true;
     this.out.err(renderPlan(steps, this.out, { showCli: this.dryRun }));
     if (this.dryRun) return false;
     if (this.yes) {
