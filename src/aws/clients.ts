@@ -109,7 +109,8 @@ function baseConfig(settings: AwsSettings) {
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     retryMode: 'adaptive',
-    maxAttempts: 5,
+    // Adaptive retry handles throttling (TooManyRequests/Throttling) with client-side rate limiting.
+    maxAttempts: 3,
   };
 }
 

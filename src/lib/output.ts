@@ -93,7 +93,10 @@ export class Output {
     if (this.json) {
       this.stdout.write(JSON.stringify({ success: true, command: this.command, ...r }, null, 2) + '\n');
     } else {
-      const text = render(r, this);
+      let text = render(r, this);
+      // Colour follows stderr (the terminal a person watches); a piped or redirected stdout gets plain text.
+      // eslint-disable-next-line no-control-regex
+      if (!this.stdout.isTTY) text = text.replace(/\x1b\[[0-9;]*m/g, '');
       if (text) this.stdout.write(text.endsWith('\n') ? text : text + '\n');
     }
   }

@@ -12,6 +12,7 @@ export interface Choice<T> {
  * stderr); tests inject a scripted one.
  */
 export interface Prompter {
+  /** `validate` runs on Enter; it also runs as you type, its message shown beside the answer. */
   input(o: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string>;
   password(o: { message: string; validate?: (v: string) => true | string }): Promise<string>;
   confirm(o: { message: string; default?: boolean }): Promise<boolean>;
@@ -35,7 +36,15 @@ export function inquirerPrompter(): Prompter {
   return {
     input: async (o) => {
       const p = await load();
-      return wrap(() => p.input({ message: o.message, default: o.default, validate: o.validate }, ctx));
+      const validate = o.validate;
+      // Validated as you type: the problem shows beside the answer before Enter is pressed.
+      const transformer = validate
+        ? (v: string, { isFinal }: { isFinal: boolean }) => {
+            const verdict = isFinal || v === '' ? true : validate(v);
+            return verdict === true ? v : `${v}  ← ${verdict}`;
+          }
+        : undefined;
+      return wrap(() => p.input({ message: o.message, default: o.default, validate, transformer }, ctx));
     },
     password: async (o) => {
       const p = await load();
