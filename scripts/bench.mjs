@@ -31,6 +31,16 @@ const rows = [];
 const bare = measure('node -e 0', ['-e', '0']);
 rows.push(bare);
 rows.push(measure('mcp-cognito --help', [bin, '--help']));
+// The first start of a new build has no V8 code cache yet (bin/mcp-cognito.js writes one).
+{
+  const xs = Array.from({ length: RUNS }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-cold-'));
+    const ms = time([bin, '--help'], { env: { ...process.env, MCP_COGNITO_CACHE_DIR: dir } });
+    rmSync(dir, { recursive: true, force: true });
+    return ms;
+  });
+  rows.push({ label: 'mcp-cognito --help, first start (no code cache yet)', median: median(xs), min: Math.min(...xs) });
+}
 rows.push(measure('mcp-cognito --version', [bin, '--version']));
 const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout;
 if (/\bdoctor\b/.test(help)) {
