@@ -44,7 +44,7 @@ export interface InitPoolResult {
   plan?: unknown[];
 }
 
-interface InitPoolFlags {
+export interface InitPoolFlags {
   poolName?: string;
   poolId?: string;
   domain?: string;

@@ -8,7 +8,7 @@ import type { Choice } from '../lib/prompt.js';
 import { DomainPrefix, PoolName, Region, ResourceServerId, ScopeName, check, parseScopeSpec } from '../lib/validate.js';
 import { oauthEndpoints, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import type { Holder } from '../cli.js';
-import { DEFAULT_POOL_NAME, DEFAULT_SCOPE, initPool, parseInitPoolFlags, parseSeconds, suggestDomainPrefix, type InitPoolInput, type InitPoolResult } from './init-pool.js';
+import { DEFAULT_POOL_NAME, DEFAULT_SCOPE, initPool, parseInitPoolFlags, parseSeconds, suggestDomainPrefix, type InitPoolFlags, type InitPoolInput, type InitPoolResult } from './init-pool.js';
 import { clientRequest, createClient, parseCreateClientFlags, renderCopilotStudioForm, type CopilotStudioForm, type CreateClientInput, type CreateClientResult } from './create-client.js';
 import { DEFAULT_PASSWORD_POLICY, askPassword, createUser, emailProblem, groupProblem, passwordProblem, readSecretFromStdin, type CreateUserInput, type CreateUserResult, type PasswordPolicy } from './create-user.js';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, authorizeClient, mergeGatewayAuthorization, type AuthorizeClientResult } from './authorize-client.js';
@@ -17,18 +17,9 @@ import { toUpdateGatewayRequest } from '../aws/rmw.js';
 import { doctor } from './doctor.js';
 import type { GetGatewayResponse } from '../aws/agentcore.js';
 
-/** Flags of `init`: the union of the subcommands' flags. */
-export interface InitFlags {
+/** Flags of `init`: the union of the subcommands' flags (init-pool's as they are). */
+export interface InitFlags extends InitPoolFlags {
   region?: string;
-  // init-pool
-  poolName?: string;
-  poolId?: string;
-  domain?: string;
-  resourceServer?: string;
-  resourceServerName?: string;
-  scope?: string[];
-  managedLogin?: boolean;
-  waitTimeout?: string;
   // create-client
   copilotStudio?: boolean;
   clientName?: string;
