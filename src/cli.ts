@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CliError, ExitCode, UsageError } from './lib/errors.js';
+import { CancelledError, CliError, ExitCode, UsageError } from './lib/errors.js';
 import { Output } from './lib/output.js';
 import type { Deps, Ctx } from './lib/context.js';
 import { initPoolCommand } from './commands/init-pool.js';
@@ -61,7 +61,9 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
   const holder: Holder = { deps };
   const program = buildProgram(holder);
   const onSigint = () => {
-    (deps.stderr ?? process.stderr).write('\nInterrupted. The state file is consistent: run the same command again to resume.\n');
+    (deps.stderr ?? process.stderr).write('\n');
+    // Under --json this is the CANCELLED envelope on stdout: scripts still get one document.
+    report(new CancelledError('Interrupted.', 'The state file is consistent: run the same command again to resume.'), holder, program, argv, deps);
     process.exit(ExitCode.Cancelled);
   };
   process.once('SIGINT', onSigint);

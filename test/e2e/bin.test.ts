@@ -2,7 +2,7 @@
  * The built binary as users and scripts meet it: help, version, usage errors, the --json
  * failure envelope, colours, and a clean stderr. Only the AWS-calling checks need moto.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,25 @@ describe('mcp-cognito binary', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('Ctrl-C (SIGINT) exits 130; under --json stdout is still one CANCELLED envelope', async () => {
+    // doctor --token - waits for stdin before any AWS call: a safe place to interrupt.
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), 'doctor', '--token', '-', '--json'], {
+      env: { PATH: process.env.PATH, HOME: tmpdir(), AWS_REGION: 'us-east-1', NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    child.stdin.destroy();
+    expect(code).toBe(130);
+    expect(JSON.parse(stdout)).toMatchObject({ success: false, command: 'doctor', error: { code: 'CANCELLED', hint: expect.stringMatching(/run the same command again/) } });
+    expect(stderr).not.toMatch(STACK);
   });
 
   it('options but no command: usage error (exit 2); the envelope names the command even after global options', async () => {
