@@ -1,4 +1,5 @@
-import { chmodSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants as fsConstants, existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { CliError, InputError, UsageError } from '../lib/errors.js';
 import { runAction, type Ctx } from '../lib/context.js';
@@ -91,8 +92,23 @@ export function parseCreateClientFlags(f: CreateClientFlags): CreateClientInput 
     scopes: scopes ? [...new Set(scopes)] : undefined,
     callbackUrls: callbackUrls.length ? callbackUrls : undefined,
     logoutUrls: urls(f.logoutUrl, '--logout-url'),
-    envFile: f.envFile ?? f.dotenv,
+    envFile: checkEnvFilePath(f.envFile ?? f.dotenv),
   };
+}
+
+/** The dotenv target must be writable before a client (and its secret) is created. Exit 2 otherwise. */
+export function checkEnvFilePath(path: string | undefined, flag = '--env-file'): string | undefined {
+  if (path === undefined) return undefined;
+  if (!path.trim()) throw new InputError(`${flag} needs a file path.`);
+  const dir = dirname(resolve(path));
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, fsConstants.W_OK);
+  } catch {
+    throw new InputError(`${flag} "${path}": the directory ${dir} does not exist or is not writable.`);
+  }
+  if (existsSync(path) && !statSync(path).isFile()) throw new InputError(`${flag} "${path}" exists and is not a regular file.`);
+  return path;
 }
 
 /** Every custom scope of the pool's resource servers, as `<identifier>/<scope>`. */
@@ -236,9 +252,14 @@ export async function createClient(input: CreateClientInput, ctx: Ctx): Promise<
     };
   }
   if (input.envFile && result.clientId && !ctx.dryRun) {
-    writeEnvFile(input.envFile, result, issuerUrl(region, poolId));
-    result.envFile = input.envFile;
-    ctx.out.step(`Wrote the client credentials to ${input.envFile} (mode 0600)`);
+    try {
+      writeEnvFile(input.envFile, result, issuerUrl(region, poolId));
+      result.envFile = input.envFile;
+      ctx.out.step(`Wrote the client credentials to ${input.envFile} (mode 0600)`);
+    } catch (e) {
+      // The client exists now: keep the result (and its secret) rather than fail without showing it.
+      ctx.out.warn(`Could not write ${input.envFile} (${(e as Error).message}); the credentials are in this output only.`);
+    }
   }
   return result;
 }

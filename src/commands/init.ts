@@ -9,7 +9,7 @@ import { DomainPrefix, PoolName, Region, ResourceServerId, ScopeName, check, par
 import { oauthEndpoints, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import type { Holder } from '../cli.js';
 import { DEFAULT_POOL_NAME, DEFAULT_SCOPE, initPool, parseInitPoolFlags, parseSeconds, suggestDomainPrefix, type InitPoolFlags, type InitPoolInput, type InitPoolResult } from './init-pool.js';
-import { clientRequest, createClient, parseCreateClientFlags, renderCopilotStudioForm, type CopilotStudioForm, type CreateClientInput, type CreateClientResult } from './create-client.js';
+import { checkEnvFilePath, clientRequest, createClient, parseCreateClientFlags, renderCopilotStudioForm, type CopilotStudioForm, type CreateClientInput, type CreateClientResult } from './create-client.js';
 import { DEFAULT_PASSWORD_POLICY, askPassword, createUser, emailProblem, groupProblem, passwordProblem, readSecretFromStdin, type CreateUserInput, type CreateUserResult, type PasswordPolicy } from './create-user.js';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, authorizeClient, mergeGatewayAuthorization, type AuthorizeClientResult } from './authorize-client.js';
 import { awsCliCommand, listDiff } from '../lib/plan.js';
@@ -350,11 +350,19 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
   }
   if (m2m && ask && !envFile) {
     const def = facts.fileExists('.env') ? `${m2m.name}.env` : '.env';
-    const answer = (await p.input({ message: 'Write the M2M client\'s credentials to this .env file (mode 0600; empty: do not write)', default: def })).trim();
+    const writable = (v: string): true | string => {
+      try {
+        checkEnvFilePath(v.trim() || undefined, 'The .env file');
+        return true;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const answer = (await p.input({ message: 'Write the M2M client\'s credentials to this .env file (mode 0600; empty: do not write)', default: def, validate: writable })).trim();
     if (answer && facts.fileExists(answer) && !(await p.confirm({ message: `${answer} exists. Overwrite it?`, default: false }))) {
       ctx.out.info(`Not writing ${answer}.`);
     } else if (answer) {
-      m2m = { ...m2m, envFile: answer };
+      m2m = { ...m2m, envFile: checkEnvFilePath(answer, 'The .env file') };
     }
   }
 

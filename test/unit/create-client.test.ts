@@ -1,5 +1,6 @@
 import { statSync, readFileSync, existsSync, writeFileSync, linkSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -265,6 +266,15 @@ describe('createClient: invalid input creates nothing (exit 2)', () => {
   it('allows http:// for localhost, 127.0.0.1 and [::1]', () => {
     const urls = ['http://localhost:6274/callback', 'http://127.0.0.1/cb', 'http://[::1]:8080/cb'];
     expect(parseCreateClientFlags({ callbackUrl: urls }).callbackUrls).toEqual(urls);
+  });
+
+  it('an --env-file target that cannot be written is refused before anything is created (exit 2)', () => {
+    const bad = (f: Parameters<typeof parseCreateClientFlags>[0]) => expect(() => parseCreateClientFlags(f)).toThrow(InputError);
+    bad({ dotenv: '/nonexistent-dir-for-test/y.env' });
+    bad({ envFile: '/dev/null/y.env' });
+    bad({ envFile: tmpdir() }); // a directory, not a file
+    bad({ envFile: ' ' });
+    expect(parseCreateClientFlags({ envFile: join(tmpdir(), 'ok.env') }).envFile).toBe(join(tmpdir(), 'ok.env'));
   });
 
   it('--dotenv is the same as --env-file', () => {
