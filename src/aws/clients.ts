@@ -32,8 +32,28 @@ type SendableClient = { send(cmd: any, opts?: any): Promise<any>; middlewareStac
 const READ_OP = /^(Describe|Get|List|AdminGet)/;
 
 /**
+ * The reads a write can change. A write not listed here forgets every read; a listed one forgets
+ * only these, so that creating a client does not read the pool again.
+ */
+const INVALIDATES: Record<string, RegExp> = {
+  CreateUserPool: /^ListUserPools /,
+  CreateUserPoolDomain: /^(DescribeUserPool|DescribeUserPoolDomain) /,
+  CreateResourceServer: /^(ListResourceServers|DescribeResourceServer) /,
+  UpdateResourceServer: /^(ListResourceServers|DescribeResourceServer) /,
+  CreateUserPoolClient: /^(ListUserPoolClients|DescribeUserPoolClient) /,
+  UpdateUserPoolClient: /^(ListUserPoolClients|DescribeUserPoolClient) /,
+  CreateManagedLoginBranding: /^DescribeManagedLoginBranding/,
+  AdminCreateUser: /^(AdminGetUser|ListUsers) /,
+  AdminSetUserPassword: /^(AdminGetUser|ListUsers) /,
+  CreateGroup: /^(GetGroup|ListGroups|AdminListGroupsForUser) /,
+  AdminAddUserToGroup: /^(AdminListGroupsForUser|ListUsersInGroup) /,
+  UpdateGateway: /^(GetGateway|ListGateways) /,
+};
+
+/**
  * Sends SDK commands for one service: maps errors to CliErrors, and remembers reads so that
- * no resource is read twice in a run (any write forgets them; `fresh` forces a new read).
+ * no resource is read twice in a run (a write forgets the reads it can change; `fresh` forces a
+ * new read, for polling and verification).
  */
 export class Sender<C extends SendableClient = SendableClient> {
   private readonly cache = new Map<string, Promise<unknown>>();
@@ -46,7 +66,11 @@ export class Sender<C extends SendableClient = SendableClient> {
   async send<O>(command: AnyCommand, opts: { fresh?: boolean } = {}): Promise<O> {
     const operation = command.constructor.name.replace(/Command$/, '');
     const isRead = READ_OP.test(operation);
-    if (!isRead) this.cache.clear();
+    if (!isRead) {
+      const affected = INVALIDATES[operation];
+      if (!affected) this.cache.clear();
+      else for (const k of [...this.cache.keys()]) if (affected.test(k)) this.cache.delete(k);
+    }
     const key = `${operation} ${JSON.stringify(command.input)}`;
     if (isRead && !opts.fresh) {
       const hit = this.cache.get(key);

@@ -71,11 +71,11 @@ export async function cognitoApi(settings: AwsSettings) {
     },
 
     /** ListResourceServers over every page. */
-    async listResourceServers(poolId: string): Promise<ResourceServerType[]> {
+    async listResourceServers(poolId: string, opts: { fresh?: boolean } = {}): Promise<ResourceServerType[]> {
       const out: ResourceServerType[] = [];
       let NextToken: string | undefined;
       do {
-        const r = await sender.send<{ ResourceServers?: ResourceServerType[]; NextToken?: string }>(new m.ListResourceServersCommand({ UserPoolId: poolId, MaxResults: 50, NextToken }));
+        const r = await sender.send<{ ResourceServers?: ResourceServerType[]; NextToken?: string }>(new m.ListResourceServersCommand({ UserPoolId: poolId, MaxResults: 50, NextToken }), opts);
         out.push(...(r.ResourceServers ?? []));
         NextToken = r.NextToken;
       } while (NextToken);

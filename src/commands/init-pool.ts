@@ -7,6 +7,7 @@ import { awsCliCommand, listDiff } from '../lib/plan.js';
 import { DomainPrefix, PoolName, ResourceServerId, ResourceServerName, check, parseScopeSpec, type ScopeSpec } from '../lib/validate.js';
 import { discoveryUrl, issuerUrl, jwksUrl, oauthEndpoints } from '../lib/urls.js';
 import type { Holder } from '../cli.js';
+import type { DomainDescriptionType } from '../aws/cognito.js';
 
 export const DEFAULT_POOL_NAME = 'mcp-gateway';
 export const DEFAULT_RESOURCE_SERVER = 'mcp';
@@ -124,6 +125,8 @@ export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPool
       existingDomain = pool.CustomDomain ?? pool.Domain;
       ctx.out.step(`Found user pool ${poolName} (${poolId})`);
     } else if (ctx.willCreate({ resource: `user pool "${poolName}"`, awsCli: awsCliCommand('cognito-idp', 'CreateUserPool', { PoolName: poolName, UsernameAttributes: ['email'] }, region) })) {
+      // A prefix someone else holds would stop the run after the pool exists: find out first.
+      if (input.domain) await assertDomainFree(ctx, input.domain);
       const pool = await cognito.createPool(poolName);
       poolId = pool.Id!;
       created.push('userPool');
@@ -170,14 +173,17 @@ export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPool
     const version = input.managedLogin ? 2 : 1;
     const cli = awsCliCommand('cognito-idp', 'CreateUserPoolDomain', { UserPoolId: poolId ?? '<new pool id>', Domain: domain, ManagedLoginVersion: version }, region);
     if (ctx.willCreate({ resource: `hosted-UI domain "${domain}"`, awsCli: cli }) && poolId) {
-      const owner = await cognito.describeDomain(domain);
-      if (owner) {
-        throw new CliError(`The domain prefix "${domain}" is already taken${owner.UserPoolId ? ` by pool ${owner.UserPoolId}` : ''}.`, { code: 'CONFLICT', hint: 'Choose another prefix with --domain.' });
+      const mine = await assertDomainFree(ctx, domain, poolId);
+      if (mine) {
+        // Created by an earlier, interrupted run (DescribeUserPool may not show it yet): adopt it.
+        managedLoginVersion = mine.ManagedLoginVersion;
+        if (mine.Status !== 'ACTIVE') await waitForDomain(ctx, domain, input.waitTimeoutSeconds);
+      } else {
+        await cognito.createDomain(poolId, domain, version);
+        created.push('domain');
+        managedLoginVersion = version;
+        await waitForDomain(ctx, domain, input.waitTimeoutSeconds);
       }
-      await cognito.createDomain(poolId, domain, version);
-      created.push('domain');
-      managedLoginVersion = version;
-      await waitForDomain(ctx, domain, input.waitTimeoutSeconds);
     }
   }
   if (poolId && !ctx.dryRun) ctx.state.update({ domain });
@@ -195,8 +201,20 @@ export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPool
     scopeNames = full.map((s) => s.ScopeName!);
     if (missing.length) {
       if (approvedUpdate) {
+        // A person took time to confirm: plan against the scopes as they are now (never drop one added meanwhile).
+        const now = ctx.approvalWasAsked ? ((await cognito.listResourceServers(poolId!, { fresh: true })).find((x) => x.Identifier === rsId)?.Scopes ?? have) : have;
+        const send = [...now, ...wanted.filter((w) => !now.some((h) => h.ScopeName === w.ScopeName))];
         // UpdateResourceServer replaces the server: the full scope list and the name are sent.
-        await cognito.updateResourceServer(poolId!, rsId, rsName, full);
+        await cognito.updateResourceServer(poolId!, rsId, rsName, send);
+        const after = (await cognito.listResourceServers(poolId!, { fresh: true })).find((x) => x.Identifier === rsId)?.Scopes ?? [];
+        const lost = send.filter((w) => !after.some((h) => h.ScopeName === w.ScopeName));
+        if (lost.length) {
+          throw new CliError(`UpdateResourceServer was accepted, but resource server ${rsId} does not read back with ${lost.map((x) => `${rsId}/${x.ScopeName}`).join(', ')}.`, {
+            code: 'CONFLICT',
+            hint: 'Another change may have happened at the same time: check the resource server and run the command again.',
+          });
+        }
+        scopeNames = after.map((x) => x.ScopeName!);
         updated.push('resourceServer');
         ctx.out.step(`Added ${missing.map((s) => `${rsId}/${s.ScopeName}`).join(', ')} to resource server ${rsId}`);
       } else {
@@ -223,6 +241,17 @@ export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPool
     created,
     updated,
   };
+}
+
+/**
+ * A prefix that another pool holds is a CONFLICT (exit 1) before anything is created for it.
+ * Returns the domain when `poolId` already holds it.
+ */
+async function assertDomainFree(ctx: Ctx, domain: string, poolId?: string): Promise<DomainDescriptionType | undefined> {
+  const owner = await (await ctx.cognito()).describeDomain(domain);
+  if (!owner) return undefined;
+  if (poolId && owner.UserPoolId === poolId) return owner;
+  throw new CliError(`The domain prefix "${domain}" is already taken${owner.UserPoolId ? ` by pool ${owner.UserPoolId}` : ''}.`, { code: 'CONFLICT', hint: 'Choose another prefix with --domain.' });
 }
 
 /** Poll DescribeUserPoolDomain until ACTIVE, bounded by the timeout, with a progress indicator. */

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CognitoIdentityProviderClient, CreateUserPoolCommand, DescribeUserPoolCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, CreateUserPoolCommand, CreateUserPoolDomainCommand, DescribeUserPoolCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { toCliError, type CallInfo } from '../../src/aws/errors.js';
 import { redact } from '../../src/aws/clients.js';
 import { cognitoApi } from '../../src/aws/cognito.js';
@@ -92,16 +92,26 @@ describe('Sender (through cognitoApi): mapping, read memoisation', () => {
     expect(err).toMatchObject({ code: 'ACCESS_DENIED', message: expect.stringContaining('cognito-idp:CreateUserPool') });
   });
 
-  it('reads a resource once per run; a write forgets the reads; fresh forces a re-read', async () => {
+  it('reads a resource once per run; a write forgets the reads it can change; fresh forces a re-read', async () => {
     cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_A', Name: 'p' } });
     cognito.on(CreateUserPoolCommand).resolves({ UserPool: { Id: 'us-east-1_B' } });
+    cognito.on(ListUserPoolsCommand).resolves({ UserPools: [] });
+    cognito.on(CreateUserPoolDomainCommand).resolves({});
     const a = await api();
     await a.describePool('us-east-1_A');
     await a.describePool('us-east-1_A');
     expect(cognito.commandCalls(DescribeUserPoolCommand)).toHaveLength(1);
     await a.describePool('us-east-1_Other');
     expect(cognito.commandCalls(DescribeUserPoolCommand)).toHaveLength(2);
+    await a.listPools();
+    // Creating a pool changes the pool list, not an existing pool's description.
     await a.createPool('x');
+    await a.describePool('us-east-1_A');
+    expect(cognito.commandCalls(DescribeUserPoolCommand)).toHaveLength(2);
+    await a.listPools();
+    expect(cognito.commandCalls(ListUserPoolsCommand)).toHaveLength(2);
+    // A new domain shows in DescribeUserPool.
+    await a.createDomain('us-east-1_A', 'd');
     await a.describePool('us-east-1_A');
     expect(cognito.commandCalls(DescribeUserPoolCommand)).toHaveLength(3);
     await a.sender.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_A' }), { fresh: true });

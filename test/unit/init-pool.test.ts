@@ -45,7 +45,13 @@ function existingPool(scopes = [{ ScopeName: 'invoke', ScopeDescription: 'Invoke
   cognito.on(ListUserPoolsCommand).resolves({ UserPools: [{ Id: POOL, Name: 'p' }] });
   cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL, Name: 'p', Domain: 'p-x1' } });
   cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: 'p-x1', UserPoolId: POOL, Status: 'ACTIVE', ManagedLoginVersion: 1 } });
-  cognito.on(ListResourceServersCommand).resolves({ ResourceServers: [{ UserPoolId: POOL, Identifier: 'mcp', Name: 'Existing name', Scopes: scopes }] });
+  // Stateful: after an UpdateResourceServer, the list reads back what was sent.
+  let current = scopes;
+  cognito.on(ListResourceServersCommand).callsFake(async () => ({ ResourceServers: [{ UserPoolId: POOL, Identifier: 'mcp', Name: 'Existing name', Scopes: current }] }));
+  cognito.on(UpdateResourceServerCommand).callsFake(async (i: { Scopes: typeof scopes }) => {
+    current = i.Scopes;
+    return {};
+  });
 }
 
 /** Drive a promise that sleeps with fake timers to completion. */
@@ -110,14 +116,25 @@ describe('initPool: creating', () => {
     expect(domain).toMatch(/^my-pool-[0-9a-f]{6}$/);
   });
 
-  it('refuses a domain prefix another pool owns, creating no domain', async () => {
+  it('refuses a domain prefix another pool owns before creating anything (not even the pool)', async () => {
     emptyAccount();
     cognito.on(DescribeUserPoolDomainCommand).resolves({ DomainDescription: { Domain: 'p-x1', UserPoolId: 'us-east-1_Other', Status: 'ACTIVE' } });
-    const err = await initPool(input(), testCtx().ctx).catch((e: unknown) => e);
+    const t = testCtx();
+    const err = await initPool(input(), t.ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
     expect(err).toMatchObject({ code: 'CONFLICT', exit: 1 });
     expect((err as Error).message).toContain('us-east-1_Other');
     expect(cognito.commandCalls(CreateUserPoolDomainCommand)).toHaveLength(0);
+    expect(cognito.commandCalls(CreateUserPoolCommand)).toHaveLength(0);
+    expect(t.state()).toBeUndefined();
+  });
+
+  it('adopts the domain an interrupted run created for this pool (DescribeUserPool not showing it yet)', async () => {
+    existingPool();
+    cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL, Name: 'p' } }); // no Domain yet
+    const r = await initPool(input(), testCtx().ctx);
+    expect(cognito.commandCalls(CreateUserPoolDomainCommand)).toHaveLength(0);
+    expect(r).toMatchObject({ domain: 'p-x1', created: [] });
   });
 
   it('maps AccessDeniedException on CreateUserPool to ACCESS_DENIED naming the IAM action', async () => {
@@ -206,7 +223,6 @@ describe('initPool: adding scopes to an existing resource server', () => {
       { ScopeName: 'invoke', ScopeDescription: 'Original description' },
       { ScopeName: 'read', ScopeDescription: 'Read only' },
     ]);
-    cognito.on(UpdateResourceServerCommand).resolves({});
     const t = testCtx({ yes: true });
     const r = await initPool(wantBoth(), t.ctx);
 
@@ -240,15 +256,44 @@ describe('initPool: adding scopes to an existing resource server', () => {
     expect(cognito.commandCalls(UpdateResourceServerCommand)).toHaveLength(0);
   });
 
+  it('a scope added by someone else while the person confirmed is kept; the update is read back', async () => {
+    existingPool();
+    let lists = 0;
+    const original = [{ ScopeName: 'invoke', ScopeDescription: 'Invoke MCP server tools' }];
+    let current = original;
+    cognito.on(ListResourceServersCommand).callsFake(async () => {
+      lists++;
+      // The second read is the one after the confirmation: by then another scope exists.
+      if (lists === 2) current = [...original, { ScopeName: 'theirs', ScopeDescription: 'Added meanwhile' }];
+      return { ResourceServers: [{ UserPoolId: POOL, Identifier: 'mcp', Name: 'Existing name', Scopes: current }] };
+    });
+    cognito.on(UpdateResourceServerCommand).callsFake(async (i: { Scopes: typeof current }) => {
+      current = i.Scopes;
+      return {};
+    });
+    const r = await initPool(wantBoth(), testCtx({}, { tty: true, prompter: scriptedPrompter([true]) }).ctx);
+    const sent = cognito.commandCalls(UpdateResourceServerCommand)[0]!.args[0].input.Scopes!.map((x) => x.ScopeName);
+    expect(sent).toEqual(['invoke', 'theirs', 'admin']);
+    expect(lists).toBe(3); // the plan, the re-read after the confirmation, the verification
+    expect(r.resourceServer.scopes).toEqual(['mcp/invoke', 'mcp/theirs', 'mcp/admin']);
+  });
+
+  it('an update that does not read back is a CONFLICT, not success', async () => {
+    existingPool();
+    cognito.on(UpdateResourceServerCommand).resolves({}); // accepted, but the list stays as it was
+    const err = await initPool(wantBoth(), testCtx({ yes: true }).ctx).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CONFLICT', exit: 1, message: expect.stringContaining('mcp/admin') });
+  });
+
   it('on a terminal asks; yes → update, no → CancelledError (exit 130) and no update', async () => {
     existingPool();
-    cognito.on(UpdateResourceServerCommand).resolves({});
     const yes = scriptedPrompter([true]);
     await initPool(wantBoth(), testCtx({}, { tty: true, prompter: yes }).ctx);
     expect(yes.asked).toEqual([expect.objectContaining({ kind: 'confirm' })]);
     expect(cognito.commandCalls(UpdateResourceServerCommand)).toHaveLength(1);
 
-    cognito.resetHistory();
+    cognito.reset();
+    existingPool();
     const no = scriptedPrompter([false]);
     const err = await initPool(wantBoth(), testCtx({}, { tty: true, prompter: no }).ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CancelledError);
