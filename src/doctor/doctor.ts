@@ -6,12 +6,13 @@
 import type { Ctx } from '../lib/context.js';
 import { InputError, UsageError } from '../lib/errors.js';
 import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
-import { GatewayId, PoolId, check } from '../lib/validate.js';
+import { GatewayId, PoolId, check, regionOfPoolId } from '../lib/validate.js';
 import { CATALOGUE } from './catalogue.js';
 import { Reads, runConfigChecks, skipReason, type CheckEnv, type ClientRef } from './checks.js';
 import { checkBase, matchSymptom, rankCauses, symptomChecks, type SymptomMatch } from './match.js';
 import { probeSettings, runProbes, type ProbeSettings } from './probes.js';
-import { decodeJwt, tokenChecks, type DecodedToken } from './token.js';
+import { decodeJwt, pastedSecrets, tokenChecks, type DecodedToken } from './token.js';
+import { redactChecks } from './redact.js';
 import { summarize, type Check, type DoctorResult, type SymptomResult } from './types.js';
 
 export interface DoctorInput {
@@ -99,6 +100,19 @@ async function tokenAgainstGateway(decoded: DecodedToken, env: CheckEnv, clientI
   return tokenChecks(decoded, { prefix: 'token', region: env.region, poolId: env.poolId, gatewayId: env.gatewayId, jwt, gatewayUnavailable: why, clientIds });
 }
 
+/**
+ * A pool ID doctor learned (from the token or the gateway), validated with an error naming where
+ * it came from (not --pool-id, which the user did not pass); then ctx fixes the Region to it.
+ */
+async function derivedPoolId(ctx: Ctx, value: string, label: string): Promise<string> {
+  const poolId = check(PoolId, value, label);
+  const poolRegion = regionOfPoolId(poolId);
+  if (poolRegion && ctx.flags.region && ctx.flags.region !== poolRegion) {
+    throw new InputError(`${label}, ${poolId}, is in ${poolRegion}, but --region is ${ctx.flags.region}.`, `Pass --pool-id with a pool in ${ctx.flags.region}, or leave out --region.`);
+  }
+  return ctx.poolId(poolId);
+}
+
 export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult> {
   validateDoctorInput(input);
   const matches = input.error ? matchSymptom(input.error) : [];
@@ -106,7 +120,7 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
   const unmatched = input.error && !matches.length ? { unmatched: input.error } : {};
 
   if (input.offline) {
-    const checks = decoded ? tokenChecks(decoded, { prefix: 'token', gatewayUnavailable: 'Not compared: --offline (the gateway is not read).' }) : [];
+    const checks = decoded ? redactChecks(tokenChecks(decoded, { prefix: 'token', gatewayUnavailable: 'Not compared: --offline (the gateway is not read).' }), pastedSecrets(input.token!)) : [];
     if (!input.error && !decoded) {
       return finish([], { catalogue: CATALOGUE.map((e) => ({ id: e.id, title: e.title, confidence: e.confidence, strings: e.strings })) });
     }
@@ -116,10 +130,13 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
 
   // What to examine: flags > state file > the gateway's discovery URL > the token's issuer.
   const state = ctx.state.get();
-  let poolId = input.poolId ?? state.userPoolId;
+  // --pool-id is the only flag here; ctx falls back to the state file and names it in errors.
+  let poolId: string | undefined = input.poolId !== undefined || state.userPoolId ? await ctx.poolId(input.poolId) : undefined;
   const gatewayId = input.gatewayId ?? state.gatewayId;
-  if (!poolId && decoded?.claims.iss) poolId = /\/([\w-]+_[0-9a-zA-Z]+)$/.exec(decoded.claims.iss)?.[1];
-  if (poolId) poolId = await ctx.poolId(poolId);
+  if (!poolId && decoded?.claims.iss) {
+    const fromIss = /\/([\w-]+_[0-9a-zA-Z]+)$/.exec(decoded.claims.iss)?.[1];
+    if (fromIss) poolId = await derivedPoolId(ctx, fromIss, `The user pool in the --token's issuer (${decoded.claims.iss})`);
+  }
   let region = await ctx.region();
   const settings: ProbeSettings = probeSettings({ noProbes: input.probes === false, endpoint: ctx.endpoint, env: process.env });
   if (settings.warning) ctx.out.warn(settings.warning);
@@ -130,7 +147,7 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
     const jwt = gw?.authorizerConfiguration && 'customJWTAuthorizer' in gw.authorizerConfiguration ? gw.authorizerConfiguration.customJWTAuthorizer : undefined;
     const parsed = jwt?.discoveryUrl ? parseCognitoDiscoveryUrl(jwt.discoveryUrl) : undefined;
     if (parsed && parsed.region === region) {
-      poolId = await ctx.poolId(parsed.poolId);
+      poolId = await derivedPoolId(ctx, parsed.poolId, `The user pool in gateway ${gatewayId}'s discoveryUrl`);
       ctx.out.info(ctx.out.c.dim(`Using user pool ${poolId}, which gateway ${gatewayId} trusts.`));
       reads.poolId = poolId;
     } else if (parsed) {
@@ -165,7 +182,10 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
     runProbes(env, settings, input.token),
     decoded ? tokenAgainstGateway(decoded, env, input.clientIds) : Promise.resolve([]),
   ]);
-  const checks = orderBySymptom([...token, ...config, ...probes], first);
+  // Defence in depth: no check detail or fix may carry the token, what was pasted with it or a client secret.
+  const clientSecrets = await Promise.all(clients.map((c) => reads.client(c.clientId).then((x) => x.ClientSecret, () => undefined)));
+  const secrets = [...(input.token ? pastedSecrets(input.token) : []), ...clientSecrets];
+  const checks = orderBySymptom(redactChecks([...token, ...config, ...probes], secrets), first);
   const symptom = input.error ? symptomResult(input.error, matches, checks) : undefined;
   return finish(checks, {
     ...(symptom ? { symptom } : {}),

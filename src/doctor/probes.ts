@@ -12,10 +12,11 @@
 import { hostedUiBaseUrl, issuerUrl, PLACEHOLDER_CALLBACK } from '../lib/urls.js';
 import { LOOPBACK_HOSTS } from '../lib/validate.js';
 import { kindOf, mk, redirectTargets, skipReason, type CheckEnv, type ClientRef } from './checks.js';
-import { decodeJwt, tokenChecks, type DecodedToken } from './token.js';
+import { cleanToken, decodeJwt, pastedSecrets, tokenChecks, type DecodedToken } from './token.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import type { GetGatewayResponse } from '../aws/agentcore.js';
 import type { Check } from './types.js';
+import { redactChecks } from './redact.js';
 
 export const PROBE_IDS = ['probe.discovery', 'probe.gateway-401', 'probe.resource-metadata', 'probe.authorize', 'probe.m2m-token', 'probe.mcp-initialize', 'probe.mcp-tools-list'] as const;
 const TITLES: Record<(typeof PROBE_IDS)[number], string> = {
@@ -75,15 +76,29 @@ function target(url: string, s: ProbeSettings): string {
   return s.base + u.pathname + u.search;
 }
 
+/**
+ * Why a fetch failed, from fixed texts and error codes only: an error's message can quote the
+ * request (fetch's TypeError for a bad header value quotes the whole header, token included).
+ */
+export function fetchFailure(e: unknown, host: string, s: Pick<ProbeSettings, 'base' | 'timeoutMs'>): string {
+  const err = e as { name?: string; message?: string; cause?: { code?: unknown } };
+  const where = `${host}${s.base ? ` (via ${s.base})` : ''}`;
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `${where} is not reachable (no answer within ${s.timeoutMs / 1000} s)`;
+  const code = err?.cause?.code;
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return `${where} is not reachable (${code})`;
+  // fetch's own network failure is a TypeError "fetch failed" with a cause; any other error was
+  // thrown before sending (an invalid request: header value, URL…).
+  if (err?.cause !== undefined && err?.message === 'fetch failed') return `${where} is not reachable (network error)`;
+  return `the request to ${where} was not sent (invalid request)`;
+}
+
 async function probeFetch(url: string, init: RequestInit, s: ProbeSettings): Promise<ProbeResponse> {
   const to = target(url, s);
   let res: Response;
   try {
     res = await fetch(to, { ...init, redirect: 'manual', signal: AbortSignal.timeout(s.timeoutMs) });
   } catch (e) {
-    const err = e as { name?: string; cause?: { code?: string; message?: string }; message?: string };
-    const why = err.name === 'TimeoutError' || err.name === 'AbortError' ? `no answer within ${s.timeoutMs / 1000} s` : (err.cause?.code ?? err.cause?.message ?? err.message ?? 'network error');
-    throw new Unreachable(`${new URL(url).host}${s.base ? ` (via ${s.base})` : ''} is not reachable (${why})`);
+    throw new Unreachable(fetchFailure(e, new URL(url).host, s));
   }
   const text = await res.text();
   return { status: res.status, headers: res.headers, text };
@@ -353,14 +368,18 @@ export async function runProbes(env: CheckEnv, s: ProbeSettings, userToken?: str
   const m2mChecks = m2m.length ? tokens.flatMap((t) => t.checks) : [mk('probe.m2m-token', 'skip', TITLES['probe.m2m-token'], 'Not probed: no M2M (client_credentials) client among the examined clients (create one with mcp-cognito create-client --preset m2m, then pass its --client-id).')];
   let tok = tokens.find((t) => t.token)?.token;
   if (!tok && userToken) {
+    // Only the cleaned access token is sent, never what was pasted around it (Bearer, a token response).
+    const token = cleanToken(userToken);
     try {
-      const d = decodeJwt(userToken);
-      if (typeof d.claims.exp !== 'number' || d.claims.exp * 1000 > Date.now()) tok = { token: userToken, from: `the --token client ${d.claims.client_id ?? '?'}` };
+      const d = decodeJwt(token);
+      if (typeof d.claims.exp !== 'number' || d.claims.exp * 1000 > Date.now()) tok = { token, from: `the --token client ${d.claims.client_id ?? '?'}` };
     } catch {
       /* reported by the token checks */
     }
   }
   const noToken = !env.gatewayId ? 'no gateway to examine' : m2m.length ? 'no access token could be obtained (see probe.m2m-token)' : 'no access token: examine an M2M client (--client-id) or pass --token';
   const mcpChecks = env.gatewayId ? await probe('probe.mcp-initialize', () => mcp(env, s, tok, noToken)) : await mcp(env, s, undefined, noToken);
-  return [...disc, ...g401, ...prm, ...authz, ...m2mChecks, ...mcpChecks];
+  // Defence in depth: no check may carry a token or a client secret.
+  const secrets = [...(userToken ? pastedSecrets(userToken) : []), ...tokens.map((t) => t.token?.token), ...known.map((k) => k.c.ClientSecret)];
+  return redactChecks([...disc, ...g401, ...prm, ...authz, ...m2mChecks, ...mcpChecks], secrets);
 }

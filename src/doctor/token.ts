@@ -35,13 +35,25 @@ function b64json(part: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Strip what people paste around a token: `Bearer `, quotes, `access_token=`, whitespace. */
+/**
+ * Strip what people paste around a token: `Bearer `, `Authorization:`, quotes, whitespace, a
+ * token response (JSON: its access_token, else its id_token) or a form/fragment
+ * (`access_token=…&refresh_token=…`). The one cleaning used both to decode the token and to
+ * send it (the probes): nothing else of the paste is ever sent or shown.
+ */
 export function cleanToken(raw: string): string {
   let t = raw.trim();
-  const fromJson = /"access_token"\s*:\s*"([^"]+)"/.exec(t) ?? /"id_token"\s*:\s*"([^"]+)"/.exec(t);
-  if (fromJson) t = fromJson[1]!;
-  t = t.replace(/^authorization:\s*/i, '').replace(/^bearer\s+/i, '').replace(/^access_token=/i, '');
+  const found = /"access_token"\s*:\s*"([^"]+)"/.exec(t) ?? /(?:^|[?#&\s])access_token=([^&\s"']+)/i.exec(t) ?? /"id_token"\s*:\s*"([^"]+)"/.exec(t);
+  if (found) t = found[1]!;
+  t = t.replace(/^authorization:\s*/i, '').replace(/^bearer\s+/i, '');
   return t.replace(/^["']|["']$/g, '').trim();
+}
+
+/** The token and every token-like value of what was pasted with it (a refresh or ID token). */
+export function pastedSecrets(raw: string): string[] {
+  const out = [raw.trim(), cleanToken(raw)];
+  for (const m of raw.matchAll(/"(?:access_token|refresh_token|id_token)"\s*:\s*"([^"]+)"|(?:access_token|refresh_token|id_token)=([^&\s"']+)/gi)) out.push((m[1] ?? m[2])!);
+  return out;
 }
 
 /** Decode a JWT's header and payload. Throws an InputError that never quotes the token. */

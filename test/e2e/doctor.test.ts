@@ -356,6 +356,25 @@ describe('doctor (moto)', () => {
     expect(run.stdout + run.stderr).not.toContain(expired.split('.')[1]!);
   });
 
+  it('--token - with a pasted token response (pretty-printed JSON): the gateway gets only the access token; no token is printed', async () => {
+    const s = await seed(moto.endpoint());
+    fake = await startFakeOAuthServer(motoBackend(sdk(moto.endpoint()), { region: REGION, poolId: s.poolId, gatewayId: s.gatewayId }));
+    const token = accessToken({ region: REGION, poolId: s.poolId, clientId: s.copilotId, scope: 'openid mcp/invoke' });
+    const paste = JSON.stringify({ id_token: makeJwt({ token_use: 'id', aud: s.copilotId }), access_token: token, refresh_token: 'REFRESHSECRET123', expires_in: 3600, token_type: 'Bearer' }, null, 2) + '\n';
+    // The Copilot Studio client only: no M2M token, so the MCP probes use the pasted one.
+    const { run, json } = await doctor(s, ['--client-id', s.copilotId, '--token', '-'], { MCP_COGNITO_PROBE_BASE: fake.url }, paste);
+    const human = await runCli(['doctor', '--client-id', s.copilotId, '--token', '-'], { endpoint: moto.endpoint(), cwd: s.cwd, env: { MCP_COGNITO_PROBE_BASE: fake.url }, input: paste });
+    for (const out of [run.stdout + run.stderr, human.stdout + human.stderr]) {
+      for (const secret of [token, token.split('.')[1]!, 'REFRESHSECRET123']) expect(out).not.toContain(secret);
+    }
+    expect(human.stdout).toMatch(/MCP initialize on the gateway/);
+    expect(byId(json, 'probe.mcp-initialize')).toMatchObject({ status: 'pass', detail: expect.stringContaining(`the --token client ${s.copilotId}`) });
+    expect(byId(json, 'probe.mcp-tools-list')?.status).toBe('pass');
+    const sent = fake.requests.filter((r) => r.path === '/mcp' && r.auth === 'Bearer').map((r) => r.bearer);
+    expect(sent.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(sent)).toEqual(new Set([token]));
+  });
+
   it('flags a gateway without 2025-03-26 and a user in FORCE_CHANGE_PASSWORD (warnings, exit 0)', async () => {
     const s = await seed(moto.endpoint(), { supportedVersions: ['2025-06-18'], forceChangeUser: true });
     const { run, json } = await doctor(s);

@@ -6,7 +6,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   CognitoIdentityProviderClient,
@@ -23,6 +24,7 @@ import { BedrockAgentCoreControlClient, GetGatewayCommand, ListGatewayTargetsCom
 import { main } from '../../src/cli.js';
 import { CaptureStream, stripAnsi, testCtx } from './helpers.js';
 import { doctor } from '../../src/commands/doctor.js';
+import { accessToken, makeJwt, startFakeOAuthServer, type FakeServer } from '../fixtures/fake-oauth-server.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const agentcore = mockClient(BedrockAgentCoreControlClient);
@@ -293,5 +295,98 @@ describe('doctor against mocked AWS', () => {
     expect(r.summary.fail).toBe(1);
     expect(r.checks.find((c) => c.id === 'client.oauth-enabled')?.status).toBe('fail');
     t.cleanup();
+  });
+});
+
+describe('doctor --token with live probes: only the cleaned token is sent, nothing of the paste is shown', () => {
+  let fake: FakeServer | undefined;
+  const savedBase = process.env.MCP_COGNITO_PROBE_BASE;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await fake?.close();
+    fake = undefined;
+    if (savedBase === undefined) delete process.env.MCP_COGNITO_PROBE_BASE;
+    else process.env.MCP_COGNITO_PROBE_BASE = savedBase;
+  });
+
+  async function startFake() {
+    fake = await startFakeOAuthServer({
+      region: 'us-east-1',
+      poolId: POOL,
+      domain: async () => 'mcp-test',
+      client: async (id) => (id === CLIENT ? { ClientId: CLIENT, ClientSecret: 'super-secret-value', AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['openid', 'mcp/invoke'], CallbackURLs: [REDIRECT] } : undefined),
+      resourceScopes: async () => ['mcp/invoke'],
+      gateway: async () => ({ discoveryUrl: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}/.well-known/openid-configuration`, allowedClients: [CLIENT], allowedScopes: ['mcp/invoke'], supportedVersions: ['2025-03-26'] }),
+    });
+    process.env.MCP_COGNITO_PROBE_BASE = fake.url;
+    return fake;
+  }
+
+  const token = accessToken({ region: 'us-east-1', poolId: POOL, clientId: CLIENT, scope: 'mcp/invoke' });
+  const idToken = makeJwt({ token_use: 'id', aud: CLIENT, iss: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}`, email: 'idtokenperson@example.com' });
+  const REFRESH = 'REFRESHSECRET123-eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.opaque';
+  const pretty = JSON.stringify({ id_token: idToken, access_token: token, refresh_token: REFRESH, expires_in: 3600, token_type: 'Bearer' }, null, 2);
+  const oneLine = JSON.stringify({ access_token: token, refresh_token: REFRESH, id_token: idToken, token_type: 'Bearer' });
+
+  it.each([
+    ['a pretty-printed token response on stdin (--token -)', pretty, 'stdin'],
+    ['Bearer <jwt> on stdin (--token -)', `Bearer ${token}\n`, 'stdin'],
+    ['a one-line token response as the argument', oneLine, 'arg'],
+    ['Authorization: Bearer <jwt> as the argument', `Authorization: Bearer ${token}`, 'arg'],
+  ] as const)('%s', async (_name, paste, via) => {
+    for (const json of [true, false]) {
+      healthy();
+      const f = await startFake();
+      if (via === 'stdin') vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([Buffer.from(paste)]) as unknown as typeof process.stdin);
+      const r = await run(['--no-color', ...(json ? ['--json'] : []), '--token', via === 'stdin' ? '-' : paste]);
+      const out = r.stdout + r.stderr;
+      // Nothing of the paste, in any form, on stdout or stderr.
+      for (const secret of [token, token.split('.')[1]!, REFRESH, 'REFRESHSECRET123', idToken.split('.')[1]!, 'super-secret-value']) expect(out).not.toContain(secret);
+      // The gateway received exactly the cleaned access token (initialize, initialized, tools/list), and the probes passed.
+      const mcp = f.requests.filter((q) => q.path === '/mcp' && q.auth === 'Bearer');
+      expect(mcp.length).toBeGreaterThanOrEqual(2);
+      expect(mcp.map((q) => q.bearer)).toEqual(mcp.map(() => token));
+      if (json) {
+        const checks = r.json().checks as { id: string; status: string; detail: string }[];
+        expect(checks.find((c) => c.id === 'probe.mcp-initialize')).toMatchObject({ status: 'pass', detail: expect.stringContaining(`the --token client ${CLIENT}`) });
+        expect(checks.find((c) => c.id === 'probe.mcp-tools-list')!.status).toBe('pass');
+        expect(checks.find((c) => c.id === 'token.use')!.status).toBe('pass');
+      } else expect(r.stdout).toMatch(/MCP initialize on the gateway/);
+      await f.close();
+      fake = undefined;
+      vi.restoreAllMocks();
+    }
+  });
+});
+
+describe('doctor names where a pool ID came from (not --pool-id when it was not passed)', () => {
+  it("the state file's pool in another Region than --region", async () => {
+    const r = await run(['--no-probes', '--region', 'us-east-1'], { aws: 'throw', state: stateFile({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC123xyz' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/The state file's user pool eu-west-1_AbC123xyz is in eu-west-1, but --region is us-east-1/);
+    expect(r.stderr).not.toMatch(/--pool-id eu-west-1/);
+  });
+
+  it("the --token's pool: malformed, or in another Region than --region", async () => {
+    const state = stateFile({ userPoolId: undefined, gatewayId: undefined, clients: [] });
+    const bad = makeJwt({ token_use: 'access', client_id: CLIENT, iss: 'https://cognito-idp.us-east-1.amazonaws.com/bogus_pool1', exp: Math.floor(Date.now() / 1000) + 3600 });
+    let r = await run(['--no-probes', '--token', bad], { aws: 'throw', state });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/The user pool in the --token's issuer \(https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/bogus_pool1\) "bogus_pool1" is not a Cognito user pool ID/);
+    expect(r.stderr).not.toMatch(/--pool-id "bogus_pool1"/);
+
+    const eu = accessToken({ region: 'eu-west-1', poolId: 'eu-west-1_AbC123xyz', clientId: CLIENT, scope: 'mcp/invoke' });
+    r = await run(['--no-probes', '--region', 'us-east-1', '--token', eu], { aws: 'throw', state });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/The user pool in the --token's issuer .*, eu-west-1_AbC123xyz, is in eu-west-1, but --region is us-east-1/);
+    expect(r.stderr).not.toMatch(/--pool-id eu-west-1/);
+  });
+
+  it("the --token's pool is used (and fixes the Region) when nothing else names one", async () => {
+    healthy();
+    const state = stateFile({ userPoolId: undefined, gatewayId: undefined, clients: [] });
+    const t = accessToken({ region: 'us-east-1', poolId: POOL, clientId: CLIENT, scope: 'mcp/invoke' });
+    const r = await run(['--no-probes', '--json', '--token', t], { state });
+    expect(r.json().target).toMatchObject({ region: 'us-east-1', userPoolId: POOL, clientIds: [CLIENT] });
   });
 });

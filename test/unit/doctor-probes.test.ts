@@ -6,9 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Reads, type CheckEnv, type ClientRef } from '../../src/doctor/checks.js';
-import { probeSettings, runProbes, type ProbeSettings } from '../../src/doctor/probes.js';
+import { fetchFailure, probeSettings, runProbes, type ProbeSettings } from '../../src/doctor/probes.js';
+import { redactChecks } from '../../src/doctor/redact.js';
 import type { Ctx } from '../../src/lib/context.js';
-import { startFakeOAuthServer, type FakeBackend, type FakeClient, type FakeGateway, type FakeServer } from '../fixtures/fake-oauth-server.js';
+import { accessToken, makeJwt, startFakeOAuthServer, type FakeBackend, type FakeClient, type FakeGateway, type FakeServer } from '../fixtures/fake-oauth-server.js';
 
 const POOL = 'us-east-1_AbC123xyz';
 const REDIRECT = 'https://global.consent.azure-apim.net/redirect/abc';
@@ -168,6 +169,51 @@ describe('runProbes against the fake server', () => {
     const checks = await probe({ clients: [copilot()], gw: gateway() }, [{ clientId: 'copilot1', preset: 'copilot-studio' }], undefined, t);
     expect(byId(checks, 'probe.m2m-token')!.status).toBe('skip');
     expect(byId(checks, 'probe.mcp-initialize')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/--token client copilot1/) });
+  });
+
+  it.each([
+    ['a pretty-printed token response', (t: string) => JSON.stringify({ id_token: makeJwt({ token_use: 'id', aud: 'copilot1' }), access_token: t, refresh_token: 'REFRESHSECRET123', expires_in: 3600 }, null, 2)],
+    ['Bearer <jwt>', (t: string) => `Bearer ${t}`],
+    ['an implicit-flow fragment', (t: string) => `https://app.example.com/cb#access_token=${t}&refresh_token=REFRESHSECRET123&token_type=Bearer`],
+  ])('--token pasted as %s: the gateway gets exactly the cleaned token; no check carries the paste', async (_name, paste) => {
+    const t = accessToken({ region: 'us-east-1', poolId: POOL, clientId: 'copilot1', scope: 'openid mcp/invoke' });
+    const checks = await probe({ clients: [copilot()], gw: gateway() }, [{ clientId: 'copilot1', preset: 'copilot-studio' }], undefined, paste(t));
+    expect(byId(checks, 'probe.mcp-initialize')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/--token client copilot1/) });
+    const sent = fake!.requests.filter((r) => r.path === '/mcp' && r.auth === 'Bearer').map((r) => r.bearer);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(sent).toEqual(sent.map(() => t));
+    const text = JSON.stringify(checks);
+    for (const secret of [t, t.split('.')[1]!, 'REFRESHSECRET123', 'copilot-secret']) expect(text).not.toContain(secret);
+  });
+
+  it('a request fetch refuses to send (a bad header value) is reported without the error message, which quotes the header', async () => {
+    const paste = '{\n  "access_token": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",\n  "refresh_token": "REFRESHSECRET123"\n}';
+    let err: unknown;
+    try {
+      await fetch('http://127.0.0.1:9/mcp', { method: 'POST', headers: { authorization: `Bearer ${paste}` } });
+    } catch (e) {
+      err = e;
+    }
+    expect(String((err as Error).message)).toContain('REFRESHSECRET123'); // what leaked before
+    const why = fetchFailure(err, 'gw.example.com', { timeoutMs: 1000 });
+    expect(why).toBe('the request to gw.example.com was not sent (invalid request)');
+    // Network failures keep their code, never the message.
+    expect(fetchFailure(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED with REFRESHSECRET123' } }), 'h', { timeoutMs: 1000 })).toBe('h is not reachable (ECONNREFUSED)');
+    expect(fetchFailure(Object.assign(new TypeError('fetch failed'), { cause: new Error('REFRESHSECRET123') }), 'h', { timeoutMs: 1000 })).toBe('h is not reachable (network error)');
+  });
+
+  it('redactChecks removes the token, its parts, JWT-looking text and client secrets from details and fixes', () => {
+    const t = makeJwt({ sub: 'someone', token_use: 'access', client_id: 'c1' });
+    const checks = redactChecks(
+      [
+        { id: 'a', status: 'fail', title: 'A', detail: `echoed ${t} and ${t.split('.')[1]!.slice(0, 30)}`, fix: 'use super-secret-value' },
+        { id: 'b', status: 'pass', title: 'B', detail: 'nothing secret: client c1, pool us-east-1_AbC123xyz' },
+      ],
+      [t, 'super-secret-value', undefined],
+    );
+    expect(JSON.stringify(checks)).not.toContain(t.split('.')[1]!.slice(0, 20));
+    expect(checks[0]!.fix).toBe('use <redacted>');
+    expect(checks[1]!.detail).toBe('nothing secret: client c1, pool us-east-1_AbC123xyz');
   });
 
   it('an unreachable host and a host that never answers are skips with the reason, within the timeout', async () => {

@@ -25,6 +25,10 @@ describe('decodeJwt / cleanToken', () => {
     expect(cleanToken(`Authorization: Bearer ${t}\n`)).toBe(t);
     expect(cleanToken(`"${t}"`)).toBe(t);
     expect(cleanToken(JSON.stringify({ id_token: 'x.y.z', access_token: t, token_type: 'Bearer' }))).toBe(t);
+    expect(cleanToken(JSON.stringify({ id_token: 'x.y.z', access_token: t, refresh_token: 'r.e.f' }, null, 2))).toBe(t);
+    expect(cleanToken(`access_token=${t}&refresh_token=REFRESH&token_type=Bearer`)).toBe(t);
+    expect(cleanToken(`https://app.example.com/cb#id_token=x.y.z&access_token=${t}&expires_in=3600`)).toBe(t);
+    expect(cleanToken(cleanToken(`Bearer ${t}`))).toBe(t);
   });
 
   it('rejects a non-JWT with exit 2 and never quotes the input', () => {
