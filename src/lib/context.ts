@@ -208,6 +208,8 @@ export function runAction<O extends object, R extends object>(
     const opts = cmd.optsWithGlobals() as O & GlobalFlags;
     const ctx = new Ctx(name, opts, holder.deps);
     holder.ctx = ctx;
+    // doctor only reads; every other command records what it sets up.
+    if (!ctx.dryRun && name !== 'doctor') ctx.state.assertWritable();
     const { result, render } = await fn(opts, ctx, cmd.args);
     const withPlan = ctx.dryRun ? { dryRun: true, ...result, plan: ctx.planned } : result;
     ctx.out.result(withPlan as R, render as (r: R, out: Output) => string);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { CliError } from './errors.js';
 
@@ -49,6 +50,20 @@ export class StateStore {
   get exists(): boolean {
     this.get();
     return this.data !== undefined;
+  }
+
+  /** A state file that could not be written is found before anything changes in AWS (exit 2). */
+  assertWritable(): void {
+    const target = existsSync(this.path) ? this.path : dirname(this.path);
+    try {
+      accessSync(target, fsConstants.W_OK);
+    } catch {
+      throw new CliError(`The state file ${this.path} cannot be written (${target} is not writable or does not exist).`, {
+        code: 'INVALID_INPUT',
+        exit: 2,
+        hint: 'Run from a writable directory, or point --state at a writable file.',
+      });
+    }
   }
 
   /** Merge `patch` into the state and write it. */
@@ -115,6 +130,6 @@ function writeState(path: string, state: State): void {
     } catch {
       /* already gone */
     }
-    throw new CliError(`Cannot write the state file ${path}: ${(e as Error).message}.`, { code: 'INVALID_INPUT', exit: 1 });
+    throw new CliError(`Cannot write the state file ${path}: ${(e as Error).message}.`, { code: 'INTERNAL', exit: 1, hint: 'What was created is in AWS; fix the file system problem and run the same command again to record it.' });
   }
 }

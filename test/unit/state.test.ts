@@ -116,3 +116,18 @@ describe('StateStore', () => {
     await expect(t.ctx.poolId(undefined)).rejects.toMatchObject({ exit: 2 });
   });
 });
+
+describe('a state file that cannot be written', () => {
+  it('is refused before the command calls AWS (exit 2)', async () => {
+    const { main } = await import('../../src/cli.js');
+    const out: string[] = [];
+    const sink = { write: (s: string) => (out.push(s), true), isTTY: false } as unknown as NodeJS.WritableStream;
+    const aws = { cognito: () => Promise.reject(new Error('no AWS call expected')) };
+    const state = '/nonexistent-dir-mcp-cognito/state.json';
+    const code = await main(['node', 'mcp-cognito', 'init-pool', '--state', state, '--region', 'us-east-1', '--json'], { stdout: sink, stderr: sink, env: {}, stdinIsTTY: false, aws: aws as never });
+    expect(code).toBe(2);
+    expect(JSON.parse(out.join(''))).toMatchObject({ success: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining(state) } });
+    expect(() => new StateStore(join(mkdtempSync(join(tmpdir(), 'st-')), 'ok.json')).assertWritable()).not.toThrow();
+    expect(() => new StateStore(state).assertWritable()).toThrow(CliError);
+  });
+});
