@@ -4,6 +4,7 @@ import { runAction, type Ctx } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { awsCliCommand, listDiff, type PlanStep } from '../lib/plan.js';
 import { discoveryUrl, parseCognitoDiscoveryUrl } from '../lib/urls.js';
+import { GatewayId, check } from '../lib/validate.js';
 import { changedGatewayFields, toUpdateGatewayRequest, type AuthorizerConfiguration, type GatewayPatch, type GatewayProtocolConfiguration, type GetGatewayResponse } from '../aws/rmw.js';
 import { clientNotFound } from './add-callback.js';
 import { OIDC_SCOPES } from './create-client.js';
@@ -128,7 +129,8 @@ export function mergeGatewayAuthorization(got: GetGatewayResponse, grants: Clien
 async function resolveGatewayId(input: AuthorizeClientInput, ctx: Ctx): Promise<string> {
   if (input.gatewayId) return ctx.gatewayId(input.gatewayId);
   const fromState = ctx.state.get().gatewayId;
-  if (fromState) return fromState;
+  // The state file is input too: a malformed ID is an input error (exit 2), never sent to AWS.
+  if (fromState) return check(GatewayId, fromState, `The gatewayId in the state file ${ctx.state.path}`);
   if (!ctx.canPrompt) throw new UsageError('No gateway: pass --gateway-id (the state file names none).');
   const agentcore = await ctx.agentcore();
   const gateways = await agentcore.listGateways();
@@ -173,6 +175,23 @@ function preflight(got: GetGatewayResponse, gatewayId: string, poolId: string, r
       `Gateway ${name} trusts Cognito pool ${trusted.poolId} in ${trusted.region}, not ${poolId} in ${region}: a gateway trusts one pool, and switching it would cut off that pool's callers.`,
       `Pass --pool-id ${trusted.poolId} to authorize a client of that pool, or use a gateway created for ${poolId}.`,
     );
+  }
+}
+
+/**
+ * Remember the gateway in the state file only beside the pool it trusts (preflight checked that
+ * it trusts `poolId`): the state's own pool, or, when the state names no pool yet, this one
+ * (recorded with it). With --pool-id naming another pool than the state's, the state is left
+ * alone: it would otherwise pair its pool with a gateway that trusts a different one.
+ */
+function recordGateway(ctx: Ctx, poolId: string, region: string, gatewayId: string): void {
+  const state = ctx.state.get();
+  if (!state.userPoolId) {
+    ctx.state.update({ region, userPoolId: poolId, gatewayId });
+  } else if (state.userPoolId !== poolId) {
+    ctx.out.info(ctx.out.c.dim(`Not recording gateway ${gatewayId} in ${ctx.state.path}: it trusts pool ${poolId}, and the state file belongs to pool ${state.userPoolId}.`));
+  } else if (state.gatewayId !== gatewayId) {
+    ctx.state.update({ gatewayId });
   }
 }
 
@@ -278,7 +297,7 @@ export async function authorizeClient(input: AuthorizeClientInput, ctx: Ctx, hoo
     if (got.status && FAILED_STATUSES.has(got.status)) {
       ctx.out.warn(`Gateway ${name} is ${got.status}${got.statusReasons?.length ? `: ${got.statusReasons.join('; ')}` : ''}. Its last change did not complete; check it in the AgentCore console.`);
     }
-    if (!ctx.dryRun && ctx.state.get().gatewayId !== gatewayId) ctx.state.update({ gatewayId });
+    if (!ctx.dryRun) recordGateway(ctx, poolId, region, gatewayId);
     return result(false);
   }
   if (got.status !== 'READY') {
@@ -306,7 +325,7 @@ export async function authorizeClient(input: AuthorizeClientInput, ctx: Ctx, hoo
 
   const accepted = await agentcore.updateGateway(request);
   ctx.out.step(`UpdateGateway accepted for ${name} (${accepted.status ?? 'UPDATING'})`);
-  ctx.state.update({ gatewayId });
+  recordGateway(ctx, poolId, region, gatewayId);
 
   const after = input.wait ? await waitForGatewayReady(ctx, gatewayId, input.waitTimeoutSeconds, hooks) : await agentcore.getGateway(gatewayId, { fresh: true });
   const drift = changedGatewayFields(request, after);

@@ -37,6 +37,8 @@ export interface CreateUserResult {
   group?: string;
   groupCreated?: boolean;
   addedToGroup?: boolean;
+  /** Set by --dry-run (with `plan`). */
+  dryRun?: boolean;
 }
 
 interface CreateUserFlags {
@@ -106,7 +108,18 @@ export async function askPassword(ctx: Ctx, email: string, policy: PasswordPolic
  * A sign-in user for testing: AdminCreateUser without an invitation, AdminSetUserPassword
  * --permanent (so it is not left in FORCE_CHANGE_PASSWORD), optional group (created if missing).
  * Idempotent: an existing user keeps its password unless `updatePassword` (or it is still in
- * FORCE_CHANGE_PASSWORD, i.e. an earlier run stopped before setting it).
+ * FORCE_CHANGE_PASSWORD or RESET_REQUIRED, i.e. it cannot sign in yet).
+ *
+ * Setting the password of a user that existed before this run changes an existing resource, so it
+ * is planned and approved (ctx.approve: --yes, or a confirmation on a terminal; otherwise exit 2
+ * before any write), whatever the user's status. That includes a user left in
+ * FORCE_CHANGE_PASSWORD by an interrupted earlier run: nothing records who created it (the state
+ * file holds no users), and it may be someone's invited user whose temporary password is in their
+ * mailbox, which AdminSetUserPassword would void. Only a user created by this very run is ours:
+ * its password is part of creating it and needs no approval.
+ *
+ * Under --dry-run no password is needed, read or asked for: the plan (with the aws CLI commands,
+ * password redacted) is shown and nothing is written.
  */
 export async function createUser(input: CreateUserInput, ctx: Ctx): Promise<CreateUserResult> {
   const poolId = await ctx.poolId(input.poolId);
@@ -117,37 +130,48 @@ export async function createUser(input: CreateUserInput, ctx: Ctx): Promise<Crea
   const username = input.email;
 
   const existing = await cognito.getUser(poolId, username);
-  const needsPassword = !existing || existing.UserStatus === 'FORCE_CHANGE_PASSWORD' || existing.UserStatus === 'RESET_REQUIRED' || input.updatePassword;
-  let password = input.password;
-  if (needsPassword && password === undefined) {
-    if (!ctx.canPrompt) {
+  const cannotSignIn = existing?.UserStatus === 'FORCE_CHANGE_PASSWORD' || existing?.UserStatus === 'RESET_REQUIRED';
+  const needsPassword = !existing || cannotSignIn || input.updatePassword;
+  // Under --dry-run the password is neither required nor used (it is not even read from stdin).
+  let password = ctx.dryRun ? undefined : input.password;
+  if (needsPassword && !ctx.dryRun) {
+    // Validated before anything is approved or written (exit 2 changes nothing).
+    if (password === undefined && !ctx.canPrompt) {
       throw new UsageError(`A password is needed for ${username}: pipe it on stdin with --password-stdin.`, 'Example: printf %s "$PASSWORD" | mcp-cognito create-user --email you@example.com --password-stdin');
     }
-    password = await askPassword(ctx, username, policy);
-  }
-  if (needsPassword) {
-    const problem = passwordProblem(password!, policy);
+    const problem = password === undefined ? undefined : passwordProblem(password, policy);
     if (problem) throw new InputError(`The password ${problem}.`);
-  } else if (password !== undefined) {
+  } else if (!needsPassword && input.password !== undefined) {
     ctx.out.warn(`${username} already exists and can sign in; its password is left unchanged (pass --update-password to set it).`);
   }
 
+  const setPasswordCli = awsCliCommand('cognito-idp', 'AdminSetUserPassword', { UserPoolId: poolId, Username: username, Password: '<password>', Permanent: true }, region);
   let created = false;
   let passwordSet = false;
+  let setPassword = false;
   let status = existing?.UserStatus ?? 'CONFIRMED';
   if (existing) {
     ctx.out.step(`User ${username} exists (${existing.UserStatus ?? 'unknown status'})`);
-  } else if (ctx.willCreate({ resource: `sign-in user ${username} (no invitation e-mail, permanent password)`, awsCli: awsCliCommand('cognito-idp', 'AdminCreateUser', { UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS' }, region) })) {
-    await cognito.adminCreateUser(poolId, username, input.email);
-    created = true;
-    status = 'FORCE_CHANGE_PASSWORD';
-    ctx.out.step(`Created user ${username} (no invitation e-mail sent)`);
-  }
-  if (needsPassword && password !== undefined && !ctx.dryRun) {
-    if (existing && input.updatePassword && existing.UserStatus === 'CONFIRMED') {
-      const ok = await ctx.approve([{ action: 'update', resource: `password of user ${username}`, awsCli: awsCliCommand('cognito-idp', 'AdminSetUserPassword', { UserPoolId: poolId, Username: username, Password: '<password>', Permanent: true }, region) }], 'Replace this user\'s password?');
-      if (!ok) return { userPoolId: poolId, username, email: input.email, status, created, passwordSet };
+    if (needsPassword) {
+      const why = cannotSignIn ? `it is in ${existing.UserStatus} and cannot sign in yet` : '--update-password';
+      const step = { action: 'update' as const, resource: `password of user ${username} (${why})`, diff: [cannotSignIn ? `~ status: ${existing.UserStatus} → CONFIRMED (permanent password)` : '~ password: replaced (permanent; not shown)'], awsCli: setPasswordCli };
+      // false only under --dry-run; no terminal and no --yes: a usage error before any write.
+      setPassword = await ctx.approve([step], cannotSignIn ? `Set a permanent password for ${username}?` : 'Replace this user\'s password?');
     }
+  } else {
+    if (ctx.willCreate({ resource: `sign-in user ${username} (no invitation e-mail, permanent password)`, awsCli: awsCliCommand('cognito-idp', 'AdminCreateUser', { UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS' }, region) })) {
+      // Asked before the user is created: Ctrl-C at the prompt leaves nothing behind.
+      password ??= await askPassword(ctx, username, policy);
+      await cognito.adminCreateUser(poolId, username, input.email);
+      created = true;
+      status = 'FORCE_CHANGE_PASSWORD';
+      ctx.out.step(`Created user ${username} (no invitation e-mail sent)`);
+    }
+    // Part of creating the user this run created: no approval.
+    setPassword = ctx.willCreate({ resource: `permanent password of user ${username}`, awsCli: setPasswordCli });
+  }
+  if (setPassword && !ctx.dryRun) {
+    password ??= await askPassword(ctx, username, policy);
     await cognito.adminSetUserPassword(poolId, username, password);
     passwordSet = true;
     status = 'CONFIRMED';
@@ -179,6 +203,7 @@ export async function createUser(input: CreateUserInput, ctx: Ctx): Promise<Crea
 }
 
 export function renderCreateUser(r: CreateUserResult, out: Output): string {
+  if (r.dryRun) return out.c.dim('Dry run: nothing was changed. The plan and the equivalent aws CLI commands (password not shown) are above.');
   const rows: [string, string][] = [
     ['User pool', r.userPoolId],
     ['User name', r.username],
@@ -193,7 +218,7 @@ export function renderCreateUser(r: CreateUserResult, out: Output): string {
 export function createUserCommand(holder: Holder): Command {
   return new Command('create-user')
     .summary('Create a sign-in user for testing (no invitation e-mail, permanent password)')
-    .description('Create a user in the state file\'s pool (or --pool-id) that can sign in at once: AdminCreateUser without an invitation e-mail, then AdminSetUserPassword --permanent, so the user is not left in FORCE_CHANGE_PASSWORD. Optionally adds it to a group (created if missing). The password is asked for on a terminal or read from stdin; it is never echoed, logged or stored. An existing user keeps its password unless --update-password is given.')
+    .description('Create a user in the state file\'s pool (or --pool-id) that can sign in at once: AdminCreateUser without an invitation e-mail, then AdminSetUserPassword --permanent, so the user is not left in FORCE_CHANGE_PASSWORD. Optionally adds it to a group (created if missing). The password is asked for on a terminal or read from stdin; it is never echoed, logged or stored. An existing user keeps its password unless --update-password is given, or it cannot sign in yet (FORCE_CHANGE_PASSWORD, RESET_REQUIRED); setting the password of a user that existed before the run is a change: it is shown and confirmed (--yes without a terminal). --dry-run needs no password.')
     .option('--pool-id <id>', 'user pool (default: the state file\'s)')
     .option('--email <address>', 'e-mail address, also the user name')
     .option('--group <name>', 'add the user to this group (created if missing)')
@@ -207,7 +232,8 @@ export function createUserCommand(holder: Holder): Command {
           email = await ctx.prompt.input({ message: 'E-mail address of the sign-in user', validate: (v) => emailProblem(v) ?? true });
         }
         const input = parseCreateUserFlags({ ...flags, email });
-        if (flags.passwordStdin) {
+        // --dry-run needs no password: stdin is not read (the plan shows the command with it redacted).
+        if (flags.passwordStdin && !ctx.dryRun) {
           input.password = await readSecretFromStdin();
           if (!input.password) throw new InputError('--password-stdin: stdin was empty; pipe the password into the command.');
         }

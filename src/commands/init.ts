@@ -376,8 +376,9 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
   if (email !== undefined) {
     const exists = pool ? await facts.userStatus(pool.poolId, email) : undefined;
     const needsPassword = !exists || exists === 'FORCE_CHANGE_PASSWORD' || exists === 'RESET_REQUIRED';
-    let password = secrets.userPassword;
-    if (needsPassword && password === undefined) {
+    // --dry-run needs no password (the plan shows the command with it redacted): not required, not asked for.
+    let password = ctx.dryRun ? undefined : secrets.userPassword;
+    if (needsPassword && password === undefined && !ctx.dryRun) {
       if (!ask) throw new UsageError(`A password is needed for the sign-in user ${email}: pipe it on stdin with --user-password-stdin.`);
       password = await askPassword(ctx, email, policy);
     }
@@ -473,7 +474,15 @@ export function planInit(a: InitAnswers): PlanStep[] {
     if (diff.length) steps.push({ action: 'update', resource: `gateway ${a.gateway.name} (${a.gateway.gatewayId}) JWT authorizer`, diff, ...(awsCli ? { awsCli } : {}) });
   }
   if (a.user && !a.user.exists) steps.push({ action: 'create', resource: `sign-in user ${a.user.email} (permanent password, no invitation e-mail)${a.user.group ? `, in group ${a.user.group}` : ''}` });
-  else if (a.user?.exists === 'FORCE_CHANGE_PASSWORD') steps.push({ action: 'update', resource: `password of ${a.user.email} (permanent)` });
+  else if (a.user?.exists === 'FORCE_CHANGE_PASSWORD' || a.user?.exists === 'RESET_REQUIRED') {
+    // create-user sets the password of an existing user only when approved: this step makes init's one approval cover it.
+    steps.push({
+      action: 'update',
+      resource: `password of ${a.user.email} (permanent)`,
+      diff: [`~ status: ${a.user.exists} → CONFIRMED`],
+      awsCli: cli('AdminSetUserPassword', { UserPoolId: poolId, Username: a.user.email, Password: '<password>', Permanent: true }),
+    });
+  }
   return steps;
 }
 
@@ -743,8 +752,8 @@ export function initCommand(holder: Holder): Command {
     .action(
       runAction<InitFlags, InitResult>('init', holder, async (flags, ctx) => {
         const secrets: { userPassword?: string } = {};
-        if (flags.userPasswordStdin) {
-          if (flags.userEmail === undefined) throw new UsageError('--user-password-stdin needs --user-email.');
+        if (flags.userPasswordStdin && flags.userEmail === undefined) throw new UsageError('--user-password-stdin needs --user-email.');
+        if (flags.userPasswordStdin && !ctx.dryRun) {
           secrets.userPassword = await readSecretFromStdin();
           if (!secrets.userPassword) throw new InputError('--user-password-stdin: stdin was empty; pipe the password into the command.');
         }

@@ -227,4 +227,31 @@ describe('authorize-client (moto)', () => {
     expect(run.json<{ error: { message: string } }>().error.message).toContain('--gateway-id');
     expect(run.requests).toEqual([]);
   });
+
+  it('a malformed gatewayId in the state file: exit 2 naming the state file, no AWS call', async () => {
+    const cwd = stateDir({ userPoolId: 'us-east-1_Abc123', gatewayId: 'Not A Gateway/../x', clients: [{ clientId: 'abc123', name: 'x', preset: 'copilot-studio' }] });
+    const run = await runCli(['authorize-client', '--yes', '--json'], { endpoint: moto.endpoint(), cwd });
+    expect(run.code).toBe(2);
+    expect(run.json()).toMatchObject({ success: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining(`The gatewayId in the state file ${join(cwd, 'mcp-cognito.json')}`) } });
+    expect(run.requests).toEqual([]);
+  });
+
+  it('--pool-id naming another pool than the state file\'s: the gateway is authorized but not recorded beside the state\'s pool', async () => {
+    const mine = await seedPool();
+    const theirs = await seedPool();
+    const clientId = await theirs.client('copilot', ['mcp/invoke']);
+    const gw = await seedGateway(theirs.poolId);
+    const state = { version: 1, region: 'us-east-1', userPoolId: mine.poolId };
+    const cwd = stateDir(state);
+    const run = await runCli(['authorize-client', '--pool-id', theirs.poolId, '--gateway-id', gw.gatewayId!, '--client-id', clientId, '--yes', '--no-wait', '--json'], { endpoint: moto.endpoint(), cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(updates(run.requests)).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(cwd, 'mcp-cognito.json'), 'utf8'))).toEqual(state);
+
+    // A state file without a pool records the pool with the gateway.
+    const empty = stateDir({});
+    const again = await runCli(['authorize-client', '--pool-id', theirs.poolId, '--gateway-id', gw.gatewayId!, '--client-id', clientId, '--yes', '--no-wait', '--json'], { endpoint: moto.endpoint(), cwd: empty });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(empty, 'mcp-cognito.json'), 'utf8'))).toMatchObject({ userPoolId: theirs.poolId, gatewayId: gw.gatewayId });
+  });
 });

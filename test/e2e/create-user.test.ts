@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdminGetUserCommand, AdminListGroupsForUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminGetUserCommand, AdminListGroupsForUserCommand, AdminResetUserPasswordCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { sdk, useMoto } from './moto';
 import { runCli } from './run-cli';
 
@@ -38,5 +38,51 @@ describe('create-user (moto)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/password needs at least 8 characters/);
     expect(r.requests.map((c) => c.operation)).not.toContain('AdminCreateUser');
+  });
+
+  it('an existing user in FORCE_CHANGE_PASSWORD or RESET_REQUIRED: no terminal and no --yes is exit 2 and the user is untouched; --yes sets the permanent password', async () => {
+    const setup = await runCli(['init-pool', '--json'], { endpoint: moto.endpoint() });
+    expect(setup.code, setup.stderr).toBe(0);
+    const poolId = setup.json<{ userPoolId: string }>().userPoolId;
+    const { cognito } = sdk(moto.endpoint());
+    const status = async (u: string) => (await cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: u }))).UserStatus;
+    // Someone else's invited user (temporary password), and a user an administrator reset.
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'invited@example.com', TemporaryPassword: 'Temp0rary!Pw', MessageAction: 'SUPPRESS' }));
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'reset@example.com', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'reset@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'reset@example.com', Password: 'Old0Passw0rd!', Permanent: true }));
+    await cognito.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'reset@example.com' }));
+    expect(await status('invited@example.com')).toBe('FORCE_CHANGE_PASSWORD');
+    expect(await status('reset@example.com')).toBe('RESET_REQUIRED');
+
+    for (const [user, before] of [['invited@example.com', 'FORCE_CHANGE_PASSWORD'], ['reset@example.com', 'RESET_REQUIRED']] as const) {
+      const refused = await runCli(['create-user', '--email', user, '--password-stdin', '--json'], { endpoint: moto.endpoint(), cwd: setup.cwd, input: `${PASSWORD}\n` });
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.json()).toMatchObject({ success: false, error: { code: 'USAGE', message: expect.stringMatching(/--yes/) } });
+      expect(refused.requests.map((c) => c.operation)).not.toContain('AdminSetUserPassword');
+      expect(await status(user)).toBe(before);
+
+      const applied = await runCli(['create-user', '--email', user, '--password-stdin', '--yes', '--json'], { endpoint: moto.endpoint(), cwd: setup.cwd, input: `${PASSWORD}\n` });
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.json()).toMatchObject({ success: true, created: false, passwordSet: true, status: 'CONFIRMED' });
+      expect(await status(user)).toBe('CONFIRMED');
+    }
+  });
+
+  it('--dry-run: no password needed or read; the plan with the aws commands (password redacted), exit 0, nothing created', async () => {
+    const setup = await runCli(['init-pool', '--json'], { endpoint: moto.endpoint() });
+    expect(setup.code, setup.stderr).toBe(0);
+    // Empty stdin: --password-stdin would be an error if it were read.
+    for (const extra of [[], ['--password-stdin']]) {
+      const r = await runCli(['create-user', '--email', 'tester@example.com', '--group', 'testers', '--dry-run', ...extra], { endpoint: moto.endpoint(), cwd: setup.cwd });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('aws cognito-idp admin-create-user');
+      expect(r.stderr).toMatch(/aws cognito-idp admin-set-user-password .*--password '<password>' --permanent/);
+      expect(r.stderr).toContain('aws cognito-idp create-group');
+      expect(r.stdout).toMatch(/Dry run: nothing was changed/);
+      expect(r.requests.filter((c) => /^(Admin(Create|Set|Add)|Create)/.test(c.operation))).toEqual([]);
+    }
+    const json = await runCli(['create-user', '--email', 'tester@example.com', '--dry-run', '--json'], { endpoint: moto.endpoint(), cwd: setup.cwd });
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.json()).toMatchObject({ success: true, dryRun: true, created: false, plan: [{ action: 'create' }, { action: 'create', awsCli: expect.stringContaining("--password '<password>'") }] });
   });
 });

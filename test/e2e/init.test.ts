@@ -5,7 +5,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AdminGetUserCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUserPoolClientsCommand, ListUserPoolsCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminGetUserCommand, AdminResetUserPasswordCommand, AdminSetUserPasswordCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUserPoolClientsCommand, ListUserPoolsCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateGatewayCommand, GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { sdk, useMoto } from './moto';
 import { runCli, type RecordedCall } from './run-cli';
@@ -130,5 +130,29 @@ describe('init --no-input (moto)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--gateway-id.*--no-gateway/);
     expect(r.requests).toEqual([]);
+  });
+
+  it('an existing RESET_REQUIRED user is in the plan as an update: without --yes, exit 2 and nothing changed; with --yes its password is set', async () => {
+    const seed = (await seedSample(moto.endpoint())) as Seed;
+    const { cognito } = sdk(moto.endpoint());
+    const user = 'reset@example.com';
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: seed.poolId, Username: user, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: user }, { Name: 'email_verified', Value: 'true' }] }));
+    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: seed.poolId, Username: user, Password: 'Old0Passw0rd!', Permanent: true }));
+    await cognito.send(new AdminResetUserPasswordCommand({ UserPoolId: seed.poolId, Username: user }));
+    const status = async () => (await cognito.send(new AdminGetUserCommand({ UserPoolId: seed.poolId, Username: user }))).UserStatus;
+    expect(await status()).toBe('RESET_REQUIRED');
+    const args = ['init', '--no-input', '--no-gateway', '--no-doctor', '--pool-id', seed.poolId, '--user-email', user, '--user-password-stdin'];
+
+    const refused = await runCli([...args, '--json'], { endpoint: moto.endpoint(), input: 'Passw0rd!Xy\n' });
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.json()).toMatchObject({ success: false, error: { code: 'USAGE' } });
+    expect(refused.stderr).toContain(`~ update password of ${user} (permanent)`);
+    expect(writes(refused.requests)).toEqual([]);
+    expect(await status()).toBe('RESET_REQUIRED');
+
+    const applied = await runCli([...args, '--yes', '--json'], { endpoint: moto.endpoint(), input: 'Passw0rd!Xy\n' });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.json<any>().user).toMatchObject({ username: user, created: false, passwordSet: true, status: 'CONFIRMED' });
+    expect(await status()).toBe('CONFIRMED');
   });
 });

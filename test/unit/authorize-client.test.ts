@@ -258,6 +258,49 @@ describe('authorizeClient: which gateway and which clients', () => {
     expect(cognito.calls()).toHaveLength(0);
   });
 
+  it('a gatewayId from the state file is validated like --gateway-id: exit 2 naming the state file, nothing sent to AWS', async () => {
+    for (const bad of ['Not A Gateway!', 'arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/mcp-gw-abc1234567', '../mcp-gw']) {
+      const t = testCtx({ yes: true }, { state: { ...STATE, gatewayId: bad } });
+      const e = await authorizeClient(input(), t.ctx, clock().hooks).catch((x) => x);
+      expect(e, bad).toBeInstanceOf(InputError);
+      expect(e.exit).toBe(2);
+      expect(e.message).toContain(`The gatewayId in the state file ${t.statePath}`);
+    }
+    expect(agentcore.calls()).toHaveLength(0);
+  });
+
+  it('--pool-id naming another pool than the state file\'s: the gateway is not recorded beside the state\'s pool', async () => {
+    // The state belongs to pool OTHER; the gateway trusts POOL, which --pool-id names.
+    const OTHER = 'us-east-1_Other9999';
+    const state = { version: 1, region: 'us-east-1', userPoolId: OTHER, clients: STATE.clients };
+    emulate();
+    const changed = testCtx({ yes: true }, { state });
+    const r = await authorizeClient(input({ poolId: POOL, gatewayId: GW }), changed.ctx, clock().hooks);
+    expect(r.changed).toBe(true);
+    expect(changed.state()).toEqual(state);
+    expect(stripAnsi(changed.stderr())).toContain(`Not recording gateway ${GW}`);
+
+    // Already authorized (no update): the same.
+    agentcore.reset();
+    emulate({ ...RICH_GATEWAY, authorizerConfiguration: { customJWTAuthorizer: { ...jwt(RICH_GATEWAY), allowedClients: ['existing1', CLIENT], allowedScopes: ['mcp/invoke', 'mcp/admin'] } } } as GetGatewayResponse);
+    const same = testCtx({ yes: true }, { state });
+    expect((await authorizeClient(input({ poolId: POOL, gatewayId: GW }), same.ctx, clock().hooks)).changed).toBe(false);
+    expect(same.state()).toEqual(state);
+  });
+
+  it('a state file without a pool records the pool and the gateway together; the state\'s own pool records the gateway', async () => {
+    emulate();
+    const none = testCtx({ yes: true }, { state: { version: 1, clients: STATE.clients } });
+    await authorizeClient(input({ poolId: POOL, gatewayId: GW }), none.ctx, clock().hooks);
+    expect(none.state()).toMatchObject({ region: 'us-east-1', userPoolId: POOL, gatewayId: GW });
+
+    agentcore.reset();
+    emulate();
+    const own = testCtx({ yes: true }, { state: { ...STATE, gatewayId: undefined } });
+    await authorizeClient(input({ poolId: POOL, gatewayId: GW }), own.ctx, clock().hooks);
+    expect(own.state()).toMatchObject({ userPoolId: POOL, gatewayId: GW });
+  });
+
   it('defaults to every client in the state file; describes each client once', async () => {
     emulate();
     const state = { ...STATE, clients: [...STATE.clients, { clientId: 'm2mclient1', name: 'm2m', preset: 'm2m' }] };

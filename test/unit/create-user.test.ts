@@ -93,12 +93,53 @@ describe('createUser', () => {
     expect(stripAnsi(t.stderr())).toContain('password is left unchanged (pass --update-password');
   });
 
-  it('resume: a user left in FORCE_CHANGE_PASSWORD by an interrupted run gets its permanent password, not a second AdminCreateUser', async () => {
+  it('a user that existed before this run (FORCE_CHANGE_PASSWORD or RESET_REQUIRED): setting its password is a change, so no terminal and no --yes is exit 2 with nothing written', async () => {
+    for (const status of ['FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED']) {
+      cognito.reset();
+      pool({ user: status });
+      const t = ctx();
+      const e = await createUser({ email: EMAIL, password: PASSWORD, updatePassword: false }, t.ctx).catch((x) => x);
+      expect(e, status).toBeInstanceOf(UsageError);
+      expect(e.exit).toBe(2);
+      expect(e.message).toMatch(/--yes/);
+      expect(writes()).toEqual([]);
+      // The plan said what would change.
+      expect(stripAnsi(t.stderr())).toContain(`~ update password of user ${EMAIL}`);
+      expect(stripAnsi(t.stderr())).toContain(`~ status: ${status} → CONFIRMED`);
+      expect(t.stderr()).not.toContain(PASSWORD);
+    }
+  });
+
+  it('resume: a user left in FORCE_CHANGE_PASSWORD by an interrupted run gets its permanent password with --yes, not a second AdminCreateUser', async () => {
     pool({ user: 'FORCE_CHANGE_PASSWORD' });
-    const t = ctx();
+    const t = ctx({ yes: true });
     const r = await createUser({ email: EMAIL, password: PASSWORD, updatePassword: false }, t.ctx);
     expect(writes()).toEqual(['AdminSetUserPassword']);
     expect(r).toMatchObject({ created: false, passwordSet: true, status: 'CONFIRMED' });
+  });
+
+  it('RESET_REQUIRED on a terminal: asks to confirm before the password, then sets it; declining changes nothing (exit 130)', async () => {
+    pool({ user: 'RESET_REQUIRED' });
+    const prompter = scriptedPrompter([true, PASSWORD, PASSWORD]);
+    const r = await createUser({ email: EMAIL, updatePassword: false }, ctx({}, { tty: true, prompter }).ctx);
+    expect(prompter.asked.map((q) => q.kind)).toEqual(['confirm', 'password', 'password']);
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserPasswordCommand, { UserPoolId: POOL, Username: EMAIL, Password: PASSWORD, Permanent: true });
+    expect(r).toMatchObject({ passwordSet: true, status: 'CONFIRMED' });
+
+    cognito.reset();
+    pool({ user: 'RESET_REQUIRED' });
+    const declined = scriptedPrompter([false]);
+    await expect(createUser({ email: EMAIL, updatePassword: false }, ctx({}, { tty: true, prompter: declined }).ctx)).rejects.toMatchObject({ exit: 130 });
+    expect(declined.asked.map((q) => q.kind)).toEqual(['confirm']);
+    expect(writes()).toEqual([]);
+  });
+
+  it('a user created by this same run is ours: its password is set without --yes or a terminal', async () => {
+    pool();
+    const t = ctx();
+    const r = await createUser({ email: EMAIL, password: PASSWORD, updatePassword: false }, t.ctx);
+    expect(writes()).toEqual(['AdminCreateUser', 'AdminSetUserPassword']);
+    expect(r).toMatchObject({ created: true, passwordSet: true, status: 'CONFIRMED' });
   });
 
   it('--update-password on a confirmed user: a change, so it needs --yes without a terminal', async () => {
@@ -148,7 +189,28 @@ describe('createUser', () => {
     const r = await createUser({ email: EMAIL, group: 'g', password: PASSWORD, updatePassword: false }, t.ctx);
     expect(writes()).toEqual([]);
     expect(r.created).toBe(false);
-    expect(t.ctx.planned.map((s) => s.resource)).toEqual([expect.stringContaining('sign-in user'), 'group g', expect.stringContaining('membership')]);
+    expect(t.ctx.planned.map((s) => s.resource)).toEqual([expect.stringContaining('sign-in user'), `permanent password of user ${EMAIL}`, 'group g', expect.stringContaining('membership')]);
+  });
+
+  it('--dry-run needs no password (no terminal, none given): shows the plan with the aws commands, the password redacted', async () => {
+    pool();
+    const t = ctx({ dryRun: true });
+    const r = await createUser({ email: EMAIL, updatePassword: false }, t.ctx);
+    expect(writes()).toEqual([]);
+    expect(r).toMatchObject({ created: false, passwordSet: false });
+    const err = stripAnsi(t.stderr());
+    expect(err).toContain(`aws cognito-idp admin-create-user --region us-east-1 --user-pool-id '${POOL}' --username '${EMAIL}' --message-action 'SUPPRESS'`);
+    expect(err).toContain(`aws cognito-idp admin-set-user-password --region us-east-1 --user-pool-id '${POOL}' --username '${EMAIL}' --password '<password>' --permanent`);
+  });
+
+  it('--dry-run on an existing FORCE_CHANGE_PASSWORD user: the update is planned (password redacted), not applied, no --yes or password needed', async () => {
+    pool({ user: 'FORCE_CHANGE_PASSWORD' });
+    const t = ctx({ dryRun: true });
+    const r = await createUser({ email: EMAIL, password: PASSWORD, updatePassword: false }, t.ctx);
+    expect(writes()).toEqual([]);
+    expect(r).toMatchObject({ passwordSet: false, status: 'FORCE_CHANGE_PASSWORD' });
+    expect(t.ctx.planned).toEqual([expect.objectContaining({ action: 'update', awsCli: expect.stringContaining("--password '<password>'") })]);
+    expect(t.stderr()).not.toContain(PASSWORD);
   });
 });
 

@@ -248,6 +248,37 @@ describe('init flags (no prompts)', () => {
     expect(a.user).toMatchObject({ email: 'a@example.com', exists: 'CONFIRMED', password: undefined });
   });
 
+  it('an existing user in FORCE_CHANGE_PASSWORD or RESET_REQUIRED: the plan has its password update, so without --yes and a TTY init stops with exit 2 before any AWS write', async () => {
+    for (const status of ['FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED']) {
+      const noAws = () => Promise.reject(new Error('no AWS call expected'));
+      const t = testCtx({}, { command: 'init', aws: { cognito: noAws, agentcore: noAws } });
+      ctxs.push(t);
+      // Everything else is in place: the password is the only change.
+      const ready: PoolFact = { ...POOL, domain: 'tools-auth', resourceServers: [{ identifier: 'mcp', scopes: ['invoke'] }], clients: [{ clientId: 'existingclient1', name: 'copilot-studio-mcp' }] };
+      const { facts } = fakeFacts(t, { pools: [ready], users: { 'a@example.com': status } });
+      const flags = { gateway: false, poolId: POOL_ID, userEmail: 'a@example.com' };
+      const a = await askInitQuestions(t.ctx, flags, facts, { userPassword: 'Passw0rdX' });
+      expect(planInit(a), status).toEqual([
+        { action: 'update', resource: 'password of a@example.com (permanent)', diff: [`~ status: ${status} → CONFIRMED`], awsCli: expect.stringContaining("admin-set-user-password --region us-east-1 --user-pool-id 'us-east-1_Pool12345' --username 'a@example.com' --password '<password>' --permanent") },
+      ]);
+      const e = await init(t.ctx, flags, facts, { userPassword: 'Passw0rdX' }).catch((x) => x);
+      expect(e, status).toBeInstanceOf(UsageError);
+      expect(e.exit).toBe(2);
+      expect(stripAnsi(t.stderr())).toContain('~ update password of a@example.com (permanent)');
+      expect(t.stderr()).not.toContain('Passw0rdX');
+      expect(t.state()).toBeUndefined();
+    }
+  });
+
+  it('--dry-run with a new sign-in user needs no password (no terminal, no stdin): plan only', async () => {
+    const t = quiet({ dryRun: true, yes: false });
+    const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+    const r = await init(t.ctx, { gatewayId: GW.gatewayId, userEmail: 'a@example.com' }, facts);
+    expect(r.user).toBeUndefined();
+    expect(t.ctx.planned.map((s) => s.resource)).toContain('sign-in user a@example.com (permanent password, no invitation e-mail)');
+    expect(t.state()).toBeUndefined();
+  });
+
   it('the plan names every creation and the gateway change; without --yes and a TTY it stops with exit 2 before creating', async () => {
     const t = testCtx({}, { command: 'init' });
     ctxs.push(t);
