@@ -66,7 +66,3 @@ export class RefusedError extends CliError {
     super(message, { code: 'REFUSED', hint });
   }
 }
-
-export function isCliError(e: unknown): e is CliError {
-  return e instanceof CliError;
-}

@@ -47,10 +47,6 @@ export class StateStore {
     return this.data ?? { version: 1 };
   }
 
-  get exists(): boolean {
-    this.get();
-    return this.data !== undefined;
-  }
 
   /** A state file that could not be written is found before anything changes in AWS (exit 2). */
   assertWritable(): void {
