@@ -23,7 +23,6 @@ describe('StateStore', () => {
     const dir = tmp();
     const s = new StateStore(join(dir, 'mcp-cognito.json'));
     expect(s.get()).toEqual({ version: 1 });
-    expect(s.exists).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   });
 
