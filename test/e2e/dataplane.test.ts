@@ -125,7 +125,10 @@ async function browserSignIn(authorizeUrl: string | URL, username = 'alice', pas
 
 function authorizeUrl(o: { clientId?: string; redirectUri?: string; scope?: string; challenge?: string; state?: string } = {}): string {
   const q = new URLSearchParams({ response_type: 'code', client_id: o.clientId ?? env.web, redirect_uri: o.redirectUri ?? CALLBACK, state: o.state ?? 'st4te', scope: o.scope ?? `openid email ${SCOPE}` });
-  if (o.challenge) q.set('code_challenge', o.challenge), q.set('code_challenge_method', 'S256');
+  if (o.challenge) {
+    q.set('code_challenge', o.challenge);
+    q.set('code_challenge_method', 'S256');
+  }
   return `${domainUrl()}/oauth2/authorize?${q}`;
 }
 
