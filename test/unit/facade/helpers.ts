@@ -23,7 +23,7 @@ export interface Sent {
   method: string;
   headers: Record<string, string>;
   body: string;
-  redirect?: RequestRedirect;
+  redirect?: RequestInit['redirect'];
 }
 
 export type Route = (req: Sent, init: RequestInit | undefined) => Response | Promise<Response>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthClientInformationFullSchema } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { CLAUDE_AI, CLIENT_ID, LOOPBACK, PUBLIC, authorizeQuery, expectOAuthError, get, harness, jsonResponse, postJson } from './helpers.js';
+import { CLAUDE_AI, CLIENT_ID, LOOPBACK, PUBLIC, authorizeQuery, expectOAuthError, get, harness, postJson } from './helpers.js';
 
 describe('POST /register (RFC 7591)', () => {
   it('answers 201 with the pre-provisioned app client as a public client, and no secret', async () => {
