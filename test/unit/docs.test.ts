@@ -3,7 +3,8 @@
  * catalogue (`npm run docs`). These tests fail when either is out of date, when the catalogue's
  * internal row codes leak into them, and when a link points nowhere.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/doctor/catalogue.js';
 import { README_END, README_START, TROUBLESHOOTING_PATH, anchorOf, renderReadmeSection, renderTroubleshooting, splitCommands } from '../../scripts/troubleshooting-doc.js';
@@ -65,5 +66,40 @@ describe('commands inside sentences', () => {
     ['Add both actions to the gateway role', ['Add both actions to the gateway role']],
   ])('%s', (text, parts) => {
     expect(splitCommands(text)).toEqual(parts);
+  });
+});
+
+describe('docs/iam.md', () => {
+  const iam = readFileSync('docs/iam.md', 'utf8');
+  /** Every AWS API operation the code sends (SDK command classes and paginators under src/). */
+  const called = (() => {
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+    const ops = new Set<string>();
+    for (const f of files('src')) {
+      const text = readFileSync(f, 'utf8');
+      if (!/@aws-sdk\//.test(text)) continue;
+      for (const m of text.matchAll(/(?:\bm\.|\bnew\s+)([A-Z]\w+)Command\b|\bpaginate([A-Z]\w+)\(/g)) ops.add(m[1] ?? m[2]!);
+    }
+    return ops;
+  })();
+  const everything = (() => {
+    const block = /## Everything[\s\S]*?```json\n([\s\S]*?)```/.exec(iam)![1]!;
+    return (JSON.parse(block) as { Statement: { Action: string[] }[] }).Statement.flatMap((s) => s.Action);
+  })();
+
+  it('names every AWS API operation the code calls, in the policy for everything', () => {
+    expect(called.size).toBeGreaterThan(20);
+    const listed = new Set(everything.map((a) => a.split(':')[1]));
+    expect([...called].filter((op) => !listed.has(op)).sort(), 'operations called in src/ but missing from docs/iam.md').toEqual([]);
+  });
+
+  it('lists no action the code does not call (besides iam:PassRole for UpdateGateway)', () => {
+    expect(everything.filter((a) => a !== 'iam:PassRole' && !called.has(a.split(':')[1]!)), 'actions in docs/iam.md that nothing in src/ calls').toEqual([]);
+  });
+
+  it('has valid policy JSON everywhere', () => {
+    const blocks = [...iam.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThanOrEqual(7);
+    for (const b of blocks) expect((JSON.parse(b) as { Version: string }).Version).toBe('2012-10-17');
   });
 });
