@@ -43,7 +43,7 @@ export async function cognitoApi(settings: AwsSettings) {
       return r.UserPool;
     },
 
-    /** CreateUserPool with e-mail sign-in, as the guides configure it. */
+    /** CreateUserPool with e-mail sign-in (the e-mail address is the user name and is verified automatically). */
     async createPool(name: string): Promise<UserPoolType> {
       const r = await sender.send<{ UserPool?: UserPoolType }>(
         new m.CreateUserPoolCommand({

@@ -1,8 +1,11 @@
 /**
- * The failure catalogue as data (spec/error-catalogue.md): one entry per symptom a user sees,
+ * The failure catalogue as data: one entry per symptom a user sees,
  * the strings that identify it, its causes, and for each cause the checks (by check id, see
  * checks.ts) that confirm or rule it out. Adding a symptom is adding an entry here; the matcher,
  * the ranking and the report need no new code.
+ *
+ * docs/troubleshooting.md and the README's troubleshooting section are generated from it
+ * (`npm run docs`; a unit test fails when they are out of date).
  *
  * Plain data only: no imports, so `doctor --offline` never loads anything it does not need.
  */
@@ -49,7 +52,10 @@ export interface CatalogueEntry {
   where: string;
   patterns: SymptomPattern[];
   causes: CatalogueCause[];
-  /** The row of the original troubleshooting table (seeds/copilot-studio-…) this entry answers. */
+  /**
+   * The row this entry answers in the troubleshooting table of the public walkthrough "Connecting
+   * Microsoft Copilot Studio to an AWS Bedrock AgentCore Gateway" (mr70.eu, 2026).
+   */
   table?: { error: string; cause: string; fix: string };
   /** Where the original table is wrong or unconfirmed, what is really going on. */
   correction?: string;
@@ -111,7 +117,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       },
       {
         id: 'A1e',
-        text: 'The callback list still holds a placeholder (https://placeholder.example.com from the guide, https://example.com from CDK).',
+        text: 'The callback list still holds a placeholder (https://placeholder.example.com, which Copilot Studio setups use until the real redirect URL is known; https://example.com from CDK).',
         checks: ['client.callbacks'],
         confirm: 'CallbackURLs contains a placeholder',
         match: /placeholder/,
@@ -572,7 +578,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     title: 'The gateway rejects the token (HTTP 401 "Invalid Bearer token")',
     confidence: 'C',
     rows: ['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7'],
-    strings: ['HTTP 401 {"jsonrpc":"2.0","id":0,"error":{"code":-32001,"message":"Invalid Bearer token"}}', 'WWW-Authenticate: Bearer error="invalid_token", scope="…", resource_metadata="…"', 'insufficient_scope (per the original table)'],
+    strings: ['HTTP 401 {"jsonrpc":"2.0","id":0,"error":{"code":-32001,"message":"Invalid Bearer token"}}', 'WWW-Authenticate: Bearer error="invalid_token", scope="…", resource_metadata="…"', 'insufficient_scope (as some setup guides describe it)'],
     where: 'Gateway HTTP response; Copilot Studio lists no tools / the test fails; Claude Code /mcp shows "failed"',
     patterns: [
       { re: /invalid bearer token/i, weight: 10 },

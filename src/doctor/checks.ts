@@ -319,7 +319,7 @@ const CLIENT_CHECKS: Def[] = [
           'client.flows',
           'fail',
           title,
-          `${clientLabel(c)}: AllowedOAuthFlows is [${flows.join(', ')}], without code. Sign-in redirects to ?error=unauthorized_client and the token endpoint answers unauthorized_client (not unsupported_grant_type, whatever the guide says).`,
+          `${clientLabel(c)}: AllowedOAuthFlows is [${flows.join(', ')}], without code. Sign-in redirects to ?error=unauthorized_client and the token endpoint answers unauthorized_client (not unsupported_grant_type, whatever some setup guides say).`,
           updateClientFix(c, { AllowedOAuthFlows: next }, env.region),
         );
       }

@@ -1,5 +1,5 @@
 /**
- * Live probes that need no sign-in (error-catalogue §0 P-DISC, P-401, P-AUTHZ, P-M2M): the
+ * Live probes that need no sign-in: the
  * issuer's discovery document, /oauth2/authorize without following the redirect, a
  * client_credentials token and MCP initialize + tools/list on the gateway with it.
  *
