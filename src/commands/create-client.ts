@@ -6,7 +6,7 @@ import { runAction, type Ctx } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { awsCliCommand } from '../lib/plan.js';
 import { PRESETS, type Preset } from '../lib/state.js';
-import { ClientName, MAX_SCOPES_PER_CLIENT, MAX_URLS_PER_LIST, OAuthScope, RedirectUrl, check } from '../lib/validate.js';
+import { ClientName, FilePath, MAX_SCOPES_PER_CLIENT, MAX_URLS_PER_LIST, OAuthScope, RedirectUrl, check } from '../lib/validate.js';
 import { PLACEHOLDER_CALLBACK, issuerUrl, oauthEndpoints } from '../lib/urls.js';
 import type { Holder } from '../cli.js';
 import type { CreateUserPoolClientRequest, ResourceServerType, UserPoolClientType } from '../aws/cognito.js';
@@ -92,14 +92,14 @@ export function parseCreateClientFlags(f: CreateClientFlags): CreateClientInput 
     scopes: scopes ? [...new Set(scopes)] : undefined,
     callbackUrls: callbackUrls.length ? callbackUrls : undefined,
     logoutUrls: urls(f.logoutUrl, '--logout-url'),
-    envFile: checkEnvFilePath(f.envFile ?? f.dotenv),
+    envFile: checkEnvFilePath(f.envFile ?? f.dotenv, f.envFile !== undefined ? '--env-file' : '--dotenv'),
   };
 }
 
 /** The dotenv target must be writable before a client (and its secret) is created. Exit 2 otherwise. */
 export function checkEnvFilePath(path: string | undefined, flag = '--env-file'): string | undefined {
   if (path === undefined) return undefined;
-  if (!path.trim()) throw new InputError(`${flag} needs a file path.`);
+  check(FilePath, path, flag);
   const dir = dirname(resolve(path));
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');

@@ -5,7 +5,7 @@ import { Ctx, runAction } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { renderPlan, type PlanStep } from '../lib/plan.js';
 import type { Choice } from '../lib/prompt.js';
-import { DomainPrefix, PoolName, Region, ResourceServerId, ScopeName, check, parseScopeSpec } from '../lib/validate.js';
+import { ClientName, DomainPrefix, PoolName, Region, ResourceServerId, ScopeName, check, parseScopeSpec, quote } from '../lib/validate.js';
 import { oauthEndpoints, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import type { Holder } from '../cli.js';
 import { DEFAULT_POOL_NAME, DEFAULT_SCOPE, initPool, parseInitPoolFlags, parseSeconds, suggestDomainPrefix, type InitPoolFlags, type InitPoolInput, type InitPoolResult } from './init-pool.js';
@@ -155,20 +155,22 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
   const state = ctx.state.get();
 
   // 0. Everything a flag says is checked before anything reaches AWS.
+  if (flags.clientName !== undefined) check(ClientName, flags.clientName, '--client-name');
+  if (flags.m2mName !== undefined) check(ClientName, flags.m2mName, '--m2m-name');
   const poolFlags = parseInitPoolFlags(flags);
   const copilotFlags = flags.copilotStudio === false ? undefined : parseCreateClientFlags({ preset: COPILOT, name: flags.clientName, callbackUrl: flags.callbackUrl, logoutUrl: flags.logoutUrl });
   const envFile = flags.envFile ?? flags.dotenv;
-  const m2mFlags = flags.m2m ? parseCreateClientFlags({ preset: M2M, name: flags.m2mName, envFile }) : undefined;
+  const m2mFlags = flags.m2m ? parseCreateClientFlags({ preset: M2M, name: flags.m2mName, envFile: flags.envFile, dotenv: flags.dotenv }) : undefined;
   if (envFile && !flags.m2m) throw new UsageError('--dotenv/--env-file writes the M2M client\'s credentials: add --m2m.');
   if (flags.gatewayId !== undefined && flags.gateway === false) throw new UsageError('--gateway-id and --no-gateway contradict each other: pass one.');
   const gatewayIdFlag = flags.gatewayId === undefined ? undefined : ctx.gatewayId(flags.gatewayId);
   if (flags.userEmail !== undefined) {
     const ep = emailProblem(flags.userEmail);
-    if (ep) throw new InputError(`--user-email "${flags.userEmail}" ${ep}.`);
+    if (ep) throw new InputError(`--user-email ${quote(flags.userEmail)} ${ep}.`);
   }
   if (flags.userGroup !== undefined) {
     const gp = groupProblem(flags.userGroup);
-    if (gp) throw new InputError(`--user-group "${flags.userGroup}" ${gp}.`);
+    if (gp) throw new InputError(`--user-group ${quote(flags.userGroup)} ${gp}.`);
     if (flags.userEmail === undefined && !ask) throw new UsageError('--user-group needs --user-email.');
   }
   if (flags.userPasswordStdin && flags.userEmail === undefined) throw new UsageError('--user-password-stdin needs --user-email.');

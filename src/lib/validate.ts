@@ -28,6 +28,7 @@ export const MAX_SCOPES_PER_CLIENT = 50;
  * some (tab and newline in a URL) are silently dropped by URL parsers, so the value checked would
  * not be the value sent.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_RE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 const CONTROL_NAMES: Record<number, string> = { 0: 'NUL', 9: 'tab', 10: 'newline', 13: 'carriage return', 0x1b: 'escape', 0x7f: 'DEL', 0x85: 'next line', 0x2028: 'line separator', 0x2029: 'paragraph separator' };
 
@@ -154,7 +155,7 @@ export function check<S extends z.ZodMiniType>(schema: S, value: unknown, label:
 /** `value` in double quotes, control characters escaped (`\n`, `\u0000`) so the sentence stays on one line. */
 export function quote(value: string): string {
   const esc: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  return `"${value.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, (c) => esc[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+  return `"${value.replace(new RegExp(CONTROL_RE.source, 'g'), (c) => esc[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 
 /** The problem `schema` finds in `value` (its first issue's message), or undefined when valid. */
