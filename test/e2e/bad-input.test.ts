@@ -7,17 +7,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateResourceServerCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { sdk, useMoto } from './moto';
+import { sdk, startMoto, type Moto } from './moto';
 import { runCli } from './run-cli';
 
-const moto = useMoto();
+// One moto for the file, seeded once: bad input sends nothing, and the clean runs only read (--dry-run),
+// so the cases run concurrently against the same seed.
+let moto: Moto;
 let cwd = '';
 let clientId = '';
 
-beforeEach(async () => {
-  const { cognito } = sdk(moto.endpoint());
+afterAll(async () => {
+  await moto?.stop();
+});
+
+beforeAll(async () => {
+  moto = await startMoto();
+  const { cognito } = sdk(moto.endpoint);
   const pool = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'mcp-gateway' }))).UserPool!;
   await cognito.send(new CreateResourceServerCommand({ UserPoolId: pool.Id, Identifier: 'mcp', Name: 'MCP', Scopes: [{ ScopeName: 'invoke', ScopeDescription: 'Invoke' }] }));
   const client = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: pool.Id, ClientName: 'copilot-studio-mcp', GenerateSecret: true, CallbackURLs: ['https://app.example.com/cb'], AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'mcp/invoke'], AllowedOAuthFlowsUserPoolClient: true }))).UserPoolClient!;
@@ -62,8 +69,8 @@ const CASES: Case[] = [
 ];
 
 describe('bad input (moto): exit 2, one sentence naming the flag, zero AWS requests', () => {
-  it.each(CASES)('%s', async (_label, args, flag, env) => {
-    const r = await runCli(args(clientId), { endpoint: moto.endpoint(), cwd, env, input: 'Corr3ctHorse\n' });
+  it.concurrent.each(CASES)('%s', async (_label, args, flag, env) => {
+    const r = await runCli(args(clientId), { endpoint: moto.endpoint, cwd, env, input: 'Corr3ctHorse\n' });
     expect(r.code, r.stderr).toBe(2);
     expect(r.requests.map((q) => q.operation)).toEqual([]);
     const first = r.stderr.split('\n')[0]!;
@@ -79,9 +86,7 @@ describe('bad input (moto): exit 2, one sentence naming the flag, zero AWS reque
       ['create-user', '--email', 'tester@example.com', '--group', 'testers', '--dry-run'],
       ['doctor', '--client-id', clientId, '--redirect-uri', 'https://app.example.com/cb', '--no-probes'],
     ];
-    for (const args of clean) {
-      const r = await runCli(args, { endpoint: moto.endpoint(), cwd });
-      expect(r.requests.length, `${args.join(' ')}: ${r.stderr}`).toBeGreaterThan(0);
-    }
+    const runs = await Promise.all(clean.map((args) => runCli(args, { endpoint: moto.endpoint, cwd })));
+    runs.forEach((r, i) => expect(r.requests.length, `${clean[i]!.join(' ')}: ${r.stderr}`).toBeGreaterThan(0));
   });
 });
