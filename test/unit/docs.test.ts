@@ -71,11 +71,16 @@ describe('commands inside sentences', () => {
 
 describe('docs/iam.md', () => {
   const iam = readFileSync('docs/iam.md', 'utf8');
-  /** Every AWS API operation the code sends (SDK command classes and paginators under src/). */
+  /**
+   * Every AWS API operation the CLI sends (SDK command classes and paginators under src/). The
+   * façade's own code (src/facade/) runs as the deployed function under its execution role, not
+   * with the operator's permissions, so it is not part of these policies.
+   */
   const called = (() => {
     const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
     const ops = new Set<string>();
     for (const f of files('src')) {
+      if (f.startsWith(join('src', 'facade'))) continue;
       const text = readFileSync(f, 'utf8');
       if (!/@aws-sdk\//.test(text)) continue;
       for (const m of text.matchAll(/(?:\bm\.|\bnew\s+)([A-Z]\w+)Command\b|\bpaginate([A-Z]\w+)\(/g)) ops.add(m[1] ?? m[2]!);
