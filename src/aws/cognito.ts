@@ -1,4 +1,4 @@
-import { cognitoSender, type AwsSettings } from './clients.js';
+import { cognitoSender, collect, pagedClient, type AwsSettings } from './clients.js';
 import type {
   DomainDescriptionType,
   ResourceServerType,
@@ -19,6 +19,7 @@ export type { UserPoolClientType, ResourceServerType, DomainDescriptionType, Use
 export async function cognitoApi(settings: AwsSettings) {
   const { m, sender } = await cognitoSender(settings);
   const isNotFound = (e: unknown) => (e as { code?: string })?.code === 'NOT_FOUND';
+  const client = pagedClient(sender);
 
   return {
     sender,
@@ -26,14 +27,7 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** ListUserPools over every page (MaxResults is required by the API). */
     async listPools(): Promise<UserPoolDescriptionType[]> {
-      const pools: UserPoolDescriptionType[] = [];
-      let NextToken: string | undefined;
-      do {
-        const r = await sender.send<{ UserPools?: UserPoolDescriptionType[]; NextToken?: string }>(new m.ListUserPoolsCommand({ MaxResults: 60, NextToken }));
-        pools.push(...(r.UserPools ?? []));
-        NextToken = r.NextToken;
-      } while (NextToken);
-      return pools;
+      return collect(m.paginateListUserPools({ client }, { MaxResults: 60 }), (p) => p.UserPools);
     },
 
     /** DescribeUserPool. */
@@ -72,14 +66,7 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** ListResourceServers over every page. */
     async listResourceServers(poolId: string, opts: { fresh?: boolean } = {}): Promise<ResourceServerType[]> {
-      const out: ResourceServerType[] = [];
-      let NextToken: string | undefined;
-      do {
-        const r = await sender.send<{ ResourceServers?: ResourceServerType[]; NextToken?: string }>(new m.ListResourceServersCommand({ UserPoolId: poolId, MaxResults: 50, NextToken }), opts);
-        out.push(...(r.ResourceServers ?? []));
-        NextToken = r.NextToken;
-      } while (NextToken);
-      return out;
+      return collect(m.paginateListResourceServers({ client }, { UserPoolId: poolId, MaxResults: 50 }, opts), (p) => p.ResourceServers);
     },
 
     async createResourceServer(poolId: string, identifier: string, name: string, scopes: ResourceServerScopeType[]): Promise<ResourceServerType> {
@@ -94,14 +81,7 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** ListUserPoolClients over every page (pages may be short but still carry a token). */
     async listClients(poolId: string): Promise<UserPoolClientDescription[]> {
-      const out: UserPoolClientDescription[] = [];
-      let NextToken: string | undefined;
-      do {
-        const r = await sender.send<{ UserPoolClients?: UserPoolClientDescription[]; NextToken?: string }>(new m.ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 60, NextToken }));
-        out.push(...(r.UserPoolClients ?? []));
-        NextToken = r.NextToken;
-      } while (NextToken);
-      return out;
+      return collect(m.paginateListUserPoolClients({ client }, { UserPoolId: poolId, MaxResults: 60 }), (p) => p.UserPoolClients);
     },
 
     async describeClient(poolId: string, clientId: string, opts: { fresh?: boolean } = {}): Promise<UserPoolClientType> {
@@ -153,14 +133,7 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** ListUsers with an optional filter, every page. */
     async listUsers(poolId: string, filter?: string): Promise<UserType[]> {
-      const out: UserType[] = [];
-      let PaginationToken: string | undefined;
-      do {
-        const r = await sender.send<{ Users?: UserType[]; PaginationToken?: string }>(new m.ListUsersCommand({ UserPoolId: poolId, Filter: filter, Limit: 60, PaginationToken }));
-        out.push(...(r.Users ?? []));
-        PaginationToken = r.PaginationToken;
-      } while (PaginationToken);
-      return out;
+      return collect(m.paginateListUsers({ client, pageSize: 60 }, { UserPoolId: poolId, Filter: filter }), (p) => p.Users);
     },
 
     async getGroup(poolId: string, group: string): Promise<GroupType | undefined> {
@@ -201,14 +174,8 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** AdminListGroupsForUser, every page: the group names. */
     async adminListGroupsForUser(poolId: string, username: string): Promise<string[]> {
-      const out: string[] = [];
-      let NextToken: string | undefined;
-      do {
-        const r = await sender.send<{ Groups?: GroupType[]; NextToken?: string }>(new m.AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: username, Limit: 60, NextToken }));
-        out.push(...(r.Groups ?? []).map((g) => g.GroupName!).filter(Boolean));
-        NextToken = r.NextToken;
-      } while (NextToken);
-      return out;
+      const groups = await collect(m.paginateAdminListGroupsForUser({ client, pageSize: 60 }, { UserPoolId: poolId, Username: username }), (p) => p.Groups);
+      return groups.map((g: GroupType) => g.GroupName!).filter(Boolean);
     },
 
     /** AdminAddUserToGroup. */

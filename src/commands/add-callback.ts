@@ -4,7 +4,8 @@ import { runAction, type Ctx } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { awsCliCommand, listDiff, type PlanStep } from '../lib/plan.js';
 import { MAX_URLS_PER_LIST, RedirectUrl, check } from '../lib/validate.js';
-import { PLACEHOLDER_CALLBACK, describeNearMiss, nearMisses } from '../lib/urls.js';
+import { describeNearMiss, nearMisses } from '../lib/urls.js';
+import { PLACEHOLDER_CALLBACK } from '../domain/oauth.js';
 import { changedClientFields, toUpdateUserPoolClientRequest, type UserPoolClientPatch } from '../aws/rmw.js';
 import type { Holder } from '../cli.js';
 

@@ -7,13 +7,11 @@ import { discoveryUrl, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import { GatewayId, check } from '../lib/validate.js';
 import { changedGatewayFields, toUpdateGatewayRequest, type AuthorizerConfiguration, type GatewayPatch, type GatewayProtocolConfiguration, type GetGatewayResponse } from '../aws/rmw.js';
 import { clientNotFound } from './add-callback.js';
-import { OIDC_SCOPES } from './create-client.js';
+import { COPILOT_STUDIO_MCP_VERSION, DEFAULT_GATEWAY_WAIT_SECONDS, isOidcScope } from '../domain/oauth.js';
 import { parseSeconds } from './init-pool.js';
 import type { Holder } from '../cli.js';
 
-/** The MCP protocol version Copilot Studio speaks; without it the connection fails silently. */
-export const COPILOT_STUDIO_MCP_VERSION = '2025-03-26';
-export const DEFAULT_WAIT_TIMEOUT_SECONDS = 300;
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = DEFAULT_GATEWAY_WAIT_SECONDS;
 
 export interface AuthorizeClientInput {
   poolId?: string;
@@ -269,7 +267,7 @@ export async function authorizeClient(input: AuthorizeClientInput, ctx: Ctx, hoo
     const preset = stateClients.find((s) => s.clientId === clientId)?.preset;
     grants.push({
       clientId,
-      customScopes: (c.AllowedOAuthScopes ?? []).filter((s) => !(OIDC_SCOPES as readonly string[]).includes(s)),
+      customScopes: (c.AllowedOAuthScopes ?? []).filter((s) => !isOidcScope(s)),
       // Not in the state file: a client with the authorization-code flow may be Copilot Studio's (adding the version only widens).
       copilotStudio: preset ? preset === 'copilot-studio' : (c.AllowedOAuthFlows ?? []).includes('code'),
     });

@@ -7,12 +7,12 @@ import type { Output } from '../lib/output.js';
 import { awsCliCommand } from '../lib/plan.js';
 import { PRESETS, type Preset } from '../lib/state.js';
 import { ClientName, MAX_SCOPES_PER_CLIENT, MAX_URLS_PER_LIST, OAuthScope, RedirectUrl, check } from '../lib/validate.js';
-import { PLACEHOLDER_CALLBACK, issuerUrl, oauthEndpoints } from '../lib/urls.js';
+import { issuerUrl, oauthEndpoints } from '../lib/urls.js';
+import { PLACEHOLDER_CALLBACK, isOidcScope } from '../domain/oauth.js';
+import { PRESET_TABLE } from '../domain/presets.js';
 import type { Holder } from '../cli.js';
 import type { CreateUserPoolClientRequest, ResourceServerType, UserPoolClientType } from '../aws/cognito.js';
 
-export const OIDC_SCOPES = ['openid', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin'] as const;
-export const DEFAULT_CLIENT_NAMES: Record<Preset, string> = { 'copilot-studio': 'copilot-studio-mcp', m2m: 'mcp-agent-m2m', web: 'mcp-web' };
 
 export interface CreateClientInput {
   poolId?: string;
@@ -62,7 +62,7 @@ interface CreateClientFlags {
   dotenv?: string;
 }
 
-const isOidc = (s: string) => (OIDC_SCOPES as readonly string[]).includes(s);
+const isOidc = isOidcScope;
 const flowOf = (preset: Preset) => (preset === 'm2m' ? 'client_credentials' : 'code');
 
 /** Checks that need no AWS call: preset, name, scope syntax, OIDC scopes for m2m, URL rules. */
@@ -88,7 +88,7 @@ export function parseCreateClientFlags(f: CreateClientFlags): CreateClientInput 
   return {
     poolId: f.poolId,
     preset,
-    name: check(ClientName, f.name ?? DEFAULT_CLIENT_NAMES[preset], '--name'),
+    name: check(ClientName, f.name ?? PRESET_TABLE[preset].defaultName, '--name'),
     scopes: scopes ? [...new Set(scopes)] : undefined,
     callbackUrls: callbackUrls.length ? callbackUrls : undefined,
     logoutUrls: urls(f.logoutUrl, '--logout-url'),

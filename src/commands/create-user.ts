@@ -5,16 +5,9 @@ import type { Output } from '../lib/output.js';
 import { awsCliCommand } from '../lib/plan.js';
 import type { Holder } from '../cli.js';
 
-export interface PasswordPolicy {
-  MinimumLength?: number;
-  RequireUppercase?: boolean;
-  RequireLowercase?: boolean;
-  RequireNumbers?: boolean;
-  RequireSymbols?: boolean;
-}
+import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../domain/oauth.js';
 
-/** The policy `init-pool` gives a new pool; also Cognito's default. */
-export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: false };
+export { DEFAULT_PASSWORD_POLICY, type PasswordPolicy };
 
 export interface CreateUserInput {
   poolId?: string;

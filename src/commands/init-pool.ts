@@ -9,10 +9,9 @@ import { discoveryUrl, issuerUrl, jwksUrl, oauthEndpoints } from '../lib/urls.js
 import type { Holder } from '../cli.js';
 import type { DomainDescriptionType } from '../aws/cognito.js';
 
-export const DEFAULT_POOL_NAME = 'mcp-gateway';
-export const DEFAULT_RESOURCE_SERVER = 'mcp';
-export const DEFAULT_RESOURCE_SERVER_NAME = 'MCP Server Access';
-export const DEFAULT_SCOPE = 'invoke=Invoke MCP server tools';
+import { DEFAULT_POOL_NAME, DEFAULT_RESOURCE_SERVER, DEFAULT_RESOURCE_SERVER_NAME, DEFAULT_SCOPE } from '../domain/oauth.js';
+
+export { DEFAULT_POOL_NAME, DEFAULT_RESOURCE_SERVER, DEFAULT_RESOURCE_SERVER_NAME, DEFAULT_SCOPE };
 
 export interface InitPoolInput {
   poolName?: string;

@@ -3,9 +3,9 @@ import { accessSync, constants as fsConstants, existsSync, readFileSync, renameS
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { CliError } from './errors.js';
+import { PRESETS, type Preset } from '../domain/presets.js';
 
-export const PRESETS = ['copilot-studio', 'm2m', 'web'] as const;
-export type Preset = (typeof PRESETS)[number];
+export { PRESETS, type Preset };
 
 const StateClient = z.object({
   clientId: z.string(),

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand, UpdateUserPoolClientCommand, type UserPoolClientType } from '@aws-sdk/client-cognito-identity-provider';
 import { addCallback, parseAddCallbackFlags, renderAddCallback, type AddCallbackInput } from '../../src/commands/add-callback.js';
 import { CancelledError, CliError, InputError, UsageError } from '../../src/lib/errors.js';
-import { PLACEHOLDER_CALLBACK } from '../../src/lib/urls.js';
+import { PLACEHOLDER_CALLBACK } from '../../src/domain/oauth.js';
 import { RICH_CLIENT } from './rmw-fixtures.js';
 import { scriptedPrompter, stripAnsi, testCtx } from './helpers.js';
 

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createClient, parseCreateClientFlags, resolveScopes } from '../../src/commands/create-client.js';
 import { CliError, InputError, UsageError } from '../../src/lib/errors.js';
-import { PLACEHOLDER_CALLBACK } from '../../src/lib/urls.js';
+import { PLACEHOLDER_CALLBACK } from '../../src/domain/oauth.js';
 import { stripAnsi, testCtx } from './helpers.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
