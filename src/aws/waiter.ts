@@ -1,8 +1,8 @@
 /**
  * Polling until a resource settles, on the SDK's own waiter (@smithy/util-waiter: exponential
- * backoff with jitter between minDelay and maxDelay). The deadline is ours: a poll whose answer is
- * not final and leaves less than one minimum delay before the deadline ends the wait (TIMEOUT),
- * so the last seconds are never spent polling in a tight loop.
+ * backoff with jitter between minDelay and maxDelay). The deadline is ours: when less than one
+ * minimum delay is left, one last look is taken at the deadline itself and its verdict stands
+ * (TIMEOUT if still pending), so the last seconds are never spent polling in a tight loop.
  * The waiter module is loaded on first use (never at start-up).
  */
 
@@ -47,14 +47,29 @@ export async function waitUntil<T>(o: WaitOptions<T>): Promise<WaitOutcome<T>> {
         error = e;
         return { state: WaiterState.FAILURE };
       }
-      const v = o.verdict(last);
+      let v = o.verdict(last);
+      const left = deadline - Date.now();
+      if (v === 'pending' && left < minDelayMs) {
+        // Less than one delay left: one last look at the deadline itself, then the verdict stands.
+        o.onPending?.(last, Math.round((Date.now() - started) / 1000));
+        if (left > 0) {
+          await new Promise((r) => setTimeout(r, left));
+          try {
+            last = await o.poll();
+          } catch (e) {
+            error = e;
+            return { state: WaiterState.FAILURE };
+          }
+          v = o.verdict(last);
+        }
+        if (v === 'pending') {
+          outcome = 'timeout';
+          return { state: WaiterState.TIMEOUT };
+        }
+      }
       if (v === 'done' || v === 'failed') {
         outcome = v;
         return { state: v === 'done' ? WaiterState.SUCCESS : WaiterState.FAILURE };
-      }
-      if (deadline - Date.now() < minDelayMs) {
-        outcome = 'timeout';
-        return { state: WaiterState.TIMEOUT };
       }
       o.onPending?.(last, Math.round((Date.now() - started) / 1000));
       return { state: WaiterState.RETRY };

@@ -92,43 +92,43 @@ export async function prepareCreateClient(input: CreateClientInput, ctx: Ctx): P
 
   const plan = planClient(poolId, input, scopes, await readClient(cognito, poolId, input, domain), region);
   const finish = (client: UserPoolClientType | undefined, created: boolean, applied: boolean): CreateClientResult => {
-  const differences = plan.differences;
+    const differences = plan.differences;
 
-  const clientSecret = client?.ClientSecret;
-  const browser = isBrowserPreset(input.preset);
-  const result: CreateClientResult = {
-    userPoolId: poolId,
-    clientId: client?.ClientId,
-    clientName: input.name,
-    preset: input.preset,
-    ...(clientSecret ? { clientSecret } : {}),
-    allowedOAuthFlows: client?.AllowedOAuthFlows ?? [...PRESET_TABLE[input.preset].oauthFlows],
-    scopes: client?.AllowedOAuthScopes ?? scopes,
-    callbackUrls: client ? (client.CallbackURLs ?? []) : !browser ? [] : (input.callbackUrls ?? [PLACEHOLDER_CALLBACK]),
-    logoutUrls: client ? (client.LogoutURLs ?? []) : input.logoutUrls,
-    ...(endpoints ? { authorizationUrl: endpoints.authorizationUrl, tokenUrl: endpoints.tokenUrl } : {}),
-    created,
-    ...(differences?.length ? { differences } : {}),
-  };
-  if (input.preset === 'copilot-studio' && result.clientId) {
-    result.copilotStudio = {
-      clientId: result.clientId,
+    const clientSecret = client?.ClientSecret;
+    const browser = isBrowserPreset(input.preset);
+    const result: CreateClientResult = {
+      userPoolId: poolId,
+      clientId: client?.ClientId,
+      clientName: input.name,
+      preset: input.preset,
       ...(clientSecret ? { clientSecret } : {}),
-      ...(endpoints ? { authorizationUrl: endpoints.authorizationUrl, tokenUrl: endpoints.tokenUrl, refreshUrl: endpoints.tokenUrl } : {}),
-      scopes: result.scopes.join(' '),
+      allowedOAuthFlows: client?.AllowedOAuthFlows ?? [...PRESET_TABLE[input.preset].oauthFlows],
+      scopes: client?.AllowedOAuthScopes ?? scopes,
+      callbackUrls: client ? (client.CallbackURLs ?? []) : !browser ? [] : (input.callbackUrls ?? [PLACEHOLDER_CALLBACK]),
+      logoutUrls: client ? (client.LogoutURLs ?? []) : input.logoutUrls,
+      ...(endpoints ? { authorizationUrl: endpoints.authorizationUrl, tokenUrl: endpoints.tokenUrl } : {}),
+      created,
+      ...(differences?.length ? { differences } : {}),
     };
-  }
-  if (input.envFile && result.clientId && applied) {
-    try {
-      writeClientEnvFile(input.envFile, result, issuerUrl(region, poolId));
-      result.envFile = input.envFile;
-      ctx.out.step(`Wrote the client credentials to ${input.envFile} (mode 0600)`);
-    } catch (e) {
-      // The client exists now: keep the result (and its secret) rather than fail without showing it.
-      ctx.out.warn(`Could not write ${input.envFile} (${(e as Error).message}); the credentials are in this output only.`);
+    if (input.preset === 'copilot-studio' && result.clientId) {
+      result.copilotStudio = {
+        clientId: result.clientId,
+        ...(clientSecret ? { clientSecret } : {}),
+        ...(endpoints ? { authorizationUrl: endpoints.authorizationUrl, tokenUrl: endpoints.tokenUrl, refreshUrl: endpoints.tokenUrl } : {}),
+        scopes: result.scopes.join(' '),
+      };
     }
-  }
-  return result;
+    if (input.envFile && result.clientId && applied) {
+      try {
+        writeClientEnvFile(input.envFile, result, issuerUrl(region, poolId));
+        result.envFile = input.envFile;
+        ctx.out.step(`Wrote the client credentials to ${input.envFile} (mode 0600)`);
+      } catch (e) {
+        // The client exists now: keep the result (and its secret) rather than fail without showing it.
+        ctx.out.warn(`Could not write ${input.envFile} (${(e as Error).message}); the credentials are in this output only.`);
+      }
+    }
+    return result;
   };
   return {
     steps: plan.steps,
