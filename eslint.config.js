@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const sdk = { group: ['@aws-sdk/*', '@smithy/*'], message: 'commands talk to AWS through src/aws only' };
+const cli = { regex: '(^|/)cli(\\.js)?$', message: 'nothing imports src/cli.ts: it wires the commands' };
+const commands = { regex: '(^|/)commands(/|$)', message: 'only src/cli.ts imports commands: dependencies point cli → commands → steps/doctor → domain/aws/lib' };
+const steps = { regex: '(^|/)steps(/|$)', message: 'src/aws, src/lib and src/domain are below src/steps: they never import it' };
+const doctor = { regex: '(^|/)doctor(/|$)', message: 'src/aws, src/lib and src/domain are below src/doctor: they never import it' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**'] },
   js.configs.recommended,
@@ -12,10 +18,36 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  // Dependencies point one way: cli → commands → steps/doctor → domain/aws/lib. No command imports another command or src/cli.ts.
   {
-    files: ['src/commands/**/*.ts'],
+    files: ['src/commands/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@aws-sdk/*', '@smithy/*'], message: 'commands talk to AWS through src/aws only' }] }],
+      'no-restricted-imports': ['error', { patterns: [sdk, { regex: '^\\./', message: 'a command never imports another command: move what they share to src/steps, src/lib or src/domain' }, cli] }],
+    },
+  },
+  {
+    files: ['src/commands/*/**/*.ts'],
+    rules: {
+      // A command in a folder (init/) imports its own files only.
+      'no-restricted-imports': ['error', { patterns: [sdk, { regex: '^\\.\\./[^.][^/]*$', message: 'a command never imports another command: move what they share to src/steps, src/lib or src/domain' }, cli] }],
+    },
+  },
+  {
+    files: ['src/steps/**/*.ts', 'src/doctor/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [commands, cli] }],
+    },
+  },
+  {
+    files: ['src/aws/**/*.ts', 'src/lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [commands, steps, doctor, cli] }],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./', message: 'src/domain is plain data: it imports nothing outside src/domain' }] }],
     },
   },
 );

@@ -1,23 +1,20 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CancelledError, CliError, ExitCode, UsageError } from './lib/errors.js';
 import { Output } from './lib/output.js';
-import type { Deps, Ctx } from './lib/context.js';
+import type { Deps, Holder } from './lib/context.js';
 import { initPoolCommand } from './commands/init-pool.js';
 import { createClientCommand } from './commands/create-client.js';
 import { addCallbackCommand } from './commands/add-callback.js';
 import { authorizeClientCommand } from './commands/authorize-client.js';
 import { createUserCommand } from './commands/create-user.js';
 import { doctorCommand } from './commands/doctor.js';
-import { initCommand } from './commands/init.js';
+import { initCommand } from './commands/init/index.js';
 import { completionCommand } from './commands/completion.js';
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
-export interface Holder {
-  ctx?: Ctx;
-  deps?: Deps;
-}
+export type { Holder };
 
 const FOOTER = `
 Non-interactive use:

@@ -1,4 +1,4 @@
-import { agentcoreSender, type AwsSettings } from './clients.js';
+import { agentcoreSender, collect, pagedClient, type AwsSettings } from './clients.js';
 import type { GetGatewayResponse, GatewaySummary, UpdateGatewayRequest, UpdateGatewayResponse } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { TargetSummary, GetGatewayTargetResponse, GetOauth2CredentialProviderResponse } from '@aws-sdk/client-bedrock-agentcore-control';
 
@@ -8,6 +8,7 @@ export type { TargetSummary, GetGatewayTargetResponse, GetOauth2CredentialProvid
 /** Thin wrappers over the AgentCore control-plane gateway APIs. They never print, prompt or exit. */
 export async function agentcoreApi(settings: AwsSettings) {
   const { m, sender } = await agentcoreSender(settings);
+  const client = pagedClient(sender);
   return {
     sender,
     module: m,
@@ -27,26 +28,12 @@ export async function agentcoreApi(settings: AwsSettings) {
 
     /** ListGateways over every page. */
     async listGateways(): Promise<GatewaySummary[]> {
-      const out: GatewaySummary[] = [];
-      let nextToken: string | undefined;
-      do {
-        const r = await sender.send<{ items?: GatewaySummary[]; nextToken?: string }>(new m.ListGatewaysCommand({ maxResults: 100, nextToken }));
-        out.push(...(r.items ?? []));
-        nextToken = r.nextToken;
-      } while (nextToken);
-      return out;
+      return collect(m.paginateListGateways({ client, pageSize: 100 }, {}), (p) => p.items);
     },
 
     /** ListGatewayTargets over every page (summaries: id, name, status). */
     async listGatewayTargets(gatewayId: string): Promise<TargetSummary[]> {
-      const out: TargetSummary[] = [];
-      let nextToken: string | undefined;
-      do {
-        const r = await sender.send<{ items?: TargetSummary[]; nextToken?: string }>(new m.ListGatewayTargetsCommand({ gatewayIdentifier: gatewayId, maxResults: 100, nextToken }));
-        out.push(...(r.items ?? []));
-        nextToken = r.nextToken;
-      } while (nextToken);
-      return out;
+      return collect(m.paginateListGatewayTargets({ client, pageSize: 100 }, { gatewayIdentifier: gatewayId }), (p) => p.items);
     },
 
     /** GetGatewayTarget: status, statusReasons, credentialProviderConfigurations. */

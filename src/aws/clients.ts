@@ -93,6 +93,24 @@ export class Sender<C extends SendableClient = SendableClient> {
   }
 }
 
+/**
+ * A client for the SDK's paginators (paginateListUserPools, …): it is an instance of the SDK client
+ * (the paginators check that) whose `send` goes through `sender` (error mapping, the read cache).
+ * Extra paginator arguments reach Sender.send: pass `{ fresh: true }` to bypass the cache.
+ */
+export function pagedClient<C extends SendableClient>(sender: Sender<C>): C {
+  // The paginators reuse one input object for every page: each request gets its own copy.
+  const send = (command: AnyCommand, opts?: { fresh?: boolean }) => sender.send(new (command.constructor as new (input: object) => AnyCommand)({ ...command.input }), opts);
+  return Object.create(sender.client, { send: { value: send } }) as C;
+}
+
+/** Every item of every page. */
+export async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...(items(page) ?? []));
+  return out;
+}
+
 /** --debug logging and the test-only request recorder, as SDK middleware. */
 function instrument(client: SendableClient, service: string, settings: AwsSettings): void {
   client.middlewareStack.add(

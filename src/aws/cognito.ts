@@ -1,4 +1,4 @@
-import { cognitoSender, type AwsSettings } from './clients.js';
+import { cognitoSender, collect, pagedClient, type AwsSettings } from './clients.js';
 import { createOnce } from './create-once.js';
 import { CliError } from '../lib/errors.js';
 import type {
@@ -15,12 +15,13 @@ import type {
   GroupType,
 } from '@aws-sdk/client-cognito-identity-provider';
 
-export type { UserPoolClientType, ResourceServerType, DomainDescriptionType, UserPoolType, CreateUserPoolClientRequest, UpdateUserPoolClientRequest };
+export type { UserPoolClientType, ResourceServerType, ResourceServerScopeType, DomainDescriptionType, UserPoolType, CreateUserPoolClientRequest, UpdateUserPoolClientRequest };
 
 /** Thin, intent-named wrappers over the Cognito user pool APIs. They never print, prompt or exit. */
 export async function cognitoApi(settings: AwsSettings) {
   const { m, sender } = await cognitoSender(settings);
   const isNotFound = (e: unknown) => (e as { code?: string })?.code === 'NOT_FOUND';
+  const client = pagedClient(sender);
   /** The SDK error's name under the CliError (e.g. GroupExistsException). */
   const errorName = (e: unknown) => ((e instanceof CliError ? e.cause : e) as { name?: string } | undefined)?.name;
   /** A repeated Create's "already exists" answer (resource server: InvalidParameterException "… already exists"). */
@@ -39,14 +40,7 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** ListUserPools over every page (MaxResults is required by the API). */
     async listPools(): Promise<UserPoolDescriptionType[]> {
-      const pools: UserPoolDescriptionType[] = [];
-      let NextToken: string | undefined;
-      do {
-        const r = await sender.send<{ UserPools?: UserPoolDescriptionType[]; NextToken?: string }>(new m.ListUserPoolsCommand({ MaxResults: 60, NextToken }));
-        pools.push(...(r.UserPools ?? []));
-        NextToken = r.NextToken;
-      } while (NextToken);
-      return pools;
+      return collect(m.paginateListUserPools({ client }, { MaxResults: 60 }), (p) => p.UserPools);
     },
 
     /** DescribeUserPool. */
@@ -99,14 +93,7 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** ListResourceServers over every page. */
     async listResourceServers(poolId: string, opts: { fresh?: boolean } = {}): Promise<ResourceServerType[]> {
-      const out: ResourceServerType[] = [];
-      let NextToken: string | undefined;
-      do {
-        const r = await sender.send<{ ResourceServers?: ResourceServerType[]; NextToken?: string }>(new m.ListResourceServersCommand({ UserPoolId: poolId, MaxResults: 50, NextToken }), opts);
-        out.push(...(r.ResourceServers ?? []));
-        NextToken = r.NextToken;
-      } while (NextToken);
-      return out;
+      return collect(m.paginateListResourceServers({ client }, { UserPoolId: poolId, MaxResults: 50 }, opts), (p) => p.ResourceServers);
     },
 
     async createResourceServer(poolId: string, identifier: string, name: string, scopes: ResourceServerScopeType[]): Promise<ResourceServerType> {
@@ -128,14 +115,7 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** ListUserPoolClients over every page (pages may be short but still carry a token). */
     async listClients(poolId: string): Promise<UserPoolClientDescription[]> {
-      const out: UserPoolClientDescription[] = [];
-      let NextToken: string | undefined;
-      do {
-        const r = await sender.send<{ UserPoolClients?: UserPoolClientDescription[]; NextToken?: string }>(new m.ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 60, NextToken }));
-        out.push(...(r.UserPoolClients ?? []));
-        NextToken = r.NextToken;
-      } while (NextToken);
-      return out;
+      return collect(m.paginateListUserPoolClients({ client }, { UserPoolId: poolId, MaxResults: 60 }), (p) => p.UserPoolClients);
     },
 
     async describeClient(poolId: string, clientId: string, opts: { fresh?: boolean } = {}): Promise<UserPoolClientType> {
@@ -201,14 +181,7 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** ListUsers with an optional filter, every page. */
     async listUsers(poolId: string, filter?: string): Promise<UserType[]> {
-      const out: UserType[] = [];
-      let PaginationToken: string | undefined;
-      do {
-        const r = await sender.send<{ Users?: UserType[]; PaginationToken?: string }>(new m.ListUsersCommand({ UserPoolId: poolId, Filter: filter, Limit: 60, PaginationToken }));
-        out.push(...(r.Users ?? []));
-        PaginationToken = r.PaginationToken;
-      } while (PaginationToken);
-      return out;
+      return collect(m.paginateListUsers({ client, pageSize: 60 }, { UserPoolId: poolId, Filter: filter }), (p) => p.Users);
     },
 
     async getGroup(poolId: string, group: string): Promise<GroupType | undefined> {
@@ -261,14 +234,8 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** AdminListGroupsForUser, every page: the group names. */
     async adminListGroupsForUser(poolId: string, username: string): Promise<string[]> {
-      const out: string[] = [];
-      let NextToken: string | undefined;
-      do {
-        const r = await sender.send<{ Groups?: GroupType[]; NextToken?: string }>(new m.AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: username, Limit: 60, NextToken }));
-        out.push(...(r.Groups ?? []).map((g) => g.GroupName!).filter(Boolean));
-        NextToken = r.NextToken;
-      } while (NextToken);
-      return out;
+      const groups = await collect(m.paginateAdminListGroupsForUser({ client, pageSize: 60 }, { UserPoolId: poolId, Username: username }), (p) => p.Groups);
+      return groups.map((g: GroupType) => g.GroupName!).filter(Boolean);
     },
 
     /** AdminAddUserToGroup. */

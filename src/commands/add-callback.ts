@@ -1,12 +1,13 @@
 import { Command } from 'commander';
-import { CliError, InputError, UsageError } from '../lib/errors.js';
-import { runAction, type Ctx } from '../lib/context.js';
+import { InputError, UsageError } from '../lib/errors.js';
+import { runAction, type Ctx, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
-import { awsCliCommand, listDiff, type PlanStep } from '../lib/plan.js';
 import { MAX_URLS_PER_LIST, RedirectUrl, check } from '../lib/validate.js';
-import { PLACEHOLDER_CALLBACK, describeNearMiss, nearMisses } from '../lib/urls.js';
-import { changedClientFields, toUpdateUserPoolClientRequest, type UserPoolClientPatch } from '../aws/rmw.js';
-import type { Holder } from '../cli.js';
+import { PLACEHOLDER_CALLBACK } from '../domain/oauth.js';
+import { PRESET_TABLE } from '../domain/presets.js';
+import type { UserPoolClientType } from '../aws/rmw.js';
+import { applyCallback, planCallback } from '../steps/callback.js';
+import { clientNotFound } from '../steps/client.js';
 
 export interface AddCallbackInput {
   poolId?: string;
@@ -48,21 +49,11 @@ export function parseAddCallbackFlags(urls: string[], f: AddCallbackFlags): AddC
   return { poolId: f.poolId, clientId: f.clientId, urls: valid, logout: Boolean(f.logout), keepPlaceholder: Boolean(f.keepPlaceholder) };
 }
 
-/** A NOT_FOUND from DescribeUserPoolClient, said in the user's terms. */
-export function clientNotFound(e: unknown, clientId: string, poolId: string, region: string): unknown {
-  if (!(e instanceof CliError) || e.code !== 'NOT_FOUND') return e;
-  return new CliError(`App client ${clientId} does not exist in user pool ${poolId} (${region}).`, {
-    code: 'NOT_FOUND',
-    hint: 'Check --client-id and --pool-id (list the clients with `aws cognito-idp list-user-pool-clients --user-pool-id ' + poolId + '`).',
-    cause: e,
-  });
-}
-
 /** The client to change: the flag, else the state's copilot-studio client, else its only client. */
 async function resolveClientId(input: AddCallbackInput, ctx: Ctx): Promise<string> {
   if (input.clientId) return ctx.clientId(input.clientId);
   const clients = ctx.state.get().clients ?? [];
-  const copilot = clients.filter((c) => c.preset === 'copilot-studio');
+  const copilot = clients.filter((c) => PRESET_TABLE[c.preset].addCallbackDefault);
   const candidates = copilot.length ? copilot : clients;
   if (candidates.length === 1) return candidates[0]!.clientId;
   if (candidates.length > 1 && ctx.canPrompt) {
@@ -76,7 +67,8 @@ async function resolveClientId(input: AddCallbackInput, ctx: Ctx): Promise<strin
 
 /**
  * Register redirect (or logout) URLs on an existing app client without losing any other
- * setting: Describe → plan → approve → UpdateUserPoolClient with every field → Describe to verify.
+ * setting: Describe → plan → approve → the merge-and-verify loop (re-read, merge, UpdateUserPoolClient
+ * with every field, read back).
  */
 export async function addCallback(input: AddCallbackInput, ctx: Ctx): Promise<AddCallbackResult> {
   const poolId = await ctx.poolId(input.poolId);
@@ -87,21 +79,9 @@ export async function addCallback(input: AddCallbackInput, ctx: Ctx): Promise<Ad
     throw clientNotFound(e, clientId, poolId, region);
   });
 
-  const field = input.logout ? 'LogoutURLs' : 'CallbackURLs';
-  const label = input.logout ? 'logout URLs' : 'callback URLs';
-  const before = described[field] ?? [];
-  for (const url of input.urls) {
-    for (const miss of nearMisses(url, before)) {
-      if (!input.urls.includes(miss.url)) ctx.out.warn(`${url} is not ${miss.url}, which is already registered: it ${describeNearMiss(miss.kind)}. Cognito matches redirect URLs exactly, so both are kept.`);
-    }
-  }
-  const added = input.urls.filter((u) => !before.includes(u));
-  // Copilot Studio shows its redirect URL only after the connection exists; the placeholder goes once a real one is in.
-  const removed =
-    !input.logout && !input.keepPlaceholder && added.some((u) => u !== PLACEHOLDER_CALLBACK) && before.includes(PLACEHOLDER_CALLBACK) && !input.urls.includes(PLACEHOLDER_CALLBACK) ? [PLACEHOLDER_CALLBACK] : [];
-  const after = [...before.filter((u) => !removed.includes(u)), ...added];
-
-  const result = (changed: boolean, c = described): AddCallbackResult => ({
+  const plan = planCallback(described, input, region);
+  for (const w of plan.warnings) ctx.out.warn(w);
+  const result = (changed: boolean, c: UserPoolClientType): AddCallbackResult => ({
     userPoolId: poolId,
     clientId,
     ...(c.ClientName ? { clientName: c.ClientName } : {}),
@@ -109,59 +89,17 @@ export async function addCallback(input: AddCallbackInput, ctx: Ctx): Promise<Ad
     logoutUrls: c.LogoutURLs ?? [],
     ...(c.DefaultRedirectURI ? { defaultRedirectUri: c.DefaultRedirectURI } : {}),
     list: input.logout ? 'logoutUrls' : 'callbackUrls',
-    added,
-    removed,
+    added: plan.added,
+    removed: plan.removed,
     changed,
   });
 
-  if (added.length === 0) {
-    ctx.out.step(`${input.urls.length > 1 ? 'Every URL is' : `${input.urls[0]} is`} already among the ${label} of ${described.ClientName ?? clientId}; nothing to change`);
-    return result(false);
+  if (!plan.step) {
+    ctx.out.step(`${input.urls.length > 1 ? 'Every URL is' : `${input.urls[0]} is`} already among the ${plan.label} of ${described.ClientName ?? clientId}; nothing to change`);
+    return result(false, described);
   }
-  if (after.length > MAX_URLS_PER_LIST) {
-    throw new InputError(`The client would have ${after.length} ${label}; Cognito allows at most ${MAX_URLS_PER_LIST}. Nothing was changed.`, 'Remove unused URLs in the Cognito console first.');
-  }
-
-  const patch: UserPoolClientPatch = { [field]: after };
-  const diff = listDiff(before, after);
-  // DefaultRedirectURI must be one of the callback URLs: if it was the placeholder, the first new URL takes its place.
-  if (!input.logout && described.DefaultRedirectURI && removed.includes(described.DefaultRedirectURI)) {
-    patch.DefaultRedirectURI = added.find((u) => u !== PLACEHOLDER_CALLBACK);
-    diff.push(`~ DefaultRedirectURI: ${described.DefaultRedirectURI} → ${patch.DefaultRedirectURI}`);
-  }
-  const request = toUpdateUserPoolClientRequest(described, patch);
-  const step: PlanStep = {
-    action: 'update',
-    resource: `${label} of app client ${described.ClientName ? `${described.ClientName} (${clientId})` : clientId}`,
-    diff,
-    awsCli: awsCliCommand('cognito-idp', 'UpdateUserPoolClient', { ...request }, region),
-  };
-  if (!(await ctx.approve([step], `Update the ${label} of ${described.ClientName ?? clientId}?`))) {
-    return { ...result(false), ...(input.logout ? { logoutUrls: after } : { callbackUrls: after }), ...(patch.DefaultRedirectURI ? { defaultRedirectUri: patch.DefaultRedirectURI } : {}) };
-  }
-
-  // A person took time to confirm: never overwrite a change made meanwhile.
-  const moved = ctx.approvalWasAsked ? changedClientFields(toUpdateUserPoolClientRequest(described), await cognito.describeClient(poolId, clientId, { fresh: true })) : [];
-  if (moved.length) {
-    throw new CliError(`App client ${clientId} changed while this command was running (${moved.join(', ')}). Nothing was changed.`, {
-      code: 'CONFLICT',
-      hint: 'Run the command again to plan against the current settings.',
-    });
-  }
-
-  await cognito.updateClient(request);
-  if (patch.DefaultRedirectURI) ctx.out.info(`DefaultRedirectURI was the placeholder; it is now ${patch.DefaultRedirectURI}.`);
-
-  const verified = await cognito.describeClient(poolId, clientId, { fresh: true });
-  const drift = changedClientFields(request, verified);
-  if (drift.length) {
-    throw new CliError(`UpdateUserPoolClient was accepted, but app client ${clientId} does not read back as sent: ${drift.join(', ')} ${drift.length > 1 ? 'differ' : 'differs'}. Another change may have happened at the same time.`, {
-      code: 'CONFLICT',
-      hint: `Check the client in the Cognito console (or aws cognito-idp describe-user-pool-client --user-pool-id ${poolId} --client-id ${clientId}) and run the command again.`,
-    });
-  }
-  ctx.out.step(`Added ${added.join(', ')} to the ${label} of ${described.ClientName ?? clientId}${removed.length ? ` and removed ${removed.join(', ')}` : ''}`);
-  return result(true, verified);
+  if (!(await ctx.approve([plan.step], `Update the ${plan.label} of ${described.ClientName ?? clientId}?`))) return result(false, plan.change(described));
+  return result(true, await applyCallback(cognito, plan, ctx.out));
 }
 
 export function renderAddCallback(r: AddCallbackResult, out: Output): string {

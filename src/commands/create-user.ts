@@ -1,46 +1,17 @@
 import { Command } from 'commander';
 import { InputError, UsageError } from '../lib/errors.js';
-import { runAction, type Ctx } from '../lib/context.js';
+import { runAction, type Ctx, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
-import { awsCliCommand } from '../lib/plan.js';
-import type { Holder } from '../cli.js';
-import { Email, GroupName, problem, quote } from '../lib/validate.js';
+import { quote } from '../lib/validate.js';
+import { askPassword, emailProblem, groupProblem, passwordProblem, readSecretFromStdin } from '../lib/user.js';
+import { prepareCreateUser, type CreateUserInput, type CreateUserResult } from '../steps/user-setup.js';
 
-export interface PasswordPolicy {
-  MinimumLength?: number;
-  RequireUppercase?: boolean;
-  RequireLowercase?: boolean;
-  RequireNumbers?: boolean;
-  RequireSymbols?: boolean;
-}
+export type { CreateUserInput, CreateUserResult } from '../steps/user-setup.js';
 
-/** The policy `init-pool` gives a new pool; also Cognito's default. */
-export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: false };
+import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../domain/oauth.js';
 
-export interface CreateUserInput {
-  poolId?: string;
-  email: string;
-  group?: string;
-  /** Never logged, never in a result or the state file. */
-  password?: string;
-  /** Set the password of a user that already exists and can sign in. */
-  updatePassword: boolean;
-}
-
-export interface CreateUserResult {
-  userPoolId: string;
-  username: string;
-  email: string;
-  /** CONFIRMED once the permanent password is set. */
-  status: string;
-  created: boolean;
-  passwordSet: boolean;
-  group?: string;
-  groupCreated?: boolean;
-  addedToGroup?: boolean;
-  /** Set by --dry-run (with `plan`). */
-  dryRun?: boolean;
-}
+export { DEFAULT_PASSWORD_POLICY, type PasswordPolicy };
+export { emailProblem, groupProblem, passwordProblem, readSecretFromStdin };
 
 interface CreateUserFlags {
   poolId?: string;
@@ -48,31 +19,6 @@ interface CreateUserFlags {
   group?: string;
   passwordStdin?: boolean;
   updatePassword?: boolean;
-}
-
-const SYMBOLS = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+-]/;
-
-/** One sentence describing what is wrong with an e-mail address, or undefined. */
-export function emailProblem(v: string): string | undefined {
-  return problem(Email, v);
-}
-
-export function groupProblem(v: string): string | undefined {
-  return problem(GroupName, v);
-}
-
-/** What the pool's password policy rejects in `pw`, or undefined. The password itself is never repeated. */
-export function passwordProblem(pw: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY): string | undefined {
-  const min = policy.MinimumLength ?? 8;
-  const missing: string[] = [];
-  if (pw.length < min) missing.push(`at least ${min} characters`);
-  if (pw.length > 256) return 'must be at most 256 characters';
-  if (/^\s|\s$/.test(pw)) return 'cannot begin or end with a space';
-  if (policy.RequireUppercase && !/[A-Z]/.test(pw)) missing.push('an uppercase letter');
-  if (policy.RequireLowercase && !/[a-z]/.test(pw)) missing.push('a lowercase letter');
-  if (policy.RequireNumbers && !/[0-9]/.test(pw)) missing.push('a number');
-  if (policy.RequireSymbols && !SYMBOLS.test(pw)) missing.push('a symbol');
-  return missing.length ? `needs ${missing.join(', ')} (the user pool's password policy)` : undefined;
 }
 
 /** Validate the flags that need no AWS call (exit 2). */
@@ -85,119 +31,14 @@ export function parseCreateUserFlags(f: CreateUserFlags, password?: string): Cre
   return { poolId: f.poolId, email: f.email, group: f.group, password, updatePassword: Boolean(f.updatePassword) };
 }
 
-/** Read a secret from stdin: everything up to the first line end. */
-export async function readSecretFromStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
-}
-
-/** Ask for a new password twice, checked against the pool's policy as it is typed. */
-export async function askPassword(ctx: Ctx, email: string, policy: PasswordPolicy): Promise<string> {
-  for (;;) {
-    const pw = await ctx.prompt.password({ message: `Permanent password for ${email}`, validate: (v) => passwordProblem(v, policy) ?? true });
-    const again = await ctx.prompt.password({ message: 'The same password again' });
-    if (pw === again) return pw;
-    ctx.out.warn('The two passwords differ; try again.');
-  }
-}
-
-/**
- * A sign-in user for testing: AdminCreateUser without an invitation, AdminSetUserPassword
- * --permanent (so it is not left in FORCE_CHANGE_PASSWORD), optional group (created if missing).
- * Idempotent: an existing user keeps its password unless `updatePassword` (or it is still in
- * FORCE_CHANGE_PASSWORD or RESET_REQUIRED, i.e. it cannot sign in yet).
- *
- * Setting the password of a user that existed before this run changes an existing resource, so it
- * is planned and approved (ctx.approve: --yes, or a confirmation on a terminal; otherwise exit 2
- * before any write), whatever the user's status. That includes a user left in
- * FORCE_CHANGE_PASSWORD by an interrupted earlier run: nothing records who created it (the state
- * file holds no users), and it may be someone's invited user whose temporary password is in their
- * mailbox, which AdminSetUserPassword would void. Only a user created by this very run is ours:
- * its password is part of creating it and needs no approval.
- *
- * Under --dry-run no password is needed, read or asked for: the plan (with the aws CLI commands,
- * password redacted) is shown and nothing is written.
- */
+/** create-user: read, plan, approve once, ask for the password when needed, apply. */
 export async function createUser(input: CreateUserInput, ctx: Ctx): Promise<CreateUserResult> {
-  const poolId = await ctx.poolId(input.poolId);
-  const region = await ctx.region();
-  const cognito = await ctx.cognito();
-  const pool = await cognito.describePool(poolId);
-  const policy = pool.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY;
-  const username = input.email;
-
-  const existing = await cognito.getUser(poolId, username);
-  const cannotSignIn = existing?.UserStatus === 'FORCE_CHANGE_PASSWORD' || existing?.UserStatus === 'RESET_REQUIRED';
-  const needsPassword = !existing || cannotSignIn || input.updatePassword;
-  // Under --dry-run the password is neither required nor used (it is not even read from stdin).
-  let password = ctx.dryRun ? undefined : input.password;
-  if (needsPassword && !ctx.dryRun) {
-    // Validated before anything is approved or written (exit 2 changes nothing).
-    if (password === undefined && !ctx.canPrompt) {
-      throw new UsageError(`A password is needed for ${username}: pipe it on stdin with --password-stdin.`, 'Example: printf %s "$PASSWORD" | mcp-cognito create-user --email you@example.com --password-stdin');
-    }
-    const problem = password === undefined ? undefined : passwordProblem(password, policy);
-    if (problem) throw new InputError(`The password ${problem}.`);
-  } else if (!needsPassword && input.password !== undefined) {
-    ctx.out.warn(`${username} already exists and can sign in; its password is left unchanged (pass --update-password to set it).`);
-  }
-
-  const setPasswordCli = awsCliCommand('cognito-idp', 'AdminSetUserPassword', { UserPoolId: poolId, Username: username, Password: '<password>', Permanent: true }, region);
-  let created = false;
-  let passwordSet = false;
-  let setPassword = false;
-  let status = existing?.UserStatus ?? 'CONFIRMED';
-  if (existing) {
-    ctx.out.step(`User ${username} exists (${existing.UserStatus ?? 'unknown status'})`);
-    if (needsPassword) {
-      const why = cannotSignIn ? `it is in ${existing.UserStatus} and cannot sign in yet` : '--update-password';
-      const step = { action: 'update' as const, resource: `password of user ${username} (${why})`, diff: [cannotSignIn ? `~ status: ${existing.UserStatus} → CONFIRMED (permanent password)` : '~ password: replaced (permanent; not shown)'], awsCli: setPasswordCli };
-      // false only under --dry-run; no terminal and no --yes: a usage error before any write.
-      setPassword = await ctx.approve([step], cannotSignIn ? `Set a permanent password for ${username}?` : 'Replace this user\'s password?');
-    }
-  } else {
-    if (ctx.willCreate({ resource: `sign-in user ${username} (no invitation e-mail, permanent password)`, awsCli: awsCliCommand('cognito-idp', 'AdminCreateUser', { UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS' }, region) })) {
-      // Asked before the user is created: Ctrl-C at the prompt leaves nothing behind.
-      password ??= await askPassword(ctx, username, policy);
-      await cognito.adminCreateUser(poolId, username, input.email);
-      created = true;
-      status = 'FORCE_CHANGE_PASSWORD';
-      ctx.out.step(`Created user ${username} (no invitation e-mail sent)`);
-    }
-    // Part of creating the user this run created: no approval.
-    setPassword = ctx.willCreate({ resource: `permanent password of user ${username}`, awsCli: setPasswordCli });
-  }
-  if (setPassword && !ctx.dryRun) {
-    password ??= await askPassword(ctx, username, policy);
-    await cognito.adminSetUserPassword(poolId, username, password);
-    passwordSet = true;
-    status = 'CONFIRMED';
-    ctx.out.step(`Set a permanent password for ${username}`);
-  }
-
-  const result: CreateUserResult = { userPoolId: poolId, username, email: input.email, status, created, passwordSet };
-  if (input.group) {
-    const group = input.group;
-    result.group = group;
-    result.groupCreated = false;
-    result.addedToGroup = false;
-    const exists = await cognito.getGroup(poolId, group);
-    if (!exists && ctx.willCreate({ resource: `group ${group}`, awsCli: awsCliCommand('cognito-idp', 'CreateGroup', { UserPoolId: poolId, GroupName: group }, region) })) {
-      await cognito.createGroup(poolId, group, 'Created by mcp-cognito');
-      result.groupCreated = true;
-      ctx.out.step(`Created group ${group}`);
-    }
-    const member = existing && exists ? (await cognito.adminListGroupsForUser(poolId, username)).includes(group) : false;
-    if (member) {
-      ctx.out.step(`${username} is in group ${group}`);
-    } else if (ctx.willCreate({ resource: `membership of ${username} in group ${group}`, awsCli: awsCliCommand('cognito-idp', 'AdminAddUserToGroup', { UserPoolId: poolId, Username: username, GroupName: group }, region) })) {
-      await cognito.adminAddUserToGroup(poolId, username, group);
-      result.addedToGroup = true;
-      ctx.out.step(`Added ${username} to group ${group}`);
-    }
-  }
-  return result;
+  const p = await prepareCreateUser(input, ctx);
+  // false only under --dry-run; a password change without a terminal and without --yes: a usage error before any write.
+  if (!(await ctx.approve(p.steps, p.question))) return p.preview();
+  // Asked before the user is created: Ctrl-C at the prompt leaves nothing behind.
+  const password = p.needsPassword ? await askPassword(ctx.prompt, (w) => ctx.out.warn(w), input.email, p.policy) : undefined;
+  return p.apply(password);
 }
 
 export function renderCreateUser(r: CreateUserResult, out: Output): string {

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { CliError, InputError } from '../lib/errors.js';
-import { runAction } from '../lib/context.js';
-import type { Holder } from '../cli.js';
+import { runAction, type Holder } from '../lib/context.js';
 import { doctor, validateDoctorInput, type DoctorInput } from '../doctor/doctor.js';
 import { renderDoctor } from '../doctor/report.js';
 import { readStdin } from '../doctor/token.js';

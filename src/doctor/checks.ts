@@ -7,19 +7,15 @@
  * Only SDK *types* come from src/aws here; the SDK loads when ctx.cognito()/agentcore() is called.
  */
 import type { Ctx } from '../lib/context.js';
-import type { Preset } from '../lib/state.js';
+import type { Preset } from '../domain/presets.js';
 import { awsCliCommand } from '../lib/plan.js';
-import { PLACEHOLDER_CALLBACK, describeNearMiss, discoveryUrl as cognitoDiscoveryUrl, hostedUiBaseUrl, nearMisses, parseCognitoDiscoveryUrl } from '../lib/urls.js';
+import { describeNearMiss, discoveryUrl as cognitoDiscoveryUrl, hostedUiBaseUrl, nearMisses, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import { LOOPBACK_HOSTS } from '../lib/validate.js';
 import { toUpdateGatewayRequest, toUpdateUserPoolClientRequest, type GatewayPatch, type UserPoolClientPatch } from '../aws/rmw.js';
 import type { CognitoApi, DomainDescriptionType, ResourceServerType, UserPoolClientType, UserPoolType } from '../aws/cognito.js';
 import type { AgentCoreApi, GetGatewayResponse, GetGatewayTargetResponse, GetOauth2CredentialProviderResponse } from '../aws/agentcore.js';
 import type { Check, CheckStatus } from './types.js';
-
-export const OIDC_SCOPES = ['openid', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin'];
-export const COPILOT_PROTOCOL_VERSION = '2025-03-26';
-const PLACEHOLDERS = [PLACEHOLDER_CALLBACK, 'https://example.com', 'https://example.com/'];
-const isOidc = (s: string) => OIDC_SCOPES.includes(s);
+import { COPILOT_STUDIO_MCP_VERSION as COPILOT_PROTOCOL_VERSION, PLACEHOLDER_CALLBACKS as PLACEHOLDERS, isOidcScope as isOidc } from '../domain/oauth.js';
 
 /** A client to examine; the preset comes from the state file when the project created it. */
 export interface ClientRef {

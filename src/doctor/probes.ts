@@ -9,7 +9,8 @@
  * Secrets (the client secret, tokens) are sent only to the token endpoint / gateway and never
  * printed or logged.
  */
-import { hostedUiBaseUrl, issuerUrl, PLACEHOLDER_CALLBACK } from '../lib/urls.js';
+import { hostedUiBaseUrl, issuerUrl } from '../lib/urls.js';
+import { COPILOT_STUDIO_MCP_VERSION, PLACEHOLDER_CALLBACK } from '../domain/oauth.js';
 import { LOOPBACK_HOSTS } from '../lib/validate.js';
 import { kindOf, mk, redirectTargets, skipReason, type CheckEnv, type ClientRef } from './checks.js';
 import { cleanToken, decodeJwt, pastedSecrets, tokenChecks, type DecodedToken } from './token.js';
@@ -29,7 +30,7 @@ const TITLES: Record<(typeof PROBE_IDS)[number], string> = {
   'probe.mcp-tools-list': 'MCP tools/list on the gateway',
 };
 export const PROBE_BASE_ENV = 'MCP_COGNITO_PROBE_BASE';
-const CLIENT_VERSION = '2025-03-26';
+const CLIENT_VERSION = COPILOT_STUDIO_MCP_VERSION;
 
 export interface ProbeSettings {
   enabled: boolean;

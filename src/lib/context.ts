@@ -2,7 +2,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { CancelledError, InputError, UsageError } from './errors.js';
 import { Output } from './output.js';
-import { renderPlan, type PlanStep } from './plan.js';
+import { renderPlan, type PlanStep, type Prepared } from './plan.js';
 import { inquirerPrompter, noPrompter, type Prompter } from './prompt.js';
 import { StateStore } from './state.js';
 import { ClientId, EndpointUrl, FilePath, GatewayId, PoolId, ProfileName, Region, check, regionOfPoolId } from './validate.js';
@@ -49,13 +49,6 @@ export class Ctx {
   readonly yes: boolean;
   /** Steps planned during this run (reported in --dry-run results). */
   readonly planned: PlanStep[] = [];
-  /**
-   * True once approve() has waited for a person: what was read before may be stale by then,
-   * so read-modify-write commands read again before writing (and only then: no call twice).
-   */
-  approvalWasAsked = false;
-  /** Set when a whole plan (init's) was shown and approved at once: later steps neither show nor ask again. */
-  approvedUpFront = false;
   private regionValue?: Promise<string>;
   private cognitoApi?: Promise<CognitoApi>;
   private agentcoreApi?: Promise<AgentCoreApi>;
@@ -164,44 +157,68 @@ export class Ctx {
     return this.agentcoreApi;
   }
 
-  /** Record a step that creates something; returns false under --dry-run (do not call AWS). */
-  willCreate(step: Omit<PlanStep, 'action'>): boolean {
-    const full: PlanStep = { action: 'create', ...step };
-    this.planned.push(full);
-    if (this.dryRun) {
-      this.out.info(renderPlan([full], this.out, { showCli: true }));
-      return false;
-    }
-    return true;
+  /** Approve a prepared command's steps (the one path below), then apply them, or preview under --dry-run. */
+  async run<R>(p: Prepared<R>): Promise<R> {
+    return (await this.approve(p.steps, p.question)) ? p.apply() : p.preview();
   }
 
   /**
-   * Approval for changing an existing resource: show the plan, then --dry-run → false,
-   * --yes → true, a TTY → ask (declined: exit 130), otherwise a usage error (exit 2).
+   * The one approval path. Every command plans first, then comes here once with its steps:
+   * --dry-run shows the plan with the equivalent aws commands and returns false (apply nothing);
+   * creating alone needs no confirmation (unless `wholePlan`: init shows and confirms its whole plan);
+   * a change to an existing resource is shown, then applied with --yes, confirmed on a terminal
+   * (declined: exit 130), or refused without a terminal (exit 2, nothing changed).
    */
-  async approve(steps: PlanStep[], question = 'Apply these changes?'): Promise<boolean> {
+  async approve(steps: PlanStep[], options: ApproveOptions | string = {}): Promise<boolean> {
+    const o: ApproveOptions = typeof options === 'string' ? { question: options } : options;
     this.planned.push(...steps);
-    if (this.approvedUpFront && !this.dryRun) return true;
-    this.out.err(renderPlan(steps, this.out, { showCli: this.dryRun }));
-    if (this.dryRun) return false;
-    if (this.yes) {
-      this.out.info(this.out.c.dim('(auto-confirmed with --yes)'));
+    const changes = steps.some((s) => s.action === 'update');
+    if (steps.length === 0) {
+      if (o.nothingToDo) this.out.info(this.out.c.dim(o.nothingToDo));
       return true;
     }
-    if (!this.canPrompt) {
-      throw new UsageError('This changes an existing resource and there is no terminal to confirm it: pass --yes to apply it.', 'Or run with --dry-run to see the plan only.');
+    if (!this.dryRun && !changes && !o.wholePlan) return true;
+    const text = renderPlan(steps, this.out, { showCli: this.dryRun });
+    this.out.err(o.wholePlan ? `\n${this.out.c.bold('Plan')}\n${text}\n` : text);
+    if (this.dryRun) return false;
+    if (this.yes) {
+      if (!o.wholePlan) this.out.info(this.out.c.dim('(auto-confirmed with --yes)'));
+      return true;
     }
-    this.approvalWasAsked = true;
-    const ok = await this.prompt.confirm({ message: question, default: true });
-    if (!ok) throw new CancelledError('Nothing was changed.');
-    return true;
+    if (this.canPrompt) {
+      const ok = await this.prompt.confirm({ message: o.question ?? 'Apply these changes?', default: true });
+      if (!ok) throw new CancelledError('Nothing was changed.', o.cancelHint);
+      return true;
+    }
+    if (!changes) return true;
+    throw new UsageError(
+      o.wholePlan ? 'This changes existing resources (see the plan) and there is no terminal to confirm it: pass --yes to apply it.' : 'This changes an existing resource and there is no terminal to confirm it: pass --yes to apply it.',
+      'Or run with --dry-run to see the plan only.',
+    );
   }
+}
+
+export interface ApproveOptions {
+  /** The confirmation question. */
+  question?: string;
+  /** One plan for a whole run (init): shown under a heading and confirmed on a terminal even when it only creates. */
+  wholePlan?: boolean;
+  /** Said when there is nothing to do. */
+  nothingToDo?: string;
+  /** The hint of the CancelledError when the person declines. */
+  cancelHint?: string;
+}
+
+/** What the program shares with its commands: the dependencies, and the Ctx of the running command (for the error path). */
+export interface Holder {
+  ctx?: Ctx;
+  deps?: Deps;
 }
 
 /** Wires a commander action: builds the Ctx once, runs the command, prints its result. */
 export function runAction<O extends object, R extends object>(
   name: string,
-  holder: { ctx?: Ctx; deps?: Deps },
+  holder: Holder,
   fn: (opts: O, ctx: Ctx, args: string[]) => Promise<{ result: R; render: (r: R, out: Output) => string }>,
 ) {
   return async (...all: unknown[]) => {

@@ -11,6 +11,19 @@ export interface PlanStep {
   awsCli?: string;
 }
 
+/**
+ * A command's work, read and planned but not applied: the steps to approve, what the result is
+ * when nothing is applied (--dry-run), and how to apply it. Commands approve it once (Ctx.run);
+ * init collects several, approves its whole plan once, and applies them in turn.
+ */
+export interface Prepared<R> {
+  steps: PlanStep[];
+  /** The confirmation question when the steps change an existing resource. */
+  question?: string;
+  preview(): R;
+  apply(): Promise<R>;
+}
+
 const kebab = (op: string) => op.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 

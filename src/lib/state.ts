@@ -19,9 +19,9 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { CliError } from './errors.js';
+import { PRESETS, type Preset } from '../domain/presets.js';
 
-export const PRESETS = ['copilot-studio', 'm2m', 'web'] as const;
-export type Preset = (typeof PRESETS)[number];
+export { PRESETS, type Preset };
 
 const StateClient = z.object({
   clientId: z.string(),

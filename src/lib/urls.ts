@@ -34,8 +34,6 @@ export function parseCognitoDiscoveryUrl(url: string): { region: string; poolId:
   return m ? { region: m[1]!, poolId: m[2]! } : undefined;
 }
 
-export const PLACEHOLDER_CALLBACK = 'https://placeholder.example.com';
-
 export type NearMissKind = 'trailing-slash' | 'case' | 'scheme' | 'port' | 'loopback-host';
 
 /**

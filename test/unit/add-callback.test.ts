@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand, UpdateUserPoolClientCommand, type UserPoolClientType } from '@aws-sdk/client-cognito-identity-provider';
 import { addCallback, parseAddCallbackFlags, renderAddCallback, type AddCallbackInput } from '../../src/commands/add-callback.js';
 import { CancelledError, CliError, InputError, UsageError } from '../../src/lib/errors.js';
-import { PLACEHOLDER_CALLBACK } from '../../src/lib/urls.js';
+import { PLACEHOLDER_CALLBACK } from '../../src/domain/oauth.js';
 import { RICH_CLIENT } from './rmw-fixtures.js';
 import { scriptedPrompter, stripAnsi, testCtx } from './helpers.js';
 
@@ -61,8 +61,8 @@ describe('addCallback', () => {
     expect(sent()[0]).toEqual({ ...updatable(RICH_CLIENT), CallbackURLs: [APP, COPILOT] });
     expect(sent()[0]).not.toHaveProperty('ClientSecret');
     expect(r).toMatchObject({ clientId: CLIENT, callbackUrls: [APP, COPILOT], added: [COPILOT], removed: [PLACEHOLDER_CALLBACK], changed: true, list: 'callbackUrls' });
-    // Read, write, read back (with --yes nobody waited between the read and the write).
-    expect(cognito.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeUserPoolClientCommand', 'UpdateUserPoolClientCommand', 'DescribeUserPoolClientCommand']);
+    // Read (plan), read again right before writing (always, --yes too), write, read back.
+    expect(cognito.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeUserPoolClientCommand', 'DescribeUserPoolClientCommand', 'UpdateUserPoolClientCommand', 'DescribeUserPoolClientCommand']);
     const err = stripAnsi(t.stderr());
     expect(err).toContain(`+ ${COPILOT}`);
     expect(err).toContain(`- ${PLACEHOLDER_CALLBACK}`);
@@ -166,12 +166,52 @@ describe('addCallback', () => {
 
   it('the client does not read back as sent: CONFLICT naming the fields, not success', async () => {
     let n = 0;
-    cognito.on(DescribeUserPoolClientCommand).callsFake(async () => ({ UserPoolClient: n++ < 1 ? RICH_CLIENT : { ...RICH_CLIENT, CallbackURLs: [APP, COPILOT], AccessTokenValidity: 5 } }));
+    // The plan's read and the re-read before the write see the client as it was; the read-back does not.
+    cognito.on(DescribeUserPoolClientCommand).callsFake(async () => ({ UserPoolClient: n++ < 2 ? RICH_CLIENT : { ...RICH_CLIENT, CallbackURLs: [APP, COPILOT], AccessTokenValidity: 5 } }));
     cognito.on(UpdateUserPoolClientCommand).resolves({});
     const err = await addCallback(input(), testCtx({ yes: true }, { state: STATE }).ctx).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONFLICT', exit: 1 });
     expect((err as Error).message).toMatch(/AccessTokenValidity/);
     expect(sent()).toHaveLength(1);
+  });
+
+  it('another writer adds a callback URL between our read and our write (--yes): both URLs are kept', async () => {
+    let current: UserPoolClientType = structuredClone(RICH_CLIENT);
+    let reads = 0;
+    cognito.on(DescribeUserPoolClientCommand).callsFake(async () => {
+      // The second read is the one right before our write: by then the other writer's URL is there.
+      if (++reads === 2) current = { ...current, CallbackURLs: [...current.CallbackURLs!, 'https://theirs.example.com/cb'] };
+      return { UserPoolClient: structuredClone(current) };
+    });
+    cognito.on(UpdateUserPoolClientCommand).callsFake(async (i) => ((current = { ...current, ...structuredClone(i) }), {}));
+    const r = await addCallback(input(), testCtx({ yes: true }, { state: STATE }).ctx);
+    expect(sent()).toHaveLength(1);
+    expect(sent()[0]!.CallbackURLs).toEqual([APP, 'https://theirs.example.com/cb', COPILOT]);
+    expect(r).toMatchObject({ changed: true, callbackUrls: [APP, 'https://theirs.example.com/cb', COPILOT] });
+  });
+
+  it('another writer overwrites the list right after our write: merged again, both kept', async () => {
+    let current: UserPoolClientType = structuredClone(RICH_CLIENT);
+    let updates = 0;
+    cognito.on(DescribeUserPoolClientCommand).callsFake(async () => ({ UserPoolClient: structuredClone(current) }));
+    cognito.on(UpdateUserPoolClientCommand).callsFake(async (i) => {
+      current = { ...current, ...structuredClone(i) };
+      // A second add-callback that read before our write now writes its own list, without our URL.
+      if (++updates === 1) current = { ...current, CallbackURLs: [APP, 'https://theirs.example.com/cb'] };
+      return {};
+    });
+    await addCallback(input(), testCtx({ yes: true }, { state: STATE }).ctx);
+    expect(sent()).toHaveLength(2);
+    expect(current.CallbackURLs).toEqual([APP, 'https://theirs.example.com/cb', COPILOT]);
+  });
+
+  it('the read-back keeps lacking our URL: retried up to the bound, then CONFLICT naming it', async () => {
+    cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: RICH_CLIENT });
+    cognito.on(UpdateUserPoolClientCommand).resolves({});
+    const err = await addCallback(input(), testCtx({ yes: true }, { state: STATE }).ctx).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CONFLICT', exit: 1 });
+    expect((err as Error).message).toContain(`CallbackURLs lacks ${COPILOT}`);
+    expect(sent()).toHaveLength(3);
   });
 
   it('an unknown client: NOT_FOUND in the user\'s terms', async () => {

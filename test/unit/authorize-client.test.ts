@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand, type UserPoolClientType } from '@aws-sdk/client-cognito-identity-provider';
 import { BedrockAgentCoreControlClient, GetGatewayCommand, ListGatewaysCommand, UpdateGatewayCommand, type GetGatewayResponse } from '@aws-sdk/client-bedrock-agentcore-control';
@@ -37,6 +37,7 @@ function emulate(got: GetGatewayResponse = RICH_GATEWAY, after: { status: string
   cognito.on(DescribeUserPoolClientCommand).callsFake(async (input) => ({ UserPoolClient: { ...c, ClientId: input.ClientId } }));
   agentcore.on(GetGatewayCommand).callsFake(async () => {
     if (!updated) return structuredClone(current);
+    polls.push(Date.now());
     const s = after[Math.min(i++, after.length - 1)]!;
     return { ...structuredClone(current), status: s.status, statusReasons: s.statusReasons ?? [] };
   });
@@ -48,11 +49,27 @@ function emulate(got: GetGatewayResponse = RICH_GATEWAY, after: { status: string
   });
 }
 
-/** A fake clock: sleeping advances it, nothing really waits. */
-function clock() {
-  let t = 0;
-  const sleeps: number[] = [];
-  return { sleeps, hooks: { now: () => t, sleep: async (ms: number) => void (sleeps.push(ms), (t += ms)) } };
+/**
+ * Fake timers (setTimeout and Date): the SDK waiter's sleeps advance them, nothing really waits.
+ * `polls` are the (fake) times of the GetGateway reads after UpdateGateway; `gaps` the waits between them.
+ */
+let polls: number[] = [];
+const gaps = () => polls.slice(1).map((t, i) => t - polls[i]!);
+
+/** Drive a promise that sleeps (on fake timers) to completion. */
+async function settle<T>(p: Promise<T>): Promise<T> {
+  let done = false;
+  const tracked = p.finally(() => {
+    done = true;
+  });
+  tracked.catch(() => undefined);
+  // Real I/O (the waiter module loads on first use) gets its turn between the fake-time steps.
+  const started = performance.now();
+  while (!done && performance.now() - started < 30_000) {
+    await vi.advanceTimersByTimeAsync(250);
+    await new Promise((r) => setImmediate(r));
+  }
+  return tracked;
 }
 
 const input = (o: Partial<AuthorizeClientInput> = {}): AuthorizeClientInput => ({ wait: true, waitTimeoutSeconds: 300, ...o });
@@ -61,6 +78,11 @@ const sent = () => agentcore.commandCalls(UpdateGatewayCommand).map((c) => c.arg
 beforeEach(() => {
   cognito.reset();
   agentcore.reset();
+  polls = [];
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 describe('parseAuthorizeClientFlags', () => {
@@ -107,14 +129,15 @@ describe('authorizeClient', () => {
   it('sends every GetGateway field with only the merge applied, waits for READY, verifies, saves the gateway', async () => {
     emulate(RICH_GATEWAY, [{ status: 'UPDATING' }, { status: 'UPDATING' }, { status: 'READY' }]);
     const t = testCtx({ yes: true }, { state: { ...STATE, gatewayId: undefined } });
-    const { hooks, sleeps } = clock();
-    const r = await authorizeClient(input({ gatewayId: GW }), t.ctx, hooks);
+    const r = await settle(authorizeClient(input({ gatewayId: GW }), t.ctx));
 
     expect(sent()).toHaveLength(1);
     const expected = { gatewayIdentifier: GW, ...updatable(RICH_GATEWAY) } as any;
     expected.authorizerConfiguration = { customJWTAuthorizer: { ...jwt(RICH_GATEWAY), allowedClients: ['existing1', CLIENT], allowedScopes: ['mcp/invoke', 'mcp/admin'] } };
     expect(sent()[0]).toEqual(expected);
-    expect(sleeps).toEqual([2000, 3000]);
+    // Three polls (UPDATING, UPDATING, READY), the SDK waiter's backoff between 2 s and 10 s.
+    expect(polls).toHaveLength(3);
+    expect(gaps().every((g) => g >= 2000 && g <= 10_000)).toBe(true);
     expect(r).toMatchObject({ gatewayId: GW, added: [CLIENT], addedScopes: ['mcp/admin'], addedVersions: [], status: 'READY', changed: true });
     expect(t.state().gatewayId).toBe(GW);
     expect(stripAnsi(renderAuthorizeClient(r, t.ctx.out))).toContain(`Updated gateway mcp-gw: allowed clients + ${CLIENT}`);
@@ -122,7 +145,7 @@ describe('authorizeClient', () => {
 
   it('already authorized: no update and exit 0 even while the gateway is UPDATING', async () => {
     emulate({ ...RICH_GATEWAY, status: 'UPDATING', authorizerConfiguration: { customJWTAuthorizer: { ...jwt(RICH_GATEWAY), allowedClients: ['existing1', CLIENT], allowedScopes: ['mcp/invoke', 'mcp/admin'] } } } as GetGatewayResponse);
-    const r = await authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx, clock().hooks);
+    const r = await settle(authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx));
     expect(sent()).toHaveLength(0);
     expect(r).toMatchObject({ changed: false, added: [], status: 'UPDATING' });
   });
@@ -130,19 +153,19 @@ describe('authorizeClient', () => {
   it('a Copilot Studio client adds 2025-03-26 to a version list that lacks it; a client outside the state counts by its code flow', async () => {
     const g = { ...RICH_GATEWAY, protocolConfiguration: { mcp: { supportedVersions: ['2025-06-18'], searchType: 'SEMANTIC' } } } as GetGatewayResponse;
     emulate(g);
-    await authorizeClient(input({ clientIds: ['outside1'] }), testCtx({ yes: true }, { state: STATE }).ctx, clock().hooks);
+    await settle(authorizeClient(input({ clientIds: ['outside1'] }), testCtx({ yes: true }, { state: STATE }).ctx));
     expect(sent()[0]!.protocolConfiguration).toEqual({ mcp: { supportedVersions: ['2025-06-18', '2025-03-26'], searchType: 'SEMANTIC' } });
 
     cognito.reset();
     agentcore.reset();
     emulate(g, [{ status: 'READY' }], client({ AllowedOAuthFlows: ['client_credentials'] }));
-    await authorizeClient(input({ clientIds: ['m2m1'] }), testCtx({ yes: true }, { state: STATE }).ctx, clock().hooks);
+    await settle(authorizeClient(input({ clientIds: ['m2m1'] }), testCtx({ yes: true }, { state: STATE }).ctx));
     expect(sent()[0]!.protocolConfiguration).toEqual(g.protocolConfiguration);
   });
 
   it('UPDATE_UNSUCCESSFUL: fails with the gateway\'s status reasons', async () => {
     emulate(RICH_GATEWAY, [{ status: 'UPDATING' }, { status: 'UPDATE_UNSUCCESSFUL', statusReasons: ['KMS key is disabled', 'try again'] }]);
-    const err = await authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx, clock().hooks).catch((e: unknown) => e);
+    const err = await settle(authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
     expect(err).toMatchObject({ code: 'AWS_ERROR', exit: 1 });
     expect((err as Error).message).toContain('UPDATE_UNSUCCESSFUL: KMS key is disabled; try again');
@@ -151,32 +174,35 @@ describe('authorizeClient', () => {
 
   it('FAILED with no reasons says so', async () => {
     emulate(RICH_GATEWAY, [{ status: 'FAILED' }]);
-    await expect(authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx, clock().hooks)).rejects.toThrow(/FAILED \(AWS gave no reason\)/);
+    await expect(settle(authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx))).rejects.toThrow(/FAILED \(AWS gave no reason\)/);
   });
 
   it('still UPDATING past --wait-timeout: TIMEOUT (exit 1), with backoff 2 s → 10 s', async () => {
     emulate(RICH_GATEWAY, [{ status: 'UPDATING' }]);
-    const { hooks, sleeps } = clock();
-    const err = await authorizeClient(input({ waitTimeoutSeconds: 60 }), testCtx({ yes: true }, { state: STATE }).ctx, hooks).catch((e: unknown) => e);
+    const err = await settle(authorizeClient(input({ waitTimeoutSeconds: 60 }), testCtx({ yes: true }, { state: STATE }).ctx)).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'TIMEOUT', exit: 1, result: { gatewayId: GW, status: 'UPDATING' } });
-    expect(sleeps.slice(0, 6)).toEqual([2000, 3000, 4500, 6750, 10000, 10000]);
-    expect(sleeps.reduce((a, b) => a + b, 0)).toBe(60_000);
+    // The SDK waiter's backoff (jittered): every wait between 2 s and 10 s, but the last, a final look at the 60 s deadline.
+    expect(gaps().slice(0, -1).every((g) => g >= 2000 && g <= 10_000)).toBe(true);
+    expect(gaps().at(-1)!).toBeLessThanOrEqual(10_000);
+    expect(polls.length).toBeGreaterThanOrEqual(6);
+    expect(polls.at(-1)! - polls[0]!).toBe(60_000);
   });
 
   it('--no-wait: one read-back, no polling', async () => {
     emulate(RICH_GATEWAY, [{ status: 'UPDATING' }]);
-    const { hooks, sleeps } = clock();
     const t = testCtx({ yes: true }, { state: STATE });
-    const r = await authorizeClient(input({ wait: false }), t.ctx, hooks);
+    const started = Date.now();
+    const r = await authorizeClient(input({ wait: false }), t.ctx);
     expect(r).toMatchObject({ status: 'UPDATING', changed: true });
-    expect(sleeps).toEqual([]);
+    expect(polls).toHaveLength(1);
+    expect(Date.now()).toBe(started);
     expect(stripAnsi(t.stderr())).toContain('--no-wait');
   });
 
   it('--dry-run: plan and aws command with the full JSON, nothing sent, state untouched', async () => {
     emulate();
     const t = testCtx({ dryRun: true }, { state: STATE });
-    const r = await authorizeClient(input(), t.ctx, clock().hooks);
+    const r = await settle(authorizeClient(input(), t.ctx));
     expect(sent()).toHaveLength(0);
     expect(r.changed).toBe(false);
     const cli = t.ctx.planned[0]!.awsCli!;
@@ -189,8 +215,8 @@ describe('authorizeClient', () => {
 
   it('no terminal and no --yes: UsageError; declined on a terminal: CancelledError; nothing sent', async () => {
     emulate();
-    await expect(authorizeClient(input(), testCtx({}, { state: STATE }).ctx, clock().hooks)).rejects.toBeInstanceOf(UsageError);
-    await expect(authorizeClient(input(), testCtx({}, { state: STATE, tty: true, env: {}, prompter: scriptedPrompter([false]) }).ctx, clock().hooks)).rejects.toBeInstanceOf(CancelledError);
+    await expect(settle(authorizeClient(input(), testCtx({}, { state: STATE }).ctx))).rejects.toBeInstanceOf(UsageError);
+    await expect(settle(authorizeClient(input(), testCtx({}, { state: STATE, tty: true, env: {}, prompter: scriptedPrompter([false]) }).ctx))).rejects.toBeInstanceOf(CancelledError);
     expect(sent()).toHaveLength(0);
   });
 
@@ -202,7 +228,7 @@ describe('authorizeClient', () => {
     ['a gateway that is not READY', { ...RICH_GATEWAY, status: 'UPDATING' }, /UPDATING, not READY/],
   ])('refuses %s: RefusedError (exit 1), nothing sent', async (_label, g, message) => {
     emulate(g as GetGatewayResponse);
-    const err = await authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx, clock().hooks).catch((e: unknown) => e);
+    const err = await settle(authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RefusedError);
     expect(err).toMatchObject({ code: 'REFUSED', exit: 1 });
     expect((err as Error).message).toMatch(message);
@@ -213,7 +239,7 @@ describe('authorizeClient', () => {
     emulate();
     let n = 0;
     agentcore.on(GetGatewayCommand).callsFake(async () => (n++ === 0 ? RICH_GATEWAY : { ...RICH_GATEWAY, description: 'someone else' }));
-    const err = await authorizeClient(input(), testCtx({}, { state: STATE, tty: true, env: {}, prompter: scriptedPrompter([true]) }).ctx, clock().hooks).catch((e: unknown) => e);
+    const err = await settle(authorizeClient(input(), testCtx({}, { state: STATE, tty: true, env: {}, prompter: scriptedPrompter([true]) }).ctx)).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONFLICT', exit: 1 });
     expect((err as Error).message).toContain('description');
     expect(sent()).toHaveLength(0);
@@ -223,10 +249,49 @@ describe('authorizeClient', () => {
     emulate();
     let n = 0;
     agentcore.on(GetGatewayCommand).callsFake(async () => (n++ < 1 ? RICH_GATEWAY : { ...RICH_GATEWAY, status: 'READY' }));
-    const err = await authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx, clock().hooks).catch((e: unknown) => e);
+    const err = await settle(authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx)).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONFLICT', exit: 1 });
     expect((err as Error).message).toMatch(/authorizerConfiguration/);
+    // The read-back lacks our change: merged and written again, up to the bound (3), then CONFLICT.
+    expect(sent()).toHaveLength(3);
+  });
+
+  it('another writer allows a client between our read and our write (--yes): both clients are kept', async () => {
+    emulate();
+    let reads = 0;
+    const theirs = (g: GetGatewayResponse) => ({ ...g, authorizerConfiguration: { customJWTAuthorizer: { ...jwt(g), allowedClients: [...jwt(g).allowedClients, 'theirs1'] } } }) as GetGatewayResponse;
+    let current: GetGatewayResponse = structuredClone(RICH_GATEWAY);
+    agentcore.on(GetGatewayCommand).callsFake(async () => {
+      // The second read is the one right before our write: by then the other writer has added theirs1.
+      if (++reads === 2) current = theirs(current);
+      return structuredClone(current);
+    });
+    agentcore.on(UpdateGatewayCommand).callsFake(async (i) => {
+      const { gatewayIdentifier: _id, ...rest } = i;
+      current = { ...current, ...structuredClone(rest), status: 'READY' };
+      return { gatewayId: GW, status: 'UPDATING' };
+    });
+    const r = await settle(authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx));
     expect(sent()).toHaveLength(1);
+    expect(jwt(sent()[0] as unknown as GetGatewayResponse).allowedClients).toEqual(['existing1', 'theirs1', CLIENT]);
+    expect(r.changed).toBe(true);
+  });
+
+  it('another writer overwrites our change after our write: merged again (theirs and ours), verified', async () => {
+    emulate();
+    let current: GetGatewayResponse = structuredClone(RICH_GATEWAY);
+    let updates = 0;
+    agentcore.on(GetGatewayCommand).callsFake(async () => structuredClone(current));
+    agentcore.on(UpdateGatewayCommand).callsFake(async (i) => {
+      const { gatewayIdentifier: _id, ...rest } = i;
+      current = { ...current, ...structuredClone(rest), status: 'READY' };
+      // Right after our first write, another process writes its own list, without our client.
+      if (++updates === 1) current = { ...current, authorizerConfiguration: { customJWTAuthorizer: { ...jwt(current), allowedClients: ['existing1', 'theirs1'] } } } as GetGatewayResponse;
+      return { gatewayId: GW, status: 'UPDATING' };
+    });
+    await settle(authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx));
+    expect(sent()).toHaveLength(2);
+    expect(jwt(current).allowedClients).toEqual(['existing1', 'theirs1', CLIENT]);
   });
 });
 
@@ -243,7 +308,7 @@ describe('authorizeClient: which gateway and which clients', () => {
       return GW;
     }, true]);
     const t = testCtx({}, { state: { ...STATE, gatewayId: undefined }, tty: true, env: { AWS_REGION: 'us-east-1' }, prompter });
-    const r = await authorizeClient(input(), t.ctx, clock().hooks);
+    const r = await settle(authorizeClient(input(), t.ctx));
     expect(r.gatewayId).toBe(GW);
     expect(agentcore.commandCalls(ListGatewaysCommand).map((c) => c.args[0].input.nextToken)).toEqual([undefined, 'p2']);
     expect(prompter.asked.map((a) => a.kind)).toEqual(['select', 'confirm']);
@@ -261,7 +326,7 @@ describe('authorizeClient: which gateway and which clients', () => {
   it('a gatewayId from the state file is validated like --gateway-id: exit 2 naming the state file, nothing sent to AWS', async () => {
     for (const bad of ['Not A Gateway!', 'arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/mcp-gw-abc1234567', '../mcp-gw']) {
       const t = testCtx({ yes: true }, { state: { ...STATE, gatewayId: bad } });
-      const e = await authorizeClient(input(), t.ctx, clock().hooks).catch((x) => x);
+      const e = await settle(authorizeClient(input(), t.ctx)).catch((x) => x);
       expect(e, bad).toBeInstanceOf(InputError);
       expect(e.exit).toBe(2);
       expect(e.message).toContain(`The gatewayId in the state file ${t.statePath}`);
@@ -275,7 +340,7 @@ describe('authorizeClient: which gateway and which clients', () => {
     const state = { version: 1, region: 'us-east-1', userPoolId: OTHER, clients: STATE.clients };
     emulate();
     const changed = testCtx({ yes: true }, { state });
-    const r = await authorizeClient(input({ poolId: POOL, gatewayId: GW }), changed.ctx, clock().hooks);
+    const r = await settle(authorizeClient(input({ poolId: POOL, gatewayId: GW }), changed.ctx));
     expect(r.changed).toBe(true);
     expect(changed.state()).toEqual(state);
     expect(stripAnsi(changed.stderr())).toContain(`Not recording gateway ${GW}`);
@@ -284,27 +349,27 @@ describe('authorizeClient: which gateway and which clients', () => {
     agentcore.reset();
     emulate({ ...RICH_GATEWAY, authorizerConfiguration: { customJWTAuthorizer: { ...jwt(RICH_GATEWAY), allowedClients: ['existing1', CLIENT], allowedScopes: ['mcp/invoke', 'mcp/admin'] } } } as GetGatewayResponse);
     const same = testCtx({ yes: true }, { state });
-    expect((await authorizeClient(input({ poolId: POOL, gatewayId: GW }), same.ctx, clock().hooks)).changed).toBe(false);
+    expect((await settle(authorizeClient(input({ poolId: POOL, gatewayId: GW }), same.ctx))).changed).toBe(false);
     expect(same.state()).toEqual(state);
   });
 
   it('a state file without a pool records the pool and the gateway together; the state\'s own pool records the gateway', async () => {
     emulate();
     const none = testCtx({ yes: true }, { state: { version: 1, clients: STATE.clients } });
-    await authorizeClient(input({ poolId: POOL, gatewayId: GW }), none.ctx, clock().hooks);
+    await settle(authorizeClient(input({ poolId: POOL, gatewayId: GW }), none.ctx));
     expect(none.state()).toMatchObject({ region: 'us-east-1', userPoolId: POOL, gatewayId: GW });
 
     agentcore.reset();
     emulate();
     const own = testCtx({ yes: true }, { state: { ...STATE, gatewayId: undefined } });
-    await authorizeClient(input({ poolId: POOL, gatewayId: GW }), own.ctx, clock().hooks);
+    await settle(authorizeClient(input({ poolId: POOL, gatewayId: GW }), own.ctx));
     expect(own.state()).toMatchObject({ userPoolId: POOL, gatewayId: GW });
   });
 
   it('defaults to every client in the state file; describes each client once', async () => {
     emulate();
     const state = { ...STATE, clients: [...STATE.clients, { clientId: 'm2mclient1', name: 'm2m', preset: 'm2m' }] };
-    const r = await authorizeClient(input(), testCtx({ yes: true }, { state }).ctx, clock().hooks);
+    const r = await settle(authorizeClient(input(), testCtx({ yes: true }, { state }).ctx));
     expect(r.added).toEqual([CLIENT, 'm2mclient1']);
     expect(cognito.commandCalls(DescribeUserPoolClientCommand).map((c) => c.args[0].input.ClientId)).toEqual([CLIENT, 'm2mclient1']);
   });
@@ -313,16 +378,17 @@ describe('authorizeClient: which gateway and which clients', () => {
 describe('waitForGatewayReady', () => {
   it('returns at once when READY, without sleeping', async () => {
     agentcore.on(GetGatewayCommand).resolves({ ...RICH_GATEWAY, status: 'READY' });
-    const { hooks, sleeps } = clock();
-    const g = await waitForGatewayReady(testCtx({}, { state: STATE }).ctx, GW, 10, hooks);
+    const t = testCtx({}, { state: STATE });
+    const started = Date.now();
+    const g = await waitForGatewayReady(await t.ctx.agentcore(), GW, 10, t.ctx.out);
     expect(g.status).toBe('READY');
-    expect(sleeps).toEqual([]);
+    expect(Date.now()).toBe(started);
   });
 
   it('shows progress on a terminal (spinner) and clears it', async () => {
     agentcore.on(GetGatewayCommand).resolvesOnce({ ...RICH_GATEWAY, status: 'UPDATING' }).resolves({ ...RICH_GATEWAY, status: 'READY' });
     const t = testCtx({}, { state: STATE, tty: true });
-    await waitForGatewayReady(t.ctx, GW, 10, clock().hooks);
+    await settle(waitForGatewayReady(await t.ctx.agentcore(), GW, 10, t.ctx.out));
     expect(t.stderr()).toContain('\r\x1b[2K');
     expect(stripAnsi(t.stderr())).toContain('Gateway mcp-gw is READY');
   });

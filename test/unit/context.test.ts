@@ -159,10 +159,10 @@ describe('prompting and approval policy', () => {
     expect((err as CancelledError).exit).toBe(130);
     expect(p.asked.map((a) => a.message)).toEqual(['Go?', 'Apply these changes?']);
   });
-  it('willCreate: true normally; under --dry-run false, with the plan on stderr', () => {
-    expect(testCtx({}).ctx.willCreate({ resource: 'x' })).toBe(true);
+  it('creating only: true normally without asking; under --dry-run false, with the plan on stderr', async () => {
+    expect(await testCtx({}).ctx.approve([{ action: 'create', resource: 'x' }])).toBe(true);
     const t = testCtx({ dryRun: true });
-    expect(t.ctx.willCreate({ resource: 'user pool "p"', awsCli: 'aws cognito-idp create-user-pool --pool-name p' })).toBe(false);
+    expect(await t.ctx.approve([{ action: 'create', resource: 'user pool "p"', awsCli: 'aws cognito-idp create-user-pool --pool-name p' }])).toBe(false);
     expect(stripAnsi(t.stderr())).toContain('+ create user pool "p"\n    $ aws cognito-idp create-user-pool --pool-name p');
   });
   it('--endpoint-url must be an http(s) URL', () => {

@@ -16,9 +16,10 @@ import {
   type CreateUserPoolClientRequest,
   type ResourceServerType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { createClient, parseCreateClientFlags, resolveScopes } from '../../src/commands/create-client.js';
+import { createClient, parseCreateClientFlags } from '../../src/commands/create-client.js';
+import { resolveScopes } from '../../src/steps/client.js';
 import { CliError, InputError, UsageError } from '../../src/lib/errors.js';
-import { PLACEHOLDER_CALLBACK } from '../../src/lib/urls.js';
+import { PLACEHOLDER_CALLBACK } from '../../src/domain/oauth.js';
 import { stripAnsi, testCtx } from './helpers.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);

@@ -19,7 +19,7 @@ import {
   type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { BedrockAgentCoreControlClient, GetGatewayCommand, ListGatewaysCommand, UpdateGatewayCommand, type GetGatewayResponse } from '@aws-sdk/client-bedrock-agentcore-control';
-import { awsFacts, init, renderInit } from '../../src/commands/init.js';
+import { awsFacts, init, renderInit } from '../../src/commands/init/index.js';
 import { scriptedPrompter, stripAnsi, testCtx, type Answer, type TestCtx } from './helpers.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);

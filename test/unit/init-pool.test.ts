@@ -61,7 +61,12 @@ async function settle<T>(p: Promise<T>): Promise<T> {
     done = true;
   });
   tracked.catch(() => undefined);
-  for (let i = 0; i < 1000 && !done; i++) await vi.advanceTimersByTimeAsync(500);
+  // Real I/O (the waiter module loads on first use) gets its turn between the fake-time steps.
+  const started = performance.now();
+  while (!done && performance.now() - started < 30_000) {
+    await vi.advanceTimersByTimeAsync(500);
+    await new Promise((r) => setImmediate(r));
+  }
   return tracked;
 }
 
@@ -356,7 +361,7 @@ describe('initPool: --dry-run', () => {
 
 describe('initPool: waiting for the domain', () => {
   it('polls DescribeUserPoolDomain (fresh reads) through CREATING until ACTIVE', async () => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     emptyAccount();
     cognito
       .on(DescribeUserPoolDomainCommand)
@@ -373,7 +378,7 @@ describe('initPool: waiting for the domain', () => {
   });
 
   it('fails with AWS_ERROR (exit 1) when the domain turns FAILED, before creating the resource server', async () => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     emptyAccount();
     cognito
       .on(DescribeUserPoolDomainCommand)
@@ -387,7 +392,7 @@ describe('initPool: waiting for the domain', () => {
   });
 
   it('fails with TIMEOUT (exit 1) when the domain stays CREATING past --wait-timeout', async () => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     emptyAccount();
     cognito
       .on(DescribeUserPoolDomainCommand)
@@ -402,7 +407,7 @@ describe('initPool: waiting for the domain', () => {
   });
 
   it('waits for an adopted pool\'s domain that is still CREATING', async () => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     existingPool();
     cognito
       .on(DescribeUserPoolDomainCommand)

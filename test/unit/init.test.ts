@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { askInitQuestions, gatewayProblem, planInit, init, type GatewayFact, type InitFacts, type PoolFact } from '../../src/commands/init.js';
+import { askInitQuestions, gatewayProblem, planInit, init, type GatewayFact, type InitFacts, type PoolFact } from '../../src/commands/init/index.js';
 import { CancelledError, InputError, RefusedError, UsageError } from '../../src/lib/errors.js';
 import { scriptedPrompter, stripAnsi, testCtx, type Answer, type TestCtx } from './helpers.js';
 
@@ -340,7 +340,7 @@ describe('gatewayProblem', () => {
 
 describe('renderInit (the hand-off)', () => {
   it('prints the Copilot Studio form, the add-callback step, the M2M token URL and .env, the gateway, the user and doctor\'s findings', async () => {
-    const { renderInit } = await import('../../src/commands/init.js');
+    const { renderInit } = await import('../../src/commands/init/index.js');
     const t = testCtx({}, { command: 'init' });
     ctxs.push(t);
     const tokenUrl = 'https://p-x1.auth.us-east-1.amazoncognito.com/oauth2/token';

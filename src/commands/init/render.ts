@@ -1,0 +1,44 @@
+/** init's result, for people. */
+import type { Output } from '../../lib/output.js';
+import { renderCopilotStudioForm } from '../../lib/copilot-form.js';
+import type { InitResult } from './types.js';
+
+export const DOCTOR_NOTE = 'A placeholder callback URL is expected until you run add-callback. These findings inform; they do not change init\'s exit code. `mcp-cognito doctor` gives the full report.';
+
+export function renderInit(r: InitResult, out: Output): string {
+  const c = out.c;
+  const lines: string[] = [];
+  if (r.dryRun || !r.userPoolId) return c.dim('Dry run: nothing was changed. The plan and the equivalent aws CLI commands are above.');
+  const what = r.created.length || r.updated.length ? `Created: ${r.created.join(', ') || 'nothing'}. Updated: ${r.updated.join(', ') || 'nothing'}.` : 'Nothing to change: everything was already in place.';
+  lines.push(c.bold(`Cognito is set up in ${r.region}: user pool ${r.userPoolName} (${r.userPoolId}), domain ${r.domain}.`), c.dim(what), '');
+  if (r.copilotStudio) {
+    lines.push(renderCopilotStudioForm(r.copilotStudio, out), '');
+    lines.push(`${c.bold('Next:')} after you click Create, Copilot Studio shows a Redirect URL. Register it with:`);
+    lines.push(`  ${c.cyan('mcp-cognito add-callback <the redirect URL Copilot Studio shows>')}`, '');
+  }
+  const m2m = r.clients.find((x) => x.preset === 'm2m');
+  if (m2m) {
+    lines.push(c.bold(`M2M agent client ${m2m.clientName} (${m2m.clientId})`));
+    lines.push(out.table([
+      ['Token URL', m2m.tokenUrl ?? '(no domain yet)'],
+      ['Scopes', m2m.scopes.join(' ')],
+      ['Credentials', m2m.envFile ? `${m2m.envFile} (mode 0600)` : 'in --json output only (use --dotenv <file> to write them)'],
+    ]), '');
+  }
+  if (r.gateway) {
+    lines.push(r.gateway.skipped ? c.yellow(`Gateway: ${r.gateway.message}`) : `Gateway ${r.gateway.gatewayName ?? r.gateway.gatewayId}: ${r.gateway.message}`);
+    if (r.gateway.gatewayUrl) lines.push(`  MCP endpoint: ${r.gateway.gatewayUrl}/mcp`);
+    lines.push('');
+  }
+  if (r.user) lines.push(`Sign-in user for testing: ${r.user.username} (${r.user.status}${r.user.group ? `, group ${r.user.group}` : ''}).`, '');
+  if (r.doctor) {
+    const d = r.doctor;
+    lines.push(c.bold('Check of the new setup (mcp-cognito doctor):'));
+    if (d.summary) lines.push(`  ${d.summary.pass} passed, ${d.summary.warn} warning${d.summary.warn === 1 ? '' : 's'}, ${d.summary.fail} failed, ${d.summary.skip} skipped`);
+    else lines.push(`  doctor did not run${d.error ? `: ${d.error}` : ''}`);
+    for (const f of d.findings) lines.push(`  ${f.status === 'fail' ? c.red('✗') : c.yellow('!')} ${f.title}${f.fix ? c.dim(` — ${f.fix}`) : ''}`);
+    lines.push(c.dim(`  ${DOCTOR_NOTE}`));
+  }
+  return lines.join('\n').trimEnd();
+}
+

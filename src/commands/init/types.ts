@@ -1,0 +1,111 @@
+/** The shapes of init: its flags, the facts its questions read, the answers, the result. */
+import type { InitPoolFlags, InitPoolInput, InitPoolResult } from '../../steps/pool-setup.js';
+import type { CreateClientInput, CreateClientResult } from '../../steps/client-setup.js';
+import type { CreateUserInput, CreateUserResult } from '../../steps/user-setup.js';
+import type { AuthorizeClientResult } from '../../steps/gateway-setup.js';
+import type { CopilotStudioForm } from '../../lib/copilot-form.js';
+import type { PasswordPolicy } from '../../domain/oauth.js';
+import type { GetGatewayResponse } from '../../aws/agentcore.js';
+
+export interface InitFlags extends InitPoolFlags {
+  region?: string;
+  // create-client
+  copilotStudio?: boolean;
+  clientName?: string;
+  callbackUrl?: string[];
+  logoutUrl?: string[];
+  m2m?: boolean;
+  m2mName?: string;
+  envFile?: string;
+  dotenv?: string;
+  forceEnvFile?: boolean;
+  // authorize-client
+  gatewayId?: string;
+  gateway?: boolean;
+  wait?: boolean;
+  // create-user
+  userEmail?: string;
+  userGroup?: string;
+  userPasswordStdin?: boolean;
+  doctor?: boolean;
+}
+
+/** A gateway as the wizard sees it. */
+export interface GatewayFact {
+  gatewayId: string;
+  name: string;
+  status?: string;
+  authorizerType?: string;
+  discoveryUrl?: string;
+  allowedClients?: string[];
+  /** GetGateway's answer, to preview the change with authorize-client's own merge. */
+  raw?: GetGatewayResponse;
+}
+
+export interface PoolFact {
+  poolId: string;
+  name: string;
+  domain?: string;
+  passwordPolicy?: PasswordPolicy;
+  resourceServers?: { identifier: string; scopes: string[] }[];
+  clients?: { clientId: string; name: string }[];
+}
+
+/**
+ * What the question flow may look up. The command wires these to AWS; unit tests inject fakes.
+ * Every method is a read: the question flow changes nothing.
+ */
+export interface InitFacts {
+  /** The Region from the environment or the profile, if any (before --region is decided). */
+  defaultRegion(): Promise<string | undefined>;
+  /** Fix the Region of this run (called once, after the Region question). */
+  useRegion(region: string): void;
+  listGateways(): Promise<GatewayFact[]>;
+  getGateway(gatewayId: string): Promise<GatewayFact>;
+  listPools(): Promise<{ poolId: string; name: string }[]>;
+  describePool(poolId: string): Promise<PoolFact>;
+  /** The pool that owns a domain prefix, '' when taken by an unknown owner, undefined when free. */
+  domainOwner(prefix: string): Promise<string | undefined>;
+  /** The status of a user, undefined when there is none. */
+  userStatus(poolId: string, username: string): Promise<string | undefined>;
+  fileExists(path: string): boolean;
+}
+
+/** Everything init will do, decided by flags, state, answers and what exists. */
+export interface InitAnswers {
+  region: string;
+  gateway?: GatewayFact;
+  /** The existing pool to adopt (from the gateway, a flag, the state or a choice). */
+  pool?: PoolFact;
+  initPool: InitPoolInput;
+  copilot?: CreateClientInput;
+  m2m?: CreateClientInput;
+  user?: CreateUserInput & { exists?: string };
+  wait: boolean;
+  waitTimeoutSeconds?: number;
+  doctor: boolean;
+}
+
+export interface InitResult extends Omit<InitPoolResult, 'created' | 'updated'> {
+  clients: CreateClientResult[];
+  copilotStudio?: CopilotStudioForm;
+  gateway?: GatewayStepResult;
+  user?: CreateUserResult;
+  doctor?: DoctorStepResult;
+  next?: string;
+  /** Set by --dry-run (with `plan`). */
+  dryRun?: boolean;
+  created: string[];
+  updated: string[];
+}
+
+export type GatewayStepResult = Partial<AuthorizeClientResult> & { gatewayId: string; updated: boolean; skipped?: boolean; message: string };
+
+export interface DoctorStepResult {
+  summary?: { pass: number; warn: number; fail: number; skip: number };
+  /** The checks that did not pass (id, status, title, fix). */
+  findings: { id: string; status: string; title: string; fix?: string }[];
+  /** Why doctor could not run. */
+  error?: string;
+}
+

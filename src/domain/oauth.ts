@@ -1,0 +1,62 @@
+/**
+ * OAuth, Cognito and MCP constants: each defined here once, used by the steps, the commands and doctor.
+ * Plain data, no imports: loading it costs nothing at start-up.
+ */
+
+/** The OpenID Connect scopes Cognito knows (never valid for client_credentials). */
+export const OIDC_SCOPES = ['openid', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin'] as const;
+export type OidcScope = (typeof OIDC_SCOPES)[number];
+
+export function isOidcScope(scope: string): boolean {
+  return (OIDC_SCOPES as readonly string[]).includes(scope);
+}
+
+/** The OIDC scopes a browser (code flow) client is given by default. */
+export const DEFAULT_OIDC_SCOPES = ['openid', 'email', 'profile'] as const;
+
+/** The scopes that need `openid` beside them (invalid_scope otherwise). */
+export const SCOPES_NEEDING_OPENID = ['email', 'profile', 'phone'] as const;
+
+/**
+ * The MCP protocol version Copilot Studio speaks. A gateway that lists supportedVersions without it
+ * fails silently for Copilot Studio (no tools listed).
+ */
+export const COPILOT_STUDIO_MCP_VERSION = '2025-03-26';
+
+/** The callback URL a Copilot Studio client gets until its real redirect URL is known (add-callback). */
+export const PLACEHOLDER_CALLBACK = 'https://placeholder.example.com';
+
+/** Callback URLs that are placeholders, not real redirect targets (ours, and the CDK's default). */
+export const PLACEHOLDER_CALLBACKS: readonly string[] = [PLACEHOLDER_CALLBACK, 'https://example.com', 'https://example.com/'];
+
+export function isPlaceholderCallback(url: string): boolean {
+  return PLACEHOLDER_CALLBACKS.includes(url);
+}
+
+/** What `init-pool` creates by default. */
+export const DEFAULT_POOL_NAME = 'mcp-gateway';
+export const DEFAULT_RESOURCE_SERVER = 'mcp';
+export const DEFAULT_RESOURCE_SERVER_NAME = 'MCP Server Access';
+export const DEFAULT_SCOPE = 'invoke=Invoke MCP server tools';
+
+/** Token lifetimes of a new app client (minutes, minutes, days). */
+export const CLIENT_TOKEN_VALIDITY = {
+  AccessTokenValidity: 60,
+  IdTokenValidity: 60,
+  RefreshTokenValidity: 30,
+  TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' },
+} as const;
+
+/** The password policy `init-pool` gives a new pool; also Cognito's default. */
+export interface PasswordPolicy {
+  MinimumLength?: number;
+  RequireUppercase?: boolean;
+  RequireLowercase?: boolean;
+  RequireNumbers?: boolean;
+  RequireSymbols?: boolean;
+}
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: false };
+
+/** How long to wait by default (seconds): a new hosted-UI domain to become ACTIVE, a gateway READY. */
+export const DEFAULT_DOMAIN_WAIT_SECONDS = 120;
+export const DEFAULT_GATEWAY_WAIT_SECONDS = 300;

@@ -1,0 +1,119 @@
+/**
+ * The app client presets: one table. Adding a preset is one entry here (and its tests); the state
+ * file's schema, `create-client --preset`, the wizard, authorize-client and add-callback read it.
+ */
+import { COPILOT_STUDIO_MCP_VERSION, DEFAULT_OIDC_SCOPES } from './oauth.js';
+
+export type OAuthFlow = 'code' | 'client_credentials' | 'implicit';
+
+export interface PresetSpec {
+  /** The client name when --name is not given. */
+  defaultName: string;
+  /** AllowedOAuthFlows (the first one is the flow the preset is about). */
+  oauthFlows: readonly [OAuthFlow, ...OAuthFlow[]];
+  /** GenerateSecret. */
+  secret: boolean;
+  /** OIDC scopes requested by default (none for client_credentials, where they are invalid). */
+  oidcScopes: readonly string[];
+  /** Custom (resource-server) scopes by default: every scope of the preferred resource server. */
+  customScopes: 'all';
+  /** Whether OIDC scopes may be asked for at all. */
+  allowsOidcScopes: boolean;
+  /** ExplicitAuthFlows. */
+  authFlows: readonly string[];
+  /**
+   * Callback URLs: 'placeholder' (a placeholder until add-callback), 'required' (--callback-url is
+   * needed), 'none' (no browser redirect: callback URLs are refused).
+   */
+  callback: 'placeholder' | 'required' | 'none';
+  /** A managed login (v2) domain needs a branding style for this client's login page. */
+  branding: boolean;
+  /** MCP protocol versions the gateway must list for this kind of client (when it lists any). */
+  gatewayMcpVersions: readonly string[];
+  /** add-callback's default client is one of these presets' clients. */
+  addCallbackDefault: boolean;
+  /** In init's "Clients to create" question: the label, and whether it is checked by default. */
+  wizard?: { label: string; checked: boolean };
+  /** One line for --help. */
+  help: string;
+}
+
+export const PRESET_TABLE = {
+  'copilot-studio': {
+    defaultName: 'copilot-studio-mcp',
+    oauthFlows: ['code'],
+    secret: true,
+    oidcScopes: DEFAULT_OIDC_SCOPES,
+    customScopes: 'all',
+    allowsOidcScopes: true,
+    authFlows: ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
+    callback: 'placeholder',
+    branding: true,
+    gatewayMcpVersions: [COPILOT_STUDIO_MCP_VERSION],
+    addCallbackDefault: true,
+    wizard: { label: 'Copilot Studio (authorization code flow, client secret)', checked: true },
+    help: 'copilot-studio (code flow, secret)',
+  },
+  m2m: {
+    defaultName: 'mcp-agent-m2m',
+    oauthFlows: ['client_credentials'],
+    secret: true,
+    oidcScopes: [],
+    customScopes: 'all',
+    allowsOidcScopes: false,
+    authFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    callback: 'none',
+    branding: false,
+    gatewayMcpVersions: [],
+    addCallbackDefault: false,
+    wizard: { label: 'M2M agent (client_credentials, custom scopes only)', checked: false },
+    help: 'm2m (client_credentials only, custom scopes only)',
+  },
+  web: {
+    defaultName: 'mcp-web',
+    oauthFlows: ['code'],
+    secret: true,
+    oidcScopes: DEFAULT_OIDC_SCOPES,
+    customScopes: 'all',
+    allowsOidcScopes: true,
+    authFlows: ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
+    callback: 'required',
+    branding: true,
+    gatewayMcpVersions: [],
+    addCallbackDefault: false,
+    help: 'web (code flow, secret)',
+  },
+} as const satisfies Record<string, PresetSpec>;
+
+export type Preset = keyof typeof PRESET_TABLE;
+
+/** Every preset ID, in table order (a non-empty tuple, as z.enum wants it). */
+export const PRESETS = Object.keys(PRESET_TABLE) as [Preset, ...Preset[]];
+
+export const DEFAULT_PRESET: Preset = 'copilot-studio';
+
+export function presetSpec(preset: Preset): PresetSpec {
+  return PRESET_TABLE[preset];
+}
+
+export function isPreset(v: string): v is Preset {
+  return Object.hasOwn(PRESET_TABLE, v);
+}
+
+/** The flow a preset is about (code or client_credentials). */
+export function flowOf(preset: Preset): OAuthFlow {
+  return PRESET_TABLE[preset].oauthFlows[0];
+}
+
+/** A preset whose clients sign people in through a browser (code flow): callbacks, OIDC scopes, login page. */
+export function isBrowserPreset(preset: Preset): boolean {
+  return PRESET_TABLE[preset].callback !== 'none';
+}
+
+/** The presets offered by init's wizard, in table order. */
+export function wizardPresets(): { preset: Preset; label: string; checked: boolean }[] {
+  return PRESETS.flatMap((p) => {
+    const w = (PRESET_TABLE[p] as PresetSpec).wizard;
+    return w ? [{ preset: p, ...w }] : [];
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * The merge-and-verify loop every update goes through (engineering rule 1; issue 10 §2).
+ *
+ * A planned update carries its intent as a pure change function (current resource → next), plus
+ * the diff shown to the person. Applying it: re-read right before writing (always, --yes too),
+ * apply the change to what is there now, write every updatable field, read back, and check that
+ * our change is present and nothing we sent was dropped. Another writer that got in between is
+ * merged in: the lists our change touches are unions (theirs kept, ours added), and the loop runs
+ * again, a bounded number of times, before a CONFLICT naming what differs. Fields our change does
+ * not touch cannot be merged: if they moved since the plan (or do not read back as sent), CONFLICT.
+ */
+import { CliError } from '../lib/errors.js';
+import { sameValue } from '../aws/rmw.js';
+
+/** How a resource is seen by the loop. */
+export interface MergeShape<R> {
+  /** The lists our change may touch, by name (each item a string), e.g. { CallbackURLs: […] }. */
+  lists(r: R): Record<string, readonly string[]>;
+  /** `r` with these lists (the others as they are). */
+  withLists(r: R, lists: Record<string, string[]>): R;
+  /** Every other updatable field, by name; compared as sent. */
+  others(r: R): Record<string, unknown>;
+}
+
+export interface MergeUpdate<R> {
+  /** For messages: `app client x (id)`. */
+  what: string;
+  /** The operation, for messages: `UpdateUserPoolClient`. */
+  operation: string;
+  /** What the plan (and the person's approval) was based on. */
+  planned: R;
+  /** Our intent: pure, and idempotent (change(change(x)) equals change(x)). */
+  change: (current: R) => R;
+  shape: MergeShape<R>;
+  /** A fresh read (never from a cache). */
+  read: () => Promise<R>;
+  /** Write `next` with every updatable field. */
+  write: (next: R, current: R) => Promise<void>;
+  /** The read after a write (default: `read`); e.g. waiting for the gateway to be READY. */
+  readBack?: () => Promise<R>;
+  /** Checked on every fresh read before writing (e.g. the gateway's status); throws to stop. */
+  check?: (current: R) => void;
+  /** What to tell the person on a CONFLICT. */
+  hint: string;
+  /** Bound on write attempts (default 3). */
+  attempts?: number;
+}
+
+export interface MergeResult<R> {
+  /** The resource as read back last (or as read, when nothing had to be written). */
+  after: R;
+  /** How many writes were sent. */
+  writes: number;
+}
+
+export const MERGE_ATTEMPTS = 3;
+
+const differing = (a: Record<string, unknown>, b: Record<string, unknown>) => [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !sameValue(a[k], b[k]));
+
+/** Items of `want`'s lists that `have` lacks, as `name: item, item`. */
+function missingItems(want: Record<string, readonly string[]>, have: Record<string, readonly string[]>): string[] {
+  return Object.entries(want).flatMap(([k, items]) => {
+    const lacking = items.filter((x) => !(have[k] ?? []).includes(x));
+    return lacking.length ? [`${k} lacks ${lacking.join(', ')}`] : [];
+  });
+}
+
+export async function mergeAndVerify<R>(u: MergeUpdate<R>): Promise<MergeResult<R>> {
+  const attempts = u.attempts ?? MERGE_ATTEMPTS;
+  const same = (a: R, b: R) => differing(u.shape.others(a), u.shape.others(b)).length === 0 && differing(u.shape.lists(a), u.shape.lists(b)).length === 0;
+  // Items that must be present: what we wrote (ours and what was there), kept across attempts.
+  const keep: Record<string, string[]> = {};
+  let base = u.planned;
+  let writes = 0;
+  let lastMissing: string[] = [];
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const current = await u.read();
+    u.check?.(current);
+    const moved = differing(u.shape.others(base), u.shape.others(current));
+    if (moved.length) {
+      throw new CliError(`${capital(u.what)} changed while this command was running (${moved.join(', ')}).${writes ? '' : ' Nothing was changed.'}`, { code: 'CONFLICT', hint: u.hint });
+    }
+    // Merge: what is there now, plus what an earlier attempt wrote and another writer dropped, plus our change.
+    const lists = u.shape.lists(current);
+    const merged = Object.fromEntries(Object.entries(lists).map(([k, items]) => [k, [...items, ...(keep[k] ?? []).filter((x) => !items.includes(x))]]));
+    const next = u.change(u.shape.withLists(current, merged));
+    if (same(next, current)) return { after: current, writes };
+    for (const [k, items] of Object.entries(u.shape.lists(next))) keep[k] = [...items];
+
+    await u.write(next, current);
+    writes++;
+    const after = await (u.readBack ?? u.read)();
+    const drift = differing(u.shape.others(next), u.shape.others(after));
+    if (drift.length) {
+      throw new CliError(`${u.operation} was accepted, but ${u.what} does not read back as sent: ${drift.join(', ')} ${drift.length > 1 ? 'differ' : 'differs'}. Another change may have happened at the same time.`, {
+        code: 'CONFLICT',
+        hint: u.hint,
+      });
+    }
+    lastMissing = missingItems(u.shape.lists(next), u.shape.lists(after));
+    if (lastMissing.length === 0 && same(u.change(after), after)) return { after, writes };
+    // Another writer got in between (or the write did not take): merge again.
+    base = next;
+  }
+  throw new CliError(`${u.operation} was accepted ${writes} time${writes > 1 ? 's' : ''}, but ${u.what} still does not read back with our change: ${lastMissing.join('; ') || 'the change is missing'}. Another writer keeps changing it.`, {
+    code: 'CONFLICT',
+    hint: u.hint,
+  });
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
