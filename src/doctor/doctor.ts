@@ -8,9 +8,12 @@ import { InputError, UsageError } from '../lib/errors.js';
 import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import { GatewayId, PoolId, check, regionOfPoolId } from '../lib/validate.js';
 import { CATALOGUE } from './catalogue.js';
-import { Reads, runConfigChecks, skipReason, type CheckEnv, type ClientRef } from './checks.js';
+import { runConfigChecks } from './checks/index.js';
+import { jwtOf, skipReason, type CheckEnv, type ClientRef } from './kit.js';
+import { Reads } from './reads.js';
 import { checkBase, matchSymptom, rankCauses, symptomChecks, type SymptomMatch } from './match.js';
-import { probeSettings, runProbes, type ProbeSettings } from './probes.js';
+import { runProbes } from './probes.js';
+import { probeSettings, type ProbeSettings } from './probe-http.js';
 import { decodeJwt, pastedSecrets, tokenChecks, type DecodedToken } from './token.js';
 import { redactChecks } from './redact.js';
 import { summarize, type Check, type DoctorResult, type SymptomResult } from './types.js';
@@ -91,7 +94,7 @@ async function tokenAgainstGateway(decoded: DecodedToken, env: CheckEnv, clientI
   if (env.gatewayId) {
     try {
       const gw = await env.reads.gateway();
-      jwt = gw.authorizerConfiguration && 'customJWTAuthorizer' in gw.authorizerConfiguration ? gw.authorizerConfiguration.customJWTAuthorizer : undefined;
+      jwt = jwtOf(gw);
       if (!jwt) why = 'Not compared: the gateway has no CUSTOM_JWT authorizer.';
     } catch (e) {
       why = `Not compared: ${skipReason(e)}.`;
@@ -144,7 +147,7 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
   const reads = new Reads(ctx, poolId, gatewayId);
   if (!poolId && gatewayId) {
     const gw = await reads.gateway().catch(() => undefined);
-    const jwt = gw?.authorizerConfiguration && 'customJWTAuthorizer' in gw.authorizerConfiguration ? gw.authorizerConfiguration.customJWTAuthorizer : undefined;
+    const jwt = jwtOf(gw);
     const parsed = jwt?.discoveryUrl ? parseCognitoDiscoveryUrl(jwt.discoveryUrl) : undefined;
     if (parsed && parsed.region === region) {
       poolId = await derivedPoolId(ctx, parsed.poolId, `The user pool in gateway ${gatewayId}'s discoveryUrl`);
@@ -176,6 +179,7 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
   }
 
   const env: CheckEnv = { ctx, reads, region, poolId, clients, gatewayId, redirectUri: input.redirectUri, noClientReason };
+  reads.start(clients.map((c) => c.clientId));
   const first = matches[0] ? symptomChecks(matches[0].entry) : [];
   const [config, probes, token] = await Promise.all([
     runConfigChecks(env, first),

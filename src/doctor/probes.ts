@@ -10,142 +10,42 @@
  * printed or logged.
  */
 import { hostedUiBaseUrl, issuerUrl, PLACEHOLDER_CALLBACK } from '../lib/urls.js';
-import { LOOPBACK_HOSTS } from '../lib/validate.js';
-import { kindOf, mk, redirectTargets, skipReason, type CheckEnv, type ClientRef } from './checks.js';
+import { Unreachable, json, probeFetch, rpcBody, snippet, type ProbeSettings } from './probe-http.js';
+import { jwtOf, kindOf, kit, mcpUrl, redirectTargets, skipReason, type CheckEnv, type ClientRef, type Kit } from './kit.js';
 import { cleanToken, decodeJwt, pastedSecrets, tokenChecks, type DecodedToken } from './token.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
-import type { GetGatewayResponse } from '../aws/agentcore.js';
 import type { Check } from './types.js';
 import { redactChecks } from './redact.js';
 
-export const PROBE_IDS = ['probe.discovery', 'probe.gateway-401', 'probe.resource-metadata', 'probe.authorize', 'probe.m2m-token', 'probe.mcp-initialize', 'probe.mcp-tools-list'] as const;
-const TITLES: Record<(typeof PROBE_IDS)[number], string> = {
-  'probe.discovery': "Issuer's discovery document",
-  'probe.gateway-401': 'Gateway asks for a bearer token',
-  'probe.resource-metadata': "Gateway's protected-resource metadata points at Cognito",
-  'probe.authorize': '/oauth2/authorize reaches the login page',
-  'probe.m2m-token': 'client_credentials token from /oauth2/token',
-  'probe.mcp-initialize': 'MCP initialize on the gateway',
-  'probe.mcp-tools-list': 'MCP tools/list on the gateway',
-};
-export const PROBE_BASE_ENV = 'MCP_COGNITO_PROBE_BASE';
+/** Each probe's id and title, bound once. */
+const PROBES = {
+  discovery: ['probe.discovery', "Issuer's discovery document"],
+  gateway401: ['probe.gateway-401', 'Gateway asks for a bearer token'],
+  resourceMetadata: ['probe.resource-metadata', "Gateway's protected-resource metadata points at Cognito"],
+  authorize: ['probe.authorize', '/oauth2/authorize reaches the login page'],
+  m2mToken: ['probe.m2m-token', 'client_credentials token from /oauth2/token'],
+  initialize: ['probe.mcp-initialize', 'MCP initialize on the gateway'],
+  toolsList: ['probe.mcp-tools-list', 'MCP tools/list on the gateway'],
+} as const;
+type ProbeName = keyof typeof PROBES;
+export const PROBE_IDS: string[] = Object.values(PROBES).map(([id]) => id);
+const pk = (name: ProbeName, suffix = ''): Kit => kit(PROBES[name][0] + suffix, PROBES[name][1]);
 const CLIENT_VERSION = '2025-03-26';
 
-export interface ProbeSettings {
-  enabled: boolean;
-  /** Why probes do not run. */
-  reason?: string;
-  /** A loopback origin every probe is sent to instead of the real host (tests). */
-  base?: string;
-  timeoutMs: number;
-  /** A warning to print (an ignored probe base). */
-  warning?: string;
-}
-
-/** Decide whether and where probes run. */
-export function probeSettings(opts: { noProbes?: boolean; offline?: boolean; endpoint?: string; env: NodeJS.ProcessEnv }): ProbeSettings {
-  const timeoutMs = Number(opts.env.MCP_COGNITO_PROBE_TIMEOUT_MS) > 0 ? Number(opts.env.MCP_COGNITO_PROBE_TIMEOUT_MS) : 4000;
-  if (opts.offline) return { enabled: false, reason: 'offline (--offline)', timeoutMs };
-  if (opts.noProbes) return { enabled: false, reason: 'turned off with --no-probes', timeoutMs };
-  const raw = opts.env[PROBE_BASE_ENV];
-  let warning: string | undefined;
-  if (raw) {
-    try {
-      const u = new URL(raw);
-      if (/^https?:$/.test(u.protocol) && LOOPBACK_HOSTS.has(u.hostname)) return { enabled: true, base: u.origin, timeoutMs };
-      warning = `${PROBE_BASE_ENV}=${raw} is ignored: only a loopback address (localhost, 127.0.0.1, [::1]) is allowed.`;
-    } catch {
-      warning = `${PROBE_BASE_ENV} is not a URL and is ignored.`;
-    }
-  }
-  if (opts.endpoint) return { enabled: false, reason: `the AWS endpoint is an emulator (${opts.endpoint}); probes would contact the real Cognito and gateway hosts`, timeoutMs, warning };
-  return { enabled: true, timeoutMs, warning };
-}
-
-class Unreachable extends Error {}
-
-interface ProbeResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-function target(url: string, s: ProbeSettings): string {
-  if (!s.base) return url;
-  const u = new URL(url);
-  return s.base + u.pathname + u.search;
-}
-
-/**
- * Why a fetch failed, from fixed texts and error codes only: an error's message can quote the
- * request (fetch's TypeError for a bad header value quotes the whole header, token included).
- */
-export function fetchFailure(e: unknown, host: string, s: Pick<ProbeSettings, 'base' | 'timeoutMs'>): string {
-  const err = e as { name?: string; message?: string; cause?: { code?: unknown } };
-  const where = `${host}${s.base ? ` (via ${s.base})` : ''}`;
-  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `${where} is not reachable (no answer within ${s.timeoutMs / 1000} s)`;
-  const code = err?.cause?.code;
-  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return `${where} is not reachable (${code})`;
-  // fetch's own network failure is a TypeError "fetch failed" with a cause; any other error was
-  // thrown before sending (an invalid request: header value, URL…).
-  if (err?.cause !== undefined && err?.message === 'fetch failed') return `${where} is not reachable (network error)`;
-  return `the request to ${where} was not sent (invalid request)`;
-}
-
-async function probeFetch(url: string, init: RequestInit, s: ProbeSettings): Promise<ProbeResponse> {
-  const to = target(url, s);
-  let res: Response;
-  try {
-    res = await fetch(to, { ...init, redirect: 'manual', signal: AbortSignal.timeout(s.timeoutMs) });
-  } catch (e) {
-    throw new Unreachable(fetchFailure(e, new URL(url).host, s));
-  }
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text };
-}
-
-const snippet = (t: string) => t.replace(/\s+/g, ' ').trim().slice(0, 200);
-function json(t: string): Record<string, unknown> | undefined {
-  try {
-    const v = JSON.parse(t) as unknown;
-    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-/** A JSON-RPC message from a JSON or an SSE (text/event-stream) body. */
-function rpcBody(r: ProbeResponse): Record<string, unknown> | undefined {
-  const direct = json(r.text);
-  if (direct) return direct;
-  const data = r.text
-    .split('\n')
-    .filter((l) => l.startsWith('data:'))
-    .map((l) => l.slice(5).trim());
-  for (const d of data) {
-    const m = json(d);
-    if (m && ('result' in m || 'error' in m)) return m;
-  }
-  return undefined;
-}
-
-async function probe(id: (typeof PROBE_IDS)[number], fn: () => Promise<Check | Check[]>, suffix = ''): Promise<Check[]> {
+/** One probe, isolated: an unreachable host or a failed read becomes a skip with the reason. */
+async function probe(name: ProbeName, fn: () => Promise<Check | Check[]>, suffix = ''): Promise<Check[]> {
+  const id = PROBES[name][0];
   try {
     const r = await fn();
     return (Array.isArray(r) ? r : [r]).map((c) => ({ ...c, id: c.id.startsWith(id) ? c.id + suffix : c.id }));
   } catch (e) {
     const reason = e instanceof Unreachable ? e.message : skipReason(e);
-    return [mk(id + suffix, 'skip', TITLES[id], `Not probed: ${reason}.`)];
+    return [pk(name, suffix).skip(`Not probed: ${reason}.`)];
   }
 }
 
 function skipAll(reason: string): Check[] {
-  return PROBE_IDS.map((id) => mk(id, 'skip', TITLES[id], `Not probed: ${reason}.`));
-}
-
-/** The MCP endpoint of a gateway (its URL ends in /mcp on AWS). */
-export function mcpUrl(gw: GetGatewayResponse): string | undefined {
-  if (!gw.gatewayUrl) return undefined;
-  return /\/mcp\/?$/.test(gw.gatewayUrl) ? gw.gatewayUrl : `${gw.gatewayUrl.replace(/\/$/, '')}/mcp`;
+  return (Object.keys(PROBES) as ProbeName[]).map((name) => pk(name).skip(`Not probed: ${reason}.`));
 }
 
 /** The hosted-UI base URL of the pool (custom domain first). */
@@ -157,56 +57,54 @@ async function hostedUi(env: CheckEnv): Promise<string> {
 }
 
 async function discovery(env: CheckEnv, s: ProbeSettings): Promise<Check> {
-  const id = 'probe.discovery';
+  const k = pk('discovery');
   if (!env.poolId) throw new Unreachable('no user pool');
   const iss = issuerUrl(env.region, env.poolId);
   const url = `${iss}/.well-known/openid-configuration`;
   const r = await probeFetch(url, { headers: { accept: 'application/json' } }, s);
   const doc = json(r.text);
-  if (r.status !== 200 || !doc) return mk(id, 'fail', TITLES[id], `GET ${url} answered HTTP ${r.status} ${snippet(r.text)}: the pool is not served there (wrong pool or Region?, G4).`);
-  if (doc.issuer !== iss) return mk(id, 'fail', TITLES[id], `The discovery document's issuer is ${String(doc.issuer)}, not ${iss} (G4).`);
+  if (r.status !== 200 || !doc) return k.fail(`GET ${url} answered HTTP ${r.status} ${snippet(r.text)}: the pool is not served there (wrong pool or Region?, G4).`);
+  if (doc.issuer !== iss) return k.fail(`The discovery document's issuer is ${String(doc.issuer)}, not ${iss} (G4).`);
   const missing = ['registration_endpoint', 'code_challenge_methods_supported'].filter((k) => !(k in doc));
   const auth = Array.isArray(doc.token_endpoint_auth_methods_supported) ? (doc.token_endpoint_auth_methods_supported as string[]).join(', ') : '?';
   const note = missing.length ? ` It has no ${missing.join(' and no ')}, as usual for Cognito: Claude Code and MCP Inspector need a pre-registered client (C1/C2).` : '';
-  return mk(id, 'pass', TITLES[id], `issuer ${iss}; token endpoint auth methods: ${auth}.${note}`);
+  return k.pass(`issuer ${iss}; token endpoint auth methods: ${auth}.${note}`);
 }
 
 async function gateway401(env: CheckEnv, s: ProbeSettings): Promise<Check> {
-  const id = 'probe.gateway-401';
+  const k = pk('gateway401');
   const gw = await env.reads.gateway();
   const url = mcpUrl(gw);
   if (!url) throw new Unreachable('the gateway has no URL yet');
   const r = await probeFetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify(initialize(0)) }, s);
   const www = r.headers.get('www-authenticate');
-  if (r.status === 401) return mk(id, 'pass', TITLES[id], `Without a token the gateway answers 401${www ? ` with WWW-Authenticate: ${www}` : ''}.`);
-  if (r.status >= 200 && r.status < 300) return mk(id, 'warn', TITLES[id], `The gateway answered HTTP ${r.status} to a request without a token: it does not require a bearer token.`);
-  return mk(id, 'warn', TITLES[id], `Without a token the gateway answered HTTP ${r.status} ${snippet(r.text)}.`);
+  if (r.status === 401) return k.pass(`Without a token the gateway answers 401${www ? ` with WWW-Authenticate: ${www}` : ''}.`);
+  if (r.status >= 200 && r.status < 300) return k.warn(`The gateway answered HTTP ${r.status} to a request without a token: it does not require a bearer token.`);
+  return k.warn(`Without a token the gateway answered HTTP ${r.status} ${snippet(r.text)}.`);
 }
 
 async function resourceMetadata(env: CheckEnv, s: ProbeSettings): Promise<Check> {
-  const id = 'probe.resource-metadata';
-  const title = TITLES[id];
+  const k = pk('resourceMetadata');
   const gw = await env.reads.gateway();
   if (!gw.gatewayUrl) throw new Unreachable('the gateway has no URL yet');
   const url = `${new URL(gw.gatewayUrl).origin}/.well-known/oauth-protected-resource`;
   const r = await probeFetch(url, { headers: { accept: 'application/json' } }, s);
   const doc = json(r.text);
-  if (r.status !== 200 || !doc) return mk(id, 'warn', title, `GET ${url} → HTTP ${r.status}: without protected-resource metadata, MCP clients that discover OAuth (Claude Code) cannot find the authorization server.`);
+  if (r.status !== 200 || !doc) return k.warn(`GET ${url} → HTTP ${r.status}: without protected-resource metadata, MCP clients that discover OAuth (Claude Code) cannot find the authorization server.`);
   const servers = Array.isArray(doc.authorization_servers) ? (doc.authorization_servers as string[]) : [];
   const scopes = Array.isArray(doc.scopes_supported) ? (doc.scopes_supported as string[]) : [];
   const iss = env.poolId ? issuerUrl(env.region, env.poolId) : undefined;
-  if (iss && !servers.some((x) => x.replace(/\/$/, '') === iss)) return mk(id, 'fail', title, `authorization_servers [${servers.join(', ')}] does not include ${iss}: clients are sent to another identity provider (G4).`);
-  if (!scopes.length) return mk(id, 'warn', title, `authorization_servers [${servers.join(', ')}], but no scopes_supported: Claude Code then requests no scope and the code exchange fails with invalid_grant (T3e/C4). Set allowedScopes on the gateway (see gateway.allowed-scopes for the command).`);
-  return mk(id, 'pass', title, `authorization_servers [${servers.join(', ')}], scopes_supported [${scopes.join(', ')}].`);
+  if (iss && !servers.some((x) => x.replace(/\/$/, '') === iss)) return k.fail(`authorization_servers [${servers.join(', ')}] does not include ${iss}: clients are sent to another identity provider (G4).`);
+  if (!scopes.length) return k.warn(`authorization_servers [${servers.join(', ')}], but no scopes_supported: Claude Code then requests no scope and the code exchange fails with invalid_grant (T3e/C4). Set allowedScopes on the gateway (see gateway.allowed-scopes for the command).`);
+  return k.pass(`authorization_servers [${servers.join(', ')}], scopes_supported [${scopes.join(', ')}].`);
 }
 
 const isPlaceholder = (u: string) => u === PLACEHOLDER_CALLBACK || /^https:\/\/example\.com\/?$/.test(u);
 
 async function authorize(env: CheckEnv, s: ProbeSettings, c: UserPoolClientType, useGiven: boolean): Promise<Check> {
-  const id = 'probe.authorize';
-  const title = TITLES[id];
+  const k = pk('authorize');
   const redirect = (useGiven ? env.redirectUri : undefined) ?? (c.CallbackURLs ?? []).find((u) => !isPlaceholder(u));
-  if (!redirect) return mk(id, 'skip', title, `Not probed: ${c.ClientName} (${c.ClientId}) has no real callback URL to test with (pass --redirect-uri).`);
+  if (!redirect) return k.skip(`Not probed: ${c.ClientName} (${c.ClientId}) has no real callback URL to test with (pass --redirect-uri).`);
   const base = await hostedUi(env);
   const scope = (c.AllowedOAuthScopes ?? []).join(' ');
   const url = `${base}/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: c.ClientId!, redirect_uri: redirect, ...(scope ? { scope } : {}), state: 'mcp-cognito-doctor' })}`;
@@ -223,19 +121,19 @@ async function authorize(env: CheckEnv, s: ProbeSettings, c: UserPoolClientType,
     const err = u?.searchParams.get('error');
     const desc = u?.searchParams.get('error_description');
     if (err === 'redirect_mismatch' || /\/error\b/.test(u?.pathname ?? '')) {
-      return mk(id, 'fail', title, `${tried} → ${u?.pathname ?? loc}?error=${err ?? '?'}: Cognito does not have ${redirect} in the callbacks (A1).`, `mcp-cognito add-callback ${redirect} --client-id ${c.ClientId}`);
+      return k.fail(`${tried} → ${u?.pathname ?? loc}?error=${err ?? '?'}: Cognito does not have ${redirect} in the callbacks (A1).`, { fix: `mcp-cognito add-callback ${redirect} --client-id ${c.ClientId}` });
     }
-    if (err === 'invalid_scope') return mk(id, 'fail', title, `${tried} → redirected with error=invalid_scope: a requested scope is not enabled on the client or does not exist (A2).${desc ? ` (${desc})` : ''}`);
-    if (err === 'unauthorized_client') return mk(id, 'fail', title, `${tried} → redirected with error=unauthorized_client: the code flow or OAuth is not enabled for the client (A3).${desc ? ` (${desc})` : ''}`);
-    if (err) return mk(id, 'fail', title, `${tried} → redirected with error=${err}${desc ? ` (${desc})` : ''}.`);
-    if (u && /login|signin|oauth2\/authorize/i.test(u.pathname)) return mk(id, 'pass', title, `${tried} → ${u.pathname}: the login page, as expected.`);
-    return mk(id, 'warn', title, `${tried} → redirected to ${u ? u.origin + u.pathname : loc}, not the login page.`);
+    if (err === 'invalid_scope') return k.fail(`${tried} → redirected with error=invalid_scope: a requested scope is not enabled on the client or does not exist (A2).${desc ? ` (${desc})` : ''}`);
+    if (err === 'unauthorized_client') return k.fail(`${tried} → redirected with error=unauthorized_client: the code flow or OAuth is not enabled for the client (A3).${desc ? ` (${desc})` : ''}`);
+    if (err) return k.fail(`${tried} → redirected with error=${err}${desc ? ` (${desc})` : ''}.`);
+    if (u && /login|signin|oauth2\/authorize/i.test(u.pathname)) return k.pass(`${tried} → ${u.pathname}: the login page, as expected.`);
+    return k.warn(`${tried} → redirected to ${u ? u.origin + u.pathname : loc}, not the login page.`);
   }
   if (r.status === 200) {
-    if (/login pages? unavailable/i.test(r.text)) return mk(id, 'fail', title, `${tried} → "Login pages unavailable": managed login without a branding style for this client (A5).`, `aws cognito-idp create-managed-login-branding --user-pool-id ${env.poolId} --client-id ${c.ClientId} --use-cognito-provided-values --region ${env.region}`);
-    return mk(id, 'pass', title, `${tried} → HTTP 200: a login page.`);
+    if (/login pages? unavailable/i.test(r.text)) return k.fail(`${tried} → "Login pages unavailable": managed login without a branding style for this client (A5).`, { fix: `aws cognito-idp create-managed-login-branding --user-pool-id ${env.poolId} --client-id ${c.ClientId} --use-cognito-provided-values --region ${env.region}` });
+    return k.pass(`${tried} → HTTP 200: a login page.`);
   }
-  return mk(id, 'fail', title, `${tried} → HTTP ${r.status} ${snippet(r.text)}.`);
+  return k.fail(`${tried} → HTTP ${r.status} ${snippet(r.text)}.`);
 }
 
 function initialize(id: number) {
@@ -248,9 +146,8 @@ interface TokenSource {
 }
 
 async function m2mToken(env: CheckEnv, s: ProbeSettings, c: UserPoolClientType): Promise<{ checks: Check[]; token?: TokenSource }> {
-  const id = 'probe.m2m-token';
-  const title = TITLES[id];
-  if (!c.ClientSecret) return { checks: [mk(id, 'skip', title, `Not probed: ${c.ClientName} (${c.ClientId}) has no secret.`)] };
+  const k = pk('m2mToken');
+  if (!c.ClientSecret) return { checks: [k.skip(`Not probed: ${c.ClientName} (${c.ClientId}) has no secret.`)] };
   const base = await hostedUi(env);
   const scopes = (c.AllowedOAuthScopes ?? []).filter((x) => x.includes('/'));
   const body = new URLSearchParams({ grant_type: 'client_credentials', ...(scopes.length ? { scope: scopes.join(' ') } : {}) });
@@ -267,7 +164,7 @@ async function m2mToken(env: CheckEnv, s: ProbeSettings, c: UserPoolClientType):
       unsupported_grant_type: 'the grant_type was not understood (T5)',
       invalid_request: 'the request was malformed (T6)',
     };
-    return { checks: [mk(id, 'fail', title, `${tried} → HTTP ${r.status}${err ? ` error=${err}: ${why[err] ?? 'see the catalogue'}` : ` ${snippet(r.text)}`}.`)] };
+    return { checks: [k.fail(`${tried} → HTTP ${r.status}${err ? ` error=${err}: ${why[err] ?? 'see the catalogue'}` : ` ${snippet(r.text)}`}.`)] };
   }
   let decoded: DecodedToken | undefined;
   try {
@@ -275,19 +172,19 @@ async function m2mToken(env: CheckEnv, s: ProbeSettings, c: UserPoolClientType):
   } catch {
     /* reported below */
   }
-  const checks = [mk(id, decoded ? 'pass' : 'warn', title, `${tried} → an access token${typeof doc.expires_in === 'number' ? ` valid ${doc.expires_in} s` : ''}${decoded ? '' : ', but it is not a JWT'}.`)];
+  const checks = [k[decoded ? 'pass' : 'warn'](`${tried} → an access token${typeof doc.expires_in === 'number' ? ` valid ${doc.expires_in} s` : ''}${decoded ? '' : ', but it is not a JWT'}.`)];
   if (decoded) {
     const gw = env.gatewayId ? await env.reads.gateway().catch(() => undefined) : undefined;
-    const jwt = gw?.authorizerConfiguration && 'customJWTAuthorizer' in gw.authorizerConfiguration ? gw.authorizerConfiguration.customJWTAuthorizer : undefined;
+    const jwt = jwtOf(gw);
     checks.push(...tokenChecks(decoded, { prefix: 'probe.token', region: env.region, poolId: env.poolId, gatewayId: env.gatewayId, jwt, gatewayUnavailable: env.gatewayId ? 'The gateway could not be read.' : 'No gateway to compare with.', clientIds: [c.ClientId!] }).filter((x) => !x.id.endsWith('.decode')));
   }
   return { checks, token: { token: doc.access_token, from: `${c.ClientName} (${c.ClientId})` } };
 }
 
 async function mcp(env: CheckEnv, s: ProbeSettings, tok: TokenSource | undefined, noTokenReason: string): Promise<Check[]> {
-  const ini = 'probe.mcp-initialize';
-  const list = 'probe.mcp-tools-list';
-  if (!tok) return [mk(ini, 'skip', TITLES[ini], `Not probed: ${noTokenReason}.`), mk(list, 'skip', TITLES[list], `Not probed: ${noTokenReason}.`)];
+  const ini = pk('initialize');
+  const list = pk('toolsList');
+  if (!tok) return [ini.skip(`Not probed: ${noTokenReason}.`), list.skip(`Not probed: ${noTokenReason}.`)];
   const gw = await env.reads.gateway();
   const url = mcpUrl(gw);
   if (!url) throw new Unreachable('the gateway has no URL yet');
@@ -299,27 +196,27 @@ async function mcp(env: CheckEnv, s: ProbeSettings, tok: TokenSource | undefined
     const www = r.headers.get('www-authenticate');
     const why = r.status === 401 ? ': the gateway rejected the token (see the token checks for which claim, G1–G6)' : '';
     return [
-      mk(ini, 'fail', TITLES[ini], `POST ${url} initialize with a token of ${tok.from} → HTTP ${r.status}${e ? ` ${e.code} "${e.message}"` : ` ${snippet(r.text)}`}${www ? `; WWW-Authenticate: ${www}` : ''}${why}.`),
-      mk(list, 'skip', TITLES[list], 'Not probed: initialize failed.'),
+      ini.fail(`POST ${url} initialize with a token of ${tok.from} → HTTP ${r.status}${e ? ` ${e.code} "${e.message}"` : ` ${snippet(r.text)}`}${www ? `; WWW-Authenticate: ${www}` : ''}${why}.`),
+      list.skip('Not probed: initialize failed.'),
     ];
   }
   const result = (msg.result ?? {}) as { protocolVersion?: string; serverInfo?: { name?: string } };
   const version = result.protocolVersion ?? CLIENT_VERSION;
   const session = r.headers.get('mcp-session-id');
   const out: Check[] = [];
-  if (version !== CLIENT_VERSION) out.push(mk(ini, 'warn', TITLES[ini], `initialize with protocolVersion ${CLIENT_VERSION} (Copilot Studio's) was answered with ${version}: Copilot Studio may list no tools (C6).`));
-  else out.push(mk(ini, 'pass', TITLES[ini], `initialize with a token of ${tok.from} → protocolVersion ${version}${result.serverInfo?.name ? `, server ${result.serverInfo.name}` : ''}.`));
+  if (version !== CLIENT_VERSION) out.push(ini.warn(`initialize with protocolVersion ${CLIENT_VERSION} (Copilot Studio's) was answered with ${version}: Copilot Studio may list no tools (C6).`));
+  else out.push(ini.pass(`initialize with a token of ${tok.from} → protocolVersion ${version}${result.serverInfo?.name ? `, server ${result.serverInfo.name}` : ''}.`));
   const h2: Record<string, string> = { ...headers, 'mcp-protocol-version': version, ...(session ? { 'mcp-session-id': session } : {}) };
   await probeFetch(url, { method: 'POST', headers: h2, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) }, s).catch(() => undefined);
   const r2 = await probeFetch(url, { method: 'POST', headers: h2, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }) }, s);
   const m2 = rpcBody(r2);
   if (r2.status !== 200 || !m2 || 'error' in m2) {
     const e = m2?.error as { code?: number; message?: string } | undefined;
-    out.push(mk(list, 'fail', TITLES[list], `tools/list (MCP-Protocol-Version ${version}) → HTTP ${r2.status}${e ? ` ${e.code} "${e.message}"` : ` ${snippet(r2.text)}`}.`));
+    out.push(list.fail(`tools/list (MCP-Protocol-Version ${version}) → HTTP ${r2.status}${e ? ` ${e.code} "${e.message}"` : ` ${snippet(r2.text)}`}.`));
     return out;
   }
   const tools = ((m2.result as { tools?: { name?: string }[] } | undefined)?.tools ?? []).map((t) => t.name ?? '?');
-  out.push(mk(list, tools.length ? 'pass' : 'warn', TITLES[list], tools.length ? `${tools.length} tool${tools.length > 1 ? 's' : ''}: ${tools.slice(0, 10).join(', ')}${tools.length > 10 ? ', …' : ''}.` : 'tools/list returned no tools (no READY target? see targets.status).'));
+  out.push(list[tools.length ? 'pass' : 'warn'](tools.length ? `${tools.length} tool${tools.length > 1 ? 's' : ''}: ${tools.slice(0, 10).join(', ')}${tools.length > 10 ? ', …' : ''}.` : 'tools/list returned no tools (no READY target? see targets.status).'));
   return out;
 }
 
@@ -345,14 +242,14 @@ export async function runProbes(env: CheckEnv, s: ProbeSettings, userToken?: str
   const browser = known.filter((k) => k.kind !== 'm2m');
   const m2m = known.filter((k) => k.kind === 'm2m');
 
-  const noGateway = (id: (typeof PROBE_IDS)[number]) => Promise.resolve([mk(id, 'skip', TITLES[id], 'Not probed: no gateway to examine.')]);
+  const noGateway = (name: ProbeName) => Promise.resolve([pk(name).skip('Not probed: no gateway to examine.')]);
   const [disc, g401, prm, authz, tokens] = await Promise.all([
-    probe('probe.discovery', () => discovery(env, s)),
-    env.gatewayId ? probe('probe.gateway-401', () => gateway401(env, s)) : noGateway('probe.gateway-401'),
-    env.gatewayId ? probe('probe.resource-metadata', () => resourceMetadata(env, s)) : noGateway('probe.resource-metadata'),
+    probe('discovery', () => discovery(env, s)),
+    env.gatewayId ? probe('gateway401', () => gateway401(env, s)) : noGateway('gateway401'),
+    env.gatewayId ? probe('resourceMetadata', () => resourceMetadata(env, s)) : noGateway('resourceMetadata'),
     browser.length
-      ? redirectTargets(env).then((owners) => Promise.all(browser.map((b) => probe('probe.authorize', () => authorize(env, s, b.c, owners.includes(b.c.ClientId!)), suffix(b.c)))).then((r) => r.flat()))
-      : Promise.resolve([mk('probe.authorize', 'skip', TITLES['probe.authorize'], 'Not probed: no browser (code flow) client among the examined clients.')]),
+      ? redirectTargets(env).then((owners) => Promise.all(browser.map((b) => probe('authorize', () => authorize(env, s, b.c, owners.includes(b.c.ClientId!)), suffix(b.c)))).then((r) => r.flat()))
+      : Promise.resolve([pk('authorize').skip('Not probed: no browser (code flow) client among the examined clients.')]),
     Promise.all(
       m2m.map(async (m) => {
         try {
@@ -360,12 +257,12 @@ export async function runProbes(env: CheckEnv, s: ProbeSettings, userToken?: str
           return { checks: r.checks.map((c) => ({ ...c, id: c.id + suffix(m.c) })), token: r.token };
         } catch (e) {
           const reason = e instanceof Unreachable ? e.message : skipReason(e);
-          return { checks: [mk('probe.m2m-token' + suffix(m.c), 'skip', TITLES['probe.m2m-token'], `Not probed: ${reason}.`)], token: undefined };
+          return { checks: [pk('m2mToken', suffix(m.c)).skip(`Not probed: ${reason}.`)], token: undefined };
         }
       }),
     ),
   ]);
-  const m2mChecks = m2m.length ? tokens.flatMap((t) => t.checks) : [mk('probe.m2m-token', 'skip', TITLES['probe.m2m-token'], 'Not probed: no M2M (client_credentials) client among the examined clients (create one with mcp-cognito create-client --preset m2m, then pass its --client-id).')];
+  const m2mChecks = m2m.length ? tokens.flatMap((t) => t.checks) : [pk('m2mToken').skip('Not probed: no M2M (client_credentials) client among the examined clients (create one with mcp-cognito create-client --preset m2m, then pass its --client-id).')];
   let tok = tokens.find((t) => t.token)?.token;
   if (!tok && userToken) {
     // Only the cleaned access token is sent, never what was pasted around it (Bearer, a token response).
@@ -378,7 +275,7 @@ export async function runProbes(env: CheckEnv, s: ProbeSettings, userToken?: str
     }
   }
   const noToken = !env.gatewayId ? 'no gateway to examine' : m2m.length ? 'no access token could be obtained (see probe.m2m-token)' : 'no access token: examine an M2M client (--client-id) or pass --token';
-  const mcpChecks = env.gatewayId ? await probe('probe.mcp-initialize', () => mcp(env, s, tok, noToken)) : await mcp(env, s, undefined, noToken);
+  const mcpChecks = env.gatewayId ? await probe('initialize', () => mcp(env, s, tok, noToken)) : await mcp(env, s, undefined, noToken);
   // Defence in depth: no check may carry a token or a client secret.
   const secrets = [...(userToken ? pastedSecrets(userToken) : []), ...tokens.map((t) => t.token?.token), ...known.map((k) => k.c.ClientSecret)];
   return redactChecks([...disc, ...g401, ...prm, ...authz, ...m2mChecks, ...mcpChecks], secrets);

@@ -5,7 +5,7 @@
 import { InputError } from '../lib/errors.js';
 import { issuerUrl, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import type { Check } from './types.js';
-import { mk } from './checks.js';
+import { authorizeFix, kit, type Kit } from './kit.js';
 
 export interface Claims {
   token_use?: string;
@@ -97,79 +97,83 @@ export interface TokenContext {
   clientIds?: string[];
 }
 
+/** The token checks' ids (after the prefix) and titles, bound once. */
+export const TOKEN_CHECKS = {
+  decode: 'Token decodes',
+  use: 'Access token (not an ID token)',
+  expiry: 'Token not expired',
+  issuer: 'Issuer matches the gateway',
+  client: 'Token client is in allowedClients',
+  scope: 'Token scope matches allowedScopes',
+  audience: 'Token audience',
+} as const;
+
 /** Compare a decoded token with the gateway (and pool): token_use, exp, iss, client_id, scope, aud. */
 export function tokenChecks(t: DecodedToken, tc: TokenContext): Check[] {
   const c = t.claims;
-  const p = tc.prefix;
+  const k = Object.fromEntries(Object.entries(TOKEN_CHECKS).map(([id, title]) => [id, kit(`${tc.prefix}.${id}`, title)])) as Record<keyof typeof TOKEN_CHECKS, Kit>;
   const now = tc.now ?? Date.now();
   const out: Check[] = [];
-  out.push(mk(`${p}.decode`, 'pass', 'Token decodes', `${describeClaims(c)} (alg ${String(t.header.alg ?? '?')}; the signature is not verified here).`));
+  out.push(k.decode.pass(`${describeClaims(c)} (alg ${String(t.header.alg ?? '?')}; the signature is not verified here).`));
 
-  if (c.token_use === 'access') out.push(mk(`${p}.use`, 'pass', 'Access token (not an ID token)', 'token_use is access.'));
-  else if (c.token_use === 'id') out.push(mk(`${p}.use`, 'fail', 'Access token (not an ID token)', `token_use is id: this is an ID token (aud=${String(c.aud)}, no client_id or scope), which the gateway's allowedClients/allowedScopes reject (G6).`, 'Send the access_token from the token response, not the id_token.'));
-  else out.push(mk(`${p}.use`, 'warn', 'Access token (not an ID token)', `token_use is ${c.token_use ?? 'missing'}: not a Cognito access token.`));
+  if (c.token_use === 'access') out.push(k.use.pass('token_use is access.'));
+  else if (c.token_use === 'id') out.push(k.use.fail(`token_use is id: this is an ID token (aud=${String(c.aud)}, no client_id or scope), which the gateway's allowedClients/allowedScopes reject (G6).`, { fix: 'Send the access_token from the token response, not the id_token.' }));
+  else out.push(k.use.warn(`token_use is ${c.token_use ?? 'missing'}: not a Cognito access token.`));
 
-  if (typeof c.exp !== 'number') out.push(mk(`${p}.expiry`, 'warn', 'Token not expired', 'The token has no exp claim.'));
+  if (typeof c.exp !== 'number') out.push(k.expiry.warn('The token has no exp claim.'));
   else if (c.exp * 1000 <= now) {
     const mins = Math.round((now - c.exp * 1000) / 60_000);
-    out.push(mk(`${p}.expiry`, 'fail', 'Token not expired', `The token expired at ${new Date(c.exp * 1000).toISOString()} (${mins < 120 ? `${mins} min` : `${Math.round(mins / 60)} h`} ago): the gateway answers 401 (G5).`, 'Get a new token (reconnect in Copilot Studio; make sure its Refresh URL is the token URL).'));
-  } else out.push(mk(`${p}.expiry`, 'pass', 'Token not expired', `Valid until ${new Date(c.exp * 1000).toISOString()} (${Math.round((c.exp * 1000 - now) / 60_000)} min left).`));
+    out.push(k.expiry.fail(`The token expired at ${new Date(c.exp * 1000).toISOString()} (${mins < 120 ? `${mins} min` : `${Math.round(mins / 60)} h`} ago): the gateway answers 401 (G5).`, { fix: 'Get a new token (reconnect in Copilot Studio; make sure its Refresh URL is the token URL).' }));
+  } else out.push(k.expiry.pass(`Valid until ${new Date(c.exp * 1000).toISOString()} (${Math.round((c.exp * 1000 - now) / 60_000)} min left).`));
 
-  const unavailable = (id: string, title: string) => out.push(mk(`${p}.${id}`, 'skip', title, tc.gatewayUnavailable ?? 'The gateway could not be read.'));
+  const unavailable = (x: Kit) => out.push(x.skip(tc.gatewayUnavailable ?? 'The gateway could not be read.'));
 
   // Issuer: the gateway's discovery URL names the pool it trusts; fall back to the examined pool.
   const gwPool = tc.jwt?.discoveryUrl ? parseCognitoDiscoveryUrl(tc.jwt.discoveryUrl) : undefined;
   const expectedIss = gwPool ? issuerUrl(gwPool.region, gwPool.poolId) : tc.poolId && tc.region ? issuerUrl(tc.region, tc.poolId) : undefined;
-  if (!expectedIss) unavailable('issuer', 'Issuer matches the gateway');
-  else if (c.iss === expectedIss) out.push(mk(`${p}.issuer`, 'pass', 'Issuer matches the gateway', `iss ${c.iss} is the pool the ${gwPool ? "gateway's discoveryUrl names" : 'examined pool'}.`));
-  else out.push(mk(`${p}.issuer`, 'fail', 'Issuer matches the gateway', `iss ${c.iss ?? '(none)'} is not ${expectedIss}${gwPool ? " (the gateway's discoveryUrl)" : ''}: a token from another pool or Region is rejected (G4).`, `Get the token from the pool ${gwPool?.poolId ?? tc.poolId} (its domain's /oauth2/token).`));
+  if (!expectedIss) unavailable(k.issuer);
+  else if (c.iss === expectedIss) out.push(k.issuer.pass(`iss ${c.iss} is the pool the ${gwPool ? "gateway's discoveryUrl names" : 'examined pool'}.`));
+  else out.push(k.issuer.fail(`iss ${c.iss ?? '(none)'} is not ${expectedIss}${gwPool ? " (the gateway's discoveryUrl)" : ''}: a token from another pool or Region is rejected (G4).`, { fix: `Get the token from the pool ${gwPool?.poolId ?? tc.poolId} (its domain's /oauth2/token).` }));
 
   if (c.token_use === 'id') {
     // An ID token fails the client/scope rules because it is the wrong token (G6), not because of them.
-    for (const [id, title] of [['client', 'Token client is in allowedClients'], ['scope', 'Token scope matches allowedScopes'], ['audience', 'Token audience']] as const) {
-      out.push(mk(`${p}.${id}`, 'skip', title, `Not compared: this is an ID token (see ${p}.use); compare the access token instead.`));
-    }
+    for (const x of [k.client, k.scope, k.audience]) out.push(x.skip(`Not compared: this is an ID token (see ${k.use.id}); compare the access token instead.`));
     return out;
   }
   if (!tc.jwt) {
-    unavailable('client', 'Token client is in allowedClients');
-    unavailable('scope', 'Token scope matches allowedScopes');
-    unavailable('audience', 'Token audience');
+    for (const x of [k.client, k.scope, k.audience]) unavailable(x);
     return out;
   }
   const j = tc.jwt;
   const allowedClients = j.allowedClients ?? [];
-  const authorize = (id: string) => `mcp-cognito authorize-client --gateway-id ${tc.gatewayId ?? '<gateway-id>'} --client-id ${id}`;
-  if (!allowedClients.length) out.push(mk(`${p}.client`, 'pass', 'Token client is in allowedClients', `The gateway sets no allowedClients (client_id ${c.client_id ?? '(none)'} is not checked).`));
+  const authorize = (id: string) => authorizeFix(tc.gatewayId, id);
+  if (!allowedClients.length) out.push(k.client.pass(`The gateway sets no allowedClients (client_id ${c.client_id ?? '(none)'} is not checked).`));
   else if (c.client_id && allowedClients.includes(c.client_id)) {
     const other = tc.clientIds?.length && !tc.clientIds.includes(c.client_id) ? ` Note: it is not the client being examined (${tc.clientIds.join(', ')}).` : '';
-    out.push(mk(`${p}.client`, other ? 'warn' : 'pass', 'Token client is in allowedClients', `client_id ${c.client_id} is in allowedClients [${allowedClients.join(', ')}].${other}`));
+    const detail = `client_id ${c.client_id} is in allowedClients [${allowedClients.join(', ')}].${other}`;
+    out.push(other ? k.client.warn(detail) : k.client.pass(detail));
   } else {
-    out.push(mk(`${p}.client`, 'fail', 'Token client is in allowedClients', c.client_id ? `client_id ${c.client_id} is not in allowedClients [${allowedClients.join(', ')}]: the gateway answers 401 "Invalid Bearer token" (G1).` : `The token has no client_id (an ID token?), and the gateway checks allowedClients [${allowedClients.join(', ')}] (G1/G6).`, c.client_id ? authorize(c.client_id) : 'Send the access token.'));
+    out.push(k.client.fail(c.client_id ? `client_id ${c.client_id} is not in allowedClients [${allowedClients.join(', ')}]: the gateway answers 401 "Invalid Bearer token" (G1).` : `The token has no client_id (an ID token?), and the gateway checks allowedClients [${allowedClients.join(', ')}] (G1/G6).`, { fix: c.client_id ? authorize(c.client_id) : 'Send the access token.' }));
   }
 
   const allowedScopes = j.allowedScopes ?? [];
   const scopes = (c.scope ?? '').split(/\s+/).filter(Boolean);
-  if (!allowedScopes.length) out.push(mk(`${p}.scope`, 'pass', 'Token scope matches allowedScopes', `The gateway sets no allowedScopes (scope "${c.scope ?? ''}" is not checked).`));
-  else if (scopes.some((s) => allowedScopes.includes(s))) out.push(mk(`${p}.scope`, 'pass', 'Token scope matches allowedScopes', `scope "${c.scope}" shares ${scopes.filter((s) => allowedScopes.includes(s)).join(', ')} with allowedScopes.`));
+  if (!allowedScopes.length) out.push(k.scope.pass(`The gateway sets no allowedScopes (scope "${c.scope ?? ''}" is not checked).`));
+  else if (scopes.some((s) => allowedScopes.includes(s))) out.push(k.scope.pass(`scope "${c.scope}" shares ${scopes.filter((s) => allowedScopes.includes(s)).join(', ')} with allowedScopes.`));
   else {
     const want = allowedScopes.find((s) => s.includes('/')) ?? allowedScopes[0]!;
     out.push(
-      mk(
-        `${p}.scope`,
-        'fail',
-        'Token scope matches allowedScopes',
-        `scope "${c.scope ?? ''}" shares nothing with allowedScopes [${allowedScopes.join(', ')}]: rejected with 401 (G3). ${scopes.includes('aws.cognito.signin.user.admin') ? 'A token from InitiateAuth carries only aws.cognito.signin.user.admin.' : ''}`.trim(),
-        `Request ${want} when getting the token (Copilot Studio: put "${want}" in the Scopes field; the client must allow it), then get a new token.`,
-      ),
+      k.scope.fail(`scope "${c.scope ?? ''}" shares nothing with allowedScopes [${allowedScopes.join(', ')}]: rejected with 401 (G3). ${scopes.includes('aws.cognito.signin.user.admin') ? 'A token from InitiateAuth carries only aws.cognito.signin.user.admin.' : ''}`.trim(), {
+        fix: `Request ${want} when getting the token (Copilot Studio: put "${want}" in the Scopes field; the client must allow it), then get a new token.`,
+      }),
     );
   }
 
   const audList = j.allowedAudience ?? [];
   const aud = c.aud === undefined ? [] : Array.isArray(c.aud) ? c.aud : [c.aud];
-  if (!audList.length) out.push(mk(`${p}.audience`, 'pass', 'Token audience', `The gateway sets no allowedAudience${aud.length ? '' : ' (Cognito access tokens carry no aud)'}.`));
-  else if (aud.some((a) => audList.includes(a))) out.push(mk(`${p}.audience`, 'pass', 'Token audience', `aud ${aud.join(', ')} is in allowedAudience.`));
-  else out.push(mk(`${p}.audience`, 'fail', 'Token audience', `The gateway requires aud in [${audList.join(', ')}], but the token has ${aud.length ? `aud ${aud.join(', ')}` : 'no aud (Cognito access tokens never do)'}: rejected with 401 (G2).`, c.client_id ? authorize(c.client_id) + ' (then remove allowedAudience from the gateway)' : undefined));
+  if (!audList.length) out.push(k.audience.pass(`The gateway sets no allowedAudience${aud.length ? '' : ' (Cognito access tokens carry no aud)'}.`));
+  else if (aud.some((a) => audList.includes(a))) out.push(k.audience.pass(`aud ${aud.join(', ')} is in allowedAudience.`));
+  else out.push(k.audience.fail(`The gateway requires aud in [${audList.join(', ')}], but the token has ${aud.length ? `aud ${aud.join(', ')}` : 'no aud (Cognito access tokens never do)'}: rejected with 401 (G2).`, { fix: c.client_id ? authorize(c.client_id) + ' (then remove allowedAudience from the gateway)' : undefined }));
   return out;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, referencedChecks } from '../../src/doctor/catalogue.js';
 import { matchSymptom, rankCauses, symptomChecks } from '../../src/doctor/match.js';
-import { CONFIG_CHECK_IDS } from '../../src/doctor/checks.js';
+import { CONFIG_CHECK_IDS } from '../../src/doctor/checks/index.js';
 import { PROBE_IDS } from '../../src/doctor/probes.js';
 import type { Check } from '../../src/doctor/types.js';
 
@@ -46,9 +46,10 @@ describe('the catalogue (data)', () => {
 
   it('doctor modules never load src/aws at run time (only SDK-free rmw.js and types), so --offline needs no SDK', () => {
     const files = [
-      ...readdirSync(new URL('../../src/doctor/', import.meta.url)).map((f) => join('src/doctor', f)),
+      ...(readdirSync(new URL('../../src/doctor/', import.meta.url), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join('src/doctor', f)),
       'src/commands/doctor.ts',
     ];
+    expect(files).toContain(join('src/doctor', 'checks', 'gateway.ts'));
     for (const f of files) {
       const src = readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
       const runtime = [...src.matchAll(/^import\s+(?!type\b)[^;]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
@@ -56,6 +57,25 @@ describe('the catalogue (data)', () => {
     }
     const rmw = readFileSync(new URL('../../src/aws/rmw.ts', import.meta.url), 'utf8');
     expect([...rmw.matchAll(/^import\s+(?!type\b).*$/gm)]).toEqual([]);
+  });
+
+  it('the checks, the token checks and the probes import no helper from one another (shared ones live in the kit)', () => {
+    const dir = new URL('../../src/doctor/', import.meta.url);
+    for (const f of ['token.ts', 'probes.ts', 'checks/pool.ts', 'checks/clients.ts', 'checks/gateway.ts', 'checks/targets.ts']) {
+      const src = readFileSync(new URL(f, dir), 'utf8');
+      const from = [...src.matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]!);
+      expect(from.filter((m) => /\/checks(\/(?!\.\.)|\.js)|^\.\/(pool|clients|gateway|targets)\.js/.test(m)), f).toEqual([]);
+    }
+  });
+
+  it('binds each check id and title once: no check id is written twice in the source', () => {
+    const dir = new URL('../../src/doctor/', import.meta.url);
+    for (const f of ['checks/pool.ts', 'checks/clients.ts', 'checks/gateway.ts', 'checks/targets.ts', 'probes.ts', 'token.ts']) {
+      const src = readFileSync(new URL(f, dir), 'utf8');
+      const ids = [...src.matchAll(/'((?:pool|domain|users|client|resource-server|gateway|targets|probe)\.[a-z0-9.-]+)'/g)].map((m) => m[1]!);
+      const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+      expect(twice, f).toEqual([]);
+    }
   });
 
   it("matches each entry's own strings to that entry", () => {

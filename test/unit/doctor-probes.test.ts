@@ -5,8 +5,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Reads, type CheckEnv, type ClientRef } from '../../src/doctor/checks.js';
-import { fetchFailure, probeSettings, runProbes, type ProbeSettings } from '../../src/doctor/probes.js';
+import { Reads } from '../../src/doctor/reads.js';
+import type { CheckEnv, ClientRef } from '../../src/doctor/kit.js';
+import { fetchFailure, probeSettings, type ProbeSettings } from '../../src/doctor/probe-http.js';
+import { runProbes } from '../../src/doctor/probes.js';
 import { redactChecks } from '../../src/doctor/redact.js';
 import type { Ctx } from '../../src/lib/context.js';
 import { accessToken, makeJwt, startFakeOAuthServer, type FakeBackend, type FakeClient, type FakeGateway, type FakeServer } from '../fixtures/fake-oauth-server.js';
