@@ -60,22 +60,43 @@ export function skipReason(e: unknown): string {
 
 /** What a check may add to its outcome besides the detail. */
 export interface More {
-  /** A runnable command. */
+  /** An `mcp-cognito …` command that fixes it (anything else is a programming error). */
   fix?: string;
+  /** What to do when no mcp-cognito command does it. */
+  todo?: string;
+  /** The equivalent AWS CLI call. */
+  aws?: string;
+  /** A step only a person can take (not a problem yet). */
+  next?: string;
 }
 
-/** A check's outcomes, with its id and title bound once. */
+/**
+ * A check's outcomes, with its id and its passing title bound once. A warning or a failure
+ * states its own finding: it never carries the title of the passing state.
+ */
 export interface Kit {
   readonly id: string;
   readonly title: string;
   pass(detail: string, more?: More): Check;
-  warn(detail: string, more?: More): Check;
-  fail(detail: string, more?: More): Check;
-  skip(detail: string, more?: More): Check;
+  warn(finding: string, detail: string, more?: More): Check;
+  fail(finding: string, detail: string, more?: More): Check;
+  skip(detail: string, more?: Pick<More, 'aws' | 'todo'>): Check;
 }
 
+export const CLI = 'mcp-cognito ';
+
 function outcome(id: string, title: string, status: CheckStatus, detail: string, more: More = {}): Check {
-  return { id, status, title, detail, ...(more.fix ? { fix: more.fix } : {}) };
+  if (more.fix !== undefined && !more.fix.startsWith(CLI)) throw new Error(`doctor: the fix of ${id} is not an mcp-cognito command: ${more.fix}`);
+  return {
+    id,
+    status,
+    title,
+    detail,
+    ...(more.fix ? { fix: more.fix } : {}),
+    ...(more.todo ? { todo: more.todo } : {}),
+    ...(more.aws ? { aws: more.aws } : {}),
+    ...(more.next ? { next: more.next } : {}),
+  };
 }
 
 export function kit(id: string, title: string): Kit {
@@ -83,8 +104,8 @@ export function kit(id: string, title: string): Kit {
     id,
     title,
     pass: (detail, more) => outcome(id, title, 'pass', detail, more),
-    warn: (detail, more) => outcome(id, title, 'warn', detail, more),
-    fail: (detail, more) => outcome(id, title, 'fail', detail, more),
+    warn: (finding, detail, more) => outcome(id, finding, 'warn', detail, more),
+    fail: (finding, detail, more) => outcome(id, finding, 'fail', detail, more),
     skip: (detail, more) => outcome(id, title, 'skip', detail, more),
   };
 }
@@ -121,10 +142,10 @@ export function kindOf(c: UserPoolClientType, ref: ClientRef): ClientKind {
 export const interactive = (k: ClientKind) => k !== 'm2m';
 export const clientLabel = (c: UserPoolClientType) => `${c.ClientName ?? '?'} (${c.ClientId})`;
 
-export function updateClientFix(c: UserPoolClientType, patch: UserPoolClientPatch, region: string): string {
+export function updateClientAws(c: UserPoolClientType, patch: UserPoolClientPatch, region: string): string {
   return awsCliCommand('cognito-idp', 'UpdateUserPoolClient', toUpdateUserPoolClientRequest(c, patch) as unknown as Record<string, unknown>, region);
 }
-export function updateGatewayFix(gw: GetGatewayResponse, patch: GatewayPatch, region: string): string {
+export function updateGatewayAws(gw: GetGatewayResponse, patch: GatewayPatch, region: string): string {
   return awsCliCommand('bedrock-agentcore-control', 'UpdateGateway', toUpdateGatewayRequest(gw, patch) as unknown as Record<string, unknown>, region);
 }
 /** The gateway's CUSTOM_JWT authorizer, if it has one. */
@@ -138,6 +159,29 @@ export function withJwt(gw: GetGatewayResponse, change: (j: Record<string, unkno
   for (const k of Object.keys(j)) if (j[k] === undefined || (Array.isArray(j[k]) && (j[k] as unknown[]).length === 0)) delete j[k];
   return { authorizerConfiguration: { customJWTAuthorizer: j } } as unknown as GatewayPatch;
 }
+/** The façade (another command group): what Claude Code, claude.ai and MCP Inspector need in front of Cognito. */
+export const FACADE_FIX = { serve: 'mcp-cognito facade serve', deploy: 'mcp-cognito facade deploy' } as const;
+
+/** Re-running create-client on the client (by name) adopts it and assigns the missing branding style. */
+export function brandingFix(env: CheckEnv, c: UserPoolClientType, ref: ClientRef): string {
+  const preset = ref.preset && ref.preset !== 'm2m' ? ref.preset : 'web';
+  return `mcp-cognito create-client --pool-id ${env.poolId} --preset ${preset} --name ${q(c.ClientName ?? '<client name>')}`;
+}
+
+/**
+ * The MCP client a browser client is set up for, from its redirect URLs: those that need the
+ * OAuth metadata Cognito lacks (registration, PKCE methods). `remote`: it runs on the vendor's
+ * servers, so a local façade cannot serve it.
+ */
+export function mcpClientOf(c: UserPoolClientType): { name: string; url: string; remote: boolean } | undefined {
+  for (const url of c.CallbackURLs ?? []) {
+    if (/^https:\/\/claude\.(ai|com)\/api\/mcp\/auth_callback$/.test(url)) return { name: 'claude.ai', url, remote: true };
+    if (/^http:\/\/(localhost|127\.0\.0\.1):6274\/oauth\/callback(\/debug)?$/.test(url)) return { name: 'MCP Inspector', url, remote: false };
+    if (/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/callback$/.test(url)) return { name: 'Claude Code', url, remote: false };
+  }
+  return undefined;
+}
+
 export const authorizeFix = (gatewayId: string | undefined, clientId: string) => `mcp-cognito authorize-client --gateway-id ${gatewayId ?? '<gateway-id>'} --client-id ${clientId}`;
 
 /** The MCP endpoint of a gateway (its URL ends in /mcp on AWS). */

@@ -69,11 +69,19 @@ export function fetchFailure(e: unknown, host: string, s: Pick<ProbeSettings, 'b
   return `the request to ${where} was not sent (invalid request)`;
 }
 
+/**
+ * One request, never following a redirect. Sent to a probe base, it carries
+ * `X-Forwarded-Host: <the real host>`: the project's emulator front routes data-plane requests
+ * by it (test/emulator/types.ts).
+ */
 export async function probeFetch(url: string, init: RequestInit, s: ProbeSettings): Promise<ProbeResponse> {
   const to = target(url, s);
   let res: Response;
   try {
-    res = await fetch(to, { ...init, redirect: 'manual', signal: AbortSignal.timeout(s.timeoutMs) });
+    // Inside the try: a header value fetch refuses (a pasted token with a newline) throws here.
+    const headers = new Headers(init.headers);
+    if (s.base) headers.set('x-forwarded-host', new URL(url).host);
+    res = await fetch(to, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(s.timeoutMs) });
   } catch (e) {
     throw new Unreachable(fetchFailure(e, new URL(url).host, s));
   }
