@@ -75,7 +75,7 @@ export function doctorCommand(holder: Holder): Command {
     .option('--error <text>', 'the error you saw: insufficient_scope, redirect_mismatch, a pasted error page URL or JSON…')
     .option('--token <jwt>', 'an access token to decode and compare with the gateway (- reads it from stdin); never printed')
     .option('--redirect-uri <url>', 'the redirect URL the client uses: checked for an exact match')
-    .option('--offline', 'explain --error from the catalogue without calling AWS (alone: list the known symptoms)')
+    .option('--offline', 'explain --error without calling AWS (alone: list the symptoms doctor knows)')
     .option('--refresh-token <->', "exchange a refresh token at the token URL and say whether the session can continue (- reads it from stdin, or asks without showing it); never printed")
     .option('--no-probes', 'do not send live HTTP requests to the issuer, the sign-in page or the gateway')
     .option('--verbose', 'list every check (and the equivalent AWS CLI commands), not only the problems')

@@ -125,7 +125,7 @@ export function rankCauses(entry: CatalogueEntry, checks: readonly Check[] | und
     else if (related.length) {
       const open = related.filter((c) => c.status === 'skip');
       const passed = related.filter((c) => c.status === 'pass');
-      evidence = `${open.length ? `Not checked (${open.map((c) => `${c.title}: ${oneLine(c.detail, 120)}`).join('; ')})` : 'Not checked'}${passed.length ? `; ${names(passed)} passed but cannot rule it out` : ''}. To confirm: ${cause.confirm}.`;
+      evidence = `${open.length ? `Not checked (${open.map((c) => `${c.title}: ${oneLine(c.detail, 120)}`).join('; ')}).` : 'Not checked.'}${passed.length ? ` Passed, but cannot rule it out: ${names(passed)}.` : ''} To confirm: ${cause.confirm}.`;
     } else evidence = `Not visible to AWS. To confirm: ${cause.confirm}.`;
     const source = (verdict === 'confirmed' ? failing : warning).find((c) => c.fix || c.todo);
     const fix = source ? source.fix : cause.fix;

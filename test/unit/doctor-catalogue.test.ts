@@ -207,7 +207,7 @@ describe('rankCauses', () => {
     const r = rankCauses(a1, [ck('client.redirect-uri', 'skip', 'No --redirect-uri given'), ck('probe.authorize', 'pass'), ck('client.callbacks', 'pass')]);
     const a1a = r.find((c) => c.id === 'redirect-url-missing')!;
     expect(a1a.verdict).toBe('not-checked');
-    expect(a1a.evidence).toMatch(/Not checked \(client.redirect-uri: No --redirect-uri given\); probe.authorize; client.callbacks passed but cannot rule it out/);
+    expect(a1a.evidence).toMatch(/Not checked \(client.redirect-uri: No --redirect-uri given\)\. Passed, but cannot rule it out: probe.authorize; client.callbacks\./);
     expect(r[0]!.id).toBe('redirect-url-missing');
   });
 

@@ -177,8 +177,18 @@ export const CLIENT_CHECKS = [
     const domains = await env.reads.domains();
     if (!domains.length) return k.skip('The pool has no domain.');
     const v2 = domains.find((d) => d.desc?.ManagedLoginVersion === 2);
-    // Branding styles are the managed-login (version 2) mechanism; the classic hosted UI uses the
-    // pool's UI customization, which applies to every client that has none of its own (see the report).
+    // Only managed login (version 2) needs a branding style per client. Evidence: CreateUserPoolDomain's
+    // ManagedLoginVersion doc (SDK): "A ManagedLoginVersion value of 2 does not activate managed login
+    // pages for your app client … create a branding style using CreateManagedLoginBranding"; branding
+    // styles are the managed-login mechanism, while the classic hosted UI is styled by
+    // SetUICustomization, which "has no effect on managed login pages" and whose pool-wide default
+    // "applies to every app client that doesn't have client-level settings"
+    // (docs.aws.amazon.com/cognito/latest/developerguide/hosted-ui-classic-branding.html,
+    // …/cognito-user-identity-pools/latest/APIReference/API_SetUICustomization.html). The broader
+    // sentence of CreateUserPoolClient's doc ("Managed login and classic hosted UI pages aren't
+    // available … until after you apply a branding style") is not borne out by those pages or by any
+    // report (all "Login pages unavailable" reports are version 2); the authorize probe looks at the
+    // page itself, on either version, so a classic page that says so is still caught.
     if (!v2) return k.pass(`${domains[0]!.domain} uses the classic hosted UI, which needs no branding style.`);
     const has = await env.reads.branding(c.ClientId!);
     if (has) return k.pass(`${v2.domain} uses managed login, and ${clientLabel(c)} has a branding style.`);
