@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `init --no-input` on an existing pool and gateway, against the local emulator, compared with the
-// same work done by the `aws` CLI steps of the original guide (seeds/copilot-studio-agentcore-
-// gateway-cognito.md): find the pool's domain, create the domain, the resource server and the
+// same work done by the `aws` CLI steps of the public walkthrough "Connecting Microsoft Copilot Studio
+// to an AWS Bedrock AgentCore Gateway" (mr70.eu, 2026): find the pool's domain, create the domain, the resource server and the
 // Copilot Studio client, read the gateway and send it back with the new client allowed.
 // Each run starts from a fresh emulator state (reset + seed). Prints medians and the ratio.
 // Target: init takes at most a third of the aws CLI's time.
@@ -96,7 +96,7 @@ try {
   const rows = [
     ['mcp-cognito init --no-input --yes --no-wait --gateway-id …', median(cli.init)],
     ['  the same with --no-doctor (the steps only)', median(cli.initNoDoctor)],
-    ['aws CLI: the guide\'s 7 calls (describe-user-pool … update-gateway)', a],
+    ['aws CLI: the walkthrough\'s 7 calls (describe-user-pool … update-gateway)', a],
   ];
   console.log(`init on an existing pool and gateway vs the aws CLI (moto on 127.0.0.1; median of ${RUNS} runs, fresh state each; Node ${process.version})`);
   for (const [label, ms] of rows) console.log(`  ${label.padEnd(70)} ${fmt(ms)}${ms === a ? '' : `   ${(ms / a).toFixed(2)}x aws`}`);

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { CancelledError, CliError, ExitCode, UsageError } from './lib/errors.js';
 import { Output } from './lib/output.js';
 import type { Deps, Ctx } from './lib/context.js';
@@ -9,6 +9,7 @@ import { authorizeClientCommand } from './commands/authorize-client.js';
 import { createUserCommand } from './commands/create-user.js';
 import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init.js';
+import { completionCommand } from './commands/completion.js';
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -33,7 +34,8 @@ Environment: AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, NO_COLOR, CI.`;
 export function buildProgram(holder: Holder): Command {
   const program = new Command('mcp-cognito')
     .description('Set up Amazon Cognito OAuth for MCP clients (Copilot Studio, Claude Code, agents) behind an Amazon Bedrock AgentCore Gateway, and explain why a connection fails.')
-    .version(VERSION, '-V, --version')
+    .version(VERSION, '-v, --version', 'output the version number (-V also works)')
+    .addOption(new Option('-V').hideHelp())
     .option('-r, --region <region>', 'AWS Region (default: state file, AWS_REGION, AWS_DEFAULT_REGION, profile)')
     .option('--profile <name>', 'AWS shared config profile (AWS_PROFILE also works)')
     .option('--endpoint-url <url>', 'send every AWS API call to this endpoint, e.g. a local emulator (AWS_ENDPOINT_URL also works)')
@@ -47,10 +49,17 @@ export function buildProgram(holder: Holder): Command {
     .showSuggestionAfterError(true)
     .addHelpText('after', FOOTER)
     .exitOverride()
-    .configureOutput({ outputError: () => undefined });
+    .configureOutput({ outputError: () => undefined })
+    .configureHelp({ showGlobalOptions: true });
+  // -V, the older spelling of -v: the same answer.
+  program.on('option:V', () => {
+    program.configureOutput().writeOut?.(`${VERSION}\n`);
+    throw new CommanderError(0, 'commander.version', VERSION);
+  });
 
-  for (const cmd of [initCommand(holder), initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), authorizeClientCommand(holder), createUserCommand(holder), doctorCommand(holder)]) {
-    cmd.exitOverride().configureOutput({ outputError: () => undefined });
+  for (const cmd of [initCommand(holder), initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), authorizeClientCommand(holder), createUserCommand(holder), doctorCommand(holder), completionCommand(holder)]) {
+    // Subcommand help lists the global options too (addCommand copies no settings).
+    cmd.exitOverride().configureOutput({ outputError: () => undefined }).configureHelp({ showGlobalOptions: true });
     program.addCommand(cmd);
   }
   return program;

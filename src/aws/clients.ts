@@ -57,13 +57,20 @@ const INVALIDATES: Record<string, RegExp> = {
  */
 export class Sender<C extends SendableClient = SendableClient> {
   private readonly cache = new Map<string, Promise<unknown>>();
+  private onceClient?: C;
   constructor(
     readonly client: C,
     readonly service: string,
     readonly settings: AwsSettings,
+    /** Builds the client for `once` sends: the same settings and credentials, no SDK retry. */
+    private readonly makeOnceClient?: () => C,
   ) {}
 
-  async send<O>(command: AnyCommand, opts: { fresh?: boolean } = {}): Promise<O> {
+  /**
+   * `fresh`: read again even if this run read it already. `once`: send without the SDK's automatic
+   * retry (non-idempotent Creates: see create-once.ts, which decides what to do after a failure).
+   */
+  async send<O>(command: AnyCommand, opts: { fresh?: boolean; once?: boolean } = {}): Promise<O> {
     const operation = command.constructor.name.replace(/Command$/, '');
     const isRead = READ_OP.test(operation);
     if (!isRead) {
@@ -76,7 +83,8 @@ export class Sender<C extends SendableClient = SendableClient> {
       const hit = this.cache.get(key);
       if (hit) return hit as Promise<O>;
     }
-    const p = this.client.send(command).catch((err: unknown) => {
+    const via = opts.once && this.makeOnceClient ? (this.onceClient ??= this.makeOnceClient()) : this.client;
+    const p = via.send(command).catch((err: unknown) => {
       this.cache.delete(key);
       throw toCliError(err, { service: this.service, operation, region: this.settings.region, endpoint: this.settings.endpoint });
     });
@@ -138,15 +146,24 @@ function baseConfig(settings: AwsSettings) {
   };
 }
 
+/** The configuration of the client that sends non-idempotent Creates: one attempt, never resent by the SDK. */
+export const NO_RETRY = { maxAttempts: 1 } as const;
+
 export type CognitoModule = typeof import('@aws-sdk/client-cognito-identity-provider');
 export type AgentCoreModule = typeof import('@aws-sdk/client-bedrock-agentcore-control');
 
 /** Loads the Cognito SDK (only now, never at start-up) and builds one client. */
 export async function cognitoSender(settings: AwsSettings): Promise<{ m: CognitoModule; sender: Sender<CognitoIdentityProviderClient> }> {
   const m = await import('@aws-sdk/client-cognito-identity-provider');
-  const client = new m.CognitoIdentityProviderClient(baseConfig(settings));
+  const config = baseConfig(settings);
+  const client = new m.CognitoIdentityProviderClient(config);
   instrument(client, 'cognito-idp', settings);
-  return { m, sender: new Sender(client, 'cognito-idp', settings) };
+  const once = () => {
+    const c = new m.CognitoIdentityProviderClient({ ...config, ...NO_RETRY, credentials: client.config.credentials });
+    instrument(c, 'cognito-idp', settings);
+    return c;
+  };
+  return { m, sender: new Sender(client, 'cognito-idp', settings, once) };
 }
 
 /** Loads the AgentCore control-plane SDK and builds one client. */

@@ -1,4 +1,6 @@
 import { cognitoSender, type AwsSettings } from './clients.js';
+import { createOnce } from './create-once.js';
+import { CliError } from '../lib/errors.js';
 import type {
   DomainDescriptionType,
   ResourceServerType,
@@ -19,8 +21,19 @@ export type { UserPoolClientType, ResourceServerType, DomainDescriptionType, Use
 export async function cognitoApi(settings: AwsSettings) {
   const { m, sender } = await cognitoSender(settings);
   const isNotFound = (e: unknown) => (e as { code?: string })?.code === 'NOT_FOUND';
+  /** The SDK error's name under the CliError (e.g. GroupExistsException). */
+  const errorName = (e: unknown) => ((e instanceof CliError ? e.cause : e) as { name?: string } | undefined)?.name;
+  /** A repeated Create's "already exists" answer (resource server: InvalidParameterException "… already exists"). */
+  const alreadyExists = (e: unknown) => /Exists/.test(errorName(e) ?? '') || (errorName(e) === 'InvalidParameterException' && /already exists/i.test((e as Error).message));
+  /** The one resource a lost Create made, found by name; several of that name is a conflict, not a guess. */
+  const onlyOne = <T>(found: T[], what: string, id: (t: T) => string | undefined): T | undefined => {
+    if (found.length > 1) throw new CliError(`${found.length} ${what} exist after a Create whose answer was lost: ${found.map(id).join(', ')}.`, { code: 'CONFLICT', hint: 'Delete the ones you do not want, then run the command again.' });
+    return found[0];
+  };
 
-  return {
+  // Non-idempotent Creates go through createOnce (create-once.ts): sent without SDK retries, and
+  // after a failure that may have been applied, looked up (the Create forgot the cached reads) and adopted.
+  const api = {
     sender,
     module: m,
 
@@ -43,20 +56,29 @@ export async function cognitoApi(settings: AwsSettings) {
       return r.UserPool;
     },
 
-    /** CreateUserPool with e-mail sign-in, as the guides configure it. */
+    /** CreateUserPool with e-mail sign-in (the e-mail address is the user name and is verified automatically). */
     async createPool(name: string): Promise<UserPoolType> {
-      const r = await sender.send<{ UserPool?: UserPoolType }>(
-        new m.CreateUserPoolCommand({
-          PoolName: name,
-          UsernameAttributes: ['email'],
-          AutoVerifiedAttributes: ['email'],
-          Policies: { PasswordPolicy: { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false, TemporaryPasswordValidityDays: 7 } },
-          AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-          AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
-        }),
-      );
-      if (!r.UserPool?.Id) throw new Error('CreateUserPool returned no pool ID');
-      return r.UserPool;
+      const create = async (): Promise<UserPoolType> => {
+        const r = await sender.send<{ UserPool?: UserPoolType }>(
+          new m.CreateUserPoolCommand({
+            PoolName: name,
+            UsernameAttributes: ['email'],
+            AutoVerifiedAttributes: ['email'],
+            Policies: { PasswordPolicy: { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false, TemporaryPasswordValidityDays: 7 } },
+            AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+            AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+          }),
+          { once: true },
+        );
+        if (!r.UserPool?.Id) throw new Error('CreateUserPool returned no pool ID');
+        return r.UserPool;
+      };
+      // The caller found no pool of this name before creating: one there now is ours.
+      const lookup = async () => {
+        const pool = onlyOne((await api.listPools()).filter((p) => p.Name === name), `user pools named "${name}"`, (p) => p.Id);
+        return pool?.Id ? api.describePool(pool.Id) : undefined;
+      };
+      return (await createOnce({ create, lookup })).value;
     },
 
     /** DescribeUserPoolDomain; undefined when the domain does not exist (AWS answers an empty description). */
@@ -67,7 +89,12 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** CreateUserPoolDomain (prefix domain). */
     async createDomain(poolId: string, prefix: string, managedLoginVersion?: number): Promise<void> {
-      await sender.send(new m.CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: prefix, ...(managedLoginVersion ? { ManagedLoginVersion: managedLoginVersion } : {}) }));
+      await createOnce({
+        create: async () => (await sender.send(new m.CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: prefix, ...(managedLoginVersion ? { ManagedLoginVersion: managedLoginVersion } : {}) }), { once: true }), true as const),
+        // A domain there for this pool is ours; one of another pool makes the repeated Create fail, as it should.
+        lookup: async () => ((await api.describeDomain(prefix, { fresh: true }))?.UserPoolId === poolId ? true : undefined),
+        alreadyExists,
+      });
     },
 
     /** ListResourceServers over every page. */
@@ -83,8 +110,15 @@ export async function cognitoApi(settings: AwsSettings) {
     },
 
     async createResourceServer(poolId: string, identifier: string, name: string, scopes: ResourceServerScopeType[]): Promise<ResourceServerType> {
-      const r = await sender.send<{ ResourceServer?: ResourceServerType }>(new m.CreateResourceServerCommand({ UserPoolId: poolId, Identifier: identifier, Name: name, Scopes: scopes }));
-      return r.ResourceServer ?? { UserPoolId: poolId, Identifier: identifier, Name: name, Scopes: scopes };
+      const { value } = await createOnce({
+        create: async () => {
+          const r = await sender.send<{ ResourceServer?: ResourceServerType }>(new m.CreateResourceServerCommand({ UserPoolId: poolId, Identifier: identifier, Name: name, Scopes: scopes }), { once: true });
+          return r.ResourceServer ?? { UserPoolId: poolId, Identifier: identifier, Name: name, Scopes: scopes };
+        },
+        lookup: async () => (await api.listResourceServers(poolId, { fresh: true })).find((rs) => rs.Identifier === identifier),
+        alreadyExists,
+      });
+      return value;
     },
 
     /** UpdateResourceServer replaces the whole server: always pass the full scope list. */
@@ -111,9 +145,19 @@ export async function cognitoApi(settings: AwsSettings) {
     },
 
     async createClient(input: CreateUserPoolClientRequest): Promise<UserPoolClientType> {
-      const r = await sender.send<{ UserPoolClient?: UserPoolClientType }>(new m.CreateUserPoolClientCommand(input));
-      if (!r.UserPoolClient?.ClientId) throw new Error('CreateUserPoolClient returned no client ID');
-      return r.UserPoolClient;
+      const { value } = await createOnce({
+        create: async () => {
+          const r = await sender.send<{ UserPoolClient?: UserPoolClientType }>(new m.CreateUserPoolClientCommand(input), { once: true });
+          if (!r.UserPoolClient?.ClientId) throw new Error('CreateUserPoolClient returned no client ID');
+          return r.UserPoolClient;
+        },
+        // The caller found no client of this name before creating (names are how clients are adopted).
+        lookup: async () => {
+          const c = onlyOne((await api.listClients(input.UserPoolId!)).filter((x) => x.ClientName === input.ClientName), `app clients named "${input.ClientName}"`, (x) => x.ClientId);
+          return c?.ClientId ? api.describeClient(input.UserPoolId!, c.ClientId, { fresh: true }) : undefined;
+        },
+      });
+      return value;
     },
 
     /**
@@ -138,7 +182,11 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** CreateManagedLoginBranding with Cognito's default style; without one a v2 login page does not exist. */
     async createDefaultBranding(poolId: string, clientId: string): Promise<void> {
-      await sender.send(new m.CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true }));
+      await createOnce({
+        create: async () => (await sender.send(new m.CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true }), { once: true }), true as const),
+        lookup: async () => ((await api.hasManagedLoginBranding(poolId, clientId)) ? true : undefined),
+        alreadyExists,
+      });
     },
 
     /** AdminGetUser; undefined when there is no such user. */
@@ -175,18 +223,26 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** AdminCreateUser without an invitation (MessageAction SUPPRESS), e-mail marked verified. */
     async adminCreateUser(poolId: string, username: string, email: string): Promise<UserType> {
-      const r = await sender.send<{ User?: UserType }>(
-        new m.AdminCreateUserCommand({
-          UserPoolId: poolId,
-          Username: username,
-          MessageAction: 'SUPPRESS',
-          UserAttributes: [
-            { Name: 'email', Value: email },
-            { Name: 'email_verified', Value: 'true' },
-          ],
-        }),
-      );
-      return r.User ?? { Username: username };
+      const create = async (): Promise<UserType> => {
+        const r = await sender.send<{ User?: UserType }>(
+          new m.AdminCreateUserCommand({
+            UserPoolId: poolId,
+            Username: username,
+            MessageAction: 'SUPPRESS',
+            UserAttributes: [
+              { Name: 'email', Value: email },
+              { Name: 'email_verified', Value: 'true' },
+            ],
+          }),
+          { once: true },
+        );
+        return r.User ?? { Username: username };
+      };
+      const lookup = async (): Promise<UserType | undefined> => {
+        const u = await api.getUser(poolId, username);
+        return u ? { Username: u.Username ?? username, UserStatus: u.UserStatus as UserType['UserStatus'], Enabled: u.Enabled } : undefined;
+      };
+      return (await createOnce({ create, lookup, alreadyExists })).value;
     },
 
     /** AdminSetUserPassword --permanent: the user leaves FORCE_CHANGE_PASSWORD. The password is never logged. */
@@ -196,7 +252,11 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /** CreateGroup. */
     async createGroup(poolId: string, group: string, description?: string): Promise<void> {
-      await sender.send(new m.CreateGroupCommand({ UserPoolId: poolId, GroupName: group, ...(description ? { Description: description } : {}) }));
+      await createOnce({
+        create: async () => (await sender.send(new m.CreateGroupCommand({ UserPoolId: poolId, GroupName: group, ...(description ? { Description: description } : {}) }), { once: true }), true as const),
+        lookup: async () => ((await api.getGroup(poolId, group)) ? true : undefined),
+        alreadyExists,
+      });
     },
 
     /** AdminListGroupsForUser, every page: the group names. */
@@ -216,6 +276,7 @@ export async function cognitoApi(settings: AwsSettings) {
       await sender.send(new m.AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: username, GroupName: group }));
     },
   };
+  return api;
 }
 
 export type CognitoApi = Awaited<ReturnType<typeof cognitoApi>>;

@@ -1,7 +1,8 @@
 /**
  * Read-modify-write for the two AWS updates that replace the whole resource:
- * UpdateUserPoolClient (omitted fields go back to their defaults, aws-semantics §1) and
- * UpdateGateway (treated as a full replacement, §0.3, §6.1).
+ * UpdateUserPoolClient (AWS: "If you don't provide a value for an attribute, Amazon Cognito sets it
+ * to its default value") and UpdateGateway (an HTTP PUT, treated as a full replacement, as AWS's own
+ * tools do: they read the gateway and send every field back).
  *
  * The copied fields are explicit lists typed against the SDK's request types, with a
  * compile-time check that no request member is forgotten, and a unit test that reads the
@@ -96,7 +97,7 @@ const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
 
 /**
  * Remove what must not be sent: undefined/null members and, for the gateway, empty lists
- * (allowedClients, allowedScopes… have a minimum of 1; aws-semantics §0.6). Nested unknown
+ * (allowedClients, allowedScopes… have a minimum length of 1 in the API model). Nested unknown
  * members (a field newer than our code but known to the SDK) are kept as they are.
  */
 function pruneEmpty(v: unknown): unknown {

@@ -1,11 +1,10 @@
-import { accessSync, chmodSync, constants as fsConstants, existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { CliError, InputError, UsageError } from '../lib/errors.js';
 import { runAction, type Ctx } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { awsCliCommand } from '../lib/plan.js';
 import { PRESETS, type Preset } from '../lib/state.js';
+import { checkDotenvPath, confirmDotenvTarget, describeDotenvWrite, writeDotenv, type DotenvWriteResult } from '../lib/dotenv.js';
 import { ClientName, MAX_SCOPES_PER_CLIENT, MAX_URLS_PER_LIST, OAuthScope, RedirectUrl, check } from '../lib/validate.js';
 import { PLACEHOLDER_CALLBACK, issuerUrl, oauthEndpoints } from '../lib/urls.js';
 import type { Holder } from '../cli.js';
@@ -22,6 +21,10 @@ export interface CreateClientInput {
   callbackUrls?: string[];
   logoutUrls: string[];
   envFile?: string;
+  /** The flag that named envFile (for messages). */
+  envFileFlag?: string;
+  /** Write into envFile even if it does not look like a dotenv file (--force-env-file, or confirmed on a terminal). */
+  forceEnvFile?: boolean;
 }
 
 export interface CopilotStudioForm {
@@ -48,6 +51,8 @@ export interface CreateClientResult {
   created: boolean;
   differences?: string[];
   envFile?: string;
+  /** What writing envFile changed: keys added, changed, removed, unchanged; lines kept; the mode before when it was looser. */
+  envFileChanges?: Omit<DotenvWriteResult, 'path' | 'tightenedFrom'> & { modeBefore?: string };
   copilotStudio?: CopilotStudioForm;
 }
 
@@ -60,6 +65,7 @@ interface CreateClientFlags {
   logoutUrl?: string[];
   envFile?: string;
   dotenv?: string;
+  forceEnvFile?: boolean;
 }
 
 const isOidc = (s: string) => (OIDC_SCOPES as readonly string[]).includes(s);
@@ -92,23 +98,15 @@ export function parseCreateClientFlags(f: CreateClientFlags): CreateClientInput 
     scopes: scopes ? [...new Set(scopes)] : undefined,
     callbackUrls: callbackUrls.length ? callbackUrls : undefined,
     logoutUrls: urls(f.logoutUrl, '--logout-url'),
-    envFile: checkEnvFilePath(f.envFile ?? f.dotenv),
+    envFile: checkEnvFilePath(f.envFile ?? f.dotenv, f.envFile !== undefined ? '--env-file' : '--dotenv'),
+    envFileFlag: f.envFile !== undefined ? '--env-file' : '--dotenv',
+    forceEnvFile: Boolean(f.forceEnvFile),
   };
 }
 
 /** The dotenv target must be writable before a client (and its secret) is created. Exit 2 otherwise. */
 export function checkEnvFilePath(path: string | undefined, flag = '--env-file'): string | undefined {
-  if (path === undefined) return undefined;
-  if (!path.trim()) throw new InputError(`${flag} needs a file path.`);
-  const dir = dirname(resolve(path));
-  try {
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    accessSync(dir, fsConstants.W_OK);
-  } catch {
-    throw new InputError(`${flag} "${path}": the directory ${dir} does not exist or is not writable.`);
-  }
-  if (existsSync(path) && !statSync(path).isFile()) throw new InputError(`${flag} "${path}" exists and is not a regular file.`);
-  return path;
+  return path === undefined ? undefined : checkDotenvPath(path, flag);
 }
 
 /** Every custom scope of the pool's resource servers, as `<identifier>/<scope>`. */
@@ -180,6 +178,8 @@ export function presetDifferences(c: UserPoolClientType, preset: Preset, scopes:
 
 /** Create (or adopt, by name) an app client for one kind of caller. */
 export async function createClient(input: CreateClientInput, ctx: Ctx): Promise<CreateClientResult> {
+  // An existing file that is not a dotenv file: refused or confirmed before anything is created.
+  if (input.envFile && !ctx.dryRun) input = { ...input, forceEnvFile: await confirmDotenvTarget(input.envFile, input.envFileFlag ?? '--env-file', ctx, Boolean(input.forceEnvFile)) };
   const poolId = await ctx.poolId(input.poolId);
   const region = await ctx.region();
   const cognito = await ctx.cognito();
@@ -253,9 +253,11 @@ export async function createClient(input: CreateClientInput, ctx: Ctx): Promise<
   }
   if (input.envFile && result.clientId && !ctx.dryRun) {
     try {
-      writeEnvFile(input.envFile, result, issuerUrl(region, poolId));
+      const written = writeEnvFile(input.envFile, result, issuerUrl(region, poolId), { allowForeign: input.forceEnvFile });
       result.envFile = input.envFile;
-      ctx.out.step(`Wrote the client credentials to ${input.envFile} (mode 0600)`);
+      const { path: _path, tightenedFrom, ...changes } = written;
+      result.envFileChanges = { ...changes, ...(tightenedFrom !== undefined ? { modeBefore: `0${tightenedFrom.toString(8)}` } : {}) };
+      ctx.out.step(describeDotenvWrite(written));
     } catch (e) {
       // The client exists now: keep the result (and its secret) rather than fail without showing it.
       ctx.out.warn(`Could not write ${input.envFile} (${(e as Error).message}); the credentials are in this output only.`);
@@ -292,24 +294,24 @@ async function ensureBranding(ctx: Ctx, poolId: string, domain: string, clientId
   ctx.out.step('Assigned the Cognito-provided managed login branding style (without one the login page does not exist)');
 }
 
-/** Write the credentials as a dotenv file readable by its owner only (0600). */
-export function writeEnvFile(path: string, r: CreateClientResult, issuer: string): void {
-  const q = (v: string) => (/^[\w@%+=:,./-]*$/.test(v) ? v : JSON.stringify(v));
-  const lines = [
-    `# ${r.clientName} (${r.preset}) — written by mcp-cognito. Keep this file secret.`,
-    `COGNITO_USER_POOL_ID=${q(r.userPoolId)}`,
-    `COGNITO_CLIENT_ID=${q(r.clientId!)}`,
-    ...(r.clientSecret ? [`COGNITO_CLIENT_SECRET=${q(r.clientSecret)}`] : []),
-    `COGNITO_ISSUER=${q(issuer)}`,
-    ...(r.tokenUrl ? [`COGNITO_TOKEN_URL=${q(r.tokenUrl)}`] : []),
-    ...(r.authorizationUrl && r.preset !== 'm2m' ? [`COGNITO_AUTHORIZATION_URL=${q(r.authorizationUrl)}`] : []),
-    `COGNITO_SCOPES=${q(r.scopes.join(' '))}`,
-  ];
-  // A new 0600 file renamed over the target: an existing, more readable file never holds the secret.
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, lines.join('\n') + '\n', { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
+/** The dotenv keys this tool owns; a key without a value for this client is removed from the file. */
+export const ENV_FILE_KEYS = ['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_CLIENT_SECRET', 'COGNITO_ISSUER', 'COGNITO_TOKEN_URL', 'COGNITO_AUTHORIZATION_URL', 'COGNITO_SCOPES'] as const;
+
+/**
+ * Set the credentials in a dotenv file (src/lib/dotenv.ts): only the COGNITO_* keys change, every
+ * other line is kept, the file ends up 0600 and the secret is never in a more readable file.
+ */
+export function writeEnvFile(path: string, r: CreateClientResult, issuer: string, opts: { allowForeign?: boolean } = {}): DotenvWriteResult {
+  const values: Record<(typeof ENV_FILE_KEYS)[number], string | undefined> = {
+    COGNITO_USER_POOL_ID: r.userPoolId,
+    COGNITO_CLIENT_ID: r.clientId!,
+    COGNITO_CLIENT_SECRET: r.clientSecret,
+    COGNITO_ISSUER: issuer,
+    COGNITO_TOKEN_URL: r.tokenUrl,
+    COGNITO_AUTHORIZATION_URL: r.authorizationUrl && r.preset !== 'm2m' ? r.authorizationUrl : undefined,
+    COGNITO_SCOPES: r.scopes.join(' '),
+  };
+  return writeDotenv(path, values, { allowForeign: opts.allowForeign, header: `# ${r.clientName} (${r.preset}) — written by mcp-cognito. Keep this file secret.` });
 }
 
 export function renderCopilotStudioForm(form: CopilotStudioForm, out: Output): string {
@@ -363,6 +365,7 @@ export function createClientCommand(holder: Holder): Command {
     .option('--logout-url <url>', 'sign-out URL (repeatable)', collect)
     .option('--env-file <path>', 'also write the credentials to this dotenv file (mode 0600)')
     .option('--dotenv <path>', 'the same as --env-file (Node 20 itself intercepts --env-file anywhere on the command line)')
+    .option('--force-env-file', 'write into the --env-file/--dotenv file even if it does not look like a dotenv file (every line is kept; on a terminal you are asked instead)')
     .addHelpText('after', '\nExamples:\n  $ mcp-cognito create-client                                # Copilot Studio client, prints the Manual OAuth form\n  $ mcp-cognito create-client --preset m2m --dotenv .env   # machine-to-machine agent\n  $ mcp-cognito create-client --preset web --callback-url https://app.example.com/callback')
     .action(
       runAction<CreateClientFlags, CreateClientResult>('create-client', holder, async (flags, ctx) => {

@@ -4,6 +4,7 @@ import { runAction, type Ctx } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { awsCliCommand } from '../lib/plan.js';
 import type { Holder } from '../cli.js';
+import { Email, GroupName, problem, quote } from '../lib/validate.js';
 
 export interface PasswordPolicy {
   MinimumLength?: number;
@@ -49,18 +50,15 @@ interface CreateUserFlags {
   updatePassword?: boolean;
 }
 
-const EMAIL_RE = /^[^\s@"<>()[\],;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-const GROUP_RE = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 const SYMBOLS = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+-]/;
 
 /** One sentence describing what is wrong with an e-mail address, or undefined. */
 export function emailProblem(v: string): string | undefined {
-  if (v.length > 254) return 'is longer than 254 characters';
-  return EMAIL_RE.test(v) ? undefined : 'is not an e-mail address';
+  return problem(Email, v);
 }
 
 export function groupProblem(v: string): string | undefined {
-  return GROUP_RE.test(v) ? undefined : 'must be 1 to 128 characters without spaces';
+  return problem(GroupName, v);
 }
 
 /** What the pool's password policy rejects in `pw`, or undefined. The password itself is never repeated. */
@@ -81,9 +79,9 @@ export function passwordProblem(pw: string, policy: PasswordPolicy = DEFAULT_PAS
 export function parseCreateUserFlags(f: CreateUserFlags, password?: string): CreateUserInput {
   if (f.email === undefined) throw new UsageError('Missing --email <address>: the sign-in user\'s e-mail address (also its user name).');
   const ep = emailProblem(f.email);
-  if (ep) throw new InputError(`--email "${f.email}" ${ep}.`);
+  if (ep) throw new InputError(`--email ${quote(f.email)} ${ep}.`);
   const gp = f.group === undefined ? undefined : groupProblem(f.group);
-  if (gp) throw new InputError(`--group "${f.group}" ${gp}.`);
+  if (gp) throw new InputError(`--group ${quote(f.group!)} ${gp}.`);
   return { poolId: f.poolId, email: f.email, group: f.group, password, updatePassword: Boolean(f.updatePassword) };
 }
 

@@ -5,10 +5,11 @@ import { Ctx, runAction } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { renderPlan, type PlanStep } from '../lib/plan.js';
 import type { Choice } from '../lib/prompt.js';
-import { DomainPrefix, PoolName, Region, ResourceServerId, ScopeName, check, parseScopeSpec } from '../lib/validate.js';
+import { ClientName, DomainPrefix, PoolName, Region, ResourceServerId, ScopeName, check, parseScopeSpec, quote } from '../lib/validate.js';
 import { oauthEndpoints, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import type { Holder } from '../cli.js';
 import { DEFAULT_POOL_NAME, DEFAULT_SCOPE, initPool, parseInitPoolFlags, parseSeconds, suggestDomainPrefix, type InitPoolFlags, type InitPoolInput, type InitPoolResult } from './init-pool.js';
+import { confirmDotenvTarget, foreignDotenvReason } from '../lib/dotenv.js';
 import { checkEnvFilePath, clientRequest, createClient, parseCreateClientFlags, renderCopilotStudioForm, type CopilotStudioForm, type CreateClientInput, type CreateClientResult } from './create-client.js';
 import { DEFAULT_PASSWORD_POLICY, askPassword, createUser, emailProblem, groupProblem, passwordProblem, readSecretFromStdin, type CreateUserInput, type CreateUserResult, type PasswordPolicy } from './create-user.js';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, authorizeClient, mergeGatewayAuthorization, type AuthorizeClientResult } from './authorize-client.js';
@@ -29,6 +30,7 @@ export interface InitFlags extends InitPoolFlags {
   m2mName?: string;
   envFile?: string;
   dotenv?: string;
+  forceEnvFile?: boolean;
   // authorize-client
   gatewayId?: string;
   gateway?: boolean;
@@ -155,20 +157,23 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
   const state = ctx.state.get();
 
   // 0. Everything a flag says is checked before anything reaches AWS.
+  if (flags.clientName !== undefined) check(ClientName, flags.clientName, '--client-name');
+  if (flags.m2mName !== undefined) check(ClientName, flags.m2mName, '--m2m-name');
   const poolFlags = parseInitPoolFlags(flags);
   const copilotFlags = flags.copilotStudio === false ? undefined : parseCreateClientFlags({ preset: COPILOT, name: flags.clientName, callbackUrl: flags.callbackUrl, logoutUrl: flags.logoutUrl });
   const envFile = flags.envFile ?? flags.dotenv;
-  const m2mFlags = flags.m2m ? parseCreateClientFlags({ preset: M2M, name: flags.m2mName, envFile }) : undefined;
+  const m2mFlags = flags.m2m ? parseCreateClientFlags({ preset: M2M, name: flags.m2mName, envFile: flags.envFile, dotenv: flags.dotenv, forceEnvFile: flags.forceEnvFile }) : undefined;
   if (envFile && !flags.m2m) throw new UsageError('--dotenv/--env-file writes the M2M client\'s credentials: add --m2m.');
+  if (m2mFlags?.envFile && !ctx.dryRun) m2mFlags.forceEnvFile = await confirmDotenvTarget(m2mFlags.envFile, m2mFlags.envFileFlag ?? '--env-file', ctx, Boolean(flags.forceEnvFile));
   if (flags.gatewayId !== undefined && flags.gateway === false) throw new UsageError('--gateway-id and --no-gateway contradict each other: pass one.');
   const gatewayIdFlag = flags.gatewayId === undefined ? undefined : ctx.gatewayId(flags.gatewayId);
   if (flags.userEmail !== undefined) {
     const ep = emailProblem(flags.userEmail);
-    if (ep) throw new InputError(`--user-email "${flags.userEmail}" ${ep}.`);
+    if (ep) throw new InputError(`--user-email ${quote(flags.userEmail)} ${ep}.`);
   }
   if (flags.userGroup !== undefined) {
     const gp = groupProblem(flags.userGroup);
-    if (gp) throw new InputError(`--user-group "${flags.userGroup}" ${gp}.`);
+    if (gp) throw new InputError(`--user-group ${quote(flags.userGroup)} ${gp}.`);
     if (flags.userEmail === undefined && !ask) throw new UsageError('--user-group needs --user-email.');
   }
   if (flags.userPasswordStdin && flags.userEmail === undefined) throw new UsageError('--user-password-stdin needs --user-email.');
@@ -359,10 +364,10 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
       }
     };
     const answer = (await p.input({ message: 'Write the M2M client\'s credentials to this .env file (mode 0600; empty: do not write)', default: def, validate: writable })).trim();
-    if (answer && facts.fileExists(answer) && !(await p.confirm({ message: `${answer} exists. Overwrite it?`, default: false }))) {
+    if (answer && facts.fileExists(answer) && !foreignDotenvReason(answer) && !(await p.confirm({ message: `${answer} exists. Set the COGNITO_* keys in it (every other line is kept)?`, default: true }))) {
       ctx.out.info(`Not writing ${answer}.`);
     } else if (answer) {
-      m2m = { ...m2m, envFile: checkEnvFilePath(answer, 'The .env file') };
+      m2m = { ...m2m, envFile: checkEnvFilePath(answer, 'The .env file'), forceEnvFile: ctx.dryRun ? false : await confirmDotenvTarget(answer, 'The .env file', ctx, false) };
     }
   }
 
@@ -739,6 +744,7 @@ export function initCommand(holder: Holder): Command {
     .option('--m2m-name <name>', 'name of the M2M client (default "mcp-agent-m2m")')
     .option('--env-file <path>', 'write the M2M client\'s credentials to this dotenv file (mode 0600)')
     .option('--dotenv <path>', 'the same as --env-file')
+    .option('--force-env-file', 'write into the --env-file/--dotenv file even if it does not look like a dotenv file (every line is kept)')
     .option('--no-wait', 'return once UpdateGateway is accepted, without waiting for READY')
     .option('--wait-timeout <seconds>', 'how long to wait for the domain and the gateway (defaults 120 and 300)')
     .option('--user-email <address>', 'create a sign-in user for testing with this e-mail address')

@@ -1,8 +1,10 @@
 /**
- * The failure catalogue as data (spec/error-catalogue.md): one entry per symptom a user sees,
- * the strings that identify it, its causes, and for each cause the checks (by check id) that
- * confirm or rule it out. Adding a symptom is adding an entry here; the matcher, the ranking and
- * the report need no new code.
+ * The failure catalogue as data: one entry per symptom a user sees, the strings that identify
+ * it, its causes, and for each cause the checks (by check id) that confirm or rule it out. Adding
+ * a symptom is adding an entry here; the matcher, the ranking and the report need no new code.
+ *
+ * docs/troubleshooting.md and the README's troubleshooting section are generated from it
+ * (`npm run docs`; a unit test fails when they are out of date).
  *
  * Entries and causes keep the catalogue's row ids (`A1`, `G4`…) inside; what a user sees — in the
  * report or in --json — is the `key` (`redirect-mismatch`) and plain words. Every `fix` is an

@@ -6,7 +6,7 @@
 import type { Ctx } from '../lib/context.js';
 import { CliError, InputError, UsageError } from '../lib/errors.js';
 import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
-import { GatewayId, PoolId, check, regionOfPoolId } from '../lib/validate.js';
+import { ClientId, GatewayId, PoolId, check, regionOfPoolId, text } from '../lib/validate.js';
 import { CATALOGUE } from './catalogue.js';
 import { runConfigChecks } from './checks/index.js';
 import { interactive, jwtOf, kindOf, skipReason, type CheckEnv, type ClientRef } from './kit.js';
@@ -37,9 +37,10 @@ export interface DoctorInput {
 /** Flag checks that need no AWS call (exit 2 before anything is sent). */
 export function validateDoctorInput(input: DoctorInput): DoctorInput {
   if (input.poolId !== undefined) check(PoolId, input.poolId, '--pool-id');
-  for (const id of input.clientIds ?? []) if (!/^[\w+]{1,128}$/.test(id)) throw new InputError(`--client-id "${id}" is not a Cognito app client ID.`);
+  for (const id of input.clientIds ?? []) check(ClientId, id, '--client-id');
   if (input.gatewayId !== undefined) check(GatewayId, input.gatewayId, '--gateway-id');
   if (input.redirectUri !== undefined) {
+    check(text(), input.redirectUri, '--redirect-uri');
     try {
       new URL(input.redirectUri);
     } catch {

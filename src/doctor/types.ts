@@ -1,4 +1,4 @@
-/** Shapes of doctor's result (the contract: docs and spec/cli.md `doctor`). */
+/** Shapes of doctor's result (the contract: docs/cli.md, `doctor`). */
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 

@@ -5,7 +5,7 @@ import { Output } from './output.js';
 import { renderPlan, type PlanStep } from './plan.js';
 import { inquirerPrompter, noPrompter, type Prompter } from './prompt.js';
 import { StateStore } from './state.js';
-import { ClientId, GatewayId, PoolId, Region, check, regionOfPoolId } from './validate.js';
+import { ClientId, EndpointUrl, FilePath, GatewayId, PoolId, ProfileName, Region, check, regionOfPoolId } from './validate.js';
 import type { CognitoApi } from '../aws/cognito.js';
 import type { AgentCoreApi } from '../aws/agentcore.js';
 
@@ -106,14 +106,7 @@ export class Ctx {
   get endpoint(): string | undefined {
     const url = this.flags.endpointUrl ?? this.env.AWS_ENDPOINT_URL;
     if (!url) return undefined;
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      /* reported below */
-    }
-    if (!parsed || !/^https?:$/.test(parsed.protocol)) throw new InputError(`--endpoint-url "${url}" is not an http(s) URL.`);
-    return url;
+    return check(EndpointUrl, url, this.flags.endpointUrl ? '--endpoint-url' : 'AWS_ENDPOINT_URL');
   }
 
   /** Validate the pool ID (flag or state) and fix the Region to the pool's own. Exit 2 when missing or malformed. */
@@ -135,6 +128,14 @@ export class Ctx {
       if (!this.flags.region) this.regionValue = Promise.resolve(poolRegion);
     }
     return poolId;
+  }
+
+  /** The global flags that need no AWS call (control characters, white space, shapes): exit 2 before anything else. */
+  checkGlobalFlags(): void {
+    if (this.flags.state !== undefined) check(FilePath, this.flags.state, '--state');
+    if (this.flags.region !== undefined) check(Region, this.flags.region, '--region');
+    if (this.profile !== undefined) check(ProfileName, this.profile, this.flags.profile !== undefined ? '--profile' : 'AWS_PROFILE');
+    void this.endpoint;
   }
 
   clientId(flag: string): string {
@@ -208,6 +209,7 @@ export function runAction<O extends object, R extends object>(
     const opts = cmd.optsWithGlobals() as O & GlobalFlags;
     const ctx = new Ctx(name, opts, holder.deps);
     holder.ctx = ctx;
+    ctx.checkGlobalFlags();
     // doctor only reads; every other command records what it sets up.
     if (!ctx.dryRun && name !== 'doctor') ctx.state.assertWritable();
     const { result, render } = await fn(opts, ctx, cmd.args);

@@ -1,4 +1,4 @@
-/** Exit codes of the contract (spec/cli.md). */
+/** Exit codes of the contract (docs/cli.md). */
 export const ExitCode = { Ok: 0, Failure: 1, Usage: 2, Cancelled: 130 } as const;
 
 export type ErrorCode =

@@ -1,6 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants as fsConstants, existsSync, readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  accessSync,
+  closeSync,
+  constants as fsConstants,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { CliError } from './errors.js';
 
@@ -28,15 +44,38 @@ export type State = z.infer<typeof StateSchema>;
 /** Keys that must never be written (defence in depth: the schema already strips unknown keys). */
 const SECRET_KEY = /secret|token|password/i;
 
+export interface StateStoreOptions {
+  /** How long to wait for another process's lock before giving up (default 10 s). */
+  lockTimeoutMs?: number;
+  /** A lock older than this is stale whatever its process (default 30 s; a write holds it for milliseconds). */
+  staleLockMs?: number;
+}
+
 /**
  * The project state file (`mcp-cognito.json`): what this project set up, so later commands
- * need no IDs. Never holds a secret; written atomically (temporary file + rename).
+ * need no IDs. Never holds a secret.
+ *
+ * Several processes may share it (two terminals, a pipeline): every write takes a lock file beside
+ * the file (`<file>.lock`, created exclusively, holding the writer's pid and time), re-reads the
+ * file under the lock, applies only this write's change to what is there now (clients merged by
+ * clientId; other fields only where this write sets them), and replaces the file atomically
+ * (temporary file, fsync, rename). A lock left by a dead process, or older than `staleLockMs`, is
+ * broken; a live one is waited for up to `lockTimeoutMs`. A state file that is a symbolic link is
+ * written through to its target and stays a link.
  */
 export class StateStore {
   private data: State | undefined;
   private loaded = false;
+  private readonly lockTimeoutMs: number;
+  private readonly staleLockMs: number;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    opts: StateStoreOptions = {},
+  ) {
+    this.lockTimeoutMs = opts.lockTimeoutMs ?? 10_000;
+    this.staleLockMs = opts.staleLockMs ?? 30_000;
+  }
 
   /** The state, or an empty one when the file does not exist. A corrupt or foreign file is an error. */
   get(): State {
@@ -47,14 +86,15 @@ export class StateStore {
     return this.data ?? { version: 1 };
   }
 
-
   /** A state file that could not be written is found before anything changes in AWS (exit 2). */
   assertWritable(): void {
-    const target = existsSync(this.path) ? this.path : dirname(this.path);
+    const real = resolveTarget(this.path);
+    const target = existsSync(real) ? real : dirname(real);
     try {
       accessSync(target, fsConstants.W_OK);
+      if (target === real) accessSync(dirname(real), fsConstants.W_OK);
     } catch {
-      throw new CliError(`The state file ${this.path} cannot be written (${target} is not writable or does not exist).`, {
+      throw new CliError(`The state file ${this.path} cannot be written (${target === real ? dirname(real) : target} is not writable or does not exist).`, {
         code: 'INVALID_INPUT',
         exit: 2,
         hint: 'Run from a writable directory, or point --state at a writable file.',
@@ -62,38 +102,208 @@ export class StateStore {
     }
   }
 
-  /** Merge `patch` into the state and write it. */
+  /**
+   * Set the fields in `patch` (a field set to undefined is removed) on the state as it is on disk
+   * now, under the lock; every other field keeps what another process may have written meanwhile.
+   */
   update(patch: Partial<Omit<State, 'version'>>): State {
-    const next: State = { ...this.get(), ...patch, version: 1 };
-    writeState(this.path, next);
-    this.data = next;
-    return next;
+    return this.modify((current) => {
+      const next: Record<string, unknown> = { ...current };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) delete next[k];
+        else next[k] = v;
+      }
+      return { ...(next as State), version: 1 };
+    });
   }
 
   /**
    * Add or replace a client entry, keyed by clientId and by name: names are unique in a pool, so
-   * an entry of the same name with another ID is a client that no longer exists.
+   * an entry of the same name with another ID is a client that no longer exists. Entries other
+   * processes added meanwhile are kept.
    */
   upsertClient(client: StateClient): State {
-    const clients = (this.get().clients ?? []).filter((c) => c.clientId !== client.clientId && c.name !== client.name);
-    clients.push(client);
-    return this.update({ clients });
+    return this.modify((current) => {
+      const clients = (current.clients ?? []).filter((c) => c.clientId !== client.clientId && c.name !== client.name);
+      clients.push(client);
+      return { ...current, clients };
+    });
+  }
+
+  /** Lock, re-read, apply `change` to the state on disk, write atomically, unlock. */
+  private modify(change: (current: State) => State): State {
+    const real = resolveTarget(this.path);
+    const release = acquireLock(`${real}.lock`, this.path, this.lockTimeoutMs, this.staleLockMs);
+    try {
+      const current = readState(real, this.path) ?? { version: 1 };
+      const next = change(current);
+      writeState(real, this.path, next);
+      this.data = StateSchema.parse(next);
+      this.loaded = true;
+      return this.data;
+    } finally {
+      release();
+    }
   }
 }
 
-function readState(path: string): State | undefined {
+/** The file a path finally names: symbolic links followed (even a dangling one), relative to their directory. */
+export function resolveTarget(path: string): string {
+  let p = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch {
+      return p;
+    }
+    if (!st.isSymbolicLink()) return p;
+    p = resolve(dirname(p), readlinkSync(p));
+  }
+  throw new CliError(`The state file ${path} is a loop of symbolic links.`, { code: 'INVALID_INPUT', exit: 2 });
+}
+
+interface LockInfo {
+  pid: number;
+  time: number;
+  host: string;
+  token: string;
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+/** A synchronous pause (the state store's callers are synchronous; a write holds the lock for milliseconds). */
+function sleepSync(ms: number): void {
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readLock(lockPath: string): { text: string; info?: LockInfo; mtimeMs: number } | undefined {
+  try {
+    const text = readFileSync(lockPath, 'utf8');
+    const mtimeMs = statSync(lockPath).mtimeMs;
+    let info: LockInfo | undefined;
+    try {
+      info = JSON.parse(text) as LockInfo;
+    } catch {
+      /* being written, or garbage: judged by its age */
+    }
+    return { text, info, mtimeMs };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Take `<file>.lock` (O_CREAT|O_EXCL). Returns the release function. A stale lock (its process is
+ * gone on this host, or it is older than `staleMs`) is moved aside atomically and removed; only
+ * the process whose rename succeeds breaks it, and a lock that turns out fresh is put back.
+ */
+export function acquireLock(lockPath: string, statePath: string, timeoutMs: number, staleMs: number): () => void {
+  const mine: LockInfo = { pid: process.pid, time: Date.now(), host: hostname(), token: randomBytes(8).toString('hex') };
+  const deadline = Date.now() + timeoutMs;
+  let delay = 5;
+  let holder: LockInfo | undefined;
+  for (;;) {
+    try {
+      const fd = openSync(lockPath, 'wx', 0o600);
+      try {
+        writeSync(fd, JSON.stringify(mine));
+      } finally {
+        closeSync(fd);
+      }
+      break;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new CliError(`Cannot lock the state file ${statePath} (${lockPath}: ${(e as Error).message}).`, { code: 'INTERNAL', exit: 1, hint: 'Check that its directory is writable.', cause: e });
+      }
+    }
+    const seen = readLock(lockPath);
+    if (!seen) continue;
+    holder = seen.info;
+    const age = Date.now() - (seen.info?.time ?? seen.mtimeMs);
+    const dead = seen.info?.host === hostname() && typeof seen.info.pid === 'number' && !processIsAlive(seen.info.pid);
+    // Unparseable content gets a moment to be written before it counts as stale.
+    const stale = dead || age > staleMs || (!seen.info && Date.now() - seen.mtimeMs > 1000);
+    if (stale) {
+      breakStaleLock(lockPath, seen.text);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const who = holder ? `process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''} since ${new Date(holder.time).toISOString()}` : 'another process';
+      throw new CliError(`The state file ${statePath} is locked by ${who}: another mcp-cognito is writing it, and did not finish within ${Math.round(timeoutMs / 1000)} s.`, {
+        code: 'TIMEOUT',
+        exit: 1,
+        hint: `Run the command again when the other one has finished. If none is running, remove ${lockPath}.`,
+      });
+    }
+    sleepSync(delay + Math.floor(Math.random() * delay));
+    delay = Math.min(delay * 2, 100);
+  }
+  return () => {
+    // Remove the lock only while it is still ours (a lock broken as stale may belong to another now).
+    const seen = readLock(lockPath);
+    if (seen?.info?.token === mine.token) {
+      try {
+        unlinkSync(lockPath);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+}
+
+function breakStaleLock(lockPath: string, staleText: string): void {
+  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return; // another process broke it first
+  }
+  let taken = '';
+  try {
+    taken = readFileSync(aside, 'utf8');
+  } catch {
+    /* judged below */
+  }
+  if (taken !== staleText) {
+    // Between our look and our rename the lock was replaced by a live one: put it back if the place is free.
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+      /* a newer lock exists: that one wins */
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    /* gone */
+  }
+}
+
+function readState(path: string, shownPath = path): State | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CliError(`Cannot read the state file ${path}: ${(e as Error).message}.`, { code: 'INVALID_INPUT', exit: 2 });
+    throw new CliError(`Cannot read the state file ${shownPath}: ${(e as Error).message}.`, { code: 'INVALID_INPUT', exit: 2 });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new CliError(`The state file ${path} is not valid JSON (${(e as Error).message}).`, {
+    throw new CliError(`The state file ${shownPath} is not valid JSON (${(e as Error).message}).`, {
       code: 'INVALID_INPUT',
       exit: 2,
       hint: 'Fix or remove the file, or point --state at another file.',
@@ -103,7 +313,7 @@ function readState(path: string): State | undefined {
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue?.path.length ? ` at "${issue.path.join('.')}"` : '';
-    throw new CliError(`The state file ${path} is not an mcp-cognito state file (version 1): ${issue?.message ?? 'invalid'}${where}.`, {
+    throw new CliError(`The state file ${shownPath} is not an mcp-cognito state file (version 1): ${issue?.message ?? 'invalid'}${where}.`, {
       code: 'INVALID_INPUT',
       exit: 2,
       hint: 'Fix or remove the file, or point --state at another file.',
@@ -112,20 +322,50 @@ function readState(path: string): State | undefined {
   return r.data;
 }
 
-function writeState(path: string, state: State): void {
+/**
+ * Replace `real` atomically: a temporary file beside it (the existing file's mode, else 0644),
+ * fsync, rename over it, fsync the directory. A reader sees the old file or the new one, never half.
+ */
+function writeState(real: string, shownPath: string, state: State): void {
   const parsed = StateSchema.parse(state);
   const text = JSON.stringify(parsed, null, 2) + '\n';
   if (Object.keys(parsed).some((k) => SECRET_KEY.test(k))) throw new Error('refusing to write a secret to the state file');
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let mode = 0o644;
   try {
-    writeFileSync(tmp, text, { mode: 0o644 });
-    renameSync(tmp, path);
+    mode = statSync(real).mode & 0o777;
+  } catch {
+    /* a new file */
+  }
+  const tmp = `${real}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const fd = openSync(tmp, 'wx', mode);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, real);
   } catch (e) {
     try {
       unlinkSync(tmp);
     } catch {
       /* already gone */
     }
-    throw new CliError(`Cannot write the state file ${path}: ${(e as Error).message}.`, { code: 'INTERNAL', exit: 1, hint: 'What was created is in AWS; fix the file system problem and run the same command again to record it.' });
+    throw new CliError(`Cannot write the state file ${shownPath}: ${(e as Error).message}.`, { code: 'INTERNAL', exit: 1, hint: 'What was created is in AWS; fix the file system problem and run the same command again to record it.' });
+  }
+  fsyncDir(dirname(real));
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* not supported on every platform: the rename is still atomic */
   }
 }

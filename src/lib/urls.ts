@@ -1,4 +1,7 @@
-/** URLs derived from a pool, its Region and its domain (aws-semantics §3.4). */
+/**
+ * URLs derived from a pool, its Region and its domain: the issuer and its discovery document live on
+ * cognito-idp.<region>.amazonaws.com/<pool>; /oauth2/authorize and /oauth2/token on the pool's domain.
+ */
 
 export function issuerUrl(region: string, poolId: string): string {
   return `https://cognito-idp.${region}.amazonaws.com/${poolId}`;

@@ -12,6 +12,9 @@ const NAME_RE = /^[\w\s+=,.@-]+$/;
 // AWS IDs look like `<name>-<10 chars>`; emulators use bare IDs. Accept both shapes, reject the rest
 // (upper case, spaces, ARNs, URLs).
 const GATEWAY_ID_RE = /^[0-9a-z](?:-?[0-9a-z]){0,110}$/;
+const EMAIL_RE = /^[^\s@"<>()[\],;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+/** Cognito group names: letters, marks, symbols, digits and punctuation (no spaces). */
+const GROUP_RE = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
 export const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'] as const;
 export const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -19,13 +22,47 @@ export const MAX_URL_LENGTH = 1024;
 export const MAX_URLS_PER_LIST = 100;
 export const MAX_SCOPES_PER_CLIENT = 50;
 
-const msg = (error: string) => ({ error });
-const str = (min: number, max: number, re: RegExp, error: string) => z.string().check(z.minLength(min, msg(`must be ${min} to ${max} characters`)), z.maxLength(max, msg(`must be ${min} to ${max} characters`)), z.regex(re, msg(error)));
+/**
+ * Control characters: C0 (NUL…US, incl. tab, newline, carriage return), DEL, C1 (U+0080–U+009F),
+ * and the Unicode line and paragraph separators. None belongs in a URL, an ID, a name or a scope;
+ * some (tab and newline in a URL) are silently dropped by URL parsers, so the value checked would
+ * not be the value sent.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_RE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+const CONTROL_NAMES: Record<number, string> = { 0: 'NUL', 9: 'tab', 10: 'newline', 13: 'carriage return', 0x1b: 'escape', 0x7f: 'DEL', 0x85: 'next line', 0x2028: 'line separator', 0x2029: 'paragraph separator' };
 
-export const Region = z.string().check(z.regex(REGION_RE, msg('is not an AWS Region code (for example us-east-1)')));
+const hex = (c: number) => `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Why `value` is not clean text (a control character, or white space around it), or undefined. */
+export function textProblem(value: string): string | undefined {
+  const m = CONTROL_RE.exec(value);
+  if (m) {
+    const c = m[0].charCodeAt(0);
+    const name = CONTROL_NAMES[c];
+    return `contains a control character (${name ? `${name}, ` : ''}${hex(c)}) at position ${m.index + 1}`;
+  }
+  if (/^\s/.test(value)) return 'begins with white space';
+  if (/\s$/.test(value)) return 'ends with white space';
+  return undefined;
+}
+
+const msg = (error: string) => ({ error });
+
+/**
+ * The base of every string schema here: no control characters, no white space around the value.
+ * It runs first and stops the other checks, so the message names the real problem.
+ */
+export function text() {
+  return z.string().check(z.refine((v: string) => textProblem(v) === undefined, { error: (iss) => textProblem(String(iss.input)) ?? 'is invalid', abort: true }));
+}
+
+const str = (min: number, max: number, re: RegExp, error: string) => text().check(z.minLength(min, msg(`must be ${min} to ${max} characters`)), z.maxLength(max, msg(`must be ${min} to ${max} characters`)), z.regex(re, msg(error)));
+
+export const Region = text().check(z.regex(REGION_RE, msg('is not an AWS Region code (for example us-east-1)')));
 export const PoolId = str(1, 55, POOL_ID_RE, 'is not a Cognito user pool ID (for example us-east-1_AbC123xyz)');
 export const ClientId = str(1, 128, /^[\w+]+$/, 'is not a Cognito app client ID');
-export const GatewayId = z.string().check(z.regex(GATEWAY_ID_RE, msg('is not an AgentCore gateway ID (for example my-gateway-abc1234567)')));
+export const GatewayId = text().check(z.regex(GATEWAY_ID_RE, msg('is not an AgentCore gateway ID (for example my-gateway-abc1234567)')));
 export const PoolName = str(1, 128, NAME_RE, 'may only contain letters, digits, spaces and + = , . @ -');
 export const ClientName = PoolName;
 export const ResourceServerName = str(1, 256, NAME_RE, 'may only contain letters, digits, spaces and + = , . @ -');
@@ -37,12 +74,36 @@ export const DomainPrefix = str(1, 63, DOMAIN_PREFIX_RE, 'may only contain lower
   z.refine((v: string) => !RESERVED_DOMAIN_WORDS.some((w) => v.includes(w)), msg(`cannot contain the reserved words ${RESERVED_DOMAIN_WORDS.join(', ')}`)),
 );
 
+/** An e-mail address (a user's sign-in name). */
+export const Email = text().check(z.maxLength(254, msg('is longer than 254 characters')), z.regex(EMAIL_RE, msg('is not an e-mail address')));
+/** A Cognito group name. */
+export const GroupName = text().check(z.regex(GROUP_RE, msg('must be 1 to 128 characters without spaces')));
+/** An AWS shared-config profile name. */
+export const ProfileName = text().check(z.minLength(1, msg('is empty')), z.maxLength(256, msg('is longer than 256 characters')));
+/** An http(s) endpoint URL (--endpoint-url, AWS_ENDPOINT_URL). */
+export const EndpointUrl = text().check(
+  z.refine(
+    (v: string) => {
+      try {
+        return /^https?:$/.test(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    msg('is not an http(s) URL'),
+  ),
+);
+/** A local file path given on the command line (--state, --env-file). */
+export const FilePath = text().check(z.minLength(1, msg('needs a file path')));
+
 /** A redirect (callback or logout) URL as Cognito accepts it and the contract allows. */
-export const RedirectUrl = z.string().check(
+export const RedirectUrl = text().check(
   z.refine((v: string) => redirectUrlProblem(v) === undefined, { error: (iss) => redirectUrlProblem(String(iss.input)) ?? 'is invalid' }),
 );
 
 export function redirectUrlProblem(value: string): string | undefined {
+  const t = textProblem(value);
+  if (t) return t;
   if (value.length > MAX_URL_LENGTH) return `is longer than ${MAX_URL_LENGTH} characters`;
   if (value.includes('*')) return 'contains a wildcard; Cognito matches redirect URLs exactly';
   let url: URL;
@@ -66,12 +127,16 @@ export interface ScopeSpec {
   description: string;
 }
 
+/** A whole `name[=description]` --scope value, before it is split. */
+export const ScopeSpecText = text().check(z.minLength(1, msg('is empty')));
+
 /** `name[=description]` as given to --scope. */
 export function parseScopeSpec(raw: string, flag = '--scope'): ScopeSpec {
-  const eq = raw.indexOf('=');
-  const name = check(ScopeName, (eq < 0 ? raw : raw.slice(0, eq)).trim(), `${flag} name`);
-  const description = (eq < 0 ? '' : raw.slice(eq + 1).trim()) || `Access ${name}`;
-  if (description.length > 256) throw new InputError(`${flag} "${raw}": the description is longer than 256 characters.`);
+  const spec = check(ScopeSpecText, raw, flag);
+  const eq = spec.indexOf('=');
+  const name = check(ScopeName, (eq < 0 ? spec : spec.slice(0, eq)).trim(), `${flag} name`);
+  const description = (eq < 0 ? '' : spec.slice(eq + 1).trim()) || `Access ${name}`;
+  if (description.length > 256) throw new InputError(`${flag} ${quote(spec)}: the description is longer than 256 characters.`);
   return { name, description };
 }
 
@@ -83,8 +148,20 @@ export function check<S extends z.ZodMiniType>(schema: S, value: unknown, label:
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const msg = r.error.issues[0]?.message ?? 'is invalid';
-  const shown = typeof value === 'string' ? ` "${value}"` : '';
+  const shown = typeof value === 'string' ? ` ${quote(value)}` : '';
   throw new InputError(`${label}${shown} ${msg}.`);
+}
+
+/** `value` in double quotes, control characters escaped (`\n`, `\u0000`) so the sentence stays on one line. */
+export function quote(value: string): string {
+  const esc: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return `"${value.replace(new RegExp(CONTROL_RE.source, 'g'), (c) => esc[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+}
+
+/** The problem `schema` finds in `value` (its first issue's message), or undefined when valid. */
+export function problem(schema: z.ZodMiniType, value: unknown): string | undefined {
+  const r = schema.safeParse(value);
+  return r.success ? undefined : (r.error.issues[0]?.message ?? 'is invalid');
 }
 
 /** The Region encoded in a pool ID (`us-east-1_AbC` → `us-east-1`). */

@@ -190,7 +190,7 @@ describe('create-client (moto)', () => {
     expect(readFileSync(r.statePath, 'utf8')).not.toContain(doc.clientSecret!);
   });
 
-  it('--env-file (to an existing file: Node 20 itself rejects a missing --env-file path) replaces it with a 0600 file', async () => {
+  it('--env-file (to an existing file: Node 20 itself rejects a missing --env-file path) sets the keys in it, keeps its other lines, tightens it to 0600', async () => {
     const { cwd } = await setup();
     const env = join(cwd, '.env');
     writeFileSync(env, 'OLD=1\n', { mode: 0o644 });
@@ -199,6 +199,6 @@ describe('create-client (moto)', () => {
     const doc = r.json<ClientJson>();
     expect(statSync(env).mode & 0o777).toBe(0o600);
     expect(readFileSync(env, 'utf8')).toContain(`COGNITO_CLIENT_SECRET=${doc.clientSecret}`);
-    expect(readFileSync(env, 'utf8')).not.toContain('OLD=1');
+    expect(readFileSync(env, 'utf8')).toMatch(/^OLD=1\n/);
   });
 });

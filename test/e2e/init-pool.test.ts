@@ -113,7 +113,7 @@ describe('init-pool (moto)', () => {
     expect(refused.stderr).toContain('--yes');
     expect(writes(refused)).toEqual([]);
 
-    // moto does not implement UpdateResourceServer (emulator.md), so the run fails there; the request is what matters.
+    // moto does not implement UpdateResourceServer, so the run fails there; the request is what matters.
     const applied = await runCli([...args, '--yes'], { endpoint: moto.endpoint(), cwd: first.cwd });
     const update = applied.requests.find((q) => q.operation === 'UpdateResourceServer');
     expect(update?.input).toEqual({

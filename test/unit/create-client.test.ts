@@ -365,8 +365,11 @@ describe('createClient: state file and resumability', () => {
   it('records the new client before branding it, so a failed branding call is resumed by a re-run', async () => {
     pool({ managedLoginVersion: 2 });
     cognito.on(CreateManagedLoginBrandingCommand).rejects(Object.assign(new Error('throttled'), { name: 'InternalErrorException' }));
+    // After each 500 the branding is looked up (it may have been made) and is not there.
+    cognito.on(DescribeManagedLoginBrandingByClientCommand).rejects(Object.assign(new Error('No branding'), { name: 'ResourceNotFoundException' }));
     const t = testCtx({}, { state: STATE });
     await expect(createClient(parseCreateClientFlags({}), t.ctx)).rejects.toBeInstanceOf(CliError);
+    expect(cognito.commandCalls(CreateManagedLoginBrandingCommand)).toHaveLength(3);
     expect(t.state().clients).toEqual([{ clientId: 'newclient123', name: 'copilot-studio-mcp', preset: 'copilot-studio' }]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/lib/errors.js';
 import { ClientId, DomainPrefix, GatewayId, OAuthScope, PoolId, RedirectUrl, Region, check, parseScopeSpec, redirectUrlProblem, regionOfPoolId } from '../../src/lib/validate.js';
+import * as validate from '../../src/lib/validate.js';
 
 const ok = (schema: Parameters<typeof check>[0], v: unknown) => schema.safeParse(v).success;
 
@@ -103,5 +104,88 @@ describe('scopes', () => {
     expect(() => parseScopeSpec('a/b')).toThrow(InputError);
     expect(() => parseScopeSpec('=desc')).toThrow(InputError);
     expect(() => parseScopeSpec(`x=${'d'.repeat(257)}`)).toThrow(/longer than 256/);
+  });
+});
+
+describe('control characters and surrounding white space (every schema)', () => {
+  /** A valid value for every schema that validate.ts exports. A new schema without one fails the first test. */
+  const SAMPLES: Record<string, string> = {
+    Region: 'us-east-1',
+    PoolId: 'us-east-1_AbC123xyz',
+    ClientId: '28a5d19e59524e028d154f4969',
+    GatewayId: 'my-gateway-abc1234567',
+    PoolName: 'mcp gateway pool',
+    ClientName: 'copilot-studio-mcp',
+    ResourceServerName: 'MCP Server Access',
+    ResourceServerId: 'mcp',
+    ScopeName: 'invoke',
+    OAuthScope: 'mcp/invoke',
+    DomainPrefix: 'p-x1',
+    Email: 'dev@example.com',
+    GroupName: 'testers',
+    ProfileName: 'dev',
+    EndpointUrl: 'http://127.0.0.1:5000',
+    FilePath: './mcp-cognito.json',
+    RedirectUrl: 'https://app.example.com/callback',
+    ScopeSpecText: 'invoke=Invoke MCP server tools',
+  };
+  const isSchema = (v: unknown): v is Parameters<typeof check>[0] => typeof v === 'object' && v !== null && '_zod' in v;
+  const schemas = Object.entries(validate).filter(([, v]) => isSchema(v)) as [string, Parameters<typeof check>[0]][];
+
+  it('every exported schema is listed here with a valid sample, and accepts it', () => {
+    expect(schemas.length).toBeGreaterThanOrEqual(Object.keys(SAMPLES).length);
+    for (const [name, schema] of schemas) {
+      expect(SAMPLES, `no sample for the exported schema ${name}: add one`).toHaveProperty(name);
+      expect(schema.safeParse(SAMPLES[name]).success, `${name} rejects its sample`).toBe(true);
+    }
+  });
+
+  // C0 (NUL, tab, newline, CR, ESC, US), DEL, C1 (U+0080, NEL, U+009F), line/paragraph separators.
+  const CONTROLS = ['\u0000', '\t', '\n', '\r', '\u001b', '\u001f', '\u007f', '\u0080', '\u0085', '\u009f', '\u2028', '\u2029'];
+  const mutations = (v: string): [string, string][] => [
+    ...CONTROLS.flatMap((c): [string, string][] => [
+      [`U+${c.charCodeAt(0).toString(16)} at the end`, v + c],
+      [`U+${c.charCodeAt(0).toString(16)} in the middle`, v.slice(0, 2) + c + v.slice(2)],
+      [`U+${c.charCodeAt(0).toString(16)} at the start`, c + v],
+    ]),
+    ['a leading space', ' ' + v],
+    ['a trailing space', v + ' '],
+    ['a trailing no-break space', v + '\u00a0'],
+  ];
+
+  it.each(Object.keys(SAMPLES))('%s rejects every control character and surrounding white space, with a sentence that says so', (name) => {
+    const schema = (validate as unknown as Record<string, Parameters<typeof check>[0]>)[name]!;
+    for (const [what, bad] of mutations(SAMPLES[name]!)) {
+      const r = schema.safeParse(bad);
+      expect(r.success, `${name} accepted ${what}: ${JSON.stringify(bad)}`).toBe(false);
+      const message = r.success ? '' : r.error.issues[0]!.message;
+      expect(message, `${name} with ${what}`).toMatch(/control character|white space/);
+    }
+  });
+
+  it('check() names the flag and the character in one line, the value escaped', () => {
+    expect(() => check(RedirectUrl, 'https://app.example.com/cb\n', '--callback-url')).toThrow(
+      new InputError('--callback-url "https://app.example.com/cb\\n" contains a control character (newline, U+000A) at position 27.'),
+    );
+    expect(() => check(validate.Email, 'a\u0000@example.com', '--email')).toThrow(/^--email "a\\u0000@example.com" contains a control character \(NUL, U\+0000\) at position 2\.$/);
+    expect(() => check(validate.PoolName, ' pool', '--pool-name')).toThrow('--pool-name " pool" begins with white space.');
+    expect(() => check(validate.OAuthScope, 'mcp/invoke\t', '--scope')).toThrow(/tab, U\+0009/);
+  });
+
+  it('a tab or newline inside a URL is refused although the URL parser would drop it', () => {
+    expect(new URL('https://app.example.com/c\tb').href).toBe('https://app.example.com/cb');
+    expect(redirectUrlProblem('https://app.example.com/c\tb')).toMatch(/control character \(tab/);
+    expect(redirectUrlProblem('https://app.example.com/c\nb')).toMatch(/control character \(newline/);
+  });
+
+  it('parseScopeSpec refuses a control character in the name or the description', () => {
+    expect(() => parseScopeSpec('invoke=Invoke\ntools')).toThrow(/--scope "invoke=Invoke\\ntools" contains a control character \(newline/);
+    expect(() => parseScopeSpec('inv\u007foke')).toThrow(/DEL/);
+    expect(() => parseScopeSpec(' invoke')).toThrow(/begins with white space/);
+  });
+
+  it('quote() keeps printable text and escapes control characters', () => {
+    expect(validate.quote('a"b')).toBe('"a"b"');
+    expect(validate.quote('x\r\ny\u0085')).toBe('"x\\r\\ny\\u0085"');
   });
 });

@@ -1,0 +1,113 @@
+/**
+ * Non-idempotent Creates (CreateUserPool, CreateUserPoolClient, CreateResourceServer,
+ * CreateUserPoolDomain, CreateGroup, AdminCreateUser…) are sent once, without the SDK's automatic
+ * retry: when the answer is lost (connection reset, timeout, 5xx) the write may have happened, and
+ * sending it again would make a second pool or client of the same name. Instead we look again and
+ * adopt what is there; we send the Create again only when nothing was made. A failure that proves
+ * nothing was written (throttling, a refused connection) is retried after a pause.
+ */
+import { CliError } from '../lib/errors.js';
+
+/** What a failed Create tells us about whether it was applied. */
+export type CreateFailure =
+  /** Rejected before it was processed (throttling, connection refused): safe to send again. */
+  | 'not-applied'
+  /** The write may have happened (reset, timeout, 5xx, no answer): look before sending again. */
+  | 'maybe-applied'
+  /** A real answer (validation, access, quota…): not retried. */
+  | 'final';
+
+const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'SlowDown']);
+/** The connection never carried the request. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** The request may have reached the service, the answer did not reach us. */
+const LOST_ANSWER_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
+const LOST_ANSWER_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'InternalErrorException', 'InternalServerException', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException']);
+
+type RawError = { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
+
+/** The SDK's error under the CliError that Sender wraps it in. */
+function rawError(e: unknown): RawError {
+  let cur: unknown = e;
+  while (cur instanceof CliError && cur.cause !== undefined) cur = cur.cause;
+  return (cur ?? {}) as RawError;
+}
+
+export function classifyCreateFailure(e: unknown): CreateFailure {
+  const raw = rawError(e);
+  const status = raw.$metadata?.httpStatusCode;
+  const code = raw.code ?? (raw.cause as { code?: string } | undefined)?.code;
+  if (THROTTLED.has(raw.name ?? '') || status === 429) return 'not-applied';
+  if (code && NOT_SENT_CODES.has(code)) return 'not-applied';
+  if (code && LOST_ANSWER_CODES.has(code)) return 'maybe-applied';
+  if (LOST_ANSWER_NAMES.has(raw.name ?? '')) return 'maybe-applied';
+  if (status !== undefined && status >= 500) return 'maybe-applied';
+  // A 2xx whose body could not be read (a truncated answer) was applied.
+  if (status !== undefined && status < 300) return 'maybe-applied';
+  if (/socket hang up|Deserialization error|aborted|timed? ?out/i.test(raw.message ?? '')) return 'maybe-applied';
+  return 'final';
+}
+
+export interface CreateOnceOptions<T> {
+  /** Sends the Create once (no SDK retry: Sender.send(cmd, { once: true })). */
+  create: () => Promise<T>;
+  /**
+   * Finds what a Create may have made (by name or identifier, reading afresh). Undefined: nothing
+   * was made. May throw (e.g. CONFLICT when several resources carry the name).
+   */
+  lookup: () => Promise<T | undefined>;
+  /** The "already exists" answer to a repeated Create: adopt through lookup. */
+  alreadyExists?: (e: unknown) => boolean;
+  /** Attempts in all (default 3, as the SDK's). */
+  attempts?: number;
+  /** Pause before attempt n (n ≥ 2); default exponential with jitter from 200 ms. */
+  sleep?: (attempt: number) => Promise<void>;
+  /** Told when a lost answer's resource is adopted (for --debug). */
+  onAdopt?: (attempt: number) => void;
+}
+
+export interface CreateOnceResult<T> {
+  value: T;
+  /** The Create's answer was lost and what it made was found by the lookup. */
+  adopted: boolean;
+  /** Create requests sent. */
+  sent: number;
+}
+
+const defaultSleep = (attempt: number) => new Promise<void>((r) => setTimeout(r, Math.min(200 * 2 ** (attempt - 2), 2000) * (0.5 + Math.random())));
+
+/** Send a non-idempotent Create so that a lost answer never makes a second resource. */
+export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<CreateOnceResult<T>> {
+  const attempts = o.attempts ?? 3;
+  const sleep = o.sleep ?? defaultSleep;
+  let maybeApplied = false;
+  let last: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) await sleep(attempt);
+    try {
+      return { value: await o.create(), adopted: false, sent: attempt };
+    } catch (e) {
+      last = e;
+      if (maybeApplied && o.alreadyExists?.(e)) {
+        // Our earlier, lost Create made it after all.
+        const found = await o.lookup();
+        if (found !== undefined) {
+          o.onAdopt?.(attempt);
+          return { value: found, adopted: true, sent: attempt };
+        }
+        throw e;
+      }
+      const kind = classifyCreateFailure(e);
+      if (kind === 'final') throw e;
+      if (kind === 'maybe-applied') {
+        maybeApplied = true;
+        const found = await o.lookup();
+        if (found !== undefined) {
+          o.onAdopt?.(attempt);
+          return { value: found, adopted: true, sent: attempt };
+        }
+      }
+    }
+  }
+  throw last;
+}

@@ -1,0 +1,131 @@
+/**
+ * OAuth Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document; MCP 2025-11-25
+ * "Client Registration"): a client_id that is an https URL names a JSON document the client hosts.
+ * The façade fetches it at /authorize (https only, no redirects followed, bounded in time and size),
+ * checks that it names itself, is a public client and lists the requested redirect_uri.
+ */
+import { OAuthFailure } from './http.js';
+import { redirectListed } from './redirects.js';
+import type { Resolved } from './config.js';
+
+export interface ClientDocument {
+  clientId: string;
+  clientName?: string;
+  redirectUris: readonly string[];
+}
+
+/** True when a client_id is meant as a metadata document URL (the façade's own client ids never contain ':'). */
+export function isUrlClientId(clientId: string): boolean {
+  return clientId.startsWith('https://') || clientId.startsWith('http://');
+}
+
+function refuse(description: string): OAuthFailure {
+  return new OAuthFailure(400, 'invalid_client', description);
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** The URL to fetch, or a refusal: https, a path, no fragment, user info, dot segment or local host. */
+export function documentUrl(clientId: string): URL {
+  if (clientId.length > 2048 || !URL.canParse(clientId)) throw refuse('The client_id is not a valid URL.');
+  const u = new URL(clientId);
+  if (u.protocol !== 'https:') throw refuse('A URL client_id must use https.');
+  if (u.pathname === '/' || clientId.includes('#') || u.username || u.password) {
+    throw refuse('A URL client_id must have a path and no fragment or user info.');
+  }
+  if (/\/\.\.?(\/|$|\?)/.test(clientId.replace(/^https:\/\/[^/]*/, ''))) throw refuse('A URL client_id must not contain dot segments.');
+  const host = u.hostname;
+  // Server-side request forgery: never fetch an address literal or a name that can only be local.
+  if (IPV4.test(host) || host.startsWith('[') || host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal') || !host.includes('.')) {
+    throw refuse('A URL client_id must name a public host.');
+  }
+  return u;
+}
+
+async function readBounded(res: Response, max: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? '0');
+  if (declared > max) {
+    await res.body?.cancel();
+    throw refuse(`The client metadata document is larger than ${max} bytes.`);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw refuse(`The client metadata document is larger than ${max} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function fetchClientDocument(r: Resolved, clientId: string): Promise<ClientDocument> {
+  const url = documentUrl(clientId);
+  const signal = AbortSignal.timeout(r.cimdTimeoutMs);
+  let text: string;
+  try {
+    const res = await r.fetch(url.href, { redirect: 'manual', signal, headers: { accept: 'application/json' } });
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      throw refuse(`The client metadata document could not be fetched (HTTP ${res.status}; redirects are not followed).`);
+    }
+    const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type)) {
+      await res.body?.cancel();
+      throw refuse('The client metadata document is not served as application/json.');
+    }
+    text = await readBounded(res, r.cimdMaxBytes);
+  } catch (e) {
+    if (e instanceof OAuthFailure) throw e;
+    throw refuse(
+      signal.aborted
+        ? `The client metadata document did not arrive within ${r.cimdTimeoutMs} ms.`
+        : 'The client metadata document could not be fetched.',
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw refuse('The client metadata document is not valid JSON.');
+  }
+  return checkClientDocument(clientId, doc);
+}
+
+export function checkClientDocument(clientId: string, doc: unknown): ClientDocument {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw refuse('The client metadata document is not a JSON object.');
+  const d = doc as Record<string, unknown>;
+  // Simple string comparison, no normalisation (the draft's §4.1 / RFC 3986 §6.2.1).
+  if (d.client_id !== clientId) throw refuse('The client metadata document names a different client_id.');
+  if (!Array.isArray(d.redirect_uris) || d.redirect_uris.length === 0 || !d.redirect_uris.every((u) => typeof u === 'string')) {
+    throw refuse('The client metadata document lists no redirect_uris.');
+  }
+  if ('client_secret' in d || 'client_secret_expires_at' in d) {
+    throw refuse('A client metadata document must not carry a client secret.');
+  }
+  const method = d.token_endpoint_auth_method ?? 'none';
+  if (method !== 'none') throw refuse('This authorization server accepts metadata-document clients with token_endpoint_auth_method "none" only.');
+  if (d.grant_types !== undefined && !(Array.isArray(d.grant_types) && d.grant_types.includes('authorization_code'))) {
+    throw refuse('The client metadata document does not allow the authorization_code grant.');
+  }
+  if (d.response_types !== undefined && !(Array.isArray(d.response_types) && d.response_types.includes('code'))) {
+    throw refuse('The client metadata document does not allow response type "code".');
+  }
+  return {
+    clientId,
+    clientName: typeof d.client_name === 'string' ? d.client_name : undefined,
+    redirectUris: d.redirect_uris as string[],
+  };
+}
+
+export function requireListed(docu: ClientDocument, redirectUri: string): void {
+  if (!redirectListed(redirectUri, docu.redirectUris)) {
+    throw new OAuthFailure(400, 'invalid_request', "redirect_uri is not among the client metadata document's redirect_uris.");
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * /token and /revoke: the client is public (it holds no secret); the façade checks what it can,
+ * rewrites the request for Cognito and authenticates as the app client (HTTP Basic, RFC 6749
+ * §2.3.1) when the client has a secret.
+ *
+ * authorization_code: the code is the façade's signed envelope from /callback; the client_id and
+ * redirect_uri sent here must be those of the authorization request (RFC 6749 §4.1.3), since
+ * Cognito only ever sees the façade's callback. The redirect_uri sent to Cognito is that callback;
+ * code_verifier passes through and Cognito checks it against the challenge.
+ * refresh_token: passed through.
+ */
+import { OAuthFailure, NO_STORE, CORS, readForm, json } from './http.js';
+import { isUrlClientId } from './cimd.js';
+import { checkResource } from './authorize.js';
+import { clientHash, verify, type CodePayload } from './signed.js';
+import type { Resolved } from './config.js';
+
+const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+function bad(description: string, error = 'invalid_request', status = 400): OAuthFailure {
+  return new OAuthFailure(status, error, description);
+}
+
+/** The caller's client_id: from the body, or the user part of HTTP Basic (any password is ignored: none was issued). */
+function callerClientId(req: Request, form: URLSearchParams): string {
+  let fromBasic: string | undefined;
+  const auth = req.headers.get('authorization');
+  if (auth) {
+    const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth);
+    if (!m) throw bad('Only HTTP Basic client authentication, or none, is accepted.', 'invalid_client', 401);
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    try {
+      fromBasic = decodeURIComponent((colon < 0 ? decoded : decoded.slice(0, colon)).replace(/\+/g, ' '));
+    } catch {
+      throw bad('The Authorization header is not valid HTTP Basic.', 'invalid_client', 401);
+    }
+  }
+  const fromBody = form.get('client_id') ?? undefined;
+  if (fromBasic !== undefined && fromBody !== undefined && fromBasic !== fromBody) {
+    throw bad('client_id differs between the Authorization header and the body.', 'invalid_client', 401);
+  }
+  const clientId = fromBody ?? fromBasic;
+  if (!clientId) throw bad('client_id is required.', 'invalid_client', 401);
+  return clientId;
+}
+
+function knownClient(r: Resolved, clientId: string): void {
+  if (clientId !== r.cognito.clientId && !isUrlClientId(clientId)) {
+    throw bad('client_id is not registered here.', 'invalid_client', 401);
+  }
+}
+
+function cognitoHeaders(r: Resolved): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (r.cognito.clientSecret) {
+    const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
+    headers.authorization = `Basic ${Buffer.from(`${enc(r.cognito.clientId)}:${enc(r.cognito.clientSecret)}`).toString('base64')}`;
+  }
+  return headers;
+}
+
+async function callCognito(r: Resolved, url: string, body: URLSearchParams): Promise<Response> {
+  let res: Response;
+  try {
+    res = await r.fetch(url, { method: 'POST', headers: cognitoHeaders(r), body: body.toString(), redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  } catch {
+    throw bad('The sign-in service could not be reached.', 'temporarily_unavailable', 502);
+  }
+  const text = await res.text();
+  // RFC 7009 §2.2: a successful revocation answers 200 with no body, as Cognito does.
+  if (res.ok && text === '') return new Response(null, { status: 200, headers: { ...NO_STORE, ...CORS } });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw bad(`The sign-in service answered HTTP ${res.status} without JSON.`, 'server_error', 502);
+  }
+  const err = (parsed as { error?: unknown }).error;
+  if (!res.ok && err === 'invalid_client') {
+    // The façade's own credentials were refused: the caller cannot fix this by registering again.
+    throw bad("The sign-in service refused the façade's app client credentials; check the façade's configuration.", 'server_error', 502);
+  }
+  return json(res.status, parsed, { ...NO_STORE, ...CORS });
+}
+
+export async function token(r: Resolved, req: Request): Promise<Response> {
+  const form = await readForm(req);
+  const clientId = callerClientId(req, form);
+  knownClient(r, clientId);
+  checkResource(r, form.get('resource'));
+  const grant = form.get('grant_type');
+  const out = new URLSearchParams();
+
+  if (grant === 'authorization_code') {
+    const code = form.get('code');
+    const verifier = form.get('code_verifier');
+    const redirectUri = form.get('redirect_uri');
+    if (!code) throw bad('code is required.');
+    if (!verifier) throw bad('code_verifier is required (PKCE).');
+    if (!PKCE_VERIFIER.test(verifier)) throw bad('code_verifier is not a valid PKCE verifier.', 'invalid_grant');
+    if (!redirectUri) throw bad('redirect_uri is required.');
+    const checked = verify<CodePayload>(r.signingKeys, 'code', code, r.now(), r.codeTtlMs, r.skewMs);
+    if (!checked.ok) throw bad('The authorization code is invalid or expired.', 'invalid_grant');
+    const c = checked.payload;
+    if (typeof c.k !== 'string' || c.r !== redirectUri) throw bad('redirect_uri differs from the one of the authorization request.', 'invalid_grant');
+    if (c.c !== clientHash(clientId)) throw bad('The authorization code was issued to another client.', 'invalid_grant');
+    out.set('grant_type', 'authorization_code');
+    out.set('code', c.k);
+    out.set('redirect_uri', r.callbackUrl);
+    out.set('code_verifier', verifier);
+  } else if (grant === 'refresh_token') {
+    const refresh = form.get('refresh_token');
+    if (!refresh) throw bad('refresh_token is required.');
+    out.set('grant_type', 'refresh_token');
+    out.set('refresh_token', refresh);
+  } else {
+    throw bad('grant_type must be authorization_code or refresh_token.', 'unsupported_grant_type');
+  }
+  out.set('client_id', r.cognito.clientId);
+  return callCognito(r, r.cognito.tokenUrl, out);
+}
+
+export async function revoke(r: Resolved, req: Request): Promise<Response> {
+  const form = await readForm(req);
+  const clientId = callerClientId(req, form);
+  knownClient(r, clientId);
+  const tokenValue = form.get('token');
+  if (!tokenValue) throw bad('token is required.');
+  const out = new URLSearchParams({ token: tokenValue, client_id: r.cognito.clientId });
+  const hint = form.get('token_type_hint');
+  if (hint === 'refresh_token' || hint === 'access_token') out.set('token_type_hint', hint);
+  return callCognito(r, r.cognito.revokeUrl, out);
+}

@@ -1,0 +1,92 @@
+/**
+ * Bad input through the built binary against moto: every flag that reaches AWS refuses control
+ * characters and surrounding white space with one sentence naming the flag, exit 2, and not one
+ * AWS request. Each command is also run once with clean values (--dry-run) and must send
+ * requests, so "zero requests" is the validation's doing and not a broken setup.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateResourceServerCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { sdk, startMoto, type Moto } from './moto';
+import { runCli } from './run-cli';
+
+// One moto for the file, seeded once: bad input sends nothing, and the clean runs only read (--dry-run),
+// so the cases run concurrently against the same seed.
+let moto: Moto;
+let cwd = '';
+let clientId = '';
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+beforeAll(async () => {
+  moto = await startMoto();
+  const { cognito } = sdk(moto.endpoint);
+  const pool = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'mcp-gateway' }))).UserPool!;
+  await cognito.send(new CreateResourceServerCommand({ UserPoolId: pool.Id, Identifier: 'mcp', Name: 'MCP', Scopes: [{ ScopeName: 'invoke', ScopeDescription: 'Invoke' }] }));
+  const client = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: pool.Id, ClientName: 'copilot-studio-mcp', GenerateSecret: true, CallbackURLs: ['https://app.example.com/cb'], AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'mcp/invoke'], AllowedOAuthFlowsUserPoolClient: true }))).UserPoolClient!;
+  clientId = client.ClientId!;
+  cwd = mkdtempSync(join(tmpdir(), 'mcp-cognito-bad-input-'));
+  writeFileSync(join(cwd, 'mcp-cognito.json'), JSON.stringify({ version: 1, region: 'us-east-1', userPoolId: pool.Id, clients: [{ clientId, name: 'copilot-studio-mcp', preset: 'copilot-studio' }] }));
+});
+
+/** [label, args (the client ID is filled in), the flag the sentence must name, env]. */
+type Case = [string, (id: string) => string[], string, Record<string, string>?];
+
+const CASES: Case[] = [
+  ['add-callback: newline at the end of a callback URL', () => ['add-callback', 'https://copilot.example.com/redirect\n', '--yes'], 'Callback URL'],
+  ['add-callback: tab inside a callback URL (URL parsers drop it)', () => ['add-callback', 'https://copilot.example.com/re\tdirect', '--yes'], 'Callback URL'],
+  ['add-callback: leading space in a logout URL', () => ['add-callback', '--logout', ' https://app.example.com/bye', '--yes'], 'Logout URL'],
+  ['add-callback: newline in --client-id', (id) => ['add-callback', 'https://copilot.example.com/r', '--client-id', `${id}\n`, '--yes'], '--client-id'],
+  ['add-callback: DEL in --pool-id', () => ['add-callback', 'https://copilot.example.com/r', '--pool-id', 'us-east-1_abc\u007f', '--yes'], '--pool-id'],
+  ['create-client: newline in --name', () => ['create-client', '--preset', 'web', '--name', 'mcp web\n', '--callback-url', 'https://app.example.com/cb'], '--name'],
+  ['create-client: C1 (NEL) in --callback-url', () => ['create-client', '--preset', 'web', '--callback-url', 'https://app.example.com/cb\u0085'], '--callback-url'],
+  ['create-client: tab after --scope', () => ['create-client', '--scope', 'mcp/invoke\t'], '--scope'],
+  ['create-client: trailing space in --logout-url', () => ['create-client', '--logout-url', 'https://app.example.com/bye '], '--logout-url'],
+  ['create-client: newline in --dotenv', () => ['create-client', '--preset', 'm2m', '--dotenv', '.env\n'], '--dotenv'],
+  ['init-pool: newline in --pool-name', () => ['init-pool', '--pool-name', 'pool\nx'], '--pool-name'],
+  ['init-pool: trailing space in --domain', () => ['init-pool', '--domain', 'p-x1 '], '--domain'],
+  ['init-pool: DEL in --resource-server', () => ['init-pool', '--resource-server', 'mcp\u007f'], '--resource-server'],
+  ['init-pool: leading space in --resource-server-name', () => ['init-pool', '--resource-server-name', ' MCP'], '--resource-server-name'],
+  ['init-pool: newline in a --scope description', () => ['init-pool', '--scope', 'invoke=Invoke\ntools'], '--scope'],
+  ['create-user: newline after --email', () => ['create-user', '--email', 'tester@example.com\n', '--password-stdin'], '--email'],
+  ['create-user: tab in --group', () => ['create-user', '--email', 'tester@example.com', '--group', 'test\ters', '--password-stdin'], '--group'],
+  ['authorize-client: newline in --client-id', (id) => ['authorize-client', '--client-id', `${id}\n`, '--gateway-id', 'gw-abc1234567', '--yes'], '--client-id'],
+  ['authorize-client: trailing space in --gateway-id', (id) => ['authorize-client', '--client-id', id, '--gateway-id', 'gw-abc1234567 ', '--yes'], '--gateway-id'],
+  ['doctor: newline in --redirect-uri', () => ['doctor', '--redirect-uri', 'https://app.example.com/cb\n'], '--redirect-uri'],
+  ['doctor: tab in --client-id', (id) => ['doctor', '--client-id', `\t${id}`], '--client-id'],
+  ['init: newline in --callback-url', () => ['init', '--no-gateway', '--callback-url', 'https://app.example.com/cb\n', '--yes'], '--callback-url'],
+  ['init: tab in --client-name', () => ['init', '--no-gateway', '--client-name', 'copilot\tstudio', '--yes'], '--client-name'],
+  ['init: newline in --user-email', () => ['init', '--no-gateway', '--user-email', 'tester@example.com\n', '--user-password-stdin', '--yes'], '--user-email'],
+  ['global: newline in --region', () => ['create-client', '--region', 'us-east-1\n'], '--region'],
+  ['global: newline in --profile', () => ['create-client', '--profile', 'dev\n'], '--profile'],
+  ['global: newline in --state', () => ['create-client', '--state', 'mcp-cognito.json\n'], '--state'],
+  ['global: leading space in --endpoint-url', () => ['create-client', '--endpoint-url', ' http://127.0.0.1:1'], '--endpoint-url'],
+  ['global: newline in AWS_PROFILE', () => ['create-client'], 'AWS_PROFILE', { AWS_PROFILE: 'dev\n' }],
+];
+
+describe('bad input (moto): exit 2, one sentence naming the flag, zero AWS requests', () => {
+  it.concurrent.each(CASES)('%s', async (_label, args, flag, env) => {
+    const r = await runCli(args(clientId), { endpoint: moto.endpoint, cwd, env, input: 'Corr3ctHorse\n' });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.requests.map((q) => q.operation)).toEqual([]);
+    const first = r.stderr.split('\n')[0]!;
+    expect(first).toContain(flag);
+    expect(first).toMatch(/contains a control character \([^)]*U\+[0-9A-F]{4}\)|begins with white space|ends with white space/);
+  });
+
+  it('the same commands with clean values do send requests (the setup is sound)', async () => {
+    const clean = [
+      ['add-callback', 'https://copilot.example.com/redirect', '--client-id', clientId, '--dry-run'],
+      ['create-client', '--preset', 'web', '--name', 'mcp web', '--callback-url', 'https://app.example.com/cb', '--scope', 'mcp/invoke', '--dry-run'],
+      ['init-pool', '--pool-name', 'mcp-gateway', '--scope', 'invoke=Invoke tools', '--dry-run'],
+      ['create-user', '--email', 'tester@example.com', '--group', 'testers', '--dry-run'],
+      ['doctor', '--client-id', clientId, '--redirect-uri', 'https://app.example.com/cb', '--no-probes'],
+    ];
+    const runs = await Promise.all(clean.map((args) => runCli(args, { endpoint: moto.endpoint, cwd })));
+    runs.forEach((r, i) => expect(r.requests.length, `${clean[i]!.join(' ')}: ${r.stderr}`).toBeGreaterThan(0));
+  });
+});
