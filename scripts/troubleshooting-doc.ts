@@ -14,11 +14,11 @@ export const README_END = '<!-- troubleshooting:end -->';
 /** The symptoms the README shows, by an error text people paste (found with doctor's own matcher). */
 export const README_SYMPTOMS = ['Invalid Bearer token', 'redirect_mismatch', 'invalid_scope', 'invalid_client', 'No tools listed', 'Login pages unavailable'];
 
-/** Sections, in order, by the letter the catalogue's entry ids start with. */
+/** Sections, in order, by the letters the catalogue's entry ids start with. */
 const SECTIONS: [string, string][] = [
   ['A', 'Signing in (the hosted UI, /oauth2/authorize)'],
   ['T', 'Getting a token (/oauth2/token)'],
-  ['G', 'The gateway rejects the call'],
+  ['GP', 'The gateway rejects the call'],
   ['O', 'Gateway targets (outbound calls)'],
   ['C', 'Specific MCP clients'],
   ['F', 'While setting up (AWS API errors)'],
@@ -122,19 +122,21 @@ function plain(text: string, self: CatalogueEntry, ix: Index): string {
 }
 
 function sectionOf(e: CatalogueEntry): string {
-  return SECTIONS.find(([letter]) => e.id.startsWith(letter))?.[1] ?? OTHER;
+  return SECTIONS.find(([letters]) => letters.includes(e.id[0]!))?.[1] ?? OTHER;
 }
 
 function renderEntry(e: CatalogueEntry, ix: Index): string[] {
   const lines = [`### ${escapeText(e.title)}`, ''];
   if (CONFIDENCE[e.confidence]) lines.push(`_${CONFIDENCE[e.confidence]}_`, '');
-  lines.push('What you see:', '', ...e.strings.map((s) => `- ${code(s)}`), '', `Where: ${plain(e.where, e, ix)}`, '');
+  lines.push('What you see:', '', ...e.strings.map((s) => `- ${code(s)}`), '', `Where: ${plain(e.where, e, ix)}`, '', `Ask doctor: ${code(`mcp-cognito doctor --error ${e.key}`)}`, '');
+  if (e.correction) lines.push(`Good to know: ${plain(e.correction, e, ix)}`, '');
   if (e.note) lines.push(plain(e.note, e, ix), '');
   lines.push(e.causes.length > 1 ? 'Causes, most likely first:' : 'Cause:', '');
   e.causes.forEach((c, i) => {
     const doubt = c.confidence && CONFIDENCE[c.confidence] ? ` _(${CONFIDENCE[c.confidence].replace(/\.$/, '').toLowerCase()})_` : '';
     lines.push(`${i + 1}. ${plain(c.text, e, ix)}${doubt}`);
-    lines.push(`   - Fix: ${plain(c.fix, e, ix)}`);
+    if (c.fix) lines.push(`   - Fix: ${plain(c.fix, e, ix)}`);
+    if (c.todo) lines.push(`   - ${c.fix ? 'Also' : 'What to do'}: ${plain(c.todo, e, ix)}`);
     lines.push(`   - How to confirm: ${plain(c.confirm, e, ix)}`);
   });
   lines.push('');
@@ -185,7 +187,7 @@ export function renderReadmeSection(catalogue: readonly CatalogueEntry[] = CATAL
     const first = e.causes[0]!;
     lines.push(`- **[${escapeText(e.title)}](${TROUBLESHOOTING_PATH}#${ix.anchors.get(e)})** — ${code(e.strings[0]!)}`);
     lines.push(`  - Most often: ${plain(first.text, e, ix).replace(/\]\(#/g, `](${TROUBLESHOOTING_PATH}#`)}`);
-    lines.push(`  - Fix: ${plain(first.fix, e, ix).replace(/\]\(#/g, `](${TROUBLESHOOTING_PATH}#`)}`);
+    lines.push(`  - Fix: ${plain(first.fix ?? first.todo ?? '', e, ix).replace(/\]\(#/g, `](${TROUBLESHOOTING_PATH}#`)}`);
   }
   lines.push('', README_END);
   return lines.join('\n');

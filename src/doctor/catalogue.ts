@@ -1,16 +1,20 @@
 /**
- * The failure catalogue as data: one entry per symptom a user sees,
- * the strings that identify it, its causes, and for each cause the checks (by check id, see
- * checks.ts) that confirm or rule it out. Adding a symptom is adding an entry here; the matcher,
- * the ranking and the report need no new code.
+ * The failure catalogue as data: one entry per symptom a user sees, the strings that identify
+ * it, its causes, and for each cause the checks (by check id) that confirm or rule it out. Adding
+ * a symptom is adding an entry here; the matcher, the ranking and the report need no new code.
  *
  * docs/troubleshooting.md and the README's troubleshooting section are generated from it
  * (`npm run docs`; a unit test fails when they are out of date).
  *
+ * Entries and causes keep the catalogue's row ids (`A1`, `G4`…) inside; what a user sees — in the
+ * report or in --json — is the `key` (`redirect-mismatch`) and plain words. Every `fix` is an
+ * `mcp-cognito …` command (placeholders `<…>` are filled by a failing check's own command); what
+ * no command does is a `todo`.
+ *
  * Plain data only: no imports, so `doctor --offline` never loads anything it does not need.
  */
 
-/** How far to trust a row: [C] confirmed, [R] reported by users, [?] unconfirmed. */
+/** How far to trust a row: C confirmed by AWS or a vendor, R reported by users, ? unconfirmed. */
 export type Confidence = 'C' | 'R' | '?';
 
 export interface SymptomPattern {
@@ -23,13 +27,15 @@ export interface SymptomPattern {
 }
 
 export interface CatalogueCause {
-  /** `G1`, `A1b`…: the catalogue row (and letter) it comes from. */
+  /** `G1`, `A1b`…: the catalogue row (and letter) it comes from. Internal. */
   id: string;
+  /** The public name (--json, `--error <name>`). */
+  key: string;
   text: string;
   confidence?: Confidence;
-  /** Check ids (checks.ts) whose outcome confirms or rules out this cause; a prefix matches `id@client`. */
+  /** Check ids whose outcome confirms or rules out this cause; the first is the decisive one. */
   checks: string[];
-  /** What confirms it, in the catalogue's words (the "automatic check" column). */
+  /** What confirms it, in plain words. */
   confirm: string;
   /**
    * Evidence specific to this cause: a failing related check whose detail matches confirms it
@@ -37,12 +43,22 @@ export interface CatalogueCause {
    * that do not match only make it possible.
    */
   match?: RegExp;
-  /** The fix; `<...>` placeholders are filled in by a failing check's concrete command. */
-  fix: string;
+  /**
+   * A passing related check whose detail matches leaves the cause possible instead of ruling it
+   * out (a gateway that checks no scope cannot reject a scope, but it advertises none either).
+   */
+  passMatch?: RegExp;
+  /** The fix, an `mcp-cognito …` command; `<...>` placeholders are filled by a failing check's command. */
+  fix?: string;
+  /** What to do when no mcp-cognito command does it. */
+  todo?: string;
 }
 
 export interface CatalogueEntry {
+  /** Internal row id (`A1`, `G1-G7`). */
   id: string;
+  /** The public name (--json, `--error <name>`). */
+  key: string;
   title: string;
   confidence: Confidence;
   /** Catalogue rows this entry covers. */
@@ -52,12 +68,7 @@ export interface CatalogueEntry {
   where: string;
   patterns: SymptomPattern[];
   causes: CatalogueCause[];
-  /**
-   * The row this entry answers in the troubleshooting table of the public walkthrough "Connecting
-   * Microsoft Copilot Studio to an AWS Bedrock AgentCore Gateway" (mr70.eu, 2026).
-   */
-  table?: { error: string; cause: string; fix: string };
-  /** Where the original table is wrong or unconfirmed, what is really going on. */
+  /** What people often get wrong about it. */
   correction?: string;
   /** Extra explanation printed with the symptom. */
   note?: string;
@@ -65,11 +76,15 @@ export interface CatalogueEntry {
 
 const ADD_CALLBACK = 'mcp-cognito add-callback <redirect URL> --client-id <client-id>';
 const AUTHORIZE = 'mcp-cognito authorize-client --gateway-id <gateway-id> --client-id <client-id>';
+const FACADE = 'mcp-cognito facade serve';
+const EDIT_CLIENT = "in the Cognito console (App clients → the client → Login pages → Edit), or with the AWS CLI command doctor gives with the failing check (it resends every other setting: an update resets what it leaves out)";
+const EDIT_GATEWAY = 'with the AWS CLI command doctor gives with the failing check (UpdateGateway replaces the whole gateway: it resends every other setting)';
 
 export const CATALOGUE: readonly CatalogueEntry[] = [
-  // ── 1. Hosted UI / /oauth2/authorize ─────────────────────────────────────────────
+  // ── 1. Sign-in page (/oauth2/authorize) ─────────────────────────────────────────
   {
     id: 'A1',
+    key: 'redirect-mismatch',
     title: 'Redirect URL not registered (redirect_mismatch)',
     confidence: 'C',
     rows: ['A1', 'C3'],
@@ -88,48 +103,55 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     causes: [
       {
         id: 'A1a',
-        text: "The Copilot Studio redirect URL (per connector, https://global.consent.azure-apim.net/redirect/<suffix>, shown only after you save the tool) is not in the client's CallbackURLs.",
+        key: 'redirect-url-missing',
+        text: "The Copilot Studio redirect URL (one per connector, https://global.consent.azure-apim.net/redirect/<suffix>, shown only after you save the tool) is not registered on the client.",
         checks: ['client.redirect-uri', 'probe.authorize', 'client.callbacks'],
-        confirm: 'DescribeUserPoolClient.CallbackURLs contains the exact URL (string compare, no normalising); GET /oauth2/authorize with that redirect_uri redirects to /error?error=redirect_mismatch',
+        confirm: 'the exact URL is among the client\'s redirect URLs (compared as strings, no normalising); the sign-in URL with that redirect_uri goes to /error?error=redirect_mismatch',
         fix: ADD_CALLBACK,
       },
       {
         id: 'A1b',
-        text: 'The URL is registered with an exact-match difference: trailing slash, http vs https, localhost vs 127.0.0.1, port, or letter case.',
+        key: 'redirect-url-near-miss',
+        text: 'The URL is registered with a small difference Cognito does not forgive: a trailing slash, http vs https, localhost vs 127.0.0.1, the port, or letter case.',
         checks: ['client.redirect-uri', 'client.callbacks'],
-        confirm: 'Near-miss comparison of the redirect URL with CallbackURLs',
+        confirm: 'compare the redirect URL with the registered ones for near misses',
         match: /differs only|another loopback host/,
         fix: ADD_CALLBACK,
       },
       {
         id: 'A1c',
-        text: 'Claude Code uses http://localhost:<random port>/callback unless the port is pinned; Cognito has no any-port rule for loopback (C3).',
+        key: 'claude-code-random-port',
+        text: 'Claude Code uses http://localhost:<random port>/callback unless the port is pinned; Cognito has no any-port rule for loopback.',
         checks: ['client.callbacks'],
-        confirm: 'CallbackURLs contains http://localhost:<pinned port>/callback',
-        fix: 'Pin the port (claude mcp add … --callback-port <port>, oauth.callbackPort or MCP_OAUTH_CALLBACK_PORT), then: mcp-cognito add-callback http://localhost:<port>/callback --client-id <client-id>',
+        confirm: 'a redirect URL http://localhost:<pinned port>/callback is registered',
+        fix: 'mcp-cognito add-callback http://localhost:<port>/callback --client-id <client-id>',
+        todo: 'Pin the port in Claude Code (claude mcp add … --callback-port <port>, oauth.callbackPort or MCP_OAUTH_CALLBACK_PORT), or use the OAuth façade, which accepts any loopback port.',
       },
       {
         id: 'A1d',
+        key: 'inspector-redirect',
         text: 'MCP Inspector uses http://localhost:6274/oauth/callback (and /oauth/callback/debug).',
         checks: ['client.callbacks'],
-        confirm: 'CallbackURLs contains the Inspector URLs',
+        confirm: 'the Inspector URLs are registered',
         fix: 'mcp-cognito add-callback http://localhost:6274/oauth/callback http://localhost:6274/oauth/callback/debug --client-id <client-id>',
       },
       {
         id: 'A1e',
-        text: 'The callback list still holds a placeholder (https://placeholder.example.com, which Copilot Studio setups use until the real redirect URL is known; https://example.com from CDK).',
+        key: 'placeholder-redirect',
+        text: 'Only a placeholder redirect URL is registered (https://placeholder.example.com, or https://example.com from CDK templates).',
         checks: ['client.callbacks'],
-        confirm: 'CallbackURLs contains a placeholder',
+        confirm: 'the client\'s redirect URLs are placeholders only',
         match: /placeholder/,
+        passMatch: /placeholder/,
         fix: ADD_CALLBACK,
       },
     ],
-    table: { error: 'redirect_uri mismatch', cause: "The Copilot redirect URL is not in the client's callbacks", fix: 'Run Step 4' },
     correction:
-      'redirect_mismatch is not a JSON error: it only appears as the Cognito page /error?error=redirect_mismatch. At the token endpoint a redirect difference shows up as unauthorized_client (trailing slash) or invalid_grant instead. Step 4 of the guide also resends every other client field by hand; add-callback does that for you.',
+      "redirect_mismatch is not a JSON error: it only appears as Cognito's page /error?error=redirect_mismatch. At the token URL a redirect difference shows up as unauthorized_client (a trailing slash) or invalid_grant instead. Adding the URL by hand with update-user-pool-client must resend every other client setting; add-callback does that.",
   },
   {
     id: 'A2',
+    key: 'invalid-scope-at-sign-in',
     title: 'Scope rejected at sign-in (invalid_scope)',
     confidence: 'C',
     rows: ['A2', 'C4'],
@@ -144,39 +166,43 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     causes: [
       {
         id: 'A2a',
-        text: "A requested scope is not in the client's AllowedOAuthScopes (e.g. the Copilot Studio 'Scopes' field, or the gateway's allowedScopes, names a scope the client lacks).",
+        key: 'scope-not-on-client',
+        text: "A requested scope is not enabled on the client (the Copilot Studio Scopes field, or the gateway's advertised scopes, name a scope the client lacks).",
         checks: ['gateway.allowed-scopes', 'client.scopes', 'probe.authorize'],
-        confirm: 'AllowedOAuthScopes ⊇ the scopes typed into Copilot Studio ∪ the gateway allowedScopes; GET /oauth2/authorize with the same scopes',
-        fix: 'Enable the scope on the client (aws cognito-idp update-user-pool-client with the full client configuration), or change what the client asks for',
+        confirm: "the client's scopes include everything typed into Copilot Studio's Scopes field and the gateway's allowedScopes; the sign-in URL with the same scopes",
+        todo: `Enable the scope on the client ${EDIT_CLIENT}, or change what the MCP client asks for.`,
       },
       {
         id: 'A2b',
-        text: 'The custom scope does not exist on a resource server (it must be <identifier>/<scope>).',
+        key: 'scope-not-defined',
+        text: 'The custom scope is not defined in the pool (it must be <resource server>/<scope>).',
         checks: ['resource-server.scopes'],
-        confirm: 'ListResourceServers: every custom scope of the client exists',
+        confirm: "every custom scope of the client exists on one of the pool's resource servers",
         fix: 'mcp-cognito init-pool --pool-id <pool-id> --resource-server <identifier> --scope <scope>',
       },
       {
         id: 'A2c',
-        text: 'The client adds a scope Cognito does not support: offline_access (Claude Desktop, LiteLLM), or the pool-wide phone scope taken from scopes_supported (older Claude Code, C4).',
+        key: 'unsupported-scope-requested',
+        text: 'The MCP client asks for a scope Cognito does not have: offline_access (Claude Desktop, LiteLLM), or the pool-wide phone scope taken from the discovery document (older Claude Code).',
         checks: [],
-        confirm: 'The scope string the MCP client sends (not visible to AWS)',
-        fix: "Never request offline_access from Cognito (refresh tokens come with the code flow anyway); pin Claude Code's oauth.scopes to the scopes the client has",
+        confirm: 'the scope string the MCP client sends (not visible to AWS)',
+        todo: "Never ask Cognito for offline_access (refresh tokens come with the code flow anyway); pin Claude Code's oauth.scopes to the client's scopes.",
       },
       {
         id: 'A2d',
-        text: 'email, phone or profile requested without openid.',
+        key: 'oidc-scope-without-openid',
+        text: 'email, phone or profile is requested without openid.',
         checks: ['client.scopes'],
-        confirm: 'AllowedOAuthScopes and the requested scopes include openid whenever email/profile/phone are used',
-        fix: "Add openid to the scopes (the client's and the requested ones)",
+        confirm: 'openid is among the client\'s scopes and the requested ones whenever email, profile or phone are',
+        todo: "Add openid to the client's scopes and to the requested ones.",
       },
     ],
-    table: { error: 'invalid_scope', cause: "The scope doesn't exist on the resource server or isn't enabled on the client", fix: 'Verify resource server and AllowedOAuthScopes' },
     correction:
-      'Right, but incomplete: invalid_scope also comes from scopes Cognito never supports (offline_access), from email/profile without openid, and — as a JSON error of /oauth2/token — from OIDC scopes in a client_credentials request (see T4).',
+      'invalid_scope at sign-in also comes from scopes Cognito never supports (offline_access) and from email or profile without openid; as a JSON error of the token URL it comes from OpenID scopes in a client_credentials request.',
   },
   {
     id: 'A3',
+    key: 'unauthorized-client-at-sign-in',
     title: 'OAuth flow not enabled for the client (unauthorized_client at sign-in)',
     confidence: 'C',
     rows: ['A3'],
@@ -188,33 +214,15 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /unauthorized_client/i, weight: 5 },
     ],
     causes: [
-      {
-        id: 'A3a',
-        text: 'AllowedOAuthFlows lacks code.',
-        checks: ['client.flows', 'probe.authorize'],
-        confirm: 'DescribeUserPoolClient.AllowedOAuthFlows includes code',
-        fix: 'aws cognito-idp update-user-pool-client … AllowedOAuthFlows=[code] (with the full client configuration)',
-      },
-      {
-        id: 'A3b',
-        text: 'OAuth is switched off for the client (AllowedOAuthFlowsUserPoolClient=false), typically after an UpdateUserPoolClient that did not resend it (F5).',
-        checks: ['client.oauth-enabled'],
-        confirm: 'DescribeUserPoolClient.AllowedOAuthFlowsUserPoolClient == true',
-        fix: 'aws cognito-idp update-user-pool-client … AllowedOAuthFlowsUserPoolClient=true (with the full client configuration)',
-      },
-      {
-        id: 'A3c',
-        text: 'SupportedIdentityProviders does not include COGNITO.',
-        confidence: '?',
-        checks: ['client.identity-providers'],
-        confirm: 'DescribeUserPoolClient.SupportedIdentityProviders includes COGNITO',
-        fix: 'aws cognito-idp update-user-pool-client … SupportedIdentityProviders=[COGNITO] (with the full client configuration)',
-      },
+      { id: 'A3a', key: 'code-flow-off', text: 'The client does not allow the code flow.', checks: ['client.flows', 'probe.authorize'], confirm: "the client's OAuth flows include code", todo: `Turn on the authorization code grant ${EDIT_CLIENT}.` },
+      { id: 'A3b', key: 'oauth-off', text: 'OAuth is switched off for the client, typically after an update that did not resend it.', checks: ['client.oauth-enabled'], confirm: 'AllowedOAuthFlowsUserPoolClient is true', todo: `Switch OAuth back on ${EDIT_CLIENT}.` },
+      { id: 'A3c', key: 'cognito-sign-in-off', text: "The client's identity providers do not include COGNITO.", confidence: '?', checks: ['client.identity-providers'], confirm: 'COGNITO is among the identity providers', todo: `Add COGNITO to the identity providers ${EDIT_CLIENT}.` },
     ],
   },
   {
     id: 'A4',
-    title: 'Hosted-UI domain missing or not ready',
+    key: 'no-sign-in-domain',
+    title: 'Sign-in domain missing or not ready',
     confidence: 'R',
     rows: ['A4'],
     strings: ["This site can't be reached (DNS failure)", 'Error loading discovery document … Bad Request'],
@@ -223,42 +231,18 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /can.t be reached|could not resolve|ENOTFOUND|DNS_PROBE|NXDOMAIN|name not resolved/i, weight: 6 },
       { re: /error loading discovery document/i, weight: 7, causes: ['A4d'] },
       { re: /amazoncognito\.com/i, weight: 2 },
-      { re: /domain (not found|missing|does not exist)|no (hosted[- ]ui )?domain/i, weight: 7 },
+      { re: /domain (not found|missing|does not exist)|no (hosted[- ]ui |sign-in )?domain/i, weight: 7 },
     ],
     causes: [
-      {
-        id: 'A4a',
-        text: 'The user pool has no domain (UserPool.Domain empty).',
-        checks: ['pool.domain'],
-        confirm: 'DescribeUserPool.Domain / CustomDomain non-empty',
-        fix: 'mcp-cognito init-pool --pool-id <pool-id>',
-      },
-      {
-        id: 'A4b',
-        text: 'The domain is still CREATING, or FAILED (custom domain: ACM certificate or DNS alias missing).',
-        checks: ['domain.status'],
-        confirm: "DescribeUserPoolDomain.Status == 'ACTIVE' and UserPoolId matches",
-        fix: 'Wait for ACTIVE (about a minute for a prefix domain); for a custom domain fix the certificate (us-east-1) and the DNS alias',
-      },
-      {
-        id: 'A4c',
-        text: "Copilot Studio's Authorization URL / Token URL points at cognito-idp.<region>.amazonaws.com instead of the domain.",
-        confidence: '?',
-        checks: [],
-        confirm: 'Compare the Copilot fields with https://<domain>/oauth2/authorize and https://<domain>/oauth2/token',
-        fix: 'Use the domain URLs printed by mcp-cognito create-client in Copilot Studio',
-      },
-      {
-        id: 'A4d',
-        text: 'A domain-based discovery URL is used where the cognito-idp issuer URL is needed (discovery is only served on the issuer host).',
-        checks: ['gateway.discovery-url', 'probe.discovery'],
-        confirm: 'The gateway discoveryUrl is https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/openid-configuration',
-        fix: 'Use the cognito-idp discovery URL in the gateway (and in any OIDC library)',
-      },
+      { id: 'A4a', key: 'pool-has-no-domain', text: 'The user pool has no domain.', checks: ['pool.domain'], confirm: 'the pool has a prefix or custom domain', fix: 'mcp-cognito init-pool --pool-id <pool-id>' },
+      { id: 'A4b', key: 'domain-not-active', text: 'The domain is still being created, or failed (custom domain: ACM certificate or DNS alias missing).', checks: ['domain.status'], confirm: 'the domain is ACTIVE and belongs to the pool', todo: 'Wait for ACTIVE (about a minute for a prefix domain); for a custom domain fix the certificate (us-east-1) and the DNS alias.' },
+      { id: 'A4c', key: 'wrong-urls-in-copilot', text: "Copilot Studio's Authorization URL or Token URL points at cognito-idp.<region>.amazonaws.com instead of the sign-in domain.", confidence: '?', checks: [], confirm: 'compare the Copilot Studio fields with https://<domain>/oauth2/authorize and https://<domain>/oauth2/token', todo: 'Use the domain URLs mcp-cognito create-client prints in Copilot Studio.' },
+      { id: 'A4d', key: 'domain-discovery-url', text: 'A discovery URL on the sign-in domain is used where the cognito-idp issuer URL is needed (discovery is served only on the issuer host).', checks: ['gateway.discovery-url', 'probe.discovery'], confirm: "the gateway's discovery URL is https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/openid-configuration", todo: 'Use the cognito-idp discovery URL in the gateway (and in any OIDC library).' },
     ],
   },
   {
     id: 'A5',
+    key: 'login-pages-unavailable',
     title: 'Managed login shows no login page ("Login pages unavailable")',
     confidence: 'R',
     rows: ['A5'],
@@ -271,16 +255,18 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     causes: [
       {
         id: 'A5a',
-        text: 'The domain uses managed login v2 but no branding style is assigned to this app client (common for clients created by CLI or API rather than the console).',
+        key: 'no-branding-style',
+        text: 'The domain uses managed login, and no branding style is assigned to this app client (clients created with the CLI or API get none; the console assigns one).',
         checks: ['client.branding', 'probe.authorize'],
-        confirm: 'DescribeUserPoolDomain.ManagedLoginVersion == 2 and DescribeManagedLoginBrandingByClient → ResourceNotFoundException',
-        fix: 'aws cognito-idp create-managed-login-branding --user-pool-id <pool-id> --client-id <client-id> --use-cognito-provided-values',
+        confirm: 'the domain uses managed login (version 2) and the client has no branding style',
+        fix: 'mcp-cognito create-client --pool-id <pool-id> --name <client name>',
       },
     ],
   },
   {
     id: 'A6',
-    title: 'Logout URL not registered',
+    key: 'logout-url-not-registered',
+    title: 'Sign-out URL not registered',
     confidence: 'R',
     rows: ['A6'],
     strings: ["Required String parameter 'redirect_uri' is not present"],
@@ -292,20 +278,22 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     causes: [
       {
         id: 'A6a',
-        text: "/logout was called without logout_uri, or with a logout_uri that is not in LogoutURLs (Cognito needs a registered logout_uri, or redirect_uri plus the login parameters).",
+        key: 'logout-uri-missing',
+        text: '/logout was called without logout_uri, or with a logout_uri that is not registered (Cognito needs a registered logout_uri, or redirect_uri plus the sign-in parameters).',
         checks: ['client.logout-urls'],
-        confirm: "DescribeUserPoolClient.LogoutURLs contains the app's sign-out URL",
-        fix: 'mcp-cognito add-callback --logout <sign-out URL> --client-id <client-id>; call /logout with client_id and logout_uri',
+        confirm: "the app's sign-out URL is among the client's sign-out URLs",
+        fix: 'mcp-cognito add-callback --logout <sign-out URL> --client-id <client-id>',
       },
     ],
   },
   {
     id: 'A7',
-    title: 'User cannot finish sign-in (temporary password, FORCE_CHANGE_PASSWORD)',
+    key: 'temporary-password',
+    title: 'User cannot finish signing in (temporary password)',
     confidence: 'R',
     rows: ['A7'],
     strings: ['Change password (forced)', 'Temporary password has expired and must be reset by an administrator', 'NotAuthorizedException'],
-    where: 'Browser (hosted UI); SDK',
+    where: 'Browser (sign-in page); SDK',
     patterns: [
       { re: /force_change_password/i, weight: 10 },
       { re: /temporary password/i, weight: 8 },
@@ -313,25 +301,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /NotAuthorizedException|incorrect username or password/i, weight: 3 },
     ],
     causes: [
-      {
-        id: 'A7a',
-        text: 'The user is in FORCE_CHANGE_PASSWORD and the temporary password has expired (TemporaryPasswordValidityDays, default 7), was used once already, or was never delivered (MessageAction=SUPPRESS).',
-        checks: ['users.status'],
-        confirm: "ListUsers(Filter='cognito:user_status = \"FORCE_CHANGE_PASSWORD\"'); UserCreateDate + TemporaryPasswordValidityDays vs now",
-        fix: "aws cognito-idp admin-set-user-password --user-pool-id <pool-id> --username <user> --password '<new password>' --permanent",
-      },
-      {
-        id: 'A7b',
-        text: 'The user is RESET_REQUIRED, UNCONFIRMED or disabled.',
-        checks: ['users.status'],
-        confirm: 'AdminGetUser.UserStatus ∈ {CONFIRMED, EXTERNAL_PROVIDER} and Enabled',
-        fix: 'aws cognito-idp admin-set-user-password … --permanent, or admin-enable-user',
-      },
+      { id: 'A7a', key: 'temporary-password-expired', text: 'The user still has only a temporary password, and it has expired (7 days by default), was used once already, or was never delivered.', checks: ['users.status'], confirm: 'users waiting to change a temporary password, and when it was set', fix: 'mcp-cognito create-user --pool-id <pool-id> --email <user>' },
+      { id: 'A7b', key: 'user-not-confirmed', text: 'The user must reset the password, is not confirmed, or is disabled.', checks: ['users.status'], confirm: "the user's status is CONFIRMED and it is enabled", fix: 'mcp-cognito create-user --pool-id <pool-id> --email <user> --update-password' },
     ],
   },
   {
     id: 'A8',
-    title: 'Managed login error from a federated identity provider',
+    key: 'federated-sign-in-error',
+    title: 'Sign-in error from a federated identity provider',
     confidence: 'C',
     rows: ['A8'],
     strings: ['error=invalid_request&error_description=…'],
@@ -341,106 +318,58 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /idp|identity provider.{0,40}(timeout|error)/i, weight: 3 },
     ],
     causes: [
-      {
-        id: 'A8a',
-        text: 'Only with a third-party IdP behind Cognito (SAML/OIDC/social): the call from Cognito to that IdP failed (the description says which).',
-        checks: ['client.identity-providers'],
-        confirm: 'SupportedIdentityProviders ≠ [COGNITO]',
-        fix: "Read error_description; fix the IdP's configuration in the user pool",
-      },
+      { id: 'A8a', key: 'idp-call-failed', text: 'Only with another identity provider behind Cognito (SAML, OIDC, social): Cognito\'s call to it failed; the description says which.', checks: ['client.identity-providers'], confirm: 'the client offers another identity provider than COGNITO', todo: "Read error_description; fix that provider's settings in the user pool." },
     ],
   },
 
-  // ── 2. /oauth2/token JSON errors ─────────────────────────────────────────────────
+  // ── 2. Token URL (/oauth2/token) JSON errors ─────────────────────────────────────
   {
     id: 'T1',
+    key: 'invalid-client',
     title: 'Client authentication failed (invalid_client)',
     confidence: 'C',
     rows: ['T1'],
     strings: ['{"error":"invalid_client"}'],
-    where: 'Token endpoint JSON; Copilot Studio fails to create the connection after sign-in; LiteLLM "token exchange failure"',
+    where: 'Token URL JSON; Copilot Studio cannot create the connection after sign-in; LiteLLM "token exchange failure"',
     patterns: [
       { re: /"error"\s*:\s*"invalid_client"/i, weight: 10 },
       { re: /invalid_client/i, weight: 8 },
       { re: /client authentication failed|token exchange failure/i, weight: 4 },
     ],
     causes: [
-      {
-        id: 'T1a',
-        text: 'The client has a secret but the caller sent none (a public-client flow; PKCE-only tools such as Claude Code pointed at a confidential client).',
-        checks: ['client.secret'],
-        confirm: 'DescribeUserPoolClient.ClientSecret present, vs the kind of caller',
-        fix: 'For public-client tools create a client without a secret (a secret cannot be removed): aws cognito-idp create-user-pool-client --no-generate-secret …',
-      },
-      {
-        id: 'T1b',
-        text: 'Wrong or rotated secret (copied with a stray character, or from another client).',
-        checks: ['probe.m2m-token'],
-        confirm: 'A client_credentials request with the secret from DescribeUserPoolClient succeeds (M2M clients)',
-        fix: "Copy the secret again (aws cognito-idp describe-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --query UserPoolClient.ClientSecret)",
-      },
-      {
-        id: 'T1c',
-        text: 'The secret is sent by a method the caller mangles (double base64, client_id:secret in the wrong order). Cognito accepts both client_secret_basic and client_secret_post.',
-        checks: ['probe.discovery'],
-        confirm: 'Discovery token_endpoint_auth_methods_supported',
-        fix: 'Send client_secret_basic (Authorization: Basic base64(client_id:secret)) or client_secret_post',
-      },
-      {
-        id: 'T1d',
-        text: 'A wrong client_id, or a client of another pool or Region.',
-        checks: ['client.exists', 'gateway.discovery-url'],
-        confirm: 'DescribeUserPoolClient succeeds in this pool',
-        fix: 'Use the client ID and the domain of the same pool',
-      },
-      {
-        id: 'T1e',
-        text: 'Refresh requests that omit client authentication (Power Platform refresh analogue).',
-        confidence: '?',
-        checks: [],
-        confirm: 'Not visible to AWS',
-        fix: 'Set the Copilot Studio Refresh URL to the token URL; reconnect',
-      },
+      { id: 'T1a', key: 'secret-not-sent', text: 'The client has a secret but the caller sent none (a tool that uses PKCE only, such as Claude Code, pointed at a client with a secret).', checks: ['client.secret'], confirm: 'whether the client has a secret, against the kind of caller', fix: 'mcp-cognito create-client --pool-id <pool-id> --preset web --name <new name>', todo: 'Tools that send no secret need a client without one (a secret cannot be removed from a client); or use the OAuth façade, which holds the secret for them.' },
+      { id: 'T1b', key: 'wrong-secret', text: 'A wrong or rotated secret (copied with a stray character, or from another client).', checks: ['probe.m2m-token'], confirm: 'a client_credentials request with the secret Cognito holds succeeds (M2M clients)', todo: 'Copy the secret again (mcp-cognito create-client --name <client name> shows it again for a client it adopts).' },
+      { id: 'T1c', key: 'secret-mangled', text: 'The secret is sent in a way the caller mangles (base64 twice, client_id:secret swapped). Cognito accepts the secret in the Authorization header or in the form.', checks: ['probe.discovery'], confirm: 'token_endpoint_auth_methods_supported of the discovery document', todo: 'Send Authorization: Basic base64(client_id:secret), or client_id and client_secret in the form.' },
+      { id: 'T1d', key: 'client-of-another-pool', text: 'A wrong client ID, or a client of another pool or Region.', checks: ['client.exists', 'gateway.discovery-url'], confirm: 'the client exists in this pool', todo: 'Use the client ID and the domain of the same pool.' },
+      { id: 'T1e', key: 'refresh-without-client-auth', text: 'Refresh requests sent without client authentication.', confidence: '?', checks: [], confirm: 'not visible to AWS', todo: "Set Copilot Studio's Refresh URL to the token URL; reconnect." },
     ],
-    correction:
-      'The guide blames a secret not forwarded with Basic authentication; Cognito accepts client_secret_post as well as client_secret_basic (current docs), so that is only one cause among several.',
+    correction: 'Often blamed on a secret that was not sent with Basic authentication; Cognito accepts the secret in the form (client_secret_post) as well, so that is only one cause among several.',
   },
   {
     id: 'T2',
-    title: 'Grant not allowed for this client (unauthorized_client at the token endpoint)',
+    key: 'unauthorized-client-at-token',
+    title: 'Grant not allowed for this client (unauthorized_client from the token URL)',
     confidence: 'C',
     rows: ['T2'],
     strings: ['{"error":"unauthorized_client"}'],
-    where: 'Token endpoint JSON',
+    where: 'Token URL JSON',
     patterns: [
       { re: /"error"\s*:\s*"unauthorized_client"/i, weight: 10 },
       { re: /unauthorized_client/i, weight: 5 },
     ],
     causes: [
-      {
-        id: 'T2a',
-        text: 'The client lacks the flow for this grant: code for authorization_code/refresh_token, client_credentials for M2M.',
-        checks: ['client.flows', 'probe.m2m-token'],
-        confirm: 'DescribeUserPoolClient.AllowedOAuthFlows matches the grant the caller uses',
-        fix: 'Enable the flow (aws cognito-idp update-user-pool-client with the full client configuration); M2M and code flows need separate clients',
-      },
-      {
-        id: 'T2b',
-        text: 'Misleading case: the redirect_uri of the token request differs from the authorize request or the registration (trailing slash).',
-        checks: ['client.redirect-uri', 'client.callbacks'],
-        confirm: 'CallbackURLs match the redirect URL byte for byte',
-        match: /differs only/,
-        fix: 'Send the byte-identical redirect_uri; register it exactly: ' + ADD_CALLBACK,
-      },
+      { id: 'T2a', key: 'grant-flow-off', text: 'The client lacks the flow for this grant: code for authorization_code and refresh_token, client_credentials for M2M.', checks: ['client.flows', 'probe.m2m-token'], confirm: "the client's OAuth flows match the grant the caller uses", todo: `Turn on the flow ${EDIT_CLIENT}; sign-in and M2M need separate clients.` },
+      { id: 'T2b', key: 'redirect-uri-differs-at-token', text: 'Misleading: the redirect_uri of the token request differs from the sign-in request or the registration (a trailing slash).', checks: ['client.redirect-uri', 'client.callbacks'], confirm: 'the registered redirect URLs match the one sent, byte for byte', match: /differs only/, fix: ADD_CALLBACK, todo: 'Send the byte-identical redirect_uri in both requests.' },
     ],
   },
   {
     id: 'T3',
+    key: 'invalid-grant',
     title: 'Invalid grant (invalid_grant)',
     confidence: 'C',
     rows: ['T3', 'C4'],
     strings: ['{"error":"invalid_grant"}', 'mcp_token_exchange_failed'],
-    where: 'Token endpoint JSON; Claude Code never stores the tokens; claude.ai mcp_token_exchange_failed',
+    where: 'Token URL JSON; Claude Code never stores the tokens; claude.ai mcp_token_exchange_failed',
     patterns: [
       { re: /"error"\s*:\s*"invalid_grant"/i, weight: 10 },
       { re: /invalid_grant/i, weight: 8 },
@@ -449,125 +378,93 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /refresh/i, weight: 1, causes: ['T3b'] },
     ],
     causes: [
-      {
-        id: 'T3a',
-        text: 'The authorization code was already used or has expired (single use, short lifetime).',
-        checks: [],
-        confirm: 'Not visible to AWS',
-        fix: 'Sign in again; make sure the client exchanges each code once',
-      },
-      {
-        id: 'T3b',
-        text: 'The refresh token was revoked or has expired (RefreshTokenValidity).',
-        checks: ['client.token-validity'],
-        confirm: 'DescribeUserPoolClient.RefreshTokenValidity / TokenValidityUnits',
-        fix: 'Reconnect; raise RefreshTokenValidity if policy allows',
-      },
-      { id: 'T3c', text: 'PKCE code_verifier mismatch.', checks: [], confirm: 'Not visible to AWS', fix: 'Send the verifier that matches the code_challenge' },
-      {
-        id: 'T3d',
-        text: 'OAuth is not switched on for the client (AllowedOAuthFlowsUserPoolClient=false, common for clients created by API).',
-        checks: ['client.oauth-enabled'],
-        confirm: 'DescribeUserPoolClient.AllowedOAuthFlowsUserPoolClient == true',
-        fix: 'aws cognito-idp update-user-pool-client … AllowedOAuthFlowsUserPoolClient=true (with the full client configuration)',
-      },
+      { id: 'T3a', key: 'code-reused-or-expired', text: 'The authorization code was used already or has expired (single use, short lifetime).', checks: [], confirm: 'not visible to AWS', todo: 'Sign in again; make sure the client exchanges each code once.' },
+      { id: 'T3b', key: 'refresh-token-expired-or-revoked', text: 'The refresh token was revoked or has expired.', checks: ['probe.refresh-token', 'client.token-validity'], confirm: 'exchange the refresh token (mcp-cognito doctor --refresh-token -); the client\'s refresh-token validity', match: /invalid_grant/, todo: 'Reconnect; give refresh tokens a longer validity if policy allows.' },
+      { id: 'T3c', key: 'pkce-mismatch', text: 'The PKCE code_verifier does not match the code_challenge.', checks: [], confirm: 'not visible to AWS', todo: 'Send the verifier that matches the code_challenge.' },
+      { id: 'T3d', key: 'oauth-off-for-grant', text: 'OAuth is not switched on for the client (common for clients created by API).', checks: ['client.oauth-enabled'], confirm: 'AllowedOAuthFlowsUserPoolClient is true', todo: `Switch OAuth on ${EDIT_CLIENT}.` },
       {
         id: 'T3e',
-        text: "Claude Code sends no scope when the gateway's protected-resource metadata advertises none; the code it gets then fails the exchange (C4).",
+        key: 'no-scope-advertised',
+        text: "Claude Code asks for no scope when the gateway's OAuth metadata advertises none (a gateway without allowedScopes); the code it gets then fails the exchange.",
         confidence: 'R',
         checks: ['gateway.allowed-scopes', 'probe.resource-metadata'],
-        confirm: 'GetGateway.customJWTAuthorizer.allowedScopes non-empty (it feeds scopes_supported); GET /.well-known/oauth-protected-resource on the gateway',
-        fix: "Set the gateway's allowedScopes (" + AUTHORIZE + ' adds the client\'s custom scopes when the gateway checks scopes), or pin oauth.scopes in Claude Code',
+        confirm: "the gateway has allowedScopes (they become scopes_supported of its OAuth metadata)",
+        passMatch: /checks no scope|lists no scopes_supported/,
+        fix: 'mcp-cognito authorize-client --gateway-id <gateway-id> --allowed-scope <scope>',
+        todo: "Or pin oauth.scopes in Claude Code.",
       },
-      {
-        id: 'T3f',
-        text: 'The client has no enabled scopes.',
-        confidence: '?',
-        checks: ['client.scopes'],
-        confirm: 'DescribeUserPoolClient.AllowedOAuthScopes non-empty',
-        fix: 'Enable at least the custom scope on the client',
-      },
+      { id: 'T3f', key: 'client-without-scopes', text: 'The client has no scopes at all.', confidence: '?', checks: ['client.scopes'], confirm: 'the client has at least one scope', todo: 'Enable at least the custom scope on the client.' },
     ],
   },
   {
     id: 'T4',
-    title: 'Scope rejected in a client_credentials request (invalid_scope from /oauth2/token)',
+    key: 'invalid-scope-client-credentials',
+    title: 'Scope rejected in a client_credentials request (invalid_scope from the token URL)',
     confidence: 'C',
     rows: ['T4'],
     strings: ['{"error":"invalid_scope"}'],
-    where: "Token endpoint JSON (an M2M agent; the gateway target's outbound credential provider)",
+    where: "Token URL JSON (an M2M agent; a gateway target's outbound sign-in)",
     patterns: [
       { re: /"error"\s*:\s*"invalid_scope"/i, weight: 10 },
       { re: /invalid_scope/i, weight: 4 },
       { re: /client_credentials/i, weight: 3 },
     ],
     causes: [
-      {
-        id: 'T4a',
-        text: 'openid, email, profile, phone or aws.cognito.signin.user.admin requested: client_credentials allows custom resource-server scopes only.',
-        checks: ['client.scopes', 'targets.oauth-scopes'],
-        confirm: 'The M2M client and the target credential providers request custom scopes only',
-        fix: 'Request only custom scopes such as mcp/invoke',
-      },
-      {
-        id: 'T4b',
-        text: 'The scope is not enabled on the client, or does not exist on a resource server.',
-        checks: ['resource-server.scopes', 'client.scopes', 'probe.m2m-token'],
-        confirm: 'AllowedOAuthScopes ⊇ requested scopes, each present in ListResourceServers',
-        fix: 'mcp-cognito init-pool --pool-id <pool-id> --resource-server <identifier> --scope <scope>, then enable it on the client',
-      },
-      { id: 'T4c', text: 'A typo in the <identifier>/<scope> form.', checks: ['resource-server.scopes'], confirm: 'ListResourceServers', fix: 'Use the exact <identifier>/<scope> string' },
+      { id: 'T4a', key: 'oidc-scope-with-client-credentials', text: 'openid, email, profile, phone or aws.cognito.signin.user.admin requested: client_credentials grants custom scopes only.', checks: ['client.scopes', 'targets.oauth-scopes'], confirm: 'the M2M client and the targets ask for custom scopes only', todo: 'Ask only for custom scopes such as mcp/invoke.' },
+      { id: 'T4b', key: 'scope-not-enabled-or-defined', text: 'The scope is not enabled on the client, or not defined in the pool.', checks: ['resource-server.scopes', 'client.scopes', 'probe.m2m-token'], confirm: "the client's scopes include the requested ones, each defined in the pool", fix: 'mcp-cognito init-pool --pool-id <pool-id> --resource-server <identifier> --scope <scope>' },
+      { id: 'T4c', key: 'scope-typo', text: 'A typo in the <resource server>/<scope> form.', checks: ['resource-server.scopes'], confirm: "the pool's scopes", todo: 'Use the exact <resource server>/<scope> string.' },
     ],
   },
   {
     id: 'T5',
+    key: 'unsupported-grant-type',
     title: 'Unsupported grant type (unsupported_grant_type)',
     confidence: 'C',
     rows: ['T5'],
     strings: ['{"error":"unsupported_grant_type"}'],
-    where: 'Token endpoint JSON',
+    where: 'Token URL JSON',
     patterns: [
       { re: /unsupported_grant_type/i, weight: 10 },
       { re: /unsupported grant/i, weight: 8 },
     ],
     causes: [
-      {
-        id: 'T5a',
-        text: 'grant_type is not authorization_code, refresh_token or client_credentials (a typo, password, or a body that is not form-encoded, so Cognito sees no grant_type at all).',
-        checks: [],
-        confirm: 'The request the tool sends: grant_type value and Content-Type: application/x-www-form-urlencoded',
-        fix: 'Send grant_type=authorization_code|refresh_token|client_credentials as an application/x-www-form-urlencoded body',
-      },
-      {
-        id: 'T5b',
-        text: 'Not this error, but often confused with it: a client without the code flow gets unauthorized_client (token endpoint) or ?error=unauthorized_client (authorize), never unsupported_grant_type.',
-        checks: ['client.flows', 'client.oauth-enabled'],
-        confirm: 'DescribeUserPoolClient.AllowedOAuthFlows includes code',
-        fix: 'aws cognito-idp update-user-pool-client … AllowedOAuthFlows=[code] (with the full client configuration)',
-      },
+      { id: 'T5a', key: 'bad-grant-type', text: 'grant_type is not authorization_code, refresh_token or client_credentials (a typo, password, or a body that is not form-encoded, so Cognito sees no grant_type at all).', checks: [], confirm: 'the request the tool sends: its grant_type and Content-Type: application/x-www-form-urlencoded', todo: 'Send grant_type=authorization_code|refresh_token|client_credentials as an application/x-www-form-urlencoded body.' },
+      { id: 'T5b', key: 'code-flow-off-not-this', text: 'Not this error, but often confused with it: a client without the code flow gets unauthorized_client (token URL) or ?error=unauthorized_client (sign-in), never unsupported_grant_type.', checks: ['client.flows', 'client.oauth-enabled'], confirm: "the client's OAuth flows include code", todo: `Turn on the authorization code grant ${EDIT_CLIENT}.` },
     ],
-    table: { error: 'unsupported_grant_type', cause: "The client doesn't have the code flow enabled", fix: 'Add code to AllowedOAuthFlows' },
     correction:
-      'The guide is wrong here. Cognito returns unsupported_grant_type only when grant_type is not one of authorization_code, refresh_token, client_credentials (or the body is not form-encoded). A client without the code flow gets unauthorized_client instead (T2 at /oauth2/token, A3 at /oauth2/authorize). Doctor still checks the code flow, but look at the request first.',
+      'Often said to mean "the client lacks the code flow"; it does not. Cognito returns unsupported_grant_type only when grant_type is not authorization_code, refresh_token or client_credentials (or the body is not form-encoded). A client without the code flow gets unauthorized_client instead. doctor still checks the code flow, but look at the request first.',
   },
   {
     id: 'T6',
+    key: 'invalid-request',
     title: 'Malformed token request (invalid_request)',
     confidence: 'C',
     rows: ['T6'],
     strings: ['{"error":"invalid_request"}'],
-    where: 'Token endpoint JSON',
+    where: 'Token URL JSON',
     patterns: [
       { re: /"error"\s*:\s*"invalid_request"/i, weight: 10 },
       { re: /invalid_request/i, weight: 5 },
     ],
+    causes: [{ id: 'T6a', key: 'missing-parameter', text: 'A required parameter is missing (such as refresh_token with that grant), a JSON body, or a shell quoting problem in curl.', checks: [], confirm: 'the request the tool sends', todo: 'Send form-encoded parameters (curl --data-urlencode).' }],
+  },
+  {
+    id: 'T7',
+    key: 'offline-access',
+    title: 'offline_access requested from Cognito (invalid_scope)',
+    confidence: 'C',
+    rows: [],
+    strings: ['error=invalid_scope (the request asked for offline_access)'],
+    where: 'Browser redirect at sign-in or reconnect (Claude Desktop, LiteLLM, generic OAuth clients)',
+    patterns: [{ re: /offline_access/i, weight: 12 }],
     causes: [
       {
-        id: 'T6a',
-        text: 'A required parameter is missing (e.g. refresh_token with that grant), a JSON body, or a shell quoting problem in curl.',
+        id: 'T7a',
+        key: 'offline-access-requested',
+        text: 'The client asks for offline_access. Cognito has no such scope and answers invalid_scope; it issues refresh tokens with every code-flow sign-in without being asked.',
         checks: [],
-        confirm: 'The request the tool sends',
-        fix: 'Send form-encoded parameters (curl --data-urlencode)',
+        confirm: 'the Scopes the MCP client sends (in Copilot Studio: the Scopes field)',
+        todo: "Remove offline_access from the requested scopes (Copilot Studio: the Scopes field; Claude Code: oauth.scopes). Refresh still works: Cognito's refresh token comes with the code flow.",
       },
     ],
   },
@@ -575,16 +472,18 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   // ── 3. Gateway inbound (CUSTOM_JWT) ──────────────────────────────────────────────
   {
     id: 'G1-G7',
-    title: 'The gateway rejects the token (HTTP 401 "Invalid Bearer token")',
+    key: 'gateway-rejects-token',
+    title: 'The gateway rejects the token (HTTP 401 "Invalid Bearer token", or 403)',
     confidence: 'C',
     rows: ['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7'],
-    strings: ['HTTP 401 {"jsonrpc":"2.0","id":0,"error":{"code":-32001,"message":"Invalid Bearer token"}}', 'WWW-Authenticate: Bearer error="invalid_token", scope="…", resource_metadata="…"', 'insufficient_scope (as some setup guides describe it)'],
-    where: 'Gateway HTTP response; Copilot Studio lists no tools / the test fails; Claude Code /mcp shows "failed"',
+    strings: ['HTTP 401 {"jsonrpc":"2.0","id":0,"error":{"code":-32001,"message":"Invalid Bearer token"}}', 'WWW-Authenticate: Bearer error="invalid_token", scope="…", resource_metadata="…"', 'HTTP 403 insufficient_scope'],
+    where: 'Gateway HTTP response; Copilot Studio lists no tools or the test fails; Claude Code /mcp shows "failed"',
     patterns: [
       { re: /invalid bearer token/i, weight: 10 },
       { re: /-32001/, weight: 8 },
       { re: /insufficient_scope/i, weight: 10, causes: ['G1', 'G3'] },
       { re: /insufficient scope/i, weight: 8, causes: ['G1', 'G3'] },
+      { re: /\b403\b.{0,80}insufficient[_ ]scope|insufficient[_ ]scope.{0,80}\b403\b/i, weight: 2, causes: ['G4'] },
       { re: /error="?invalid_token/i, weight: 8 },
       { re: /www-authenticate/i, weight: 4 },
       { re: /\b401\b|unauthori[sz]ed(?!_client)/i, weight: 4 },
@@ -596,69 +495,78 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /expired|\bexp\b|let.s get you connected first|connection manager/i, weight: 5, causes: ['G5'] },
       { re: /id[_ ]token|token_use/i, weight: 4, causes: ['G6'] },
       { re: /sigv4|authorization method mismatch|missing authentication token|bearer undefined|requires oauth bearer/i, weight: 6, causes: ['G7'] },
+      { re: /customclaims|custom claim|claim/i, weight: 3, causes: ['G9'] },
     ],
     causes: [
       {
         id: 'G1',
-        text: "The access token's client_id is not in the gateway's allowedClients (the new Copilot Studio, Claude Code or M2M client was never added; a typo; a client deleted and recreated; comma-joined values stored as one entry).",
+        key: 'client-not-allowed',
+        text: "The access token's client_id is not in the gateway's allowedClients (the new Copilot Studio, Claude Code or M2M client was never added; a typo; a client deleted and created again; comma-joined IDs stored as one entry).",
         checks: ['gateway.allowed-clients', 'token.client', 'probe.token.client', 'probe.mcp-initialize'],
-        confirm: 'GetGateway.customJWTAuthorizer.allowedClients contains the client ID; every entry matches ^[a-z0-9]+$',
+        confirm: "the gateway's allowedClients contains the client ID, one ID per entry",
         fix: AUTHORIZE,
       },
       {
         id: 'G2',
-        text: 'allowedAudience is set, but Cognito access tokens have no aud claim (the client ID is in client_id), so every token is rejected.',
+        key: 'audience-required',
+        text: 'The gateway requires an audience (allowedAudience), but Cognito access tokens have no aud claim (the client ID is in client_id), so every token is rejected.',
         checks: ['gateway.allowed-audience', 'token.audience', 'probe.token.audience'],
-        confirm: 'GetGateway.customJWTAuthorizer.allowedAudience non-empty while discoveryUrl is a cognito-idp URL',
-        fix: 'Use allowedClients for Cognito (' + AUTHORIZE + ') and drop allowedAudience (aws bedrock-agentcore-control update-gateway with the full gateway configuration)',
+        confirm: "the gateway's allowedAudience is set while it trusts a Cognito pool",
+        todo: `Remove allowedAudience from the gateway and list the client IDs in allowedClients ${EDIT_GATEWAY}.`,
       },
       {
         id: 'G3',
-        text: "The token's scope shares no value with allowedScopes: the Copilot Studio 'Scopes' field lists only openid email profile, the custom scope is not enabled on the client, or the token came from InitiateAuth (scope aws.cognito.signin.user.admin only).",
+        key: 'scope-rejected',
+        text: "The token's scope shares nothing with the gateway's allowedScopes: Copilot Studio's Scopes field lists only openid email profile, the custom scope is not enabled on the client, or the token came from InitiateAuth (scope aws.cognito.signin.user.admin only).",
         checks: ['gateway.allowed-scopes', 'token.scope', 'probe.token.scope', 'client.scopes'],
-        confirm: 'GetGateway allowedScopes ∩ DescribeUserPoolClient.AllowedOAuthScopes ≠ ∅; the decoded token scope',
-        fix: "Enable the custom scope on the client and put it in Copilot Studio's Scopes field; " + AUTHORIZE + ' adds the client\'s custom scopes to allowedScopes',
+        confirm: "the gateway's allowedScopes and the client's scopes share one; the decoded token's scope",
+        fix: 'mcp-cognito authorize-client --gateway-id <gateway-id> --allowed-scope <scope>',
+        todo: "Enable the custom scope on the client and put it in Copilot Studio's Scopes field.",
       },
       {
         id: 'G4',
-        text: 'Wrong issuer: the gateway discoveryUrl names another pool or Region, a domain-style discovery URL is used, the pool was recreated, or the token comes from another pool.',
+        key: 'issuer-differs',
+        text: "The token comes from another issuer than the gateway's discovery URL names (another pool or Region, a discovery URL on the sign-in domain, a pool created again). The gateway then answers 401, or 403 insufficient_scope even when the scope matches.",
         confidence: 'R',
         checks: ['gateway.discovery-url', 'token.issuer', 'probe.token.issuer', 'probe.discovery', 'probe.resource-metadata'],
-        confirm: 'discoveryUrl = https://cognito-idp.<region>.amazonaws.com/<poolId>/.well-known/openid-configuration of this pool; discovery issuer = token iss',
-        fix: 'Point discoveryUrl at the right pool (aws bedrock-agentcore-control update-gateway with the full gateway configuration)',
+        confirm: "the gateway's discovery URL is this pool's; the discovery document's issuer equals the token's iss",
+        todo: `Point the gateway's discovery URL at the pool that issues the tokens ${EDIT_GATEWAY}, or get tokens from the pool it trusts.`,
       },
       {
         id: 'G5',
-        text: 'The access token has expired (AccessTokenValidity, default 1 h) and the client does not refresh (no refresh token without the code flow; Copilot Studio Refresh URL empty or wrong).',
+        key: 'token-expired',
+        text: "The access token has expired (1 hour by default) and the client did not refresh it (no refresh token without the code flow; Copilot Studio's Refresh URL empty or wrong; the refresh token expired or was revoked).",
         confidence: 'R',
-        checks: ['token.expiry', 'client.token-validity', 'client.flows'],
-        confirm: 'Token exp vs now; DescribeUserPoolClient.AccessTokenValidity/TokenValidityUnits; AllowedOAuthFlows includes code',
-        fix: 'Reconnect; set the Copilot Studio Refresh URL to https://<domain>/oauth2/token; raise AccessTokenValidity if policy allows',
+        checks: ['token.expiry', 'probe.refresh-token', 'client.token-validity', 'client.flows'],
+        confirm: "the token's exp against now; exchange the refresh token (mcp-cognito doctor --refresh-token -); the client's token lifetimes",
+        todo: "Reconnect; set Copilot Studio's Refresh URL to https://<domain>/oauth2/token.",
       },
-      {
-        id: 'G6',
-        text: 'An ID token was sent instead of the access token (token_use=id, aud=<client>, no client_id/scope).',
-        confidence: '?',
-        checks: ['token.use', 'probe.token.use'],
-        confirm: "Decoded token_use == 'access'",
-        fix: 'Send the access_token from the token response, not the id_token',
-      },
+      { id: 'G6', key: 'id-token-sent', text: 'An ID token was sent instead of the access token (token_use=id, aud=<client>, no client_id or scope).', confidence: '?', checks: ['token.use', 'probe.token.use'], confirm: "the decoded token's token_use is access", todo: 'Send the access_token of the token response, not the id_token.' },
       {
         id: 'G7',
-        text: 'Auth method or URL mismatch: SigV4 sent to a JWT gateway (or the reverse), Authorization: Bearer undefined, a missing header, or a URL without /mcp.',
+        key: 'wrong-auth-or-url',
+        text: 'Wrong way in: SigV4 sent to a JWT gateway (or the reverse), Authorization: Bearer undefined, no Authorization header, or a URL without /mcp.',
         confidence: 'R',
         checks: ['gateway.authorizer', 'gateway.url', 'probe.gateway-401'],
-        confirm: "GetGateway.authorizerType == 'CUSTOM_JWT'; the URL the client uses equals GetGateway.gatewayUrl",
-        fix: 'Send Authorization: Bearer <access token> to the gatewayUrl (ending in /mcp)',
+        confirm: "the gateway's authorizer is CUSTOM_JWT; the URL the client uses is the gateway's MCP endpoint",
+        todo: "Send Authorization: Bearer <access token> to the gateway's MCP endpoint (mcp-cognito doctor shows it).",
+      },
+      {
+        id: 'G9',
+        key: 'custom-claim-missing',
+        text: "The gateway requires a custom claim (customClaims) the token lacks; Cognito puts custom claims in access tokens only through a pre-token-generation trigger (event version 2, or 3 for M2M tokens).",
+        checks: ['gateway.custom-claims', 'token.claims', 'probe.token.claims'],
+        confirm: "the gateway's customClaims rules, the pool's pre-token-generation trigger, and the claims of a real token (--token)",
+        todo: 'Make the trigger add the claim to access tokens, or change the rule on the gateway.',
       },
     ],
-    table: { error: 'insufficient_scope', cause: "The client_id is not in the Gateway's allowedClients", fix: 'Add it via update-gateway (Step 2)' },
     correction:
-      "The table's error string is unconfirmed: every public AgentCore rejection found is HTTP 401 with -32001 \"Invalid Bearer token\" and WWW-Authenticate: Bearer error=\"invalid_token\", and the gateway never names the failing claim. allowedClients is the most common cause, but doctor compares the token's claims with the gateway (client_id, scope, iss, exp, aud, token_use) rather than trusting the error code. Use authorize-client rather than a hand-written update-gateway, which drops every field it does not resend.",
+      'The exact error text is unconfirmed: every public AgentCore rejection found is HTTP 401 with -32001 "Invalid Bearer token" and WWW-Authenticate: Bearer error="invalid_token", and the gateway never names the failing claim; 403 insufficient_scope has been seen when the token\'s issuer differs from the discovery URL\'s. So doctor compares the token\'s claims with the gateway (client_id, scope, iss, exp, aud, custom claims, token_use) instead of trusting the error code. Use authorize-client rather than a hand-written update-gateway, which drops every setting it does not resend.',
   },
   {
     id: 'G8',
-    title: 'Unknown path on the gateway host (OAuth metadata or registration probed there)',
+    key: 'unknown-path-on-gateway',
+    title: 'Unknown path on the gateway (OAuth metadata or registration asked there)',
     confidence: 'C',
     rows: ['G8'],
     strings: ['<UnknownOperationException/>', '{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"}}'],
@@ -670,10 +578,36 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     causes: [
       {
         id: 'G8a',
-        text: 'A client probes /.well-known/oauth-authorization-server or /register on the gateway host; they do not exist there. Expected: the gateway serves only /.well-known/oauth-protected-resource, pointing at the Cognito issuer (see C1/C2).',
-        checks: ['probe.resource-metadata', 'probe.discovery'],
-        confirm: 'GET /.well-known/oauth-protected-resource on the gateway returns authorization_servers = [the Cognito issuer]',
-        fix: 'Nothing to fix on AWS; use a pre-registered client (see C1)',
+        key: 'metadata-asked-on-gateway',
+        text: 'An MCP client asks the gateway for /.well-known/oauth-authorization-server or /register, which it does not serve: it serves only /.well-known/oauth-protected-resource, pointing at Cognito, which has no registration endpoint either.',
+        checks: ['probe.resource-metadata', 'client.oauth-metadata', 'probe.discovery'],
+        confirm: "the gateway's /.well-known/oauth-protected-resource names the Cognito issuer",
+        fix: FACADE,
+        todo: 'The OAuth façade serves that metadata and registration (mcp-cognito facade deploy for a shared or remote setup).',
+      },
+    ],
+  },
+  {
+    id: 'P1',
+    key: 'denied-by-policy',
+    title: 'A tool call is denied although the token is valid (policy engine)',
+    confidence: 'C',
+    rows: [],
+    strings: ['tools/call denied by policy', 'AccessDeniedException … policy'],
+    where: 'tools/call result (JSON-RPC error); the token works for initialize and tools/list',
+    patterns: [
+      { re: /polic(y|ies)|cedar/i, weight: 7 },
+      { re: /(denied|not allowed|forbidden).{0,40}tools?\/call|tools?\/call.{0,40}(denied|not allowed|forbidden)/i, weight: 6 },
+    ],
+    causes: [
+      {
+        id: 'P1a',
+        key: 'policy-engine-denies',
+        text: "The gateway's policy engine runs in ENFORCE mode and its policies deny this tool for this caller; OAuth only decides who gets in, the policies decide which calls pass.",
+        checks: ['gateway.policy-engine'],
+        confirm: "the gateway's policy engine and its mode (ENFORCE denies; LOG_ONLY only logs)",
+        passMatch: /enforces/,
+        todo: "Read the engine's policies for this tool and caller; switch the engine to LOG_ONLY while testing.",
       },
     ],
   },
@@ -681,11 +615,12 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   // ── 4. Targets / outbound auth ───────────────────────────────────────────────────
   {
     id: 'O1',
-    title: 'Outbound token failure ("Failed to fetch outbound oauth token")',
+    key: 'outbound-token-failure',
+    title: 'A target cannot sign in ("Failed to fetch outbound oauth token")',
     confidence: 'C',
     rows: ['O1'],
     strings: ['Failed to fetch outbound oauth token', '… not authorized to perform bedrock-agentcore:GetWorkloadAccessToken', 'Access denied when retrieving the provided secret'],
-    where: 'tools/call result / JSON-RPC error (details only with exceptionLevel=DEBUG)',
+    where: 'tools/call result (details only with the gateway exception level DEBUG)',
     patterns: [
       { re: /failed to fetch outbound oauth token/i, weight: 12 },
       { re: /outbound (oauth )?token/i, weight: 8 },
@@ -693,41 +628,17 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /retrieving the provided secret|secretsmanager/i, weight: 8, causes: ['O1c'] },
     ],
     causes: [
-      {
-        id: 'O1a',
-        text: "The target's OAuth credential provider requests OIDC scopes (openid, email, profile, phone) for client_credentials; Cognito allows only custom scopes there (T4).",
-        checks: ['targets.oauth-scopes'],
-        confirm: 'GetGatewayTarget credentialProviderConfigurations[].oauthCredentialProvider.scopes contains no OIDC scope, each in ListResourceServers',
-        fix: 'aws bedrock-agentcore-control update-gateway-target … with only custom scopes (e.g. mcp/invoke)',
-      },
-      {
-        id: 'O1b',
-        text: 'The gateway role lacks bedrock-agentcore:GetWorkloadAccessToken / GetResourceOauth2Token.',
-        checks: ['targets.iam'],
-        confirm: 'iam simulate-principal-policy on GetGateway.roleArn',
-        fix: 'Add both actions to the gateway role',
-      },
-      {
-        id: 'O1c',
-        text: "The gateway role cannot read the credential provider's Secrets Manager secret.",
-        checks: ['targets.iam'],
-        confirm: 'iam simulate-principal-policy secretsmanager:GetSecretValue on GetGateway.roleArn',
-        fix: 'Grant secretsmanager:GetSecretValue on the secret (and kms:Decrypt on its key) to the gateway role',
-      },
-      {
-        id: 'O1d',
-        text: "A wrong client ID or secret in the credential provider, or a wrong discovery URL. Target creation and READY status do not prove outbound auth works.",
-        checks: ['targets.credential-provider', 'probe.m2m-token'],
-        confirm: 'GetOauth2CredentialProvider clientId and oauthDiscovery; a client_credentials request with that client',
-        fix: 'aws bedrock-agentcore-control update-oauth2-credential-provider with the right client and discovery URL; set exceptionLevel=DEBUG on the gateway while diagnosing',
-      },
+      { id: 'O1a', key: 'target-asks-oidc-scopes', text: "The target's OAuth credentials ask for OpenID scopes (openid, email, profile, phone) with client_credentials; Cognito grants only custom scopes there.", checks: ['targets.oauth-scopes'], confirm: "the target's OAuth scopes are custom scopes defined in the pool", todo: "Keep only custom scopes (such as mcp/invoke) in the target's OAuth configuration, with the AWS CLI command doctor gives with the failing check." },
+      { id: 'O1b', key: 'gateway-role-lacks-token-actions', text: 'The gateway role lacks bedrock-agentcore:GetWorkloadAccessToken or GetResourceOauth2Token.', checks: ['targets.iam'], confirm: 'simulate the gateway role\'s policies for those actions (the AWS CLI command doctor gives)', todo: 'Add both actions to the gateway role.' },
+      { id: 'O1c', key: 'gateway-role-cannot-read-secret', text: "The gateway role cannot read the credential provider's Secrets Manager secret.", checks: ['targets.iam'], confirm: "simulate secretsmanager:GetSecretValue for the gateway role", todo: 'Grant secretsmanager:GetSecretValue on the secret (and kms:Decrypt on its key) to the gateway role.' },
+      { id: 'O1d', key: 'provider-client-wrong', text: 'A wrong client ID or secret in the credential provider, or a wrong discovery URL. Creating the target and its READY status do not prove its sign-in works.', checks: ['targets.credential-provider', 'probe.m2m-token'], confirm: "the provider's client and discovery URL; a client_credentials request with that client", fix: 'mcp-cognito create-client --preset m2m --pool-id <pool-id>', todo: "Give the credential provider that client's ID and secret; set the gateway exception level to DEBUG while diagnosing." },
     ],
-    table: { error: 'Failed to fetch outbound oauth token', cause: "The target's credential provider requests scopes invalid for client_credentials", fix: 'Use only custom scopes (e.g. mcp/invoke), not OIDC scopes' },
     correction:
-      'One cause of at least three: besides OIDC scopes, the gateway role may lack bedrock-agentcore:GetWorkloadAccessToken / GetResourceOauth2Token, or access to the provider\'s Secrets Manager secret. The details appear only with exceptionLevel=DEBUG on the gateway.',
+      "One cause of at least three: besides OpenID scopes, the gateway role may lack bedrock-agentcore:GetWorkloadAccessToken / GetResourceOauth2Token, or access to the provider's Secrets Manager secret. The details appear only with the gateway's exception level set to DEBUG.",
   },
   {
     id: 'O2',
+    key: 'tools-call-fails',
     title: 'tools/list works, tools/call fails ("An internal error occurred")',
     confidence: 'R',
     rows: ['O2'],
@@ -738,18 +649,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /tools\/call/i, weight: 3 },
     ],
     causes: [
-      {
-        id: 'O2a',
-        text: "The target's outbound call fails (see O1); tools/list is served from the synchronised cache, so it keeps working.",
-        checks: ['targets.status', 'targets.oauth-scopes', 'targets.credential-provider', 'targets.iam'],
-        confirm: 'GetGatewayTarget status/statusReasons, then the O1 checks',
-        fix: 'As O1; set exceptionLevel=DEBUG on the gateway to see the real message',
-      },
+      { id: 'O2a', key: 'target-call-fails', text: "The target's own outbound sign-in fails; tools/list is served from a cache, so it keeps working.", checks: ['targets.status', 'targets.oauth-scopes', 'targets.credential-provider', 'targets.iam'], confirm: "the target's status and reasons, then its OAuth settings", todo: 'Set the gateway exception level to DEBUG to see the real message; then see "Failed to fetch outbound oauth token".' },
+      { id: 'O2b', key: 'policy-denies-call', text: 'A policy engine in ENFORCE mode denies the call.', checks: ['gateway.policy-engine'], confirm: "the gateway's policy engine and its mode", passMatch: /enforces/, todo: "Read the engine's policies for this tool; switch it to LOG_ONLY while testing." },
     ],
   },
   {
     id: 'O3',
-    title: 'Runtime target never receives requests (gateway timeout)',
+    key: 'runtime-timeout',
+    title: 'A runtime target never receives requests (gateway timeout)',
     confidence: 'R',
     rows: ['O3'],
     strings: ['Gateway timeout (~20 s); the runtime logs show nothing'],
@@ -759,19 +666,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /runtime/i, weight: 3 },
     ],
     causes: [
-      {
-        id: 'O3a',
-        text: "The runtime's JWT authorizer rejects or strips the header: its allowedClients lacks the provider's client, or Authorization is not in its requestHeaderConfiguration allowlist (JWT passthrough).",
-        checks: ['targets.status'],
-        confirm: 'bedrock-agentcore-control GetAgentRuntime: authorizerConfiguration.customJWTAuthorizer.allowedClients and requestHeaderConfiguration',
-        fix: 'Align the runtime authorizer with the M2M client; allowlist the Authorization header',
-      },
+      { id: 'O3a', key: 'runtime-rejects-header', text: "The runtime's own JWT authorizer rejects or drops the header: its allowedClients lacks the provider's client, or Authorization is not in its allow-listed request headers.", checks: ['targets.status'], confirm: "the runtime's authorizer (allowedClients) and its request header allow-list", todo: "Align the runtime's authorizer with the M2M client; allow-list the Authorization header." },
     ],
   },
 
   // ── 5. Client-specific ───────────────────────────────────────────────────────────
   {
     id: 'C1',
+    key: 'no-dynamic-registration',
     title: 'Claude Code cannot register (no dynamic client registration)',
     confidence: 'C',
     rows: ['C1'],
@@ -785,20 +687,24 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     causes: [
       {
         id: 'C1a',
-        text: "Expected: Cognito's discovery document has no registration_endpoint (no RFC 7591), and the gateway serves no RFC 8414 metadata.",
-        checks: ['probe.discovery'],
-        confirm: 'Discovery document without registration_endpoint',
-        fix: 'Use a pre-registered public client: claude mcp add --client-id <client-id> --callback-port <port> … and register http://localhost:<port>/callback; or a DCR façade, or a static Authorization header',
+        key: 'cognito-has-no-registration',
+        text: "Expected with Cognito: it has no registration endpoint, and the gateway's metadata points straight at Cognito.",
+        checks: ['client.oauth-metadata', 'probe.discovery'],
+        confirm: 'the discovery document has no registration_endpoint (it never has, with Cognito)',
+        passMatch: /Copilot Studio/,
+        fix: FACADE,
+        todo: 'For claude.ai or a shared setup: mcp-cognito facade deploy.',
       },
     ],
   },
   {
     id: 'C2',
-    title: 'PKCE metadata missing (S256 not advertised)',
-    confidence: 'R',
+    key: 'no-pkce-metadata',
+    title: 'An MCP client refuses Cognito (no code_challenge_methods_supported)',
+    confidence: 'C',
     rows: ['C2'],
-    strings: ['does not support S256 code challenge method', 'Authentication Successful … Auth: ✘ not authenticated'],
-    where: 'Claude Code, Cursor, MCP Inspector',
+    strings: ['does not support S256 code challenge method', 'Incompatible auth server: does not support code challenge method S256', 'Authentication Successful … Auth: ✘ not authenticated'],
+    where: 'Claude Code, claude.ai, Cursor, MCP Inspector, other clients of the 2025-11-25 MCP spec',
     patterns: [
       { re: /S256|code challenge method|code_challenge/i, weight: 10 },
       { re: /not authenticated/i, weight: 3 },
@@ -806,37 +712,36 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     causes: [
       {
         id: 'C2a',
-        text: 'Cognito discovery omits code_challenge_methods_supported although PKCE S256 works.',
-        checks: ['probe.discovery'],
-        confirm: 'Discovery document without code_challenge_methods_supported',
-        fix: 'A metadata façade that adds ["S256"], or a static bearer token',
+        key: 'cognito-has-no-pkce-metadata',
+        text: "Cognito's discovery document omits code_challenge_methods_supported although PKCE S256 works; clients of the 2025-11-25 MCP spec must refuse such a server.",
+        checks: ['client.oauth-metadata', 'probe.discovery'],
+        confirm: 'the discovery document has no code_challenge_methods_supported (it never has, with Cognito)',
+        passMatch: /Copilot Studio/,
+        fix: FACADE,
+        todo: 'For claude.ai or a shared setup: mcp-cognito facade deploy.',
       },
     ],
   },
   {
     id: 'C5',
+    key: 'inspector-cannot-connect',
     title: 'MCP Inspector cannot connect with OAuth',
     confidence: 'R',
     rows: ['C5'],
     strings: ['Connection Error - Check if your MCP server is running and proxy token is correct'],
-    where: 'MCP Inspector UI',
+    where: 'MCP Inspector',
     patterns: [
       { re: /proxy token is correct|check if your mcp server is running/i, weight: 10 },
       { re: /inspector/i, weight: 4 },
     ],
     causes: [
-      {
-        id: 'C5a',
-        text: "Inspector's OAuth flow needs DCR/PKCE metadata (C1/C2) and http://localhost:6274/oauth/callback[/debug] registered.",
-        checks: ['client.callbacks', 'probe.discovery'],
-        confirm: 'CallbackURLs include the Inspector URLs',
-        fix: 'Paste Authorization: Bearer <access token> into Custom Headers (AWS docs), or: mcp-cognito add-callback http://localhost:6274/oauth/callback --client-id <client-id>',
-      },
+      { id: 'C5a', key: 'inspector-needs-metadata', text: "Inspector's OAuth flow needs the registration and PKCE metadata Cognito lacks, and http://localhost:6274/oauth/callback registered.", checks: ['client.oauth-metadata', 'client.callbacks', 'probe.discovery'], confirm: 'the Inspector redirect URLs are registered; the OAuth façade is in front of Cognito', passMatch: /Copilot Studio/, fix: FACADE, todo: 'Or paste Authorization: Bearer <access token> into Inspector\'s Custom Headers (AWS docs).' },
     ],
   },
   {
     id: 'C6',
-    title: 'Copilot Studio lists no tools (MCP protocol version 2025-03-26 not supported)',
+    key: 'copilot-lists-no-tools',
+    title: 'Copilot Studio lists no tools (MCP 2025-03-26 not supported)',
     confidence: '?',
     rows: ['C6'],
     strings: ['No tools listed, no explicit error', 'Unsupported protocol version'],
@@ -846,26 +751,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /no tools|tools? (are |is )?not (listed|shown|showing)|fails? silently|silent(ly)?|empty tool/i, weight: 7 },
     ],
     causes: [
-      {
-        id: 'C6a',
-        text: "The gateway's supportedVersions lacks 2025-03-26. A request without the MCP-Protocol-Version header is treated as 2025-03-26, and Copilot Studio has been seen initialising with 2024-11-05.",
-        checks: ['gateway.protocol-version', 'probe.mcp-tools-list'],
-        confirm: 'GetGateway.protocolConfiguration.mcp.supportedVersions includes 2025-03-26; protocolType == MCP',
-        fix: 'aws bedrock-agentcore-control update-gateway with supportedVersions including 2025-03-26 (and the full gateway configuration)',
-      },
-      {
-        id: 'C6b',
-        text: 'The gateway has no target in READY state, so there is nothing to list.',
-        checks: ['targets.status', 'probe.mcp-tools-list'],
-        confirm: 'ListGatewayTargets / GetGatewayTarget status',
-        fix: 'Fix the failing target (its statusReasons say why)',
-      },
+      { id: 'C6a', key: 'mcp-version-missing', text: "The gateway's supported MCP versions lack 2025-03-26. A request without MCP-Protocol-Version counts as 2025-03-26, and Copilot Studio has been seen starting with 2024-11-05.", checks: ['gateway.protocol-version', 'probe.mcp-initialize', 'probe.mcp-tools-list'], confirm: "the gateway's supported versions include 2025-03-26", fix: 'mcp-cognito authorize-client --gateway-id <gateway-id> --mcp-version 2025-03-26' },
+      { id: 'C6b', key: 'no-ready-target', text: 'The gateway has no READY target, so there is nothing to list.', checks: ['targets.status', 'probe.mcp-tools-list'], confirm: "the gateway's targets and their status", todo: "Fix the failing target (its status reasons say why)." },
     ],
-    table: { error: 'MCP protocol version (no error: fails silently)', cause: 'Copilot Studio supports MCP 2025-03-26 only', fix: 'Put 2025-03-26 in the gateway supportedVersions' },
-    correction: 'Evidence is indirect only ([?]): doctor checks supportedVersions instead of diagnosing from symptoms, and flags a missing 2025-03-26 as a warning.',
+    correction: 'The evidence is indirect (forum traces, not documentation): doctor checks the gateway\'s supported versions rather than diagnosing from the symptom, and flags a missing 2025-03-26 as a warning.',
   },
   {
     id: 'C7',
+    key: 'copilot-empty-response',
     title: 'Copilot Studio: empty response or redirect not allowed',
     confidence: 'R',
     rows: ['C7'],
@@ -877,41 +770,38 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /\bresource\b.{0,20}parameter/i, weight: 4 },
     ],
     causes: [
-      {
-        id: 'C7a',
-        text: 'Not visible from AWS: the agent language is not en-US or the environment lacks early features (older reports); MCP used from a topic; servers that require RFC 8707 resource (irrelevant for Cognito).',
-        checks: [],
-        confirm: 'Not checkable from AWS',
-        fix: 'Use the agent-level Tools page in an en-US agent',
-      },
+      { id: 'C7a', key: 'copilot-side', text: 'Not visible from AWS: the agent language is not en-US or the environment lacks early features (older reports); MCP used from a topic; servers that require the RFC 8707 resource parameter (not Cognito).', checks: [], confirm: 'not checkable from AWS', todo: "Use the agent-level Tools page of an en-US agent." },
     ],
   },
   {
     id: 'C8',
-    title: 'Copilot Studio asks to reconnect when the token expires',
+    key: 'copilot-reconnect',
+    title: 'Copilot Studio asks to reconnect, or calls fail with 401 some time after connecting',
     confidence: 'R',
     rows: ['C8', 'G5'],
-    strings: ["Let's get you connected first… Open connection manager to verify your credentials. Once the connection is ready, retry your request."],
+    strings: ["Let's get you connected first… Open connection manager to verify your credentials. Once the connection is ready, retry your request.", 'HTTP 401 after an hour of working calls'],
     where: 'Copilot chat',
     patterns: [
       { re: /let.s get you connected first/i, weight: 12 },
       { re: /connection manager|verify your credentials/i, weight: 8 },
+      { re: /(401|unauthori[sz]ed|fails?|stops? working).{0,60}after .{0,30}(hour|expir|while|time|day)|after (an |one )?hour/i, weight: 10 },
+      { re: /refresh[ _-]?(url|token)/i, weight: 4 },
     ],
     causes: [
-      {
-        id: 'C8a',
-        text: 'The access token expired and was not refreshed: Refresh URL empty or wrong, or no refresh token because the client does not use the code flow.',
-        checks: ['client.token-validity', 'client.flows', 'token.expiry'],
-        confirm: 'DescribeUserPoolClient AccessTokenValidity/RefreshTokenValidity/TokenValidityUnits; AllowedOAuthFlows includes code',
-        fix: 'Set the Copilot Studio Refresh URL to https://<domain>/oauth2/token; raise AccessTokenValidity if policy allows',
-      },
+      { id: 'C8a', key: 'refresh-url-wrong', text: "Copilot Studio's Refresh URL is empty or not the token URL, so it never refreshes the access token.", checks: ['probe.refresh-token'], confirm: "the Refresh URL in Copilot Studio's form is https://<domain>/oauth2/token (not visible to AWS); a refresh-token exchange that works shows the rest is fine", match: /Refresh URL/, passMatch: /Refresh URL is not this token URL/, todo: "Set Copilot Studio's Refresh URL to https://<domain>/oauth2/token (the same as the Token URL), then reconnect." },
+      { id: 'C8b', key: 'refresh-token-expired', text: "The refresh token expired (the client's refresh-token validity, 30 days by default): after that, people sign in again.", checks: ['probe.refresh-token', 'client.token-validity'], confirm: "exchange the refresh token: mcp-cognito doctor --refresh-token - ; the client's refresh-token validity", match: /expired|invalid_grant|expire no later/, todo: 'Reconnect; give refresh tokens a longer validity if policy allows.' },
+      { id: 'C8c', key: 'refresh-token-revoked', text: 'The refresh token was revoked (a sign-out everywhere, an administrator, a password reset, or RevokeToken with token revocation on).', checks: ['probe.refresh-token'], confirm: 'exchange the refresh token: mcp-cognito doctor --refresh-token -', match: /revoked|invalid_grant/, todo: 'Reconnect in Copilot Studio (Open connection manager).' },
+      { id: 'C8d', key: 'no-refresh-without-code-flow', text: 'The client does not use the code flow, so no refresh token is ever issued.', checks: ['client.flows'], confirm: "the client's OAuth flows include code", todo: `Turn on the authorization code grant ${EDIT_CLIENT}.` },
+      { id: 'C8e', key: 'offline-access-at-reconnect', text: 'The Scopes field asks for offline_access, which Cognito answers with invalid_scope at every reconnect.', checks: [], confirm: "the Scopes field of Copilot Studio's form", todo: 'Remove offline_access from the Scopes field: Cognito issues refresh tokens without it.' },
     ],
+    note: 'What decides a 401 after the access token expires: Copilot Studio must refresh it at its Refresh URL (the token URL) with a refresh token that is still valid (the client\'s refresh-token validity) and not revoked. mcp-cognito doctor --refresh-token - exchanges a refresh token you paste (never shown) and says which of these fails.',
   },
 
   // ── 6. Provisioning-time exceptions ──────────────────────────────────────────────
   {
     id: 'F1',
-    title: 'Cognito rejected a client create/update',
+    key: 'client-change-rejected',
+    title: 'Cognito rejected a client create or update',
     confidence: 'C',
     rows: ['F1'],
     strings: [
@@ -932,34 +822,28 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /member must satisfy enum value set/i, weight: 6 },
     ],
     causes: [
-      { id: 'F1a', text: 'OIDC scopes on an M2M (client_credentials) client.', checks: ['client.scopes'], confirm: 'Input validation', fix: 'mcp-cognito create-client --preset m2m (custom scopes only)' },
-      { id: 'F1b', text: 'client_credentials on a client without a secret.', checks: ['client.secret'], confirm: 'Input validation', fix: 'Create the client with a secret: mcp-cognito create-client --preset m2m' },
-      { id: 'F1c', text: 'OAuth switched on without flows or scopes.', checks: ['client.flows', 'client.scopes'], confirm: 'Input validation', fix: 'Send AllowedOAuthFlows and AllowedOAuthScopes' },
-      { id: 'F1d', text: 'A scope that no resource server defines (create the resource server first).', checks: ['resource-server.scopes'], confirm: 'ListResourceServers', fix: 'mcp-cognito init-pool --pool-id <pool-id> --resource-server <identifier> --scope <scope>' },
-      { id: 'F1e', text: 'An http:// callback other than localhost, 127.0.0.1 or [::1]; token instead of implicit; client_credentials mixed with code.', checks: ['client.callbacks', 'client.flows'], confirm: 'Input validation', fix: 'Use https; separate M2M and interactive clients' },
+      { id: 'F1a', key: 'oidc-scope-on-m2m', text: 'OpenID scopes on an M2M (client_credentials) client.', checks: ['client.scopes'], confirm: 'validate the input first', fix: 'mcp-cognito create-client --preset m2m --pool-id <pool-id>' },
+      { id: 'F1b', key: 'm2m-without-secret', text: 'client_credentials on a client without a secret.', checks: ['client.secret'], confirm: 'validate the input first', fix: 'mcp-cognito create-client --preset m2m --pool-id <pool-id>' },
+      { id: 'F1c', key: 'oauth-without-flows', text: 'OAuth switched on without flows or scopes.', checks: ['client.flows', 'client.scopes'], confirm: 'validate the input first', todo: 'Send the OAuth flows and scopes with the change (mcp-cognito create-client does).' },
+      { id: 'F1d', key: 'scope-not-defined-yet', text: 'A scope no resource server defines (create the resource server first).', checks: ['resource-server.scopes'], confirm: "the pool's resource servers", fix: 'mcp-cognito init-pool --pool-id <pool-id> --resource-server <identifier> --scope <scope>' },
+      { id: 'F1e', key: 'http-or-mixed-flows', text: 'An http:// redirect URL other than localhost, 127.0.0.1 or [::1]; token instead of implicit; client_credentials mixed with code.', checks: ['client.callbacks', 'client.flows'], confirm: 'validate the input first', todo: 'Use https; keep M2M and sign-in clients apart.' },
     ],
   },
   {
     id: 'F2',
+    key: 'secret-hash',
     title: 'Secret hash errors in SDK sign-in',
     confidence: 'C',
     rows: ['F2'],
     strings: ['NotAuthorizedException: Unable to verify secret hash for client <id>', 'App client <id> is not configured for secret but secret hash was received'],
     where: 'SDK (InitiateAuth, AdminInitiateAuth)',
     patterns: [{ re: /secret hash/i, weight: 12 }],
-    causes: [
-      {
-        id: 'F2a',
-        text: 'A sign-in against a client with a secret without SECRET_HASH (or the reverse).',
-        checks: ['client.secret'],
-        confirm: 'DescribeUserPoolClient.ClientSecret present → compute SECRET_HASH',
-        fix: 'Send SECRET_HASH = Base64(HMAC_SHA256(secret, username + client_id))',
-      },
-    ],
+    causes: [{ id: 'F2a', key: 'secret-hash-mismatch', text: 'A sign-in with a client that has a secret, without SECRET_HASH (or the reverse).', checks: ['client.secret'], confirm: 'whether the client has a secret', todo: 'Send SECRET_HASH = Base64(HMAC_SHA256(secret, username + client_id)).' }],
   },
   {
     id: 'F3',
-    title: 'Gateway update rejected or settings lost',
+    key: 'gateway-update-rejected',
+    title: 'Gateway update rejected, or settings lost',
     confidence: 'C',
     rows: ['F3'],
     strings: ['Authorizer type cannot be updated for an existing gateway', 'AllowedClients minimum 1, found 0', 'AllowedScopes minimum 1, found 0'],
@@ -969,61 +853,50 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { re: /(AllowedClients|AllowedScopes|AllowedAudience) minimum 1/i, weight: 12, causes: ['F3b'] },
     ],
     causes: [
-      { id: 'F3a', text: 'authorizerType is immutable on an existing gateway.', checks: ['gateway.authorizer'], confirm: 'GetGateway.authorizerType', fix: 'Create a new gateway with CUSTOM_JWT' },
-      {
-        id: 'F3b',
-        text: 'UpdateGateway replaces the whole gateway: a request that does not resend every field (or sends empty lists) loses settings or is rejected.',
-        checks: ['gateway.allowed-clients', 'gateway.protocol-version'],
-        confirm: 'GetGateway before and after',
-        fix: AUTHORIZE + ' (it reads, merges and resends every field)',
-      },
+      { id: 'F3a', key: 'authorizer-type-fixed', text: "A gateway's authorizer type cannot be changed.", checks: ['gateway.authorizer'], confirm: "the gateway's authorizer type", todo: 'Create a new gateway with a CUSTOM_JWT authorizer.' },
+      { id: 'F3b', key: 'partial-gateway-update', text: 'UpdateGateway replaces the whole gateway: a request that does not resend every setting (or sends empty lists) loses settings or is rejected.', checks: ['gateway.allowed-clients', 'gateway.protocol-version'], confirm: 'the gateway before and after', fix: AUTHORIZE },
     ],
   },
   {
     id: 'F4',
+    key: 'discovery-url-rejected',
     title: 'Gateway discovery URL rejected',
     confidence: 'C',
     rows: ['F4'],
     strings: ['ValidationException … discoveryUrl'],
     where: 'SDK',
     patterns: [{ re: /discoveryurl.{0,80}(validation|pattern|must)|validationexception.{0,80}discoveryurl/i, weight: 12 }],
-    causes: [
-      {
-        id: 'F4a',
-        text: 'The URL does not end in /.well-known/openid-configuration.',
-        checks: ['gateway.discovery-url'],
-        confirm: 'Pattern .+/\\.well-known/openid-configuration',
-        fix: 'Use https://cognito-idp.<region>.amazonaws.com/<pool-id>/.well-known/openid-configuration',
-      },
-    ],
+    causes: [{ id: 'F4a', key: 'discovery-url-form', text: 'The URL does not end in /.well-known/openid-configuration.', checks: ['gateway.discovery-url'], confirm: 'the URL ends in /.well-known/openid-configuration', todo: 'Use https://cognito-idp.<region>.amazonaws.com/<pool-id>/.well-known/openid-configuration.' }],
   },
   {
     id: 'F5',
-    title: 'An update silently wiped the client OAuth settings',
+    key: 'client-settings-wiped',
+    title: "An update silently wiped the client's OAuth settings",
     confidence: 'C',
     rows: ['F5'],
-    strings: ['No error at update time; afterwards unauthorized_client, redirect_mismatch, or the console shows the hosted UI as disabled'],
+    strings: ['No error at update time; afterwards unauthorized_client, redirect_mismatch, or the console shows the sign-in pages as disabled'],
     where: 'SDK/CLI update, then the browser',
-    patterns: [
-      { re: /hosted ui (is )?disabled|oauth (settings )?(wiped|gone|lost|reset)|update-user-pool-client/i, weight: 8 },
-    ],
+    patterns: [{ re: /hosted ui (is )?disabled|oauth (settings )?(wiped|gone|lost|reset)|update-user-pool-client/i, weight: 8 }],
     causes: [
       {
         id: 'F5a',
-        text: 'UpdateUserPoolClient resets every attribute it is not sent: a callback added without resending AllowedOAuthFlows, AllowedOAuthScopes, AllowedOAuthFlowsUserPoolClient, SupportedIdentityProviders… drops them.',
+        key: 'update-reset-settings',
+        text: 'UpdateUserPoolClient resets every setting it is not sent: a redirect URL added without resending the OAuth flows, scopes, the OAuth switch and the identity providers drops them.',
         checks: ['client.oauth-enabled', 'client.flows', 'client.scopes', 'client.identity-providers'],
-        confirm: 'AllowedOAuthFlowsUserPoolClient false or SupportedIdentityProviders empty while CallbackURLs is set',
-        fix: 'Restore the fields with one update carrying the full configuration; use mcp-cognito add-callback for URL changes (it resends everything)',
+        confirm: 'OAuth is off or the identity providers are empty while redirect URLs are set',
+        todo: `Restore them with one update carrying every setting ${EDIT_CLIENT}; for URL changes use mcp-cognito add-callback, which resends everything.`,
       },
     ],
   },
 ];
 
-/** Every check id the catalogue refers to (tests verify each exists in checks.ts). */
+/** Every check id the catalogue refers to (tests verify each exists). */
 export function referencedChecks(): string[] {
   return [...new Set(CATALOGUE.flatMap((e) => e.causes.flatMap((c) => c.checks)))].sort();
 }
 
+/** An entry by its public name, its internal id or one of its rows (`G5` → the gateway entry). */
 export function entryById(id: string): CatalogueEntry | undefined {
-  return CATALOGUE.find((e) => e.id.toLowerCase() === id.toLowerCase() || e.rows.some((r) => r.toLowerCase() === id.toLowerCase()));
+  const x = id.toLowerCase();
+  return CATALOGUE.find((e) => e.key === x || e.id.toLowerCase() === x || e.rows.some((r) => r.toLowerCase() === x));
 }

@@ -4,13 +4,16 @@
  * `init` can run it after setup. `--offline` never touches AWS.
  */
 import type { Ctx } from '../lib/context.js';
-import { InputError, UsageError } from '../lib/errors.js';
+import { CliError, InputError, UsageError } from '../lib/errors.js';
 import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import { ClientId, GatewayId, PoolId, check, regionOfPoolId, text } from '../lib/validate.js';
 import { CATALOGUE } from './catalogue.js';
-import { Reads, runConfigChecks, skipReason, type CheckEnv, type ClientRef } from './checks.js';
-import { checkBase, matchSymptom, rankCauses, symptomChecks, type SymptomMatch } from './match.js';
-import { probeSettings, runProbes, type ProbeSettings } from './probes.js';
+import { runConfigChecks } from './checks/index.js';
+import { interactive, jwtOf, kindOf, skipReason, type CheckEnv, type ClientRef } from './kit.js';
+import { Reads } from './reads.js';
+import { CERTAINTY, checkBase, matchSymptom, rankCauses, symptomChecks, type SymptomMatch } from './match.js';
+import { runProbes } from './probes.js';
+import { probeSettings, type ProbeSettings } from './probe-http.js';
 import { decodeJwt, pastedSecrets, tokenChecks, type DecodedToken } from './token.js';
 import { redactChecks } from './redact.js';
 import { summarize, type Check, type DoctorResult, type SymptomResult } from './types.js';
@@ -27,6 +30,8 @@ export interface DoctorInput {
   offline?: boolean;
   /** false: no live HTTP probes (--no-probes). */
   probes?: boolean;
+  /** A refresh token (read from stdin, never printed) to exchange at the token URL. */
+  refreshToken?: string;
 }
 
 /** Flag checks that need no AWS call (exit 2 before anything is sent). */
@@ -47,6 +52,12 @@ export function validateDoctorInput(input: DoctorInput): DoctorInput {
     throw new UsageError('--offline explains an --error (or decodes a --token) without AWS; the other checks need AWS.');
   }
   if (input.token !== undefined) decodeJwt(input.token);
+  if (input.refreshToken !== undefined) {
+    if (input.offline) throw new UsageError('--refresh-token exchanges the token at the token URL; it cannot run with --offline.');
+    if (input.probes === false) throw new UsageError('--refresh-token exchanges the token at the token URL, a live request; it cannot run with --no-probes.');
+    if (!/^[\w.~+/=-]{20,}$/.test(input.refreshToken)) throw new InputError(`--refresh-token - read something that is not a refresh token (${input.refreshToken.length} characters; a Cognito refresh token is a long string of letters, digits, dots, - and _).`, 'Paste only the refresh_token value.');
+    if ((input.clientIds?.length ?? 0) > 1) throw new UsageError('--refresh-token belongs to one app client: pass at most one --client-id.');
+  }
   return input;
 }
 
@@ -55,14 +66,13 @@ function symptomResult(text: string, matches: SymptomMatch[], checks: Check[] | 
   if (!best) return undefined;
   const e = best.entry;
   return {
-    id: e.id,
+    id: e.key,
     title: e.title,
-    confidence: e.confidence,
+    certainty: CERTAINTY[e.confidence],
     matched: text,
     strings: e.strings,
     where: e.where,
     causes: rankCauses(e, checks, best.boosted),
-    ...(e.table ? { table: e.table } : {}),
     ...(e.correction ? { correction: e.correction } : {}),
     ...(e.note ? { note: e.note } : {}),
     // Only alternatives the text points at nearly as clearly (not a stray word such as "401").
@@ -70,8 +80,33 @@ function symptomResult(text: string, matches: SymptomMatch[], checks: Check[] | 
       .slice(1)
       .filter((m) => m.score >= 5 && m.score * 2 >= best.score)
       .slice(0, 3)
-      .map((m) => ({ id: m.entry.id, title: m.entry.title })),
+      .map((m) => ({ id: m.entry.key, title: m.entry.title })),
   };
+}
+
+/**
+ * The first read decides whether doctor can check anything: without credentials, or without
+ * access, it fails with that one error (CREDENTIALS, ACCESS_DENIED naming the action, an
+ * unreachable endpoint) instead of reporting every check as not checked. A missing pool or
+ * gateway is a finding (a failing check), not this.
+ */
+async function firstRead(read: () => Promise<unknown>): Promise<void> {
+  try {
+    await read();
+  } catch (e) {
+    if (e instanceof CliError && (e.code === 'CREDENTIALS' || e.code === 'ACCESS_DENIED' || (e.code === 'AWS_ERROR' && /^Could not reach/.test(e.message)))) throw e;
+  }
+}
+
+/** The client a pasted refresh token belongs to: --client-id, else the Copilot Studio client, else the one browser client. */
+async function refreshClient(clients: ClientRef[], reads: Reads, given: string[] | undefined): Promise<string> {
+  if (given?.length === 1) return given[0]!;
+  const copilot = clients.filter((c) => c.preset === 'copilot-studio');
+  if (copilot.length === 1) return copilot[0]!.clientId;
+  const kinds = await Promise.all(clients.map(async (ref) => ({ ref, c: await reads.client(ref.clientId).catch(() => undefined) })));
+  const browser = kinds.filter((x) => x.c && interactive(kindOf(x.c, x.ref)));
+  if (browser.length === 1) return browser[0]!.ref.clientId;
+  throw new UsageError(`Which app client was the refresh token issued to? Pass --client-id (${browser.length ? `browser clients here: ${browser.map((x) => x.ref.clientId).join(', ')}` : 'no browser client is examined'}).`);
 }
 
 function finish(checks: Check[], extra: Omit<DoctorResult, 'checks' | 'summary'>): DoctorResult {
@@ -92,7 +127,7 @@ async function tokenAgainstGateway(decoded: DecodedToken, env: CheckEnv, clientI
   if (env.gatewayId) {
     try {
       const gw = await env.reads.gateway();
-      jwt = gw.authorizerConfiguration && 'customJWTAuthorizer' in gw.authorizerConfiguration ? gw.authorizerConfiguration.customJWTAuthorizer : undefined;
+      jwt = jwtOf(gw);
       if (!jwt) why = 'Not compared: the gateway has no CUSTOM_JWT authorizer.';
     } catch (e) {
       why = `Not compared: ${skipReason(e)}.`;
@@ -123,7 +158,7 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
   if (input.offline) {
     const checks = decoded ? redactChecks(tokenChecks(decoded, { prefix: 'token', gatewayUnavailable: 'Not compared: --offline (the gateway is not read).' }), pastedSecrets(input.token!)) : [];
     if (!input.error && !decoded) {
-      return finish([], { catalogue: CATALOGUE.map((e) => ({ id: e.id, title: e.title, confidence: e.confidence, strings: e.strings })) });
+      return finish([], { catalogue: CATALOGUE.map((e) => ({ id: e.key, title: e.title, certainty: CERTAINTY[e.confidence], strings: e.strings })) });
     }
     const symptom = input.error ? symptomResult(input.error, matches, undefined) : undefined;
     return finish(checks, { ...(symptom ? { symptom } : {}), ...unmatched });
@@ -143,9 +178,11 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
   if (settings.warning) ctx.out.warn(settings.warning);
 
   const reads = new Reads(ctx, poolId, gatewayId);
+  if (poolId) await firstRead(() => reads.pool());
+  else if (gatewayId) await firstRead(() => reads.gateway());
   if (!poolId && gatewayId) {
     const gw = await reads.gateway().catch(() => undefined);
-    const jwt = gw?.authorizerConfiguration && 'customJWTAuthorizer' in gw.authorizerConfiguration ? gw.authorizerConfiguration.customJWTAuthorizer : undefined;
+    const jwt = jwtOf(gw);
     const parsed = jwt?.discoveryUrl ? parseCognitoDiscoveryUrl(jwt.discoveryUrl) : undefined;
     if (parsed && parsed.region === region) {
       poolId = await derivedPoolId(ctx, parsed.poolId, `The user pool in gateway ${gatewayId}'s discoveryUrl`);
@@ -177,20 +214,24 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
   }
 
   const env: CheckEnv = { ctx, reads, region, poolId, clients, gatewayId, redirectUri: input.redirectUri, noClientReason };
+  reads.start(clients.map((c) => c.clientId));
+  const refresh = input.refreshToken ? { token: input.refreshToken, clientId: await refreshClient(clients, reads, input.clientIds) } : undefined;
   const first = matches[0] ? symptomChecks(matches[0].entry) : [];
   const [config, probes, token] = await Promise.all([
     runConfigChecks(env, first),
-    runProbes(env, settings, input.token),
+    runProbes(env, settings, { userToken: input.token, refresh }),
     decoded ? tokenAgainstGateway(decoded, env, input.clientIds) : Promise.resolve([]),
   ]);
   // Defence in depth: no check detail or fix may carry the token, what was pasted with it or a client secret.
   const clientSecrets = await Promise.all(clients.map((c) => reads.client(c.clientId).then((x) => x.ClientSecret, () => undefined)));
-  const secrets = [...(input.token ? pastedSecrets(input.token) : []), ...clientSecrets];
+  const secrets = [...(input.token ? pastedSecrets(input.token) : []), ...(input.refreshToken ? [input.refreshToken] : []), ...clientSecrets];
   const checks = orderBySymptom(redactChecks([...token, ...config, ...probes], secrets), first);
   const symptom = input.error ? symptomResult(input.error, matches, checks) : undefined;
+  const nextSteps = [...new Set(checks.flatMap((c) => (c.next ? [c.next] : [])))];
   return finish(checks, {
     ...(symptom ? { symptom } : {}),
     ...unmatched,
+    ...(nextSteps.length ? { nextSteps } : {}),
     target: { region, ...(poolId ? { userPoolId: poolId } : {}), clientIds: clients.map((c) => c.clientId), ...(gatewayId ? { gatewayId } : {}) },
   });
 }

@@ -1,16 +1,21 @@
 /**
  * From the text a user saw to catalogue entries, and from check results to ranked causes.
- * Pure functions over catalogue.ts: no AWS, no I/O.
+ * Pure functions over catalogue.ts: no AWS, no I/O. What they return is in plain words: the
+ * catalogue's row ids stay inside.
  */
-import { CATALOGUE, entryById, type CatalogueCause, type CatalogueEntry } from './catalogue.js';
-import type { Check, CheckStatus } from './types.js';
+import { CATALOGUE, entryById, type CatalogueCause, type CatalogueEntry, type Confidence } from './catalogue.js';
+import type { CauseVerdict, Certainty, Check, CheckStatus, RankedCause } from './types.js';
+
+export type { CauseVerdict, RankedCause } from './types.js';
 
 export interface SymptomMatch {
   entry: CatalogueEntry;
   score: number;
-  /** Causes the text itself points at (e.g. "expired" → G5). */
+  /** Causes the text itself points at (e.g. "expired" → the expired-token cause). */
   boosted: string[];
 }
+
+export const CERTAINTY: Record<Confidence, Certainty> = { C: 'documented', R: 'reported', '?': 'unconfirmed' };
 
 /** The text as typed plus its URL-decoded and JSON-unescaped forms (pasted URLs, JSON bodies). */
 function variants(text: string): string[] {
@@ -27,13 +32,13 @@ function variants(text: string): string[] {
 }
 
 /**
- * Every catalogue entry the text matches, best first. An exact entry id (`A1`, `G4`, `T5`) also
- * matches. Ties keep catalogue order.
+ * Every catalogue entry the text matches, best first. A symptom's name (`redirect-mismatch`) or
+ * a catalogue row (`A1`, `G4`, `T5`) also matches. Ties keep catalogue order.
  */
 export function matchSymptom(text: string): SymptomMatch[] {
   const trimmed = text.trim();
   if (!trimmed) return [];
-  const byId = /^[A-Z]\d+[a-z]?$|^G1-G7$/i.test(trimmed) ? entryById(trimmed.replace(/^([A-Z]\d+)[a-z]$/i, '$1')) : undefined;
+  const byId = /^[A-Z]\d+[a-z]?$|^G1-G7$|^[a-z0-9]+(-[a-z0-9]+)+$/i.test(trimmed) ? entryById(trimmed.replace(/^([A-Z]\d+)[a-z]$/i, '$1')) : undefined;
   const forms = variants(trimmed);
   const matches: SymptomMatch[] = [];
   CATALOGUE.forEach((entry) => {
@@ -54,21 +59,6 @@ export function matchSymptom(text: string): SymptomMatch[] {
   return matches.sort((a, b) => b.score - a.score);
 }
 
-export type CauseVerdict = 'confirmed' | 'possible' | 'not-checked' | 'ruled-out';
-
-export interface RankedCause {
-  /** Catalogue cause id (G1, A1b…). */
-  id: string;
-  cause: string;
-  verdict: CauseVerdict;
-  /** What the checks found, in one or two sentences. */
-  evidence: string;
-  fix: string;
-  /** The checks that bore on it. */
-  checks: string[];
-  confidence?: string;
-}
-
 const VERDICT_SCORE: Record<CauseVerdict, number> = { confirmed: 3, possible: 2, 'not-checked': 1, 'ruled-out': 0 };
 /** Evidence observed directly (a decoded token, a live probe) outweighs configuration that predicts it. */
 const isObserved = (id: string) => /^(token|probe)\./.test(id);
@@ -85,13 +75,15 @@ function relatedChecks(cause: CatalogueCause, checks: readonly Check[]): Check[]
 
 /**
  * A cause's first listed check is the decisive one: the cause is ruled out only when that check
- * ran and passed (a passing side check, e.g. the callback list, cannot rule out that the one URL
- * Copilot Studio uses is missing, and nothing rules out an expired token without a token).
+ * ran and passed (a passing side check, e.g. the redirect URL list, cannot rule out that the one
+ * URL Copilot Studio uses is missing, and nothing rules out an expired token without a token).
+ * A passing check that leaves a pending step or matches the cause's `passMatch` keeps it possible.
  */
 function verdictOf(cause: CatalogueCause, related: Check[]): CauseVerdict {
   const statuses = new Set<CheckStatus>(related.map((c) => c.status));
   if (statuses.has('fail')) return 'confirmed';
   if (statuses.has('warn')) return 'possible';
+  if (related.some((c) => c.status === 'pass' && (c.next || (cause.passMatch && cause.passMatch.test(c.detail))))) return 'possible';
   const decisive = related.filter((c) => checkBase(c.id) === cause.checks[0]);
   if (decisive.length && decisive.every((c) => c.status === 'pass')) return 'ruled-out';
   return 'not-checked';
@@ -101,13 +93,14 @@ function oneLine(s: string, max = 240): string {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }
+const names = (cs: Check[]) => [...new Set(cs.map((c) => c.title))].join('; ');
 
 /**
  * The entry's causes ranked by what the checks found: confirmed (a related check failed) before
- * possible (a warning) before not checked before ruled out (all related checks passed). Among
- * confirmed causes, those with evidence specific to them (`match`) come first, then those a
- * decoded token or a live probe showed; then causes the user's text points at; then catalogue
- * order.
+ * possible (a warning, a pending step) before not checked before ruled out (the decisive check
+ * passed). Among confirmed causes, those with evidence specific to them (`match`) come first,
+ * then those a decoded token or a live probe showed; then causes the user's text points at;
+ * then catalogue order.
  */
 export function rankCauses(entry: CatalogueEntry, checks: readonly Check[] | undefined, boosted: readonly string[] = []): RankedCause[] {
   const ranked = entry.causes.map((cause, order) => {
@@ -116,31 +109,42 @@ export function rankCauses(entry: CatalogueEntry, checks: readonly Check[] | und
     let failing = related.filter((c) => c.status === 'fail');
     let specific = 0;
     if (cause.match && failing.length) {
-      const matching = failing.filter((c) => cause.match!.test(c.detail));
+      const matching = failing.filter((c) => cause.match!.test(c.detail) || cause.match!.test(c.title));
       if (matching.length) {
         failing = matching;
         specific = 1;
       } else verdict = 'possible';
     }
-    const warning = verdict === 'possible' && !related.some((c) => c.status === 'warn') ? related.filter((c) => c.status === 'fail') : related.filter((c) => c.status === 'warn');
+    const noted = related.filter((c) => c.status === 'warn' || (c.status === 'pass' && (c.next || (cause.passMatch && cause.passMatch.test(c.detail)))));
+    const warning = verdict === 'possible' && !noted.length ? related.filter((c) => c.status === 'fail') : noted;
     let evidence: string;
-    if (!checks) evidence = `Not checked (offline). Confirm with: ${cause.confirm}.`;
-    else if (verdict === 'confirmed') evidence = failing.map((c) => `${c.id} failed: ${oneLine(c.detail)}`).join(' ');
-    else if (warning.length) evidence = warning.map((c) => `${c.id} ${c.status === 'fail' ? 'failed, for another reason' : 'warns'}: ${oneLine(c.detail)}`).join(' ');
-    else if (verdict === 'ruled-out') evidence = `Ruled out: ${related.filter((c) => c.status === 'pass').map((c) => c.id).join(', ')} passed.`;
+    if (!checks) evidence = `Not checked (offline). To confirm: ${cause.confirm}.`;
+    else if (verdict === 'confirmed') evidence = failing.map((c) => `${c.title}: ${oneLine(c.detail)}`).join(' ');
+    else if (warning.length) evidence = warning.map((c) => `${c.status === 'fail' ? `${c.title} (another problem)` : c.title}: ${oneLine(c.detail)}`).join(' ');
+    else if (verdict === 'ruled-out') evidence = `Ruled out: ${names(related.filter((c) => c.status === 'pass'))}.`;
     else if (related.length) {
       const open = related.filter((c) => c.status === 'skip');
-      const passed = related.filter((c) => c.status === 'pass').map((c) => c.id);
-      evidence = `${open.length ? `Not checked (${open.map((c) => `${c.id}: ${oneLine(c.detail, 120)}`).join('; ')})` : `Not checked (needs ${cause.checks[0]})`}${passed.length ? `; ${passed.join(', ')} passed but cannot rule it out` : ''}. Confirm with: ${cause.confirm}.`;
-    }
-    else evidence = `Not visible to AWS. Confirm with: ${cause.confirm}.`;
-    const fix = (verdict === 'confirmed' ? failing : warning).find((c) => c.fix)?.fix ?? cause.fix;
+      const passed = related.filter((c) => c.status === 'pass');
+      evidence = `${open.length ? `Not checked (${open.map((c) => `${c.title}: ${oneLine(c.detail, 120)}`).join('; ')}).` : 'Not checked.'}${passed.length ? ` Passed, but cannot rule it out: ${names(passed)}.` : ''} To confirm: ${cause.confirm}.`;
+    } else evidence = `Not visible to AWS. To confirm: ${cause.confirm}.`;
+    const source = (verdict === 'confirmed' ? failing : warning).find((c) => c.fix || c.todo);
+    const fix = source ? source.fix : cause.fix;
+    const todo = source ? source.todo ?? (source.fix ? undefined : cause.todo) : cause.todo;
     return {
       order,
       specific,
       observed: verdict === 'confirmed' && failing.some((c) => isObserved(c.id)) ? 1 : 0,
       boost: boosted.includes(cause.id) ? 1 : 0,
-      value: { id: cause.id, cause: cause.text, verdict, evidence, fix, checks: related.map((c) => c.id), ...(cause.confidence ? { confidence: cause.confidence } : {}) } satisfies RankedCause,
+      value: {
+        id: cause.key,
+        cause: cause.text,
+        verdict,
+        evidence,
+        ...(fix ? { fix } : {}),
+        ...(todo ? { todo } : {}),
+        checks: related.map((c) => c.id),
+        ...(cause.confidence ? { certainty: CERTAINTY[cause.confidence] } : {}),
+      } satisfies RankedCause,
     };
   });
   ranked.sort((a, b) => VERDICT_SCORE[b.value.verdict] - VERDICT_SCORE[a.value.verdict] || b.specific - a.specific || b.observed - a.observed || b.boost - a.boost || a.order - b.order);

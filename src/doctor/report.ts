@@ -1,8 +1,13 @@
-/** The human report: symptom and ranked causes, then failing checks with their fixes, then the rest. */
+/**
+ * The human report, short by default: what was examined; the symptom and its causes; failures
+ * and warnings with their fixes; the passing checks collapsed into one line per area; the steps
+ * only a person can take; one summary line. `verbose` lists every check (and the equivalent AWS
+ * CLI commands).
+ */
 import type { Output } from '../lib/output.js';
 import type { Check, DoctorResult, SymptomResult } from './types.js';
 
-const GROUPS: [string, RegExp][] = [
+const AREAS: [string, RegExp][] = [
   ['User pool and domain', /^(pool|domain|users)\./],
   ['App clients', /^(client|resource-server)\./],
   ['Gateway', /^gateway\./],
@@ -10,7 +15,7 @@ const GROUPS: [string, RegExp][] = [
   ['Token', /^token\./],
   ['Live probes', /^probe\./],
 ];
-const groupOf = (id: string) => GROUPS.find(([, re]) => re.test(id))?.[0] ?? 'Other';
+const areaOf = (id: string) => AREAS.find(([, re]) => re.test(id))?.[0] ?? 'Other';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -37,80 +42,130 @@ function icon(status: Check['status'], out: Output): string {
   return status === 'pass' ? c.green('✓') : status === 'warn' ? c.yellow('!') : status === 'fail' ? c.red('✗') : c.dim('-');
 }
 
-function checkLines(ch: Check, out: Output, withFix: boolean): string[] {
-  const lines = [`  ${icon(ch.status, out)} ${out.c.bold(ch.title)} ${out.c.dim(`[${ch.id}]`)}`, wrapIndent(ch.detail, '      ')];
-  if (withFix && ch.fix) lines.push(`      ${out.c.cyan('fix:')} ${ch.fix}`);
+export interface RenderOptions {
+  /** Every check, and the AWS CLI equivalents. */
+  verbose?: boolean;
+}
+
+/** A failing or warning check: the finding, why, and what to do. */
+function findingLines(ch: Check, out: Output, o: RenderOptions): string[] {
+  const c = out.c;
+  const lines = [wrapIndent(`${icon(ch.status, out)} ${c.bold(ch.title)}`, '  ', 100, '    '), wrapIndent(ch.detail, '      ')];
+  // A command is never wrapped: it must paste as one line.
+  if (ch.fix) lines.push(`      ${c.cyan('fix:')} ${ch.fix}`);
+  if (ch.todo) lines.push(wrapIndent(`${c.cyan(ch.fix ? 'also:' : 'to fix:')} ${ch.todo}`, '      ', 100, '        '));
+  if (ch.aws && o.verbose) lines.push(`      ${c.dim('aws:')} ${c.dim(ch.aws)}`);
+  if (o.verbose) lines.push(`      ${c.dim(`(${ch.id})`)}`);
   return lines;
 }
 
 const VERDICT: Record<string, string> = { confirmed: 'confirmed', possible: 'possible', 'not-checked': 'not checked', 'ruled-out': 'ruled out' };
 
-export function renderSymptom(s: SymptomResult, out: Output, offline: boolean): string[] {
+export function renderSymptom(s: SymptomResult, out: Output, offline: boolean, o: RenderOptions = {}): string[] {
   const c = out.c;
-  const lines = [`${c.bold('Symptom')} ${s.id}: ${c.bold(s.title)} ${c.dim(`[${s.confidence}]`)}`, wrapIndent(`Seen as: ${s.strings.join(' | ')} — ${s.where}.`, '  ')];
-  if (s.table) {
-    lines.push(wrapIndent(`The original troubleshooting table says: "${s.table.error}" → ${s.table.cause}; fix: ${s.table.fix}.`, '  '));
-  }
-  if (s.correction) lines.push(wrapIndent(`${c.yellow('Correction:')} ${s.correction}`, '  '));
+  const lines = [`${c.bold('Symptom:')} ${c.bold(s.title)}${s.certainty === 'documented' ? '' : c.dim(` (${s.certainty === 'reported' ? 'reported by users, not documented by AWS' : 'unconfirmed'})`)}`];
+  if (s.matched.trim().toLowerCase() !== s.id) lines.push(wrapIndent(`You saw: ${s.matched.slice(0, 200)}`, '  ', 100, '    '));
+  lines.push(wrapIndent(`Usually seen as: ${s.strings.join(' | ')} — ${s.where}.`, '  ', 100, '    '));
+  if (s.correction) lines.push(wrapIndent(`${c.yellow('Good to know:')} ${s.correction}`, '  ', 100, '    '));
+  if (s.note) lines.push(wrapIndent(s.note, '  '));
   lines.push('', offline ? `  ${c.bold('Causes')} (not checked: --offline; run without it to check them):` : `  ${c.bold('Causes, most likely first')} (by what the checks found):`);
-  s.causes.forEach((cause, i) => {
+  const shown = offline || o.verbose ? s.causes : s.causes.filter((x) => x.verdict !== 'ruled-out');
+  shown.forEach((cause, i) => {
     const v = cause.verdict;
     const tag = v === 'confirmed' ? c.red(VERDICT[v]!) : v === 'possible' ? c.yellow(VERDICT[v]!) : v === 'ruled-out' ? c.green(VERDICT[v]!) : c.dim(VERDICT[v]!);
-    lines.push(wrapIndent(`${i + 1}. ${offline ? '' : `[${tag}] `}${cause.cause}${cause.confidence ? ` [${cause.confidence}]` : ''} (${cause.id})`, '   ', 100, '      '));
-    lines.push(wrapIndent(`${offline ? 'How to confirm' : 'Evidence'}: ${offline ? cause.evidence.replace(/^Not checked \(offline\)\. Confirm with: /, '') : cause.evidence}`, '      '));
-    lines.push(wrapIndent(`${c.cyan('Fix:')} ${cause.fix}`, '      '));
+    const sure = cause.certainty && cause.certainty !== 'documented' ? c.dim(` (${cause.certainty === 'reported' ? 'reported by users' : 'unconfirmed'})`) : '';
+    lines.push(wrapIndent(`${i + 1}. ${offline ? '' : `[${tag}] `}${cause.cause}${sure}`, '  ', 100, '     '));
+    lines.push(wrapIndent(offline ? `How to confirm: ${cause.evidence.replace(/^Not checked \(offline\)\. To confirm: /, '')}` : `Evidence: ${cause.evidence}`, '     ', 100, '       '));
+    if (cause.fix) lines.push(`     ${c.cyan('Fix:')} ${cause.fix}`);
+    if (cause.todo) lines.push(wrapIndent(`${c.cyan(cause.fix ? 'Also:' : 'To fix:')} ${cause.todo}`, '     ', 100, '       '));
   });
-  if (s.alternatives.length) lines.push('', wrapIndent(`The text also matches: ${s.alternatives.map((a) => `${a.id} ${a.title}`).join('; ')} (doctor --error <id> --offline explains each).`, '  '));
+  const hidden = s.causes.length - shown.length;
+  if (hidden) lines.push(`  ${c.dim(`Ruled out by the checks: ${hidden} more cause${hidden > 1 ? 's' : ''} (--verbose lists them).`)}`);
+  if (s.alternatives.length) lines.push('', wrapIndent(`The text also matches: ${s.alternatives.map((a) => `${a.title} (--error ${a.id})`).join('; ')}.`, '  ', 100, '    '));
   return lines;
 }
 
-export function renderDoctor(r: DoctorResult, out: Output): string {
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** One line for an area whose checks are not listed one by one. */
+function areaLine(name: string, items: Check[], out: Output): string {
+  const c = out.c;
+  const n = (st: Check['status']) => items.filter((x) => x.status === st).length;
+  const skips = items.filter((x) => x.status === 'skip');
+  if (skips.length === items.length) {
+    const reasons = [...new Set(skips.map((x) => x.detail.replace(/^Not (probed|checked|compared|exchanged): /, '')))];
+    return wrapIndent(`${c.dim('-')} ${name}: not checked${reasons.length === 1 ? ` (${reasons[0]!.replace(/\.$/, '')})` : ''}`, '', 100, '    ');
+  }
+  const worst = n('fail') ? 'fail' : n('warn') ? 'warn' : 'pass';
+  const parts = [n('fail') && `${n('fail')} failed`, n('warn') && plural(n('warn'), 'warning'), n('pass') && `${n('pass')} passed`, n('skip') && `${n('skip')} not checked`].filter(Boolean);
+  return `${icon(worst, out)} ${name}: ${parts.join(', ')}`;
+}
+
+export function renderDoctor(r: DoctorResult, out: Output, o: RenderOptions = {}): string {
   const c = out.c;
   const lines: string[] = [];
   if (r.catalogue) {
-    lines.push(c.bold('Known symptoms (mcp-cognito doctor --error "<text or id>" --offline explains one):'));
-    for (const e of r.catalogue) lines.push(wrapIndent(`${c.bold(e.id + ":")} ${e.title} [${e.confidence}] — ${e.strings.slice(0, 2).join(' | ')}`, '  ', 100, '         '));
+    lines.push(c.bold('Symptoms doctor knows (mcp-cognito doctor --error "<the text you saw, or a name below>" --offline explains one):'));
+    for (const e of r.catalogue) lines.push(wrapIndent(`${c.bold(e.id)}: ${e.title} — ${e.strings.slice(0, 2).join(' | ')}`, '  ', 100, '      '));
     return lines.join('\n');
   }
   const t = r.target;
   if (t && (t.userPoolId || t.gatewayId)) {
-    lines.push(c.dim(`Examined: ${[t.userPoolId && `pool ${t.userPoolId}`, t.clientIds.length ? `client${t.clientIds.length > 1 ? 's' : ''} ${t.clientIds.join(', ')}` : 'no client', t.gatewayId && `gateway ${t.gatewayId}`, t.region].filter(Boolean).join(', ')}`));
-    lines.push('');
+    lines.push(c.dim(`Examined: ${[t.userPoolId && `user pool ${t.userPoolId}`, t.clientIds.length ? `client${t.clientIds.length > 1 ? 's' : ''} ${t.clientIds.join(', ')}` : 'no app client', t.gatewayId && `gateway ${t.gatewayId}`].filter(Boolean).join(', ')}${t.region ? `, in ${t.region}` : ''}`), '');
   }
+  const offline = r.checks.length === 0 || r.checks.every((x) => x.id.startsWith('token.'));
   if (r.unmatched !== undefined) {
-    lines.push(`${c.yellow('!')} No catalogue entry matches "${r.unmatched.slice(0, 120)}"; all checks ran. (mcp-cognito doctor --offline lists the known symptoms.)`, '');
+    const s = r.summary;
+    const ran = r.checks.length
+      ? offline
+        ? `Only the pasted token was checked (--offline): ${s.fail} failed.`
+        : `${plural(r.checks.length, 'check')} ran (${s.fail} failed, ${plural(s.warn, 'warning')}, ${s.skip} not checked): they are below, and doctor exits ${s.fail ? 1 : 0} by them.`
+      : 'Nothing was checked (--offline), so doctor exits 0.';
+    lines.push(`${c.yellow('!')} ${wrapIndent(`No known symptom matches "${r.unmatched.slice(0, 120)}". ${ran} mcp-cognito doctor --offline lists the symptoms doctor knows.`, '', 100, '  ')}`, '');
   }
-  if (r.symptom) lines.push(...renderSymptom(r.symptom, out, r.checks.length === 0 || r.checks.every((x) => x.id.startsWith('token.'))), '');
+  if (r.symptom) lines.push(...renderSymptom(r.symptom, out, offline, o), '');
 
   const fails = r.checks.filter((x) => x.status === 'fail');
   const warns = r.checks.filter((x) => x.status === 'warn');
   if (fails.length) {
     lines.push(c.red(c.bold(`Failing (${fails.length})`)));
-    for (const f of fails) lines.push(...checkLines(f, out, true));
+    for (const f of fails) lines.push(...findingLines(f, out, o));
     lines.push('');
   }
   if (warns.length) {
     lines.push(c.yellow(c.bold(`Warnings (${warns.length})`)));
-    for (const w of warns) lines.push(...checkLines(w, out, true));
+    for (const w of warns) lines.push(...findingLines(w, out, o));
     lines.push('');
   }
-  const rest = r.checks.filter((x) => x.status === 'pass' || x.status === 'skip');
-  const groups = new Map<string, Check[]>();
-  for (const ch of rest) {
-    const g = groupOf(ch.id);
-    groups.set(g, [...(groups.get(g) ?? []), ch]);
+  const byArea = new Map<string, Check[]>();
+  for (const ch of r.checks) byArea.set(areaOf(ch.id), [...(byArea.get(areaOf(ch.id)) ?? []), ch]);
+  const areas = AREAS.map(([name]) => name).concat('Other').filter((name) => byArea.get(name)?.length);
+  if (o.verbose) {
+    for (const name of areas) {
+      lines.push(c.bold(name));
+      for (const ch of byArea.get(name)!) {
+        lines.push(wrapIndent(`${icon(ch.status, out)} ${ch.title}: ${ch.detail} ${c.dim(`(${ch.id})`)}`, '  ', 100, '    '));
+        if (ch.status !== 'fail' && ch.status !== 'warn' && ch.aws) lines.push(`    ${c.dim('aws:')} ${c.dim(ch.aws)}`);
+      }
+      lines.push('');
+    }
+  } else if (!offline) {
+    for (const name of areas) lines.push(areaLine(name, byArea.get(name)!, out));
+    if (areas.length) lines.push('');
+  } else if (r.checks.length) {
+    // --offline --token: the few token checks, one line each.
+    for (const ch of r.checks.filter((x) => x.status === 'pass' || x.status === 'skip')) lines.push(wrapIndent(`${icon(ch.status, out)} ${ch.title}: ${ch.detail}`, '  ', 100, '    '));
+    lines.push('');
   }
-  for (const [name] of GROUPS.concat([['Other', /./]])) {
-    const items = groups.get(name);
-    if (!items?.length) continue;
-    lines.push(c.bold(name));
-    for (const ch of items) lines.push(wrapIndent(`${icon(ch.status, out)} ${ch.title}: ${ch.detail}`, '  ', 100, '    '));
+  if (r.nextSteps?.length) {
+    lines.push(c.bold('Next steps'));
+    for (const n of r.nextSteps) lines.push(wrapIndent(`• ${n}`, '  ', 100, '    '));
     lines.push('');
   }
   if (r.checks.length) {
     const s = r.summary;
-    const text = `${s.pass} passed, ${s.warn} warning${s.warn === 1 ? '' : 's'}, ${s.fail} failed, ${s.skip} skipped`;
-    lines.push(s.fail ? c.red(c.bold(text)) : s.warn ? c.yellow(text) : c.green(text));
+    const text = `${s.pass} passed, ${plural(s.warn, 'warning')}, ${s.fail} failed, ${s.skip} not checked`;
+    lines.push(`${s.fail ? c.red(c.bold(text)) : s.warn ? c.yellow(text) : c.green(text)}${o.verbose ? '' : c.dim('. --verbose lists every check.')}`);
   }
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
 }

@@ -5,7 +5,8 @@
 import { InputError } from '../lib/errors.js';
 import { issuerUrl, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import type { Check } from './types.js';
-import { mk } from './checks.js';
+import { authorizeFix, kit, type Kit } from './kit.js';
+import { describeRule, evaluateRule, type ClaimRule } from './claims.js';
 
 export interface Claims {
   token_use?: string;
@@ -90,86 +91,114 @@ export interface TokenContext {
   poolId?: string;
   gatewayId?: string;
   /** The gateway's CUSTOM_JWT authorizer, when it could be read. */
-  jwt?: { discoveryUrl?: string; allowedClients?: string[]; allowedAudience?: string[]; allowedScopes?: string[] };
+  jwt?: { discoveryUrl?: string; allowedClients?: string[]; allowedAudience?: string[]; allowedScopes?: string[]; customClaims?: ClaimRule[] };
   /** Why gateway comparisons cannot run (offline, no gateway, read failed). */
   gatewayUnavailable?: string;
   /** The client being examined, to notice a token from another client. */
   clientIds?: string[];
 }
 
-/** Compare a decoded token with the gateway (and pool): token_use, exp, iss, client_id, scope, aud. */
+/** The token checks' ids (after the prefix) and passing titles, bound once. */
+export const TOKEN_CHECKS = {
+  decode: 'The token decodes',
+  use: 'It is an access token',
+  expiry: 'The token has not expired',
+  issuer: 'The token comes from the pool the gateway trusts',
+  client: "The gateway accepts the token's client",
+  scope: "The token's scope passes the gateway",
+  audience: "The token's audience passes the gateway",
+  claims: 'The token has the claims the gateway requires',
+} as const;
+
+const ago = (ms: number) => {
+  const mins = Math.round(ms / 60_000);
+  return mins < 120 ? `${mins} min` : mins < 48 * 60 ? `${Math.round(mins / 60)} h` : `${Math.round(mins / 1440)} days`;
+};
+
+/** Compare a decoded token with the gateway (and pool): token_use, exp, iss, client_id, scope, aud, custom claims. */
 export function tokenChecks(t: DecodedToken, tc: TokenContext): Check[] {
   const c = t.claims;
-  const p = tc.prefix;
+  const k = Object.fromEntries(Object.entries(TOKEN_CHECKS).map(([id, title]) => [id, kit(`${tc.prefix}.${id}`, title)])) as Record<keyof typeof TOKEN_CHECKS, Kit>;
   const now = tc.now ?? Date.now();
   const out: Check[] = [];
-  out.push(mk(`${p}.decode`, 'pass', 'Token decodes', `${describeClaims(c)} (alg ${String(t.header.alg ?? '?')}; the signature is not verified here).`));
+  out.push(k.decode.pass(`${describeClaims(c)} (alg ${String(t.header.alg ?? '?')}; the signature is not verified here).`));
 
-  if (c.token_use === 'access') out.push(mk(`${p}.use`, 'pass', 'Access token (not an ID token)', 'token_use is access.'));
-  else if (c.token_use === 'id') out.push(mk(`${p}.use`, 'fail', 'Access token (not an ID token)', `token_use is id: this is an ID token (aud=${String(c.aud)}, no client_id or scope), which the gateway's allowedClients/allowedScopes reject (G6).`, 'Send the access_token from the token response, not the id_token.'));
-  else out.push(mk(`${p}.use`, 'warn', 'Access token (not an ID token)', `token_use is ${c.token_use ?? 'missing'}: not a Cognito access token.`));
+  if (c.token_use === 'access') out.push(k.use.pass('token_use is access.'));
+  else if (c.token_use === 'id') out.push(k.use.fail('This is an ID token, not the access token', `token_use is id (aud=${String(c.aud)}, no client_id and no scope): the gateway checks client_id and scope, so it rejects ID tokens with 401.`, { todo: 'Send the access_token of the token response, not the id_token.' }));
+  else out.push(k.use.warn('This is not a Cognito access token', `token_use is ${c.token_use ?? 'missing'}.`));
 
-  if (typeof c.exp !== 'number') out.push(mk(`${p}.expiry`, 'warn', 'Token not expired', 'The token has no exp claim.'));
+  if (typeof c.exp !== 'number') out.push(k.expiry.warn('The token has no expiry', 'It has no exp claim; Cognito tokens always have one.'));
   else if (c.exp * 1000 <= now) {
-    const mins = Math.round((now - c.exp * 1000) / 60_000);
-    out.push(mk(`${p}.expiry`, 'fail', 'Token not expired', `The token expired at ${new Date(c.exp * 1000).toISOString()} (${mins < 120 ? `${mins} min` : `${Math.round(mins / 60)} h`} ago): the gateway answers 401 (G5).`, 'Get a new token (reconnect in Copilot Studio; make sure its Refresh URL is the token URL).'));
-  } else out.push(mk(`${p}.expiry`, 'pass', 'Token not expired', `Valid until ${new Date(c.exp * 1000).toISOString()} (${Math.round((c.exp * 1000 - now) / 60_000)} min left).`));
+    out.push(
+      k.expiry.fail(`The token expired ${ago(now - c.exp * 1000)} ago`, `It expired at ${new Date(c.exp * 1000).toISOString()}: the gateway answers 401. A client keeps working only if it refreshes the token in time.`, {
+        todo: 'Get a new token. Copilot Studio refreshes it by itself when its Refresh URL is the token URL and the refresh token is still valid: check that with mcp-cognito doctor --refresh-token - (paste the refresh token).',
+      }),
+    );
+  } else out.push(k.expiry.pass(`Valid until ${new Date(c.exp * 1000).toISOString()} (${Math.round((c.exp * 1000 - now) / 60_000)} min left).`));
 
-  const unavailable = (id: string, title: string) => out.push(mk(`${p}.${id}`, 'skip', title, tc.gatewayUnavailable ?? 'The gateway could not be read.'));
+  const unavailable = (x: Kit) => out.push(x.skip(tc.gatewayUnavailable ?? 'The gateway could not be read.'));
 
   // Issuer: the gateway's discovery URL names the pool it trusts; fall back to the examined pool.
   const gwPool = tc.jwt?.discoveryUrl ? parseCognitoDiscoveryUrl(tc.jwt.discoveryUrl) : undefined;
   const expectedIss = gwPool ? issuerUrl(gwPool.region, gwPool.poolId) : tc.poolId && tc.region ? issuerUrl(tc.region, tc.poolId) : undefined;
-  if (!expectedIss) unavailable('issuer', 'Issuer matches the gateway');
-  else if (c.iss === expectedIss) out.push(mk(`${p}.issuer`, 'pass', 'Issuer matches the gateway', `iss ${c.iss} is the pool the ${gwPool ? "gateway's discoveryUrl names" : 'examined pool'}.`));
-  else out.push(mk(`${p}.issuer`, 'fail', 'Issuer matches the gateway', `iss ${c.iss ?? '(none)'} is not ${expectedIss}${gwPool ? " (the gateway's discoveryUrl)" : ''}: a token from another pool or Region is rejected (G4).`, `Get the token from the pool ${gwPool?.poolId ?? tc.poolId} (its domain's /oauth2/token).`));
+  if (!expectedIss) unavailable(k.issuer);
+  else if (c.iss === expectedIss) out.push(k.issuer.pass(`iss ${c.iss} is the issuer of the ${gwPool ? "gateway's discovery URL" : 'examined pool'}.`));
+  else {
+    out.push(
+      k.issuer.fail(`The token comes from another pool than the ${gwPool ? 'gateway trusts' : 'examined one'}`, `Its iss is ${c.iss ?? '(none)'}, the issuer of ${gwPool ? "the gateway's discovery URL" : 'the examined pool'} is ${expectedIss}: the gateway rejects it, with 401 or with 403 insufficient_scope even when the scope matches.`, {
+        todo: `Get the token from pool ${gwPool?.poolId ?? tc.poolId} (its domain's /oauth2/token), or point the gateway at the pool that issued it.`,
+      }),
+    );
+  }
 
   if (c.token_use === 'id') {
-    // An ID token fails the client/scope rules because it is the wrong token (G6), not because of them.
-    for (const [id, title] of [['client', 'Token client is in allowedClients'], ['scope', 'Token scope matches allowedScopes'], ['audience', 'Token audience']] as const) {
-      out.push(mk(`${p}.${id}`, 'skip', title, `Not compared: this is an ID token (see ${p}.use); compare the access token instead.`));
-    }
+    // An ID token fails the client/scope rules because it is the wrong token, not because of them.
+    for (const x of [k.client, k.scope, k.audience, k.claims]) out.push(x.skip(`Not compared: this is an ID token; compare the access token instead.`));
     return out;
   }
   if (!tc.jwt) {
-    unavailable('client', 'Token client is in allowedClients');
-    unavailable('scope', 'Token scope matches allowedScopes');
-    unavailable('audience', 'Token audience');
+    for (const x of [k.client, k.scope, k.audience, k.claims]) unavailable(x);
     return out;
   }
   const j = tc.jwt;
   const allowedClients = j.allowedClients ?? [];
-  const authorize = (id: string) => `mcp-cognito authorize-client --gateway-id ${tc.gatewayId ?? '<gateway-id>'} --client-id ${id}`;
-  if (!allowedClients.length) out.push(mk(`${p}.client`, 'pass', 'Token client is in allowedClients', `The gateway sets no allowedClients (client_id ${c.client_id ?? '(none)'} is not checked).`));
+  if (!allowedClients.length) out.push(k.client.pass(`The gateway checks no client ID (client_id ${c.client_id ?? '(none)'} is not checked).`));
   else if (c.client_id && allowedClients.includes(c.client_id)) {
     const other = tc.clientIds?.length && !tc.clientIds.includes(c.client_id) ? ` Note: it is not the client being examined (${tc.clientIds.join(', ')}).` : '';
-    out.push(mk(`${p}.client`, other ? 'warn' : 'pass', 'Token client is in allowedClients', `client_id ${c.client_id} is in allowedClients [${allowedClients.join(', ')}].${other}`));
+    const detail = `client_id ${c.client_id} is in allowedClients.${other}`;
+    out.push(other ? k.client.warn(`The token belongs to another client (${c.client_id})`, detail) : k.client.pass(detail));
+  } else if (c.client_id) {
+    out.push(k.client.fail(`The gateway does not accept the token's client ${c.client_id}`, `allowedClients [${allowedClients.join(', ')}] does not contain ${c.client_id}: the gateway answers 401 "Invalid Bearer token".`, { fix: authorizeFix(tc.gatewayId, c.client_id) }));
   } else {
-    out.push(mk(`${p}.client`, 'fail', 'Token client is in allowedClients', c.client_id ? `client_id ${c.client_id} is not in allowedClients [${allowedClients.join(', ')}]: the gateway answers 401 "Invalid Bearer token" (G1).` : `The token has no client_id (an ID token?), and the gateway checks allowedClients [${allowedClients.join(', ')}] (G1/G6).`, c.client_id ? authorize(c.client_id) : 'Send the access token.'));
+    out.push(k.client.fail('The token names no client', `It has no client_id (an ID token?), and the gateway checks allowedClients [${allowedClients.join(', ')}].`, { todo: 'Send the access token.' }));
   }
 
   const allowedScopes = j.allowedScopes ?? [];
   const scopes = (c.scope ?? '').split(/\s+/).filter(Boolean);
-  if (!allowedScopes.length) out.push(mk(`${p}.scope`, 'pass', 'Token scope matches allowedScopes', `The gateway sets no allowedScopes (scope "${c.scope ?? ''}" is not checked).`));
-  else if (scopes.some((s) => allowedScopes.includes(s))) out.push(mk(`${p}.scope`, 'pass', 'Token scope matches allowedScopes', `scope "${c.scope}" shares ${scopes.filter((s) => allowedScopes.includes(s)).join(', ')} with allowedScopes.`));
+  if (!allowedScopes.length) out.push(k.scope.pass(`The gateway checks no scope (scope "${c.scope ?? ''}" is not checked).`));
+  else if (scopes.some((s) => allowedScopes.includes(s))) out.push(k.scope.pass(`scope "${c.scope}" includes ${scopes.filter((s) => allowedScopes.includes(s)).join(', ')}, which allowedScopes accepts.`));
   else {
     const want = allowedScopes.find((s) => s.includes('/')) ?? allowedScopes[0]!;
     out.push(
-      mk(
-        `${p}.scope`,
-        'fail',
-        'Token scope matches allowedScopes',
-        `scope "${c.scope ?? ''}" shares nothing with allowedScopes [${allowedScopes.join(', ')}]: rejected with 401 (G3). ${scopes.includes('aws.cognito.signin.user.admin') ? 'A token from InitiateAuth carries only aws.cognito.signin.user.admin.' : ''}`.trim(),
-        `Request ${want} when getting the token (Copilot Studio: put "${want}" in the Scopes field; the client must allow it), then get a new token.`,
-      ),
+      k.scope.fail("The token's scope does not satisfy the gateway", `scope "${c.scope ?? ''}" shares nothing with allowedScopes [${allowedScopes.join(', ')}]: the gateway answers 401 (or 403 insufficient_scope).${scopes.includes('aws.cognito.signin.user.admin') ? ' A token from InitiateAuth carries only aws.cognito.signin.user.admin.' : ''}`, {
+        todo: `Ask for ${want} when getting the token (in Copilot Studio: put ${want} in the Scopes field; the client must allow it), then get a new token.`,
+      }),
     );
   }
 
   const audList = j.allowedAudience ?? [];
   const aud = c.aud === undefined ? [] : Array.isArray(c.aud) ? c.aud : [c.aud];
-  if (!audList.length) out.push(mk(`${p}.audience`, 'pass', 'Token audience', `The gateway sets no allowedAudience${aud.length ? '' : ' (Cognito access tokens carry no aud)'}.`));
-  else if (aud.some((a) => audList.includes(a))) out.push(mk(`${p}.audience`, 'pass', 'Token audience', `aud ${aud.join(', ')} is in allowedAudience.`));
-  else out.push(mk(`${p}.audience`, 'fail', 'Token audience', `The gateway requires aud in [${audList.join(', ')}], but the token has ${aud.length ? `aud ${aud.join(', ')}` : 'no aud (Cognito access tokens never do)'}: rejected with 401 (G2).`, c.client_id ? authorize(c.client_id) + ' (then remove allowedAudience from the gateway)' : undefined));
+  if (!audList.length) out.push(k.audience.pass(`The gateway checks no audience${aud.length ? '' : ' (Cognito access tokens carry none)'}.`));
+  else if (aud.some((a) => audList.includes(a))) out.push(k.audience.pass(`aud ${aud.join(', ')} is in allowedAudience.`));
+  else out.push(k.audience.fail('The token has no audience the gateway accepts', `The gateway requires aud in [${audList.join(', ')}], but the token has ${aud.length ? `aud ${aud.join(', ')}` : 'no aud (Cognito access tokens never do)'}: rejected with 401.`, { todo: "Remove allowedAudience from the gateway and list the client in allowedClients (mcp-cognito doctor shows the gateway's allowedAudience finding with the command)." }));
+
+  const rules = j.customClaims ?? [];
+  if (!rules.length) out.push(k.claims.pass('The gateway requires no custom claim.'));
+  else {
+    const failed = rules.map((r) => ({ r, e: evaluateRule(r, c) })).filter((x) => !x.e.ok);
+    if (!failed.length) out.push(k.claims.pass(`${rules.map(describeRule).join('; ')}: the token passes.`));
+    else out.push(k.claims.fail('The token lacks a claim the gateway requires', `${failed.map((x) => `the gateway requires ${describeRule(x.r)}; the token has ${x.e.had}`).join('; ')}: rejected with 401.`, { todo: 'Cognito puts custom claims in access tokens only through a pre-token-generation trigger (event version 2, or 3 for M2M tokens): make it add the claim, or change the gateway rule.' }));
+  }
   return out;
 }
 

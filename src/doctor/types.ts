@@ -6,11 +6,18 @@ export interface Check {
   /** Stable id (`gateway.allowed-clients`); `@<clientId>` is appended when several clients are examined. */
   id: string;
   status: CheckStatus;
+  /** The finding, in words: what a pass confirms, or what is wrong ("Gateway is UPDATING"). */
   title: string;
-  /** What was compared, with the values. A skip says why it could not run. */
+  /** Why, with the values compared. A skip says why it could not run. */
   detail: string;
-  /** A runnable command where one exists, else what to do. */
+  /** An `mcp-cognito …` command that fixes it. */
   fix?: string;
+  /** What to do when no mcp-cognito command does it. */
+  todo?: string;
+  /** The equivalent AWS CLI call, for those who do it by hand (every field resent where AWS replaces the whole resource). */
+  aws?: string;
+  /** A step only a person can take, that is not a problem yet (register the redirect URL Copilot Studio shows). */
+  next?: string;
 }
 
 export interface Summary {
@@ -20,21 +27,42 @@ export interface Summary {
   skip: number;
 }
 
+/** How sure the catalogue is of a symptom or a cause. */
+export type Certainty = 'documented' | 'reported' | 'unconfirmed';
+
+export type CauseVerdict = 'confirmed' | 'possible' | 'not-checked' | 'ruled-out';
+
+export interface RankedCause {
+  /** Stable name of the cause (`client-not-in-allowed-clients`). */
+  id: string;
+  cause: string;
+  verdict: CauseVerdict;
+  /** What the checks found, in one or two sentences. */
+  evidence: string;
+  /** An `mcp-cognito …` command, when one fixes it. */
+  fix?: string;
+  /** What to do otherwise. */
+  todo?: string;
+  /** The checks that bore on it. */
+  checks: string[];
+  certainty?: Certainty;
+}
+
 export interface SymptomResult {
+  /** Stable name of the symptom (`gateway-rejects-token`); `--error <name>` explains it again. */
   id: string;
   title: string;
-  /** How far the catalogue trusts this row: C confirmed, R reported, ? unconfirmed. */
-  confidence: string;
+  certainty: Certainty;
   /** The text it was matched from. */
   matched: string;
+  /** How the symptom usually shows itself. */
   strings: string[];
   where: string;
-  causes: { id: string; cause: string; verdict: string; evidence: string; fix: string; checks: string[]; confidence?: string }[];
-  /** The row of the original troubleshooting table and what it gets wrong. */
-  table?: { error: string; cause: string; fix: string };
+  causes: RankedCause[];
+  /** What people often get wrong about it. */
   correction?: string;
   note?: string;
-  /** Other entries the text also matches, best first. */
+  /** Other symptoms the text also matches, best first. */
   alternatives: { id: string; title: string }[];
 }
 
@@ -44,10 +72,12 @@ export interface DoctorResult {
   symptom?: SymptomResult;
   /** What was examined. */
   target?: { region?: string; userPoolId?: string; clientIds: string[]; gatewayId?: string };
-  /** `--error` text that matched no catalogue entry. */
+  /** `--error` text that matched no known symptom. */
   unmatched?: string;
-  /** `--offline` without `--error`: the whole catalogue, one line per symptom. */
-  catalogue?: { id: string; title: string; confidence: string; strings: string[] }[];
+  /** `--offline` without `--error`: every known symptom, one line each. */
+  catalogue?: { id: string; title: string; certainty: Certainty; strings: string[] }[];
+  /** Steps only a person can take (from the checks' `next`), in order. */
+  nextSteps?: string[];
 }
 
 export function summarize(checks: readonly Check[]): Summary {

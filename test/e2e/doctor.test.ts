@@ -31,6 +31,9 @@ interface Check {
   title: string;
   detail: string;
   fix?: string;
+  todo?: string;
+  aws?: string;
+  next?: string;
 }
 interface DoctorJson {
   success: boolean;
@@ -159,7 +162,11 @@ describe('doctor (moto)', () => {
 
   async function doctor(s: Seed, args: string[] = [], env: Record<string, string> = {}, input?: string) {
     const run = await runCli(['doctor', '--json', ...args], { endpoint: moto.endpoint(), cwd: s.cwd, env, input });
-    return { run, json: run.json<DoctorJson>() };
+    const json = run.json<DoctorJson>();
+    // Over every seeded fault: each fix is an mcp-cognito command, and nothing a user sees names a catalogue row.
+    for (const f of [...(json.checks ?? []).map((c) => c.fix), ...(json.symptom?.causes ?? []).map((c) => c.fix)]) if (f !== undefined) expect(f).toMatch(/^mcp-cognito /);
+    expect(run.stdout).not.toMatch(/"(G1-G7|[ATGOCF]\d[a-z]?)"|\[[CR?]\]|original troubleshooting table|Step \d of the guide/);
+    return { run, json };
   }
 
   it('passes a healthy setup: exit 0, no failing check, probes skipped against the emulator, nothing read twice', async () => {
@@ -186,7 +193,7 @@ describe('doctor (moto)', () => {
     expect(run.stdout + run.stderr).not.toMatch(/ClientSecret"\s*:\s*"[^<]/);
   });
 
-  it('runs the live probes against a local server: discovery, authorize without following, M2M token, initialize, tools/list', async () => {
+  it('runs the live probes against a local server: discovery, authorize (one hop, to the login page), M2M token, initialize, tools/list', async () => {
     const s = await seed(moto.endpoint());
     fake = await startFakeOAuthServer(motoBackend(sdk(moto.endpoint()), { region: REGION, poolId: s.poolId, gatewayId: s.gatewayId }));
     const { run, json } = await doctor(s, ['--debug'], { MCP_COGNITO_PROBE_BASE: fake.url });
@@ -199,14 +206,54 @@ describe('doctor (moto)', () => {
     expect(byId(json, `probe.authorize@${s.copilotId}`)?.status).toBe('pass');
     expect(byId(json, `probe.m2m-token@${s.m2mId}`)?.status).toBe('pass');
     expect(byId(json, `probe.token.client@${s.m2mId}`)?.status).toBe('pass');
-    // authorize was not followed to /login; the token request used client_secret_basic.
-    expect(fake.requests.some((r) => r.path.startsWith('/login'))).toBe(false);
+    // authorize was followed exactly one hop, to /login on the sign-in host; the token request used client_secret_basic.
+    expect(fake.requests.filter((r) => r.path.startsWith('/login'))).toHaveLength(1);
     expect(fake.requests.find((r) => r.path === '/oauth2/token')?.auth).toBe('Basic');
     const tools = fake.requests.find((r) => r.body.includes('tools/list'));
     expect(tools?.headers['mcp-protocol-version']).toBe('2025-03-26');
     expect(tools?.auth).toBe('Bearer');
     // The token and the secret never reach the output.
     expect(run.stdout + run.stderr).not.toMatch(/eyJ[\w-]+\.eyJ/);
+  });
+
+  it('the human report of a healthy setup fits one screen: passes collapsed by area, no internal codes', async () => {
+    const s = await seed(moto.endpoint());
+    const human = await runCli(['doctor'], { endpoint: moto.endpoint(), cwd: s.cwd });
+    expect(human.code).toBe(0);
+    expect(human.stdout.split('\n').length).toBeLessThanOrEqual(30);
+    expect(human.stdout).toMatch(/^✓ App clients: \d+ passed/m);
+    expect(human.stdout).not.toMatch(/\b[ATGOCF]\d[a-z]?\b|\[[CR?]\]|\[(pool|client|gateway|targets|probe)\./);
+    expect(human.stderr).not.toMatch(/Error|warning/i);
+  });
+
+  it('without AWS credentials doctor fails with one CREDENTIALS error (exit 1), not a list of checks it could not run', async () => {
+    const s = await seed(moto.endpoint());
+    const run = await runCli(['doctor', '--json'], { endpoint: moto.endpoint(), cwd: s.cwd, env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_EC2_METADATA_DISABLED: 'true' } });
+    expect(run.code).toBe(1);
+    const j = run.json<{ success: boolean; error: { code: string; message: string }; checks?: unknown }>();
+    expect(j).toMatchObject({ success: false, error: { code: 'CREDENTIALS', message: expect.stringContaining('DescribeUserPool') } });
+    expect(j.checks).toBeUndefined();
+    expect(run.requests).toEqual([]);
+    const human = await runCli(['doctor'], { endpoint: moto.endpoint(), cwd: s.cwd, env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_EC2_METADATA_DISABLED: 'true' } });
+    expect(human.code).toBe(1);
+    expect(human.stdout).toBe('');
+    expect(human.stderr.trim().split('\n').length).toBeLessThanOrEqual(3);
+  });
+
+  it('--refresh-token - exchanges a pasted refresh token at the token URL and says what happened; the token is never shown', async () => {
+    const s = await seed(moto.endpoint());
+    const good = 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.GOODREFRESHPART.iv.ciphertext.tag';
+    fake = await startFakeOAuthServer(motoBackend(sdk(moto.endpoint()), { region: REGION, poolId: s.poolId, gatewayId: s.gatewayId, refreshTokens: [good] }));
+    let { run, json } = await doctor(s, ['--refresh-token', '-'], { MCP_COGNITO_PROBE_BASE: fake.url }, `${good}\n`);
+    expect(byId(json, 'probe.refresh-token')).toMatchObject({ status: 'pass', detail: expect.stringMatching(new RegExp(`grant_type=refresh_token for copilot-studio-mcp \\(${s.copilotId}\\) → a new access token`)) });
+    expect(run.stdout + run.stderr).not.toContain('GOODREFRESHPART');
+    const revoked = 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.REVOKEDPART.iv.ciphertext.tag';
+    ({ run, json } = await doctor(s, ['--refresh-token', '-', '--error', "Let's get you connected first"], { MCP_COGNITO_PROBE_BASE: fake.url }, revoked));
+    expect(run.code).toBe(1);
+    expect(byId(json, 'probe.refresh-token')).toMatchObject({ status: 'fail', title: 'The refresh token no longer works (invalid_grant)' });
+    expect(json.symptom?.id).toBe('copilot-reconnect');
+    expect(['refresh-token-expired', 'refresh-token-revoked']).toContain(json.symptom?.causes[0]?.id);
+    expect(run.stdout + run.stderr).not.toContain('REVOKEDPART');
   });
 
   it('client missing from allowedClients: fails with authorize-client, and ranks that cause first for --error insufficient_scope', async () => {
@@ -219,8 +266,8 @@ describe('doctor (moto)', () => {
     expect(c.status).toBe('fail');
     expect(c.detail).toContain(s.copilotId);
     expect(c.fix).toBe(`mcp-cognito authorize-client --gateway-id ${s.gatewayId} --client-id ${s.copilotId}`);
-    expect(json.symptom?.id).toBe('G1-G7');
-    expect(json.symptom?.causes[0]).toMatchObject({ id: 'G1', verdict: 'confirmed', fix: c.fix });
+    expect(json.symptom?.id).toBe('gateway-rejects-token');
+    expect(json.symptom?.causes[0]).toMatchObject({ id: 'client-not-allowed', verdict: 'confirmed', fix: c.fix });
     expect(json.symptom?.correction).toMatch(/unconfirmed/);
     // The symptom's checks come first.
     expect(json.checks[0]!.id).toMatch(/^(gateway\.|token\.|probe\.|client\.)/);
@@ -236,7 +283,7 @@ describe('doctor (moto)', () => {
     expect(human.code).toBe(1);
     expect(human.stdout.match(/Failing \(\d+\)/g)).toHaveLength(1);
     expect(human.stdout).toContain(`fix: mcp-cognito add-callback ${uri} --client-id ${s.copilotId}`);
-    expect(human.stdout).toMatch(/Symptom A1/);
+    expect(human.stdout).toMatch(/Symptom: Redirect URL not registered/);
     expect(human.stderr).toMatch(/check.* failed/);
   });
 
@@ -244,7 +291,7 @@ describe('doctor (moto)', () => {
     const s = await seed(moto.endpoint(), { copilot: { CallbackURLs: [`${COPILOT_REDIRECT}/`] } });
     const { run, json } = await doctor(s, ['--client-id', s.copilotId, '--redirect-uri', COPILOT_REDIRECT, '--error', 'redirect_mismatch']);
     expect(run.code).toBe(1);
-    expect(json.symptom?.causes[0]).toMatchObject({ id: 'A1b', verdict: 'confirmed' });
+    expect(json.symptom?.causes[0]).toMatchObject({ id: 'redirect-url-near-miss', verdict: 'confirmed' });
     const c = byId(json, 'client.redirect-uri')!;
     expect(c.status).toBe('fail');
     expect(c.detail).toMatch(/trailing slash/);
@@ -264,14 +311,17 @@ describe('doctor (moto)', () => {
     expect(run.code).toBe(1);
     const c = byId(json, 'client.flows')!;
     expect(c.status).toBe('fail');
-    expect(c.fix).toMatch(/^aws cognito-idp update-user-pool-client --region us-east-1 --cli-input-json /);
-    const sent = JSON.parse(/--cli-input-json '(.*)'$/.exec(c.fix!)![1]!) as Record<string, unknown>;
+    // No mcp-cognito command changes a client's flows in place: a todo, and the AWS CLI call that resends every setting.
+    expect(c.fix).toBeUndefined();
+    expect(c.todo).toMatch(/authorization code grant/);
+    expect(c.aws).toMatch(/^aws cognito-idp update-user-pool-client --region us-east-1 --cli-input-json /);
+    const sent = JSON.parse(/--cli-input-json '(.*)'$/.exec(c.aws!)![1]!) as Record<string, unknown>;
     // code is added; nothing the client had is dropped.
     expect(sent).toMatchObject({ ClientId: s.copilotId, AllowedOAuthFlows: ['implicit', 'code'], AllowedOAuthFlowsUserPoolClient: true, CallbackURLs: [COPILOT_REDIRECT], AllowedOAuthScopes: ['openid', 'email', 'profile', 'mcp/invoke'] });
     expect(sent).not.toHaveProperty('ClientSecret');
-    expect(json.symptom?.id).toBe('T5');
+    expect(json.symptom?.id).toBe('unsupported-grant-type');
     expect(json.symptom?.correction).toMatch(/unauthorized_client/);
-    expect(json.symptom?.causes.find((x) => x.id === 'T5b')?.verdict).toBe('confirmed');
+    expect(json.symptom?.causes.find((x) => x.id === 'code-flow-off-not-this')?.verdict).toBe('confirmed');
   });
 
   it('a client scope missing from the resource server', async () => {
@@ -287,7 +337,7 @@ describe('doctor (moto)', () => {
     expect(run.code).toBe(1);
     const c = byId(json, 'client.oauth-enabled')!;
     expect(c.status).toBe('fail');
-    expect(c.fix).toMatch(/update-user-pool-client.*"AllowedOAuthFlowsUserPoolClient":true/);
+    expect(c.aws).toMatch(/update-user-pool-client.*"AllowedOAuthFlowsUserPoolClient":true/);
   });
 
   it('an allowedAudience-only gateway', async () => {
@@ -297,9 +347,9 @@ describe('doctor (moto)', () => {
     const c = byId(json, 'gateway.allowed-audience')!;
     expect(c.status).toBe('fail');
     expect(c.detail).toMatch(/no aud/);
-    expect(c.fix).toMatch(/^aws bedrock-agentcore-control update-gateway /);
-    expect(c.fix).toContain(`"allowedClients":["${s.copilotId}"]`);
-    expect(c.fix).not.toContain('allowedAudience');
+    expect(c.aws).toMatch(/^aws bedrock-agentcore-control update-gateway /);
+    expect(c.aws).toContain(`"allowedClients":["${s.copilotId}"]`);
+    expect(c.aws).not.toContain('allowedAudience');
   });
 
   it('a gateway trusting another pool', async () => {
@@ -309,7 +359,8 @@ describe('doctor (moto)', () => {
     const c = byId(json, 'gateway.discovery-url')!;
     expect(c.status).toBe('fail');
     expect(c.detail).toMatch(/eu-west-1_Other123/);
-    expect(c.fix).toContain(`https://cognito-idp.us-east-1.amazonaws.com/${s.poolId}/.well-known/openid-configuration`);
+    expect(c.todo).toContain(`https://cognito-idp.us-east-1.amazonaws.com/${s.poolId}/.well-known/openid-configuration`);
+    expect(c.aws).toContain(`https://cognito-idp.us-east-1.amazonaws.com/${s.poolId}/.well-known/openid-configuration`);
   });
 
   it('a pool without a domain', async () => {
@@ -326,10 +377,10 @@ describe('doctor (moto)', () => {
     const c = byId(json, 'targets.oauth-scopes')!;
     expect(c.status).toBe('fail');
     expect(c.detail).toMatch(/openid/);
-    expect(c.fix).toMatch(/^aws bedrock-agentcore-control update-gateway-target /);
-    expect(c.fix).toContain('"scopes":["mcp/invoke"]');
-    expect(json.symptom).toMatchObject({ id: 'O1' });
-    expect(json.symptom?.causes[0]).toMatchObject({ id: 'O1a', verdict: 'confirmed' });
+    expect(c.aws).toMatch(/^aws bedrock-agentcore-control update-gateway-target /);
+    expect(c.aws).toContain('"scopes":["mcp/invoke"]');
+    expect(json.symptom).toMatchObject({ id: 'outbound-token-failure' });
+    expect(json.symptom?.causes[0]).toMatchObject({ id: 'target-asks-oidc-scopes', verdict: 'confirmed' });
   });
 
   it('tokens: from a client the gateway does not allow, an ID token, an expired token (from stdin)', async () => {
@@ -345,7 +396,7 @@ describe('doctor (moto)', () => {
     expect(run.code).toBe(1);
     expect(byId(json, 'token.use')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/ID token/) });
     // The decoded token is direct evidence: G6 first, before the configuration's G1 (the m2m client is not allowed).
-    expect(json.symptom?.causes[0]).toMatchObject({ id: 'G6', verdict: 'confirmed' });
+    expect(json.symptom?.causes[0]).toMatchObject({ id: 'id-token-sent', verdict: 'confirmed' });
     expect(byId(json, 'token.client')?.status).toBe('skip');
 
     const expired = accessToken({ region: REGION, poolId: s.poolId, clientId: s.copilotId, scope: 'openid mcp/invoke', now: Date.now() - 3 * 3600_000 });
@@ -363,11 +414,11 @@ describe('doctor (moto)', () => {
     const paste = JSON.stringify({ id_token: makeJwt({ token_use: 'id', aud: s.copilotId }), access_token: token, refresh_token: 'REFRESHSECRET123', expires_in: 3600, token_type: 'Bearer' }, null, 2) + '\n';
     // The Copilot Studio client only: no M2M token, so the MCP probes use the pasted one.
     const { run, json } = await doctor(s, ['--client-id', s.copilotId, '--token', '-'], { MCP_COGNITO_PROBE_BASE: fake.url }, paste);
-    const human = await runCli(['doctor', '--client-id', s.copilotId, '--token', '-'], { endpoint: moto.endpoint(), cwd: s.cwd, env: { MCP_COGNITO_PROBE_BASE: fake.url }, input: paste });
+    const human = await runCli(['doctor', '--verbose', '--client-id', s.copilotId, '--token', '-'], { endpoint: moto.endpoint(), cwd: s.cwd, env: { MCP_COGNITO_PROBE_BASE: fake.url }, input: paste });
     for (const out of [run.stdout + run.stderr, human.stdout + human.stderr]) {
       for (const secret of [token, token.split('.')[1]!, 'REFRESHSECRET123']) expect(out).not.toContain(secret);
     }
-    expect(human.stdout).toMatch(/MCP initialize on the gateway/);
+    expect(human.stdout).toMatch(/MCP initialize succeeds with the token/);
     expect(byId(json, 'probe.mcp-initialize')).toMatchObject({ status: 'pass', detail: expect.stringContaining(`the --token client ${s.copilotId}`) });
     expect(byId(json, 'probe.mcp-tools-list')?.status).toBe('pass');
     const sent = fake.requests.filter((r) => r.path === '/mcp' && r.auth === 'Bearer').map((r) => r.bearer);
@@ -382,24 +433,25 @@ describe('doctor (moto)', () => {
     expect(run.code).toBe(0);
     const v = byId(json, 'gateway.protocol-version')!;
     expect(v.status).toBe('warn');
-    // The state's Copilot Studio client: authorize-client adds 2025-03-26 for it.
-    expect(v.fix).toBe(`mcp-cognito authorize-client --gateway-id ${s.gatewayId} --client-id ${s.copilotId}`);
-    // Without a Copilot Studio client, the full update-gateway.
+    // authorize-client adds the version (it resends every other setting of the gateway).
+    expect(v.fix).toBe(`mcp-cognito authorize-client --gateway-id ${s.gatewayId} --mcp-version 2025-03-26`);
+    // Without a Copilot Studio client, the same command: no raw update-gateway.
     const m2mOnly = await doctor(s, ['--client-id', s.m2mId]);
-    expect(byId(m2mOnly.json, 'gateway.protocol-version')!.fix).toContain('"supportedVersions":["2025-06-18","2025-03-26"]');
+    expect(byId(m2mOnly.json, 'gateway.protocol-version')!.fix).toBe(`mcp-cognito authorize-client --gateway-id ${s.gatewayId} --mcp-version 2025-03-26`);
     const u = byId(json, 'users.status')!;
     expect(u).toMatchObject({ status: 'warn', detail: expect.stringContaining('tester@example.com') });
-    expect(u.fix).toMatch(/admin-set-user-password .*--permanent/);
+    expect(u.fix).toBe(`mcp-cognito create-user --pool-id ${s.poolId} --email tester@example.com`);
+    expect(u.aws).toMatch(/admin-set-user-password .*--permanent/);
   });
 
   it('--offline explains every row of the original troubleshooting table without any AWS call', async () => {
     const rows: [string, string, RegExp?][] = [
-      ['insufficient_scope', 'G1-G7', /unconfirmed/],
-      ['invalid_scope', 'A2'],
-      ['redirect_uri mismatch', 'A1', /not a JSON error/],
-      ['unsupported_grant_type', 'T5', /unauthorized_client/],
-      ['Failed to fetch outbound oauth token', 'O1', /at least three/],
-      ['MCP protocol version 2025-03-26', 'C6'],
+      ['insufficient_scope', 'gateway-rejects-token', /unconfirmed/],
+      ['invalid_scope', 'invalid-scope-at-sign-in'],
+      ['redirect_uri mismatch', 'redirect-mismatch', /not a JSON error/],
+      ['unsupported_grant_type', 'unsupported-grant-type', /unauthorized_client/],
+      ['Failed to fetch outbound oauth token', 'outbound-token-failure', /at least three/],
+      ['MCP protocol version 2025-03-26', 'copilot-lists-no-tools'],
     ];
     for (const [text, id, correction] of rows) {
       const run = await runCli(['doctor', '--json', '--offline', '--error', text], { endpoint: 'http://127.0.0.1:9' });
@@ -407,7 +459,7 @@ describe('doctor (moto)', () => {
       const json = run.json<DoctorJson>();
       expect(json.symptom?.id, text).toBe(id);
       if (correction) expect(json.symptom?.correction).toMatch(correction);
-      expect(json.symptom?.causes.every((c) => c.verdict === 'not-checked' && c.fix)).toBe(true);
+      expect(json.symptom?.causes.every((c) => c.verdict === 'not-checked' && (c.fix || (c as { todo?: string }).todo))).toBe(true);
       expect(run.requests).toEqual([]);
     }
   });

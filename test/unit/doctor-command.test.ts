@@ -110,9 +110,10 @@ describe('doctor --offline', () => {
   it('explains a symptom without touching AWS', async () => {
     const r = await run(['--offline', '--error', 'unsupported_grant_type', '--no-color'], { aws: 'throw' });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Symptom T5: Unsupported grant type/);
-    expect(r.stdout).toMatch(/The original troubleshooting table says: "unsupported_grant_type"/);
-    expect(r.stdout).toMatch(/Correction: The guide is wrong here/);
+    expect(r.stdout).toMatch(/Symptom: Unsupported grant type/);
+    expect(r.stdout).toMatch(/Good to know: Often said to mean "the client lacks the code flow"; it does not/);
+    // Plain language: no catalogue row codes, trust tags or references to a table or guide.
+    expect(r.stdout).not.toMatch(/\bT5\b|\[[CR?]\]|original troubleshooting table|the guide/);
     expect(cognito.calls()).toHaveLength(0);
     expect(agentcore.calls()).toHaveLength(0);
   });
@@ -120,7 +121,8 @@ describe('doctor --offline', () => {
   it('lists the catalogue without --error, and --json is one document', async () => {
     const r = await run(['--offline', '--json'], { aws: 'throw' });
     expect(r.code).toBe(0);
-    expect(r.json().catalogue.map((e: { id: string }) => e.id)).toContain('G1-G7');
+    expect(r.json().catalogue.map((e: { id: string }) => e.id)).toContain('gateway-rejects-token');
+    expect(r.stdout).not.toMatch(/G1-G7|"[ATGOCF]\d"/);
   });
 
   it('decodes a --token offline (expiry, token_use), gateway comparisons skipped', async () => {
@@ -169,10 +171,16 @@ describe('doctor against mocked AWS', () => {
     const r = await run(['--no-probes', '--no-color']);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^User pool and domain$/m);
-    expect(r.stdout).toMatch(/^Gateway$/m);
-    expect(r.stdout).toMatch(/passed, \d+ warnings?, 0 failed, \d+ skipped/);
+    expect(r.stdout).toMatch(/^✓ User pool and domain: \d+ passed/m);
+    expect(r.stdout).toMatch(/^✓ Gateway: \d+ passed/m);
+    expect(r.stdout).toMatch(/passed, \d+ warnings?, 0 failed, \d+ not checked/);
     expect(r.stdout + r.stderr).not.toContain('super-secret-value');
+    // One screen: passes collapsed by area; --verbose lists every check.
+    expect(r.stdout.split('\n').length).toBeLessThanOrEqual(30);
+    expect(r.stdout).not.toMatch(/\[[a-z-]+\.[a-z.-]+\]/);
+    const verbose = await run(['--no-probes', '--no-color', '--verbose']);
+    expect(verbose.stdout).toMatch(/✓ The gateway accepts the client: client1234567890 is in allowedClients\. \(gateway\.allowed-clients\)/);
+    expect(verbose.stdout.split('\n').length).toBeGreaterThan(40);
   });
 
   it('a failing check: the human report once on stdout (failures and fixes first), one error line on stderr, exit 1', async () => {
@@ -180,11 +188,12 @@ describe('doctor against mocked AWS', () => {
     const r = await run(['--no-probes', '--no-color', '--error', 'insufficient_scope']);
     expect(r.code).toBe(1);
     const out = stripAnsi(r.stdout);
-    expect(out.match(/Symptom G1-G7/g)).toHaveLength(1);
+    expect(out.match(/Symptom: The gateway rejects the token/g)).toHaveLength(1);
+    expect(out).toMatch(/✗ The gateway does not accept client client1234567890/);
     expect(out.indexOf('Failing (1)')).toBeLessThan(out.indexOf('User pool and domain'));
     expect(out).toContain(`fix: mcp-cognito authorize-client --gateway-id ${GW} --client-id ${CLIENT}`);
     expect(out).toMatch(/1\. \[confirmed\] The access token's client_id is not in the gateway's allowedClients/);
-    expect(r.stderr).toMatch(/Error: 1 check failed: gateway.allowed-clients/);
+    expect(r.stderr).toMatch(/Error: 1 check failed: The gateway does not accept client client1234567890\./);
   });
 
   it('colours the report on a terminal, not with --no-color', async () => {
@@ -207,8 +216,11 @@ describe('doctor against mocked AWS', () => {
     const r = await run(['--no-probes', '--json', '--error', 'insufficient_scope']);
     expect(r.code).toBe(1);
     const j = r.json();
-    expect(j).toMatchObject({ success: false, command: 'doctor', error: { code: 'CHECKS_FAILED' }, summary: { fail: 1 }, symptom: { id: 'G1-G7' } });
-    expect(j.symptom.causes[0]).toMatchObject({ id: 'G1', verdict: 'confirmed' });
+    expect(j).toMatchObject({ success: false, command: 'doctor', error: { code: 'CHECKS_FAILED' }, summary: { fail: 1 }, symptom: { id: 'gateway-rejects-token' } });
+    expect(j.symptom.causes[0]).toMatchObject({ id: 'client-not-allowed', verdict: 'confirmed' });
+    // Every fix is an mcp-cognito command; the JSON carries no catalogue row code.
+    for (const f of [...j.checks.map((c: { fix?: string }) => c.fix), ...j.symptom.causes.map((c: { fix?: string }) => c.fix)].filter(Boolean)) expect(f).toMatch(/^mcp-cognito /);
+    expect(r.stdout).not.toMatch(/"(G1-G7|[ATGOCF]\d[a-z]?)"|\[[CR?]\]/);
     expect(j.checks.length).toBeGreaterThan(20);
     for (const c of j.checks) expect(Object.keys(c).sort()).toEqual(expect.arrayContaining(['detail', 'id', 'status', 'title']));
   });
@@ -231,7 +243,12 @@ describe('doctor against mocked AWS', () => {
     cognito.on(DescribeManagedLoginBrandingByClientCommand).rejects(Object.assign(new Error('No branding'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } }));
     let r = await run(['--no-probes', '--json']);
     expect(r.code).toBe(1);
-    expect(r.json().checks.find((c: { id: string }) => c.id === 'client.branding')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/create-managed-login-branding --user-pool-id us-east-1_AbC123xyz --client-id client1234567890 --use-cognito-provided-values/) });
+    expect(r.json().checks.find((c: { id: string }) => c.id === 'client.branding')).toMatchObject({
+      status: 'fail',
+      // create-client adopts the client of that name and assigns the missing branding style.
+      fix: 'mcp-cognito create-client --pool-id us-east-1_AbC123xyz --preset copilot-studio --name copilot-studio-mcp',
+      aws: expect.stringMatching(/create-managed-login-branding --user-pool-id us-east-1_AbC123xyz --client-id client1234567890 --use-cognito-provided-values/),
+    });
 
     cognito.reset();
     agentcore.reset();
@@ -242,24 +259,27 @@ describe('doctor against mocked AWS', () => {
     expect(r.json().checks.find((c: { id: string }) => c.id === 'client.branding')).toMatchObject({ status: 'skip', detail: expect.stringMatching(/not available from this endpoint/) });
   });
 
-  it('comma-joined allowedClients entries fail with a merged fix', async () => {
+  it('comma-joined allowedClients entries fail with a merged update (no mcp-cognito command splits them: a todo and the AWS CLI call)', async () => {
     healthy({ jwt: { allowedClients: [`${CLIENT},other1`] } });
     const r = await run(['--no-probes', '--json']);
     const c = r.json().checks.find((x: { id: string }) => x.id === 'gateway.allowed-clients');
     expect(c.status).toBe('fail');
-    expect(c.detail).toMatch(/malformed/);
-    expect(c.fix).toContain(`"allowedClients":["${CLIENT}","other1"]`);
+    expect(c.title).toMatch(/malformed/);
+    expect(c.fix).toBeUndefined();
+    expect(c.todo).toMatch(/one client ID per entry/);
+    expect(c.aws).toContain(`"allowedClients":["${CLIENT}","other1"]`);
   });
 
-  it('no allowedScopes: a warning whose fix sets them with a full update-gateway (authorize-client would not)', async () => {
+  it('no allowedScopes: the gateway checks no scope, so that passes (no warning), and for insufficient_scope that cause is ruled out, never first', async () => {
     healthy({ jwt: { allowedScopes: undefined } });
-    const r = await run(['--no-probes', '--json']);
+    let r = await run(['--no-probes', '--json']);
     expect(r.code).toBe(0);
-    const c = r.json().checks.find((x: { id: string }) => x.id === 'gateway.allowed-scopes');
-    expect(c.status).toBe('warn');
-    const req = JSON.parse(/--cli-input-json '(.*)'$/.exec(c.fix)![1]!);
-    expect(req).toMatchObject({ gatewayIdentifier: GW, name: 'mcp-gw', roleArn: 'arn:aws:iam::123456789012:role/gw', authorizerType: 'CUSTOM_JWT', protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26'] } } });
-    expect(req.authorizerConfiguration.customJWTAuthorizer).toEqual({ discoveryUrl: expect.stringContaining(POOL), allowedClients: [CLIENT], allowedScopes: ['mcp/invoke'] });
+    expect(r.json().checks.find((x: { id: string }) => x.id === 'gateway.allowed-scopes')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/checks no scope/) });
+    expect(r.json().checks.filter((c: { id: string; status: string }) => c.status !== 'pass' && c.id.startsWith('gateway.'))).toEqual([]);
+    r = await run(['--no-probes', '--json', '--error', 'insufficient_scope']);
+    const causes = r.json().symptom.causes as { id: string; verdict: string }[];
+    expect(causes.find((x) => x.id === 'scope-rejected')!.verdict).toBe('ruled-out');
+    expect(causes[0]!.id).not.toBe('scope-rejected');
   });
 
   it('learns the pool from the gateway when only --gateway-id is known', async () => {
@@ -286,6 +306,91 @@ describe('doctor against mocked AWS', () => {
     expect(r.code).toBe(1);
     expect(checks.find((c) => c.id === `client.redirect-uri@${CLIENT}`)!.status).toBe('fail');
     expect(checks.find((c) => c.id === 'client.redirect-uri@web1234')!.status).toBe('skip');
+  });
+
+  it('no credentials: one CREDENTIALS error, exit 1, not a report of checks that could not run', async () => {
+    healthy();
+    cognito.on(DescribeUserPoolCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    for (const json of [true, false]) {
+      const r = await run(['--no-probes', '--no-color', ...(json ? ['--json'] : [])]);
+      expect(r.code).toBe(1);
+      if (json) expect(r.json()).toMatchObject({ success: false, error: { code: 'CREDENTIALS' } });
+      else expect(r.stderr).toMatch(/No valid AWS credentials for DescribeUserPool/);
+      expect(r.stdout + r.stderr).not.toMatch(/Not checked|not checked|passed/);
+    }
+    // The first read failed: nothing else was attempted.
+    expect(agentcore.commandCalls(GetGatewayCommand)).toHaveLength(0);
+  });
+
+  it('no access to the first read: ACCESS_DENIED naming the action, exit 1', async () => {
+    healthy();
+    cognito.on(DescribeUserPoolCommand).rejects(Object.assign(new Error('User: arn:aws:iam::123456789012:user/x is not authorized to perform: cognito-idp:DescribeUserPool'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    const r = await run(['--no-probes', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.json()).toMatchObject({ success: false, error: { code: 'ACCESS_DENIED', message: expect.stringContaining('cognito-idp:DescribeUserPool') } });
+    expect(r.json().checks).toBeUndefined();
+  });
+
+  it('an unknown symptom is said honestly: what matched (nothing), what ran, and the exit code that follows', async () => {
+    healthy();
+    const r = await run(['--no-probes', '--no-color', '--error', 'the weather is nice']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/No known symptom matches "the weather is nice"\. \d+ checks ran \(0 failed, \d+ warnings?, \d+ not checked\): they are below, and doctor exits 0 by them\./);
+    const off = await run(['--offline', '--no-color', '--error', 'the weather is nice'], { aws: 'throw' });
+    expect(off.stdout).toMatch(/Nothing was checked \(--offline\), so doctor exits 0\./);
+    expect(off.stdout).not.toMatch(/all checks ran/);
+  });
+
+  it('the Copilot Studio client still waiting for its redirect URL is a next step, not a warning', async () => {
+    healthy({ client: { CallbackURLs: ['https://placeholder.example.com'] } });
+    const r = await run(['--no-probes', '--no-color']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/[!✗] .*(redirect URL|placeholder)/);
+    expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/Next steps • After you create the tool in Copilot Studio, it shows a redirect URL .* Register it: mcp-cognito add-callback <the redirect URL> --client-id client1234567890/);
+    const j = (await run(['--no-probes', '--json'])).json();
+    expect(j.nextSteps).toHaveLength(1);
+    expect(j.checks.find((c: { id: string }) => c.id === 'client.callbacks')).toMatchObject({ status: 'pass', next: expect.stringContaining('add-callback') });
+  });
+
+  it('a gateway without MCP 2025-03-26: the fix is authorize-client --mcp-version; a gateway that is UPDATING says so in its title', async () => {
+    healthy();
+    agentcore.on(GetGatewayCommand).resolves({ ...gateway(), status: 'UPDATING', protocolConfiguration: { mcp: { supportedVersions: ['2025-06-18'] } } } as GetGatewayResponse);
+    const j = (await run(['--no-probes', '--json'])).json();
+    expect(j.checks.find((c: { id: string }) => c.id === 'gateway.protocol-version')).toMatchObject({ status: 'warn', fix: `mcp-cognito authorize-client --gateway-id ${GW} --mcp-version 2025-03-26` });
+    expect(j.checks.find((c: { id: string }) => c.id === 'gateway.status')).toMatchObject({ status: 'warn', title: 'Gateway mcp-gw is UPDATING' });
+  });
+
+  it('a client with the redirect URL of Claude Code fails with the façade as the fix', async () => {
+    healthy({ client: { ClientSecret: undefined, CallbackURLs: ['http://localhost:8765/callback'] } });
+    const state = stateFile({ clients: [{ clientId: CLIENT, name: 'claude-code', preset: 'web' }] });
+    const r = await run(['--no-probes', '--json'], { state });
+    expect(r.code).toBe(1);
+    expect(r.json().checks.find((c: { id: string }) => c.id === 'client.oauth-metadata')).toMatchObject({ status: 'fail', title: 'Claude Code cannot sign in through Cognito directly', detail: expect.stringMatching(/code_challenge_methods_supported.*registration endpoint/), fix: 'mcp-cognito facade serve' });
+  });
+
+  it('a gateway requiring a custom claim no token of the pool can carry fails; a policy engine in ENFORCE is explained', async () => {
+    healthy({ jwt: { customClaims: [{ inboundTokenClaimName: 'department', inboundTokenClaimValueType: 'STRING', authorizingClaimMatchValue: { claimMatchOperator: 'EQUALS', claimMatchValue: { matchValueString: 'eng' } } }] } });
+    agentcore.on(GetGatewayCommand).resolves({ ...gateway({ customClaims: [{ inboundTokenClaimName: 'department', inboundTokenClaimValueType: 'STRING', authorizingClaimMatchValue: { claimMatchOperator: 'EQUALS', claimMatchValue: { matchValueString: 'eng' } } }] }), policyEngineConfiguration: { arn: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:policy-engine/pe1', mode: 'ENFORCE' } } as GetGatewayResponse);
+    const r = await run(['--no-probes', '--json', '--error', 'tools/call denied by policy']);
+    const j = r.json();
+    expect(j.checks.find((c: { id: string }) => c.id === 'gateway.custom-claims')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/department equals "eng".*pre-token-generation trigger/) });
+    expect(j.symptom).toMatchObject({ id: 'denied-by-policy', causes: [{ id: 'policy-engine-denies', verdict: 'possible' }] });
+  });
+
+  it('--refresh-token takes only - (never the token itself on the command line), and needs the live token URL', async () => {
+    for (const [args, message] of [
+      [['--refresh-token', 'eyJabc.def'], /--refresh-token takes -/],
+      [['--refresh-token', '-', '--offline', '--error', 'x'], /cannot run with --offline/],
+      [['--refresh-token', '-', '--no-probes'], /cannot run with --no-probes/],
+      [['--refresh-token', '-', '--token', '-'], /cannot both read stdin/],
+    ] as const) {
+      vi.spyOn(process, 'stdin', 'get').mockReturnValue(Readable.from([Buffer.from('REFRESHTOKENVALUE-0123456789abcdefghij')]) as unknown as typeof process.stdin);
+      const r = await run([...args], { aws: 'throw' });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout + r.stderr).not.toContain('REFRESHTOKENVALUE');
+      vi.restoreAllMocks();
+    }
   });
 
   it('doctor() (for init) returns failing checks without throwing', async () => {
@@ -351,7 +456,7 @@ describe('doctor --token with live probes: only the cleaned token is sent, nothi
         expect(checks.find((c) => c.id === 'probe.mcp-initialize')).toMatchObject({ status: 'pass', detail: expect.stringContaining(`the --token client ${CLIENT}`) });
         expect(checks.find((c) => c.id === 'probe.mcp-tools-list')!.status).toBe('pass');
         expect(checks.find((c) => c.id === 'token.use')!.status).toBe('pass');
-      } else expect(r.stdout).toMatch(/MCP initialize on the gateway/);
+      } else expect(r.stdout).toMatch(/^. Live probes: .*\d+ passed/m);
       await f.close();
       fake = undefined;
       vi.restoreAllMocks();

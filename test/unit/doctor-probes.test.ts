@@ -5,8 +5,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Reads, type CheckEnv, type ClientRef } from '../../src/doctor/checks.js';
-import { fetchFailure, probeSettings, runProbes, type ProbeSettings } from '../../src/doctor/probes.js';
+import { Reads } from '../../src/doctor/reads.js';
+import type { CheckEnv, ClientRef } from '../../src/doctor/kit.js';
+import { fetchFailure, probeSettings, type ProbeSettings } from '../../src/doctor/probe-http.js';
+import { runProbes } from '../../src/doctor/probes.js';
 import { redactChecks } from '../../src/doctor/redact.js';
 import type { Ctx } from '../../src/lib/context.js';
 import { accessToken, makeJwt, startFakeOAuthServer, type FakeBackend, type FakeClient, type FakeGateway, type FakeServer } from '../fixtures/fake-oauth-server.js';
@@ -88,17 +90,26 @@ describe('runProbes against the fake server', () => {
   async function probe(w: World, refs: ClientRef[], redirectUri?: string, userToken?: string) {
     fake = await startFakeOAuthServer(backend(w));
     const s: ProbeSettings = { enabled: true, base: fake.url, timeoutMs: 2000 };
-    return runProbes(env(w, refs, redirectUri), s, userToken);
+    return runProbes(env(w, refs, redirectUri), s, { userToken });
   }
 
-  it('a healthy setup: every probe passes; authorize is not followed; the secret goes only to /oauth2/token', async () => {
+  it('a healthy setup: every probe passes; authorize is followed one hop on its host; the secret goes only to /oauth2/token; each request names its real host', async () => {
     const w: World = { clients: [copilot(), m2m()], gw: gateway(), tools: ['a___one', 'b___two'] };
     const checks = await probe(w, [{ clientId: 'copilot1', preset: 'copilot-studio' }, { clientId: 'm2m1', preset: 'm2m' }]);
     expect(checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.detail}`)).toEqual([]);
     expect(byId(checks, 'probe.mcp-tools-list')!.detail).toMatch(/2 tools: a___one, b___two/);
     expect(byId(checks, 'probe.discovery')!.detail).toMatch(/no registration_endpoint and no code_challenge_methods_supported/);
     expect(byId(checks, 'probe.gateway-401')!.detail).toMatch(/401 with WWW-Authenticate: Bearer error="invalid_token", scope="mcp\/invoke"/);
-    expect(fake!.requests.some((r) => r.path.startsWith('/login'))).toBe(false);
+    // One hop, to the login page on the sign-in host (where "Login pages unavailable" would show), no further.
+    expect(fake!.requests.filter((r) => r.path.startsWith('/login')).map((r) => r.headers['x-forwarded-host'])).toEqual(['mcp-test.auth.us-east-1.amazoncognito.com']);
+    // The emulator front routes by X-Forwarded-Host: every probe request carries the host it has on AWS.
+    const host = (p: string) => fake!.requests.find((r) => r.path.startsWith(p))?.headers['x-forwarded-host'];
+    expect(host(`/${POOL}/.well-known/openid-configuration`)).toBe('cognito-idp.us-east-1.amazonaws.com');
+    expect(host('/oauth2/authorize')).toBe('mcp-test.auth.us-east-1.amazoncognito.com');
+    expect(host('/oauth2/token')).toBe('mcp-test.auth.us-east-1.amazoncognito.com');
+    expect(host('/.well-known/oauth-protected-resource')).toBe('gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com');
+    expect(host('/mcp')).toBe('gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com');
+    expect(fake!.requests.every((r) => r.headers['x-forwarded-host'])).toBe(true);
     const withSecret = fake!.requests.filter((r) => r.auth === 'Basic');
     expect(withSecret.map((r) => r.path)).toEqual(['/oauth2/token']);
     expect(JSON.stringify(checks)).not.toContain('m2m-secret-value');
@@ -109,7 +120,7 @@ describe('runProbes against the fake server', () => {
     ['invalid_scope', { clients: [copilot({ AllowedOAuthScopes: ['openid', 'mcp/invoke', 'mcp/nope'] })] }, undefined, /invalid_scope/, undefined],
     ['unauthorized_client (no code flow)', { clients: [copilot({ AllowedOAuthFlows: ['implicit'] })] }, undefined, /unauthorized_client/, undefined],
     ['unauthorized_client (OAuth off)', { clients: [copilot({ AllowedOAuthFlowsUserPoolClient: false })] }, undefined, /unauthorized_client/, undefined],
-    ['Login pages unavailable', { clients: [copilot()], loginPagesUnavailable: true }, undefined, /Login pages unavailable/, expect.stringMatching(/create-managed-login-branding/)],
+    ['Login pages unavailable (on the login page authorize redirects to)', { clients: [copilot()], loginPagesUnavailable: true }, undefined, /\/login says "Login pages unavailable"/, `mcp-cognito create-client --pool-id ${POOL} --preset copilot-studio --name name-copilot1`],
   ] as const)('authorize tells %s apart', async (_name, w, redirect, detail, fix) => {
     const checks = await probe(w as unknown as World, [{ clientId: 'copilot1', preset: 'copilot-studio' }], redirect);
     const c = byId(checks, 'probe.authorize')!;
@@ -152,9 +163,32 @@ describe('runProbes against the fake server', () => {
     expect(byId(checks, 'probe.authorize@web1')).toMatchObject({ status: 'pass', detail: expect.stringContaining('redirect_uri https://app.example.com/cb') });
   });
 
-  it('protected-resource metadata without scopes_supported warns (Claude Code requests no scope, T3e)', async () => {
-    const checks = await probe({ clients: [m2m()], gw: gateway({ allowedScopes: undefined }) }, [{ clientId: 'm2m1', preset: 'm2m' }]);
-    expect(byId(checks, 'probe.resource-metadata')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/no scopes_supported.*invalid_grant/) });
+  it('protected-resource metadata without scopes_supported warns when a Claude Code client is examined (it then requests no scope)', async () => {
+    const claude: FakeClient = { ...copilot(), ClientId: 'claude1', ClientSecret: undefined, CallbackURLs: ['http://localhost:8765/callback'] };
+    let checks = await probe({ clients: [m2m(), claude], gw: gateway({ allowedScopes: undefined }) }, [{ clientId: 'm2m1', preset: 'm2m' }, { clientId: 'claude1' }]);
+    expect(byId(checks, 'probe.resource-metadata')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/no scopes_supported.*invalid_grant/), fix: expect.stringMatching(/^mcp-cognito authorize-client --gateway-id gw-abc1234567 --allowed-scope /) });
+    await fake?.close();
+    // Copilot Studio and M2M agents are not affected: a note, not a warning.
+    checks = await probe({ clients: [m2m()], gw: gateway({ allowedScopes: undefined }) }, [{ clientId: 'm2m1', preset: 'm2m' }]);
+    expect(byId(checks, 'probe.resource-metadata')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/no scopes_supported.*invalid_grant.*Copilot Studio is not affected/) });
+  });
+
+  it('--refresh-token: a working refresh token, an expired or revoked one (invalid_grant); the token is never in a check', async () => {
+    const good = 'GOODREFRESH-eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.abcdefghijklmnop';
+    const w: World = { clients: [copilot({ AllowedOAuthScopes: ['openid', 'mcp/invoke'] })], gw: gateway() };
+    fake = await startFakeOAuthServer({ ...backend(w), refreshTokens: [good] });
+    const s: ProbeSettings = { enabled: true, base: fake.url, timeoutMs: 2000 };
+    const e = env(w, [{ clientId: 'copilot1', preset: 'copilot-studio' }]);
+    let checks = await runProbes(e, s, { refresh: { token: good, clientId: 'copilot1' } });
+    expect(byId(checks, 'probe.refresh-token')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/a new access token valid 3600 s with scope "openid mcp\/invoke".*refresh tokens of this client last 30 days/) });
+    const sent = fake.requests.find((r) => r.path === '/oauth2/token' && r.body.includes('grant_type=refresh_token'))!;
+    expect(sent.auth).toBe('Basic');
+    checks = await runProbes(e, s, { refresh: { token: 'REVOKEDREFRESH-0123456789abcdef', clientId: 'copilot1' } });
+    expect(byId(checks, 'probe.refresh-token')).toMatchObject({ status: 'fail', title: 'The refresh token no longer works (invalid_grant)', detail: expect.stringMatching(/expired .*revoked/) });
+    for (const c of checks) expect(JSON.stringify(c)).not.toMatch(/GOODREFRESH|REVOKEDREFRESH/);
+    // Without probes the exchange is not attempted, and says why.
+    checks = await runProbes(e, { enabled: false, reason: 'the AWS endpoint is an emulator', timeoutMs: 1 }, { refresh: { token: good, clientId: 'copilot1' } });
+    expect(byId(checks, 'probe.refresh-token')).toMatchObject({ status: 'skip', detail: expect.stringMatching(/emulator/) });
   });
 
   it('a gateway without 2025-03-26 answers initialize with another version', async () => {
@@ -239,6 +273,7 @@ describe('runProbes against the fake server', () => {
   it('disabled probes: every probe is a skip with the reason', async () => {
     const checks = await runProbes(env({ clients: [] }, []), { enabled: false, reason: 'turned off with --no-probes', timeoutMs: 1 });
     expect(checks.map((c) => c.status)).toEqual(['skip', 'skip', 'skip', 'skip', 'skip', 'skip', 'skip']);
+    expect(checks.map((c) => c.id)).not.toContain('probe.refresh-token');
     expect(checks[0]!.detail).toMatch(/--no-probes/);
   });
 });

@@ -52,7 +52,7 @@ describe('tokenChecks', () => {
   const run = (t: string, extra = {}) => tokenChecks(decodeJwt(t), { prefix: 'token', now: NOW + 60_000, region: 'us-east-1', poolId: POOL, gatewayId: 'gw-abc1234567', jwt: JWT, ...extra });
 
   it('passes a valid access token of an allowed client', () => {
-    expect(status(run(tok()))).toEqual({ 'token.decode': 'pass', 'token.use': 'pass', 'token.expiry': 'pass', 'token.issuer': 'pass', 'token.client': 'pass', 'token.scope': 'pass', 'token.audience': 'pass' });
+    expect(status(run(tok()))).toEqual({ 'token.decode': 'pass', 'token.use': 'pass', 'token.expiry': 'pass', 'token.issuer': 'pass', 'token.client': 'pass', 'token.scope': 'pass', 'token.audience': 'pass', 'token.claims': 'pass' });
   });
 
   it('fails a client the gateway does not allow, with authorize-client', () => {
@@ -68,7 +68,8 @@ describe('tokenChecks', () => {
   it('fails an expired token, saying when', () => {
     const c = run(tok({ now: NOW - 2 * 3600_000 })).find((x) => x.id === 'token.expiry')!;
     expect(c.status).toBe('fail');
-    expect(c.detail).toMatch(/expired at 2025-12-31T23:00:00.000Z \(61 min ago\)/);
+    expect(c.title).toBe('The token expired 61 min ago');
+    expect(c.detail).toMatch(/expired at 2025-12-31T23:00:00.000Z/);
   });
 
   it('fails a token of another pool (iss) and a scope outside allowedScopes', () => {
@@ -84,7 +85,24 @@ describe('tokenChecks', () => {
 
   it('offline: decodes and checks expiry; gateway comparisons are skipped with the reason', () => {
     const r = tokenChecks(decodeJwt(tok()), { prefix: 'token', now: NOW, gatewayUnavailable: 'offline' });
-    expect(status(r)).toEqual({ 'token.decode': 'pass', 'token.use': 'pass', 'token.expiry': 'pass', 'token.issuer': 'skip', 'token.client': 'skip', 'token.scope': 'skip', 'token.audience': 'skip' });
+    expect(status(r)).toEqual({ 'token.decode': 'pass', 'token.use': 'pass', 'token.expiry': 'pass', 'token.issuer': 'skip', 'token.client': 'skip', 'token.scope': 'skip', 'token.audience': 'skip', 'token.claims': 'skip' });
+  });
+
+  it("checks the gateway's custom claims: EQUALS, CONTAINS and CONTAINS_ANY against the token", () => {
+    const rule = (name: string, type: string, op: string, value: string | string[]) => ({ inboundTokenClaimName: name, inboundTokenClaimValueType: type, authorizingClaimMatchValue: { claimMatchOperator: op, claimMatchValue: Array.isArray(value) ? { matchValueStringList: value } : { matchValueString: value } } });
+    const t = makeJwt({ token_use: 'access', client_id: 'allowed1', scope: 'mcp/invoke', iss: ISS, exp: NOW / 1000 + 3600, 'cognito:groups': ['admins', 'users'], tenant: 'acme' });
+    const claims = (rules: object[]) => run(t, { jwt: { ...JWT, customClaims: rules } }).find((x) => x.id === 'token.claims')!;
+    expect(claims([rule('tenant', 'STRING', 'EQUALS', 'acme'), rule('cognito:groups', 'STRING_ARRAY', 'CONTAINS', 'admins'), rule('cognito:groups', 'STRING_ARRAY', 'CONTAINS_ANY', ['x', 'users'])]).status).toBe('pass');
+    const missing = claims([rule('department', 'STRING', 'EQUALS', 'eng')]);
+    expect(missing).toMatchObject({ status: 'fail', title: 'The token lacks a claim the gateway requires', detail: expect.stringMatching(/department equals "eng"; the token has no department claim/) });
+    expect(claims([rule('tenant', 'STRING', 'EQUALS', 'other')]).detail).toMatch(/tenant="acme"/);
+    expect(claims([rule('cognito:groups', 'STRING_ARRAY', 'CONTAINS_ANY', ['x', 'y'])]).status).toBe('fail');
+  });
+
+  it('an issuer that differs from the gateway\'s discovery URL explains the 403 insufficient_scope although the scope matches', () => {
+    const c = run(tok({ poolId: 'us-east-1_Other1' })).find((x) => x.id === 'token.issuer')!;
+    expect(c).toMatchObject({ status: 'fail', detail: expect.stringMatching(/403 insufficient_scope even when the scope matches/) });
+    expect(run(tok({ poolId: 'us-east-1_Other1' })).find((x) => x.id === 'token.scope')!.status).toBe('pass');
   });
 
   it('never puts the token into any check', () => {

@@ -1,0 +1,167 @@
+/**
+ * doctor's live probes against the emulator's data planes (test/emulator/dataplane): moto holds the pool, clients,
+ * user and gateway; a local server routes ONLY by X-Forwarded-Host, as the emulator front does, so every probe must
+ * name the host it has on AWS. Covers the one-hop authorize probe on a managed-login domain without a branding
+ * style, and `--refresh-token -` with a refresh token from a real sign-in, before and after it is revoked.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateResourceServerCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateGatewayCommand, type CreateGatewayCommandInput } from '@aws-sdk/client-bedrock-agentcore-control';
+import { sdk, startMoto, type Moto } from './moto';
+import { runCli } from './run-cli';
+import { createDataPlane } from '../emulator/dataplane/index';
+import { awsFetch, type FetchLike } from '../emulator/fetch';
+import type { Overlay } from '../emulator/types';
+
+const REGION = 'us-east-1';
+const REDIRECT = 'https://global.consent.azure-apim.net/redirect/cr123-doctor';
+const PASSWORD = 'Corr3ct-Horse!';
+
+interface Check {
+  id: string;
+  status: string;
+  title: string;
+  detail: string;
+  fix?: string;
+}
+
+let moto: Moto;
+let server: Server;
+let front: string;
+let f: FetchLike;
+const overlay = { versions: new Map<string, number>(), branded: new Set<string>() };
+const env = {} as { poolId: string; prefix: string; copilot: string; copilotSecret: string; m2m: string; gw: string; cwd: string };
+/** Requests that reached the front without X-Forwarded-Host (none may). */
+let unaddressed = 0;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  const { cognito, agentcore } = sdk(moto.endpoint);
+  const stub: Overlay = {
+    clientSecrets: async () => [],
+    managedLoginVersion: (d) => overlay.versions.get(d),
+    hasBranding: (pool, client) => overlay.branded.has(`${pool}/${client}`),
+  };
+  const plane = createDataPlane({ region: REGION, moto: { cognito, agentcore }, overlay: stub });
+  server = createServer((req, res) => {
+    const host = req.headers['x-forwarded-host'];
+    if (typeof host !== 'string') unaddressed++;
+    void (typeof host === 'string' ? plane.handle(req, res, host) : Promise.resolve(false)).then((handled) => {
+      if (!handled) {
+        res.writeHead(404, { 'content-type': 'text/xml' });
+        res.end('<UnknownOperationException/>');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  front = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  f = awsFetch(front);
+
+  env.poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'mcp-gateway' }))).UserPool!.Id!;
+  env.prefix = `mcp-doc-${randomBytes(3).toString('hex')}`;
+  await cognito.send(new CreateUserPoolDomainCommand({ UserPoolId: env.poolId, Domain: env.prefix }));
+  await cognito.send(new CreateResourceServerCommand({ UserPoolId: env.poolId, Identifier: 'mcp', Name: 'MCP', Scopes: [{ ScopeName: 'invoke', ScopeDescription: 'Invoke' }] }));
+  const copilot = (
+    await cognito.send(
+      new CreateUserPoolClientCommand({ UserPoolId: env.poolId, ClientName: 'copilot-studio-mcp', GenerateSecret: true, AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['openid', 'email', 'profile', 'mcp/invoke'], SupportedIdentityProviders: ['COGNITO'], CallbackURLs: [REDIRECT] }),
+    )
+  ).UserPoolClient!;
+  env.copilot = copilot.ClientId!;
+  env.copilotSecret = copilot.ClientSecret!;
+  env.m2m = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: env.poolId, ClientName: 'mcp-agent-m2m', GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['mcp/invoke'] }))).UserPoolClient!.ClientId!;
+  await cognito.send(new AdminCreateUserCommand({ UserPoolId: env.poolId, Username: 'alice', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'alice@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: env.poolId, Username: 'alice', Password: PASSWORD, Permanent: true }));
+  env.gw = (
+    await agentcore.send(
+      new CreateGatewayCommand({
+        name: 'mcp-gw',
+        roleArn: 'arn:aws:iam::123456789012:role/gateway-role',
+        protocolType: 'MCP',
+        protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26', '2025-06-18'] } },
+        authorizerType: 'CUSTOM_JWT',
+        authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: `https://cognito-idp.${REGION}.amazonaws.com/${env.poolId}/.well-known/openid-configuration`, allowedClients: [env.copilot, env.m2m], allowedScopes: ['mcp/invoke'] } } as CreateGatewayCommandInput['authorizerConfiguration'],
+      }),
+    )
+  ).gatewayId!;
+  env.cwd = mkdtempSync(join(tmpdir(), 'mcp-cognito-doctor-dp-'));
+  writeFileSync(
+    join(env.cwd, 'mcp-cognito.json'),
+    JSON.stringify({ version: 1, region: REGION, userPoolId: env.poolId, clients: [{ clientId: env.copilot, name: 'copilot-studio-mcp', preset: 'copilot-studio' }, { clientId: env.m2m, name: 'mcp-agent-m2m', preset: 'm2m' }], gatewayId: env.gw }),
+  );
+});
+
+afterAll(async () => {
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await moto?.stop();
+});
+
+async function doctor(args: string[] = [], input?: string) {
+  const run = await runCli(['doctor', '--json', ...args], { endpoint: moto.endpoint, cwd: env.cwd, env: { MCP_COGNITO_PROBE_BASE: front }, input });
+  const json = run.json<{ checks: Check[]; symptom?: { id: string; causes: { id: string; verdict: string }[] } }>();
+  const byId = (id: string) => json.checks.find((c) => c.id === id || c.id.startsWith(`${id}@`));
+  return { run, json, byId };
+}
+
+/** Alice signs in to Copilot Studio's client through the hosted UI; the code is exchanged for tokens. */
+async function signIn(): Promise<{ refresh_token: string; access_token: string }> {
+  const q = new URLSearchParams({ response_type: 'code', client_id: env.copilot, redirect_uri: REDIRECT, scope: 'openid mcp/invoke', state: 's' });
+  const login = (await f(`https://${env.prefix}.auth.${REGION}.amazoncognito.com/oauth2/authorize?${q}`, { redirect: 'manual' })).headers.get('location')!;
+  const post = await f(login, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: 'alice', password: PASSWORD }).toString() });
+  const code = new URL(post.headers.get('location')!).searchParams.get('code')!;
+  const r = await f(`https://${env.prefix}.auth.${REGION}.amazoncognito.com/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${env.copilot}:${env.copilotSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT }).toString(),
+  });
+  return (await r.json()) as { refresh_token: string; access_token: string };
+}
+
+describe("doctor's live probes on the emulator's data planes (routed by X-Forwarded-Host only)", () => {
+  it('a healthy setup: every probe passes, each request addressed to the host it has on AWS', async () => {
+    const { run, byId } = await doctor();
+    expect(run.code, run.stdout).toBe(0);
+    for (const id of ['probe.discovery', 'probe.gateway-401', 'probe.resource-metadata', 'probe.authorize', 'probe.m2m-token', 'probe.mcp-initialize', 'probe.mcp-tools-list']) expect(byId(id)?.status, `${id}: ${byId(id)?.detail}`).toBe('pass');
+    expect(byId('probe.authorize')!.detail).toMatch(/→ \/login: the login page \(HTTP 200\)/);
+    expect(unaddressed).toBe(0);
+  });
+
+  it('managed login without a branding style: "Login pages unavailable" is seen on the login page the authorize URL redirects to', async () => {
+    overlay.versions.set(env.prefix, 2);
+    try {
+      const { run, byId } = await doctor(['--client-id', env.copilot]);
+      expect(run.code).toBe(1);
+      expect(byId('probe.authorize')).toMatchObject({ status: 'fail', title: `copilot-studio-mcp (${env.copilot}) has no login page ("Login pages unavailable")`, detail: expect.stringMatching(/→ \/login says "Login pages unavailable"/), fix: `mcp-cognito create-client --pool-id ${env.poolId} --preset copilot-studio --name copilot-studio-mcp` });
+      overlay.branded.add(`${env.poolId}/${env.copilot}`);
+      expect((await doctor(['--client-id', env.copilot])).byId('probe.authorize')!.status).toBe('pass');
+    } finally {
+      overlay.versions.delete(env.prefix);
+      overlay.branded.clear();
+    }
+  });
+
+  it('--refresh-token -: a refresh token from a real sign-in works; once revoked, doctor says the session cannot continue', async () => {
+    const tokens = await signIn();
+    expect(tokens.refresh_token).toBeTruthy();
+    let { run, json, byId } = await doctor(['--refresh-token', '-'], `${tokens.refresh_token}\n`);
+    expect(byId('probe.refresh-token'), run.stdout).toMatchObject({ status: 'pass', detail: expect.stringMatching(/a new access token .*refresh tokens of this client last 30 days/) });
+    expect(run.stdout + run.stderr).not.toContain(tokens.refresh_token);
+
+    await f(`https://${env.prefix}.auth.${REGION}.amazoncognito.com/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${env.copilot}:${env.copilotSecret}`).toString('base64')}` },
+      body: new URLSearchParams({ token: tokens.refresh_token }).toString(),
+    });
+    ({ run, json, byId } = await doctor(['--refresh-token', '-', '--error', 'Copilot Studio calls fail with 401 after an hour'], tokens.refresh_token));
+    expect(run.code).toBe(1);
+    expect(byId('probe.refresh-token')).toMatchObject({ status: 'fail', title: 'The refresh token no longer works (invalid_grant)' });
+    expect(json.symptom?.id).toBe('copilot-reconnect');
+    expect(json.symptom?.causes[0]?.verdict).toBe('confirmed');
+    expect(run.stdout + run.stderr).not.toContain(tokens.refresh_token);
+  });
+});
