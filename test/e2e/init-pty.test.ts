@@ -262,6 +262,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     expect(screen).toContain('Client secret');
     expect(screen).toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
     expect(screen).toMatch(/Gateway sample-gateway: updated \(allowed clients \+ \w+/);
-    expect(screen).toContain('Emulator stopped; nothing was sent to AWS.');
+    expect(screen).toContain('Emulator stopped: the pool, clients and gateway above existed only in it');
+    expect(screen).toContain('Nothing was sent to AWS.');
   }, 120_000);
 });

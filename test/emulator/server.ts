@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { AwsError, errorReply, identify, parseJson, type Operation, type Reply } from './protocol';
-import { Faults, type FaultKind, type RecordedRequest } from './faults';
+import { Faults, type RecordedRequest } from './faults';
 import { FrontState, type PlannedOutcome } from './state';
 import type { Ctx, FrontSettings, MotoAnswer, Rule } from './context';
 import { cognitoRules } from './cognito';
