@@ -56,7 +56,7 @@ const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 /**
  * Seeds an emulator: a user pool "sample-pool" with one existing app client, and a CUSTOM_JWT
  * gateway "sample-gateway" that trusts the pool and allows that client (as a real, working
- * gateway would). Returns the IDs.
+ * gateway would), and waits until the gateway is READY. Returns the IDs.
  */
 export async function seedSample(endpoint, { poolName = 'sample-pool', gatewayName = 'sample-gateway' } = {}) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -86,6 +86,13 @@ export async function seedSample(endpoint, { poolName = 'sample-pool', gatewayNa
       },
     }),
   );
+  // A gateway is CREATING for a while after CreateGateway; the sample is an existing, working one.
+  for (const deadline = Date.now() + 60_000; ; ) {
+    const g = await agentcore.send(new ac.GetGatewayCommand({ gatewayIdentifier: gateway.gatewayId }));
+    if (g.status === 'READY') break;
+    if (g.status !== 'CREATING' || Date.now() > deadline) throw new Error(`The sample gateway is ${g.status}, not READY.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   cognito.destroy();
   agentcore.destroy();
   return { poolId: pool.Id, poolName, existingClientId: existing.ClientId, gatewayId: gateway.gatewayId, gatewayName };
@@ -105,6 +112,7 @@ export function emulatorEnv(endpoint, extra = {}) {
 }
 
 async function main() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = process.argv.slice(2);
   const keep = args.includes('--keep');
   const seed = !args.includes('--no-gateway-seed');
@@ -123,7 +131,10 @@ async function main() {
   process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
   try {
     if (seed) {
+      // The sample gateway exists already (READY at once); the ones init changes take a few seconds.
+      emulator.front.settings.gatewayDelayMs = 0;
       const s = await seedSample(emulator.endpoint);
+      emulator.front.settings.gatewayDelayMs = SANDBOX_GATEWAY_DELAY_MS;
       process.stderr.write(
         `Emulator ready at ${emulator.endpoint} with a sample gateway ${s.gatewayName} (${s.gatewayId}) that trusts user pool ${s.poolName} (${s.poolId}).\n`,
       );

@@ -7,6 +7,9 @@
  * runs (vitest.config.ts globalSetup), else one started for the file. moto and the front are reset
  * before each test. `endpoint()` is the front's: give it to the CLI (runCli's `endpoint`) and to
  * `sdk()`.
+ *
+ * The front runs in the test's own process: run the CLI asynchronously (runCli, spawn, execFile),
+ * never with execFileSync/spawnSync, which would block the front and hang.
  */
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
