@@ -22,7 +22,9 @@
  * - `delay`: waits `delayMs` before handling the request (then handles it normally).
  *
  * A fault applies to `times` matching requests (default 1; `Infinity` for all) after skipping the
- * first `skip` (default 0). Each application is counted on the handle (`fired`) and appended to
+ * first `skip` matching requests (default 0); at most one fault per phase (delay, before, after)
+ * applies to a request, the first armed, and a due fault whose phase is taken waits for the next
+ * matching request. Each application is counted on the handle (`fired`) and appended to
  * `front.faults.fired`, and the recorded request carries `fault`.
  *
  * Hooks run test code around one operation: `when: 'after'` runs once moto has answered (the
@@ -190,9 +192,10 @@ export class Faults {
       const { times, skip } = limit(a.spec);
       if (a.fired >= times) continue;
       const phase = a.spec.kind === 'delay' ? 'delay' : a.spec.kind === 'reset-after' || a.spec.kind === 'server-error-after' ? 'post' : 'pre';
-      if ((phase === 'delay' && out.delayMs !== undefined) || (phase === 'pre' && out.pre) || (phase === 'post' && out.post)) continue;
+      // `skip` counts every matching request; a due fault whose phase is taken waits for the next one.
       a.seen++;
       if (a.seen <= skip) continue;
+      if ((phase === 'delay' && out.delayMs !== undefined) || (phase === 'pre' && out.pre) || (phase === 'post' && out.post)) continue;
       a.fired++;
       this.fired.push({ seq, operation, kind: a.spec.kind, at: Date.now() });
       if (phase === 'delay') out.delayMs = a.spec.delayMs ?? 1000;
