@@ -145,7 +145,7 @@ async function main() {
     mkdirSync(dir, { recursive: true });
     // Like a real run: init waits for the gateway to be READY (the emulator's gateways take a few seconds).
     const initArgs = ['init', '--endpoint-url', emulator.endpoint, '--region', SAMPLE_REGION, ...passThrough];
-    process.stderr.write(`Running: mcp-cognito ${initArgs.join(' ')}   (${keep ? 'state file' : 'temporary state file'} in ${dir})\n\n`);
+    process.stderr.write(`Running: mcp-cognito ${initArgs.join(' ')}   (temporary state file in ${dir})\n\n`);
     const env = emulatorEnv(emulator.endpoint);
     delete env.CI; // the wizard prompts only outside CI
     const code = await new Promise((resolve) => {
@@ -162,11 +162,11 @@ async function main() {
     }
     process.exitCode = code;
     // The state file names resources of an emulator that is about to vanish.
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   } finally {
     await stop();
     process.stderr.write(
-      `Emulator stopped: the pool, clients and gateway above existed only in it, and the commands printed above need it (run \`npm run sandbox -- --keep\` to try them). Nothing was sent to AWS. With your AWS account: npx mcp-cognito init\n`,
+      `Emulator stopped: the pool, clients and gateway above existed only in it, and the commands printed above needed it${keep ? '' : ' (`npm run sandbox -- --keep` keeps it running to try them)'}. Nothing was sent to AWS. With your AWS account: npx mcp-cognito init\n`,
     );
   }
 }
