@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // npm run sandbox: try the whole `init` flow without an AWS account.
-// Starts the local AWS emulator (moto) on 127.0.0.1, creates a sample AgentCore gateway whose
-// CUSTOM_JWT authorizer trusts a sample Cognito user pool, then runs the `init` wizard against it
-// in this terminal. The emulator (and everything in it) is gone when the wizard exits.
+// Starts the local AWS emulator on 127.0.0.1 (moto behind the project's emulator front,
+// test/emulator/, which behaves like AWS where moto does not: gateways go UPDATING → READY, an
+// update replaces the whole resource, …), creates a sample AgentCore gateway whose CUSTOM_JWT
+// authorizer trusts a sample Cognito user pool, then runs the `init` wizard against it in this
+// terminal, waiting for the gateway to be READY as a real run does. The emulator (and everything in
+// it) is gone when the wizard exits.
 //
-// Options: --keep (leave moto running after init, print how to use it), --no-gateway-seed (an
-// empty emulator: the wizard then creates a new pool), any other argument is passed to init.
+// Options: --keep (leave the emulator running after init, print how to use it), --no-gateway-seed
+// (an empty emulator: the wizard then creates a new pool), any other argument is passed to init.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -13,13 +16,47 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, startMoto } from './moto.mjs';
 
+/** How long the sandbox's gateways stay UPDATING (a real one takes seconds to minutes). */
+const SANDBOX_GATEWAY_DELAY_MS = 3000;
+
+/**
+ * Loads the emulator front (TypeScript under test/emulator/) by bundling it with esbuild into
+ * .cache/emulator/front.mjs (its packages stay external: node_modules resolves them).
+ */
+export async function loadFront() {
+  const { build } = await import('esbuild');
+  const outfile = join(repoRoot, '.cache', 'emulator', 'front.mjs');
+  await build({ entryPoints: [join(repoRoot, 'test', 'emulator', 'index.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
+}
+
+/** moto + the emulator front; `endpoint` is the front's. */
+export async function startEmulator({ gatewayDelayMs = SANDBOX_GATEWAY_DELAY_MS } = {}) {
+  const [moto, { startFront }] = await Promise.all([startMoto(), loadFront()]);
+  let front;
+  try {
+    front = await startFront({ motoEndpoint: moto.endpoint, region: SAMPLE_REGION, gatewayDelayMs });
+  } catch (e) {
+    await moto.stop();
+    throw e;
+  }
+  return {
+    endpoint: front.endpoint,
+    front,
+    async stop() {
+      await front.stop();
+      await moto.stop();
+    },
+  };
+}
+
 export const SAMPLE_REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /**
  * Seeds an emulator: a user pool "sample-pool" with one existing app client, and a CUSTOM_JWT
  * gateway "sample-gateway" that trusts the pool and allows that client (as a real, working
- * gateway would). Returns the IDs.
+ * gateway would), and waits until the gateway is READY. Returns the IDs.
  */
 export async function seedSample(endpoint, { poolName = 'sample-pool', gatewayName = 'sample-gateway' } = {}) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -49,6 +86,13 @@ export async function seedSample(endpoint, { poolName = 'sample-pool', gatewayNa
       },
     }),
   );
+  // A gateway is CREATING for a while after CreateGateway; the sample is an existing, working one.
+  for (const deadline = Date.now() + 60_000; ; ) {
+    const g = await agentcore.send(new ac.GetGatewayCommand({ gatewayIdentifier: gateway.gatewayId }));
+    if (g.status === 'READY') break;
+    if (g.status !== 'CREATING' || Date.now() > deadline) throw new Error(`The sample gateway is ${g.status}, not READY.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   cognito.destroy();
   agentcore.destroy();
   return { poolId: pool.Id, poolName, existingClientId: existing.ClientId, gatewayId: gateway.gatewayId, gatewayName };
@@ -68,37 +112,41 @@ export function emulatorEnv(endpoint, extra = {}) {
 }
 
 async function main() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = process.argv.slice(2);
   const keep = args.includes('--keep');
   const seed = !args.includes('--no-gateway-seed');
   const passThrough = args.filter((a) => a !== '--keep' && a !== '--no-gateway-seed');
 
-  process.stderr.write('Starting the local AWS emulator (moto) on 127.0.0.1…\n');
-  const moto = await startMoto();
+  process.stderr.write('Starting the local AWS emulator (moto behind the emulator front) on 127.0.0.1…\n');
+  const emulator = await startEmulator();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await moto.stop();
+    await emulator.stop();
   };
   // The wizard handles Ctrl-C itself (exit 130); this process only has to outlive it and clean up.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
   try {
     if (seed) {
-      const s = await seedSample(moto.endpoint);
+      // The sample gateway exists already (READY at once); the ones init changes take a few seconds.
+      emulator.front.settings.gatewayDelayMs = 0;
+      const s = await seedSample(emulator.endpoint);
+      emulator.front.settings.gatewayDelayMs = SANDBOX_GATEWAY_DELAY_MS;
       process.stderr.write(
-        `Emulator ready at ${moto.endpoint} with a sample gateway ${s.gatewayName} (${s.gatewayId}) that trusts user pool ${s.poolName} (${s.poolId}).\n`,
+        `Emulator ready at ${emulator.endpoint} with a sample gateway ${s.gatewayName} (${s.gatewayId}) that trusts user pool ${s.poolName} (${s.poolId}).\n`,
       );
     } else {
-      process.stderr.write(`Emulator ready at ${moto.endpoint} (empty).\n`);
+      process.stderr.write(`Emulator ready at ${emulator.endpoint} (empty).\n`);
     }
     const dir = join(repoRoot, '.cache', 'sandbox', String(Date.now()));
     mkdirSync(dir, { recursive: true });
-    // moto leaves an updated gateway UPDATING for ever (a real one turns READY): do not wait for it.
-    const initArgs = ['init', '--endpoint-url', moto.endpoint, '--region', SAMPLE_REGION, '--no-wait', ...passThrough];
-    process.stderr.write(`Running: mcp-cognito ${initArgs.join(' ')}   (${keep ? 'state file' : 'temporary state file'} in ${dir})\n\n`);
-    const env = emulatorEnv(moto.endpoint);
+    // Like a real run: init waits for the gateway to be READY (the emulator's gateways take a few seconds).
+    const initArgs = ['init', '--endpoint-url', emulator.endpoint, '--region', SAMPLE_REGION, ...passThrough];
+    process.stderr.write(`Running: mcp-cognito ${initArgs.join(' ')}   (temporary state file in ${dir})\n\n`);
+    const env = emulatorEnv(emulator.endpoint);
     delete env.CI; // the wizard prompts only outside CI
     const code = await new Promise((resolve) => {
       const child = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), ...initArgs], { cwd: dir, env, stdio: 'inherit' });
@@ -106,17 +154,20 @@ async function main() {
       child.once('error', () => resolve(1));
     });
     if (keep) {
+      const cli = `AWS_ENDPOINT_URL=${emulator.endpoint} AWS_REGION=${SAMPLE_REGION} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test node ${join(repoRoot, 'bin', 'mcp-cognito.js')}`;
       process.stderr.write(
-        `\nThe emulator keeps running at ${moto.endpoint}. Try, in ${dir}:\n  AWS_ENDPOINT_URL=${moto.endpoint} AWS_REGION=${SAMPLE_REGION} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test node ${join(repoRoot, 'bin', 'mcp-cognito.js')} add-callback https://global.consent.azure-apim.net/redirect/example\nPress Ctrl-C to stop it.\n`,
+        `\nThe emulator keeps running at ${emulator.endpoint} until you press Ctrl-C. While it runs, try in ${dir}:\n  ${cli} add-callback https://global.consent.azure-apim.net/redirect/example\n  ${cli} doctor\n(the aws CLI works too: add --endpoint-url ${emulator.endpoint}).\n`,
       );
       await new Promise((resolve) => process.once('SIGINT', resolve));
     }
     process.exitCode = code;
     // The state file names resources of an emulator that is about to vanish.
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   } finally {
     await stop();
-    process.stderr.write('Emulator stopped; nothing was sent to AWS. With your AWS account: npx mcp-cognito init\n');
+    process.stderr.write(
+      `Emulator stopped: the pool, clients and gateway above existed only in it, and the commands printed above needed it${keep ? '' : ' (`npm run sandbox -- --keep` keeps it running to try them)'}. Nothing was sent to AWS. With your AWS account: npx mcp-cognito init\n`,
+    );
   }
 }
 

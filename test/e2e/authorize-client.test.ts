@@ -1,8 +1,10 @@
 /**
- * authorize-client through the built binary against moto. moto keeps what UpdateGateway
- * omits and never leaves UPDATING after an update: the tests assert the recorded request,
- * use --no-wait, or expect the timeout path. moto's gateway IDs (10 hex characters) do not
- * have the `<name>-<10 chars>` form of real ones, so the gateway is named in the state file.
+ * authorize-client through the built binary against the emulator (moto behind the front). The
+ * front resets what UpdateGateway omits and moves a gateway UPDATING → READY after
+ * `gatewayDelayMs`: 0 here (seeded gateways are READY at once); tests that need a gateway to stay
+ * UPDATING raise it. The tests assert the recorded request too. moto's gateway IDs (10 hex
+ * characters) do not have the `<name>-<10 chars>` form of real ones, so the gateway is named in
+ * the state file.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,9 @@ import { CreateGatewayCommand, GetGatewayCommand, type CreateGatewayRequest, typ
 import { sdk, useMoto } from './moto';
 import { runCli, type RecordedCall } from './run-cli';
 
-const moto = useMoto();
+const moto = useMoto({ gatewayDelayMs: 0 });
+/** The gateway stays UPDATING (CREATING) for the rest of the test after its next Create/Update. */
+const stayUpdating = () => void (moto.front().settings.gatewayDelayMs = 10 * 60_000);
 const discovery = (poolId: string, region = 'us-east-1') => `https://cognito-idp.${region}.amazonaws.com/${poolId}/.well-known/openid-configuration`;
 
 async function seedPool() {
@@ -84,6 +88,7 @@ describe('authorize-client (moto)', () => {
     const before = await seedGateway(poolId);
     const cwd = stateDir({ userPoolId: poolId, gatewayId: before.gatewayId, clients: [{ clientId, name: 'copilot-studio-mcp', preset: 'copilot-studio' }] });
 
+    stayUpdating();
     const run = await runCli(['authorize-client', '--yes', '--no-wait', '--json'], { endpoint: moto.endpoint(), cwd });
     expect(run.code, run.stderr).toBe(0);
     const sent = updates(run.requests);
@@ -99,7 +104,7 @@ describe('authorize-client (moto)', () => {
     expect(run.json()).toMatchObject({ success: true, command: 'authorize-client', gatewayId: before.gatewayId, added: [clientId], allowedClients: ['existingclient1', clientId], status: 'UPDATING', changed: true });
     expect(JSON.parse(readFileSync(join(cwd, 'mcp-cognito.json'), 'utf8')).gatewayId).toBe(before.gatewayId);
 
-    // moto leaves the gateway UPDATING for ever: already authorized still means exit 0, nothing sent.
+    // The gateway is still UPDATING: already authorized still means exit 0, nothing sent.
     const again = await runCli(['authorize-client', '--yes', '--no-wait', '--json'], { endpoint: moto.endpoint(), cwd });
     expect(again.code, again.stderr).toBe(0);
     expect(updates(again.requests)).toHaveLength(0);
@@ -179,12 +184,13 @@ describe('authorize-client (moto)', () => {
     expect(await getGateway(gw.gatewayId!)).toEqual(gw);
   });
 
-  it('refuses to change a gateway that is not READY (moto stays UPDATING): exit 1, nothing sent', async () => {
+  it('refuses to change a gateway that is not READY (still UPDATING): exit 1, nothing sent', async () => {
     const { poolId, client } = await seedPool();
     const first = await client('first', ['mcp/invoke']);
     const second = await client('second', ['mcp/invoke']);
     const gw = await seedGateway(poolId);
     const cwd = stateDir({ userPoolId: poolId, gatewayId: gw.gatewayId });
+    stayUpdating();
     const one = await runCli(['authorize-client', '--client-id', first, '--yes', '--no-wait'], { endpoint: moto.endpoint(), cwd });
     expect(one.code, one.stderr).toBe(0);
     const two = await runCli(['authorize-client', '--client-id', second, '--yes', '--no-wait', '--json'], { endpoint: moto.endpoint(), cwd });
@@ -199,6 +205,7 @@ describe('authorize-client (moto)', () => {
     const clientId = await client('copilot', ['mcp/invoke']);
     const gw = await seedGateway(poolId);
     const cwd = stateDir({ userPoolId: poolId, gatewayId: gw.gatewayId });
+    stayUpdating();
     const started = Date.now();
     const run = await runCli(['authorize-client', '--client-id', clientId, '--yes', '--wait-timeout', '1', '--json'], { endpoint: moto.endpoint(), cwd });
     expect(run.code).toBe(1);
@@ -208,6 +215,37 @@ describe('authorize-client (moto)', () => {
     // Polled at least twice after the update (the first check, then after the backoff sleep).
     const ops = run.requests.map((r) => r.operation);
     expect(ops.slice(ops.indexOf('UpdateGateway')).filter((o) => o === 'GetGateway').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('waits, like a real run, until the gateway is READY after the update (UPDATING → READY)', async () => {
+    const { poolId, client } = await seedPool();
+    const clientId = await client('copilot', ['mcp/invoke']);
+    const gw = await seedGateway(poolId);
+    const cwd = stateDir({ userPoolId: poolId, gatewayId: gw.gatewayId });
+    moto.front().settings.gatewayDelayMs = 1000;
+    const run = await runCli(['authorize-client', '--client-id', clientId, '--yes', '--json'], { endpoint: moto.endpoint(), cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json()).toMatchObject({ success: true, status: 'READY', changed: true });
+    const ops = run.requests.map((r) => r.operation);
+    const polls = ops.slice(ops.indexOf('UpdateGateway')).filter((o) => o === 'GetGateway');
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    // The front saw UPDATING first, then READY.
+    expect(moto.front().calls('GetGateway').length).toBeGreaterThanOrEqual(polls.length);
+    expect((await getGateway(gw.gatewayId!)).status).toBe('READY');
+  });
+
+  it('an update that ends in UPDATE_UNSUCCESSFUL: exit 1 with AWS\'s statusReasons', async () => {
+    const { poolId, client } = await seedPool();
+    const clientId = await client('copilot', ['mcp/invoke']);
+    const gw = await seedGateway(poolId);
+    const cwd = stateDir({ userPoolId: poolId, gatewayId: gw.gatewayId });
+    moto.front().settings.gatewayDelayMs = 200;
+    moto.front().gateways.planOutcome({ gatewayId: gw.gatewayId!, status: 'UPDATE_UNSUCCESSFUL', statusReasons: ['The role cannot be assumed by bedrock-agentcore.amazonaws.com'] });
+    const run = await runCli(['authorize-client', '--client-id', clientId, '--yes', '--json'], { endpoint: moto.endpoint(), cwd });
+    expect(run.code).toBe(1);
+    const out = run.json<{ error: { message: string }; status?: string }>();
+    expect(out.error.message).toContain('UPDATE_UNSUCCESSFUL');
+    expect(out.error.message).toContain('The role cannot be assumed by bedrock-agentcore.amazonaws.com');
   });
 
   it('an unknown client ID is NOT_FOUND before anything is sent', async () => {

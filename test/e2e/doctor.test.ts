@@ -15,6 +15,7 @@ import {
   CreateUserPoolCommand,
   CreateUserPoolDomainCommand,
   DescribeUserPoolClientCommand,
+  UpdateResourceServerCommand,
   type CreateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateGatewayCommand, CreateGatewayTargetCommand, type CreateGatewayCommandInput } from '@aws-sdk/client-bedrock-agentcore-control';
@@ -61,6 +62,8 @@ interface SeedOptions {
   supportedVersions?: string[];
   targetScopes?: string[];
   forceChangeUser?: boolean;
+  /** Scope names of the `mcp` resource server (default invoke). */
+  rsScopes?: string[];
 }
 
 async function seed(endpoint: string, o: SeedOptions = {}): Promise<Seed> {
@@ -68,7 +71,7 @@ async function seed(endpoint: string, o: SeedOptions = {}): Promise<Seed> {
   const pool = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'mcp-gateway' }))).UserPool!;
   const poolId = pool.Id!;
   if (o.domain !== false) await cognito.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: `mcp-doc-${Math.random().toString(36).slice(2, 8)}` }));
-  await cognito.send(new CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'mcp', Name: 'MCP Server Access', Scopes: [{ ScopeName: 'invoke', ScopeDescription: 'Invoke MCP server tools' }] }));
+  await cognito.send(new CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'mcp', Name: 'MCP Server Access', Scopes: (o.rsScopes ?? ['invoke']).map((n) => ({ ScopeName: n, ScopeDescription: n === 'invoke' ? 'Invoke MCP server tools' : n })) }));
   const copilot = (
     await cognito.send(
       new CreateUserPoolClientCommand({
@@ -325,7 +328,10 @@ describe('doctor (moto)', () => {
   });
 
   it('a client scope missing from the resource server', async () => {
-    const s = await seed(moto.endpoint(), { copilot: { AllowedOAuthScopes: ['openid', 'mcp/invoke', 'mcp/admin'] } });
+    // AWS refuses a client scope that no resource server defines (ScopeDoesNotExistException), so
+    // the scope exists when the client is created and is removed from the resource server after.
+    const s = await seed(moto.endpoint(), { rsScopes: ['invoke', 'admin'], copilot: { AllowedOAuthScopes: ['openid', 'mcp/invoke', 'mcp/admin'] } });
+    await sdk(moto.endpoint()).cognito.send(new UpdateResourceServerCommand({ UserPoolId: s.poolId, Identifier: 'mcp', Name: 'MCP Server Access', Scopes: [{ ScopeName: 'invoke', ScopeDescription: 'Invoke MCP server tools' }] }));
     const { run, json } = await doctor(s, ['--client-id', s.copilotId]);
     expect(run.code).toBe(1);
     expect(byId(json, 'resource-server.scopes')).toMatchObject({ status: 'fail', detail: expect.stringContaining('mcp/admin'), fix: `mcp-cognito init-pool --pool-id ${s.poolId} --resource-server mcp --scope admin` });

@@ -3,7 +3,8 @@
  * the screen they see, and what exists in the emulator afterwards. Each test waits for prompt
  * text (never a fixed sleep) and is bounded by timeouts.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -219,10 +220,10 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
 
     // 2. Interrupted after the pool step (as if Ctrl-C hit between steps): the state file knows the pool.
     const cwd = first.cwd;
-    execFileSync(process.execPath, [bin, 'init-pool', '--pool-id', seed.poolId, '--json'], {
+    // Asynchronously: the emulator front runs in this process (a synchronous child would block it).
+    await promisify(execFile)(process.execPath, [bin, 'init-pool', '--pool-id', seed.poolId, '--json'], {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: join(base, 'home'), AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: moto.endpoint(), CI: 'true' },
-      stdio: 'ignore',
     });
     const resumed = start(['--no-wait', '--no-doctor'], cwd).term;
     await resumed.answer('Gateway to connect');
@@ -262,6 +263,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     expect(screen).toContain('Client secret');
     expect(screen).toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
     expect(screen).toMatch(/Gateway sample-gateway: updated \(allowed clients \+ \w+/);
-    expect(screen).toContain('Emulator stopped; nothing was sent to AWS.');
+    expect(screen).toContain('Emulator stopped: the pool, clients and gateway above existed only in it');
+    expect(screen).toContain('Nothing was sent to AWS.');
   }, 120_000);
 });

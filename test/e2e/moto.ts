@@ -1,42 +1,91 @@
 /**
- * The local AWS emulator for end-to-end tests: every test file that calls `useMoto()` gets its
- * own moto server on 127.0.0.1 (scripts/moto.mjs), reset before each test.
+ * The local AWS emulator for end-to-end tests: moto (scripts/moto.mjs) behind the project's
+ * emulator front (test/emulator/server.ts), which behaves as AWS documents where moto is lenient.
+ *
+ * `useEmulator()` (alias `useMoto()`) gives a test file a front of its own, started in this process
+ * in front of a moto server: the one of this vitest worker slot when test/emulator/global-setup.ts
+ * runs (vitest.config.ts globalSetup), else one started for the file. moto and the front are reset
+ * before each test. `endpoint()` is the front's: give it to the CLI (runCli's `endpoint`) and to
+ * `sdk()`.
+ *
+ * The front runs in the test's own process: run the CLI asynchronously (runCli, spawn, execFile),
+ * never with execFileSync/spawnSync, which would block the front and hang.
  */
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { startMoto, type Moto } from '../../scripts/moto.mjs';
+import { startFront, type Front, type FrontOptions } from '../emulator/server';
 
 export { findMotoServer, freePort, repoRoot, startMoto, type Moto } from '../../scripts/moto.mjs';
+export type { Front } from '../emulator/server';
 
 // The SDK warns on Node < 22; irrelevant in tests.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+export interface Emulator {
+  /** The front's endpoint (`http://127.0.0.1:<port>`): what the CLI and tests talk to. */
+  endpoint(): string;
+  /** moto's own endpoint (bypasses the front's AWS rules). */
+  motoEndpoint(): string;
+  /** The front: request record, faults, hooks, gateway status control, settings. */
+  front(): Front;
+}
+
+/** moto for this file: the worker slot's shared one (reset here) or a new one. */
+async function acquireMoto(): Promise<{ endpoint: string; release(): Promise<void> }> {
+  const broker = inject('motoBroker') as string | undefined;
+  if (broker) {
+    const slot = process.env.VITEST_POOL_ID ?? '1';
+    const r = await fetch(`${broker}/moto/${slot}`);
+    const text = await r.text();
+    if (!r.ok) throw new Error(`The moto broker could not start moto: ${text}`);
+    const { endpoint } = JSON.parse(text) as { endpoint: string };
+    return { endpoint, release: async () => undefined };
+  }
+  const moto: Moto = await startMoto();
+  return { endpoint: moto.endpoint, release: () => moto.stop() };
+}
+
 /**
- * For test files: one moto server per file (started in beforeAll, stopped in afterAll),
- * reset before each test. Call at the top level of the file (or of a describe block).
+ * For test files: moto + the emulator front, reset before each test. Call at the top level of the
+ * file (or of a describe block). Options go to the front (page size, gateway delay, data plane).
  */
-export function useMoto(): { endpoint(): string } {
-  let moto: Moto | undefined;
+export function useEmulator(options: Omit<FrontOptions, 'motoEndpoint'> = {}): Emulator {
+  let moto: { endpoint: string; release(): Promise<void> } | undefined;
+  let front: Front | undefined;
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await acquireMoto();
+    front = await startFront({ ...options, motoEndpoint: moto.endpoint });
   });
   afterAll(async () => {
-    await moto?.stop();
+    await front?.stop();
+    await moto?.release();
+    front = undefined;
     moto = undefined;
   });
   beforeEach(async () => {
-    await moto?.reset();
+    await front?.reset();
+    if (front) {
+      front.settings.pageSize = options.pageSize ?? 2;
+      front.settings.gatewayDelayMs = options.gatewayDelayMs ?? 300;
+    }
   });
+  const need = () => {
+    if (!front || !moto) throw new Error('The emulator is not running: call it inside a test or hook, after useEmulator()’s beforeAll.');
+    return { front, moto };
+  };
   return {
-    endpoint() {
-      if (!moto) throw new Error('moto is not running: call endpoint() inside a test or hook, after useMoto()’s beforeAll.');
-      return moto.endpoint;
-    },
+    endpoint: () => need().front.endpoint,
+    motoEndpoint: () => need().moto.endpoint,
+    front: () => need().front,
   };
 }
 
-/** SDK clients pointed at moto, for tests to seed state and to read back what the CLI did. */
+/** The emulator (moto behind the front); kept under its old name for the existing tests. */
+export const useMoto = useEmulator;
+
+/** SDK clients pointed at `endpoint` (the front), for tests to seed state and to read back what the CLI did. */
 export function sdk(endpoint: string): { cognito: CognitoIdentityProviderClient; agentcore: BedrockAgentCoreControlClient } {
   const config = {
     region: 'us-east-1',

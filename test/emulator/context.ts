@@ -1,0 +1,56 @@
+/** What a rule of the front gets for one control-plane request (server.ts builds it). */
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+import { jsonReply, parseJson, type Operation, type Reply } from './protocol';
+import type { FrontState } from './state';
+
+export interface MotoAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The body parsed as a JSON object ({} when it is not one). */
+  json: Record<string, unknown>;
+  ok: boolean;
+}
+
+export interface FrontSettings {
+  /** Items per page of list calls (default 2). */
+  pageSize: number;
+  /** How long a gateway stays CREATING/UPDATING after Create/Update (default 300 ms). */
+  gatewayDelayMs: number;
+}
+
+export interface Ctx {
+  op: Operation;
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: URLSearchParams;
+  input: Record<string, unknown>;
+  region: string;
+  state: FrontState;
+  settings: FrontSettings;
+  /** SDK clients straight to moto (for reads the rules need). */
+  moto: { cognito: CognitoIdentityProviderClient; agentcore: BedrockAgentCoreControlClient };
+  /** Sends the request to moto, with a replaced JSON body and/or query when given. */
+  forward(body?: Record<string, unknown>, opts?: { query?: URLSearchParams }): Promise<MotoAnswer>;
+}
+
+export type Rule = (ctx: Ctx) => Promise<Reply>;
+
+const HOP = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date', 'server']);
+
+/** moto's answer as ours, its JSON body replaced by `json` when given. */
+export function relay(ctx: Ctx, a: MotoAnswer, json?: unknown): Reply {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(a.headers)) if (!HOP.has(k)) headers[k] = v;
+  if (json === undefined) return { status: a.status, headers, body: a.body };
+  const r = jsonReply(ctx.op.service, a.status, json);
+  return { status: a.status, headers: { ...headers, ...r.headers, 'x-amzn-requestid': headers['x-amzn-requestid'] ?? r.headers['x-amzn-requestid']! }, body: r.body };
+}
+
+export function answer(ctx: Ctx, status: number, json: unknown): Reply {
+  return jsonReply(ctx.op.service, status, json);
+}
+
+export { parseJson };
