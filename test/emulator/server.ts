@@ -23,6 +23,7 @@ import type { Ctx, FrontSettings, MotoAnswer, Rule } from './context';
 import { cognitoRules } from './cognito';
 import { agentcoreRules } from './agentcore';
 import type { CreateDataPlane, DataPlane } from './types';
+import { createDataPlane } from './dataplane/index';
 
 export type { FaultKind, FaultSpec, FaultHandle, HookSpec, HookHandle, HookContext, RecordedRequest, FaultEvent } from './faults';
 export type { FrontSettings } from './context';
@@ -36,8 +37,8 @@ export interface FrontOptions {
   pageSize?: number;
   /** How long a gateway stays CREATING/UPDATING (default 300 ms). */
   gatewayDelayMs?: number;
-  /** Builds the data planes (hosted UI, token endpoint, gateway MCP endpoint). Without it, data-plane requests get 404. */
-  createDataPlane?: CreateDataPlane;
+  /** Builds the data planes (hosted UI, token endpoint, gateway MCP endpoint); default: dataplane/index.ts. `null`: none (data-plane requests get 404). */
+  createDataPlane?: CreateDataPlane | null;
   /** MCP tools the gateway data plane lists. */
   tools?: { name: string; description?: string }[];
 }
@@ -256,7 +257,8 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  if (opts.createDataPlane) dataPlane = opts.createDataPlane({ region, moto, overlay: state, ...(opts.tools ? { tools: opts.tools } : {}) });
+  const makeDataPlane = opts.createDataPlane === undefined ? createDataPlane : opts.createDataPlane;
+  if (makeDataPlane) dataPlane = makeDataPlane({ region, moto, overlay: state, ...(opts.tools ? { tools: opts.tools } : {}) });
 
   return {
     endpoint,
