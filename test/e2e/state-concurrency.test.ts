@@ -6,7 +6,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CreateResourceServerCommand, CreateUserPoolCommand, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateResourceServerCommand, CreateUserPoolCommand, paginateListUserPoolClients, type UserPoolClientDescription } from '@aws-sdk/client-cognito-identity-provider';
 import { sdk, useMoto } from './moto';
 import { runCli } from './run-cli';
 
@@ -26,7 +26,9 @@ describe('state file shared by concurrent processes (moto)', () => {
     const runs = await Promise.all(names.map((name) => runCli(['create-client', '--preset', 'm2m', '--name', name, '--json'], { endpoint: moto.endpoint(), cwd })));
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
 
-    const inAws = (await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: pool.Id, MaxResults: 60 }))).UserPoolClients!;
+    // The emulator front pages like AWS (small pages): read them all.
+    const inAws: UserPoolClientDescription[] = [];
+    for await (const page of paginateListUserPoolClients({ client: cognito }, { UserPoolId: pool.Id, MaxResults: 60 })) inAws.push(...(page.UserPoolClients ?? []));
     expect(inAws.map((c) => c.ClientName).sort()).toEqual(names);
     const state = JSON.parse(readFileSync(join(cwd, 'shared', 'state.json'), 'utf8')) as { userPoolId: string; clients: { clientId: string; name: string }[] };
     expect(state.userPoolId).toBe(pool.Id);
