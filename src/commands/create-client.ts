@@ -353,7 +353,6 @@ export function renderCreateClient(r: CreateClientResult, out: Output): string {
 export function createClientCommand(holder: Holder): Command {
   const collect = (v: string, p: string[] = []) => [...p, v];
   return new Command('create-client')
-    .summary('Create (or adopt) an app client: copilot-studio, m2m or web')
     .description('Create an app client for one kind of caller, or adopt the client of the same name. Presets: copilot-studio (code flow, secret), m2m (client_credentials only, custom scopes only), web (code flow, secret). Scopes are checked against the pool before any change.')
     .option('--pool-id <id>', 'user pool (default: the state file\'s)')
     .option('--preset <preset>', 'copilot-studio | m2m | web', 'copilot-studio')
