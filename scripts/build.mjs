@@ -4,6 +4,7 @@
 // that needs them runs. bin/mcp-cognito.js imports dist/cli.js (see there).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +23,22 @@ const lazyChildProcess = {
       contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
       loader: 'js',
     }));
+  },
+};
+
+/**
+ * Node built-ins reach the bundle through require() (the banner's createRequire), never through
+ * an ES import: importing a built-in as an ES module builds its ES facade, which reads every export,
+ * lazy getters included (node:http's pulls in the whole of undici: ~50 ms for any AWS command).
+ */
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    const names = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+      names.has(args.path) && args.kind !== 'require-call' && args.namespace !== 'builtin' ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`, loader: 'js' }));
   },
 };
 
@@ -46,7 +63,7 @@ export const buildOptions = {
   legalComments: 'none',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(pkg.version) },
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, builtinsByRequire],
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
