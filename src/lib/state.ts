@@ -59,6 +59,8 @@ export const StateSchema = z.object({
   /** What this tool created (teardown removes only these) and what it found and adopted (never removed). */
   created: z.optional(Created),
   adopted: z.optional(Owned),
+  /** The OAuth façade, when one was deployed (its record belongs to the façade commands; kept as written). */
+  facade: z.optional(z.unknown()),
 });
 export type State = z.infer<typeof StateSchema>;
 
