@@ -76,13 +76,28 @@ export function gatewayClientsAdded(state: State, gatewayId: string): string[] {
   return state.created?.gatewayClients?.find((g) => g.gatewayId === gatewayId)?.clientIds ?? [];
 }
 
-/** Record clients added to (add) or removed from (remove) a gateway's allowedClients by this tool. */
-export function withGatewayClients(state: State, gatewayId: string, clientIds: readonly string[], op: 'add' | 'remove'): State {
+/** The allowed scopes and MCP versions this tool added to a gateway (kept by teardown, and said so). */
+export function gatewayExtrasAdded(state: State, gatewayId: string): { allowedScopes: string[]; supportedVersions: string[] } {
+  const g = state.created?.gatewayClients?.find((x) => x.gatewayId === gatewayId);
+  return { allowedScopes: g?.allowedScopes ?? [], supportedVersions: g?.supportedVersions ?? [] };
+}
+
+const union = (a: readonly string[], b: readonly string[]) => [...a, ...b.filter((x, i) => !a.includes(x) && b.indexOf(x) === i)];
+
+/**
+ * Record clients added to (add) or removed from (remove) a gateway's allowedClients by this tool;
+ * with `add`, also the allowed scopes and MCP versions it added. The record goes once no client is left in it.
+ */
+export function withGatewayClients(state: State, gatewayId: string, clientIds: readonly string[], op: 'add' | 'remove', extras: { allowedScopes?: string[]; supportedVersions?: string[] } = {}): State {
   const all = state.created?.gatewayClients ?? [];
   const had = gatewayClientsAdded(state, gatewayId);
-  const ids = op === 'add' ? [...had, ...clientIds.filter((id, i, a) => !had.includes(id) && a.indexOf(id) === i)] : had.filter((id) => !clientIds.includes(id));
+  const ids = op === 'add' ? union(had, clientIds) : had.filter((id) => !clientIds.includes(id));
   const others = all.filter((g) => g.gatewayId !== gatewayId);
-  const gatewayClients = ids.length ? [...others, { gatewayId, clientIds: ids }] : others;
+  const prev = gatewayExtrasAdded(state, gatewayId);
+  const scopes = op === 'add' ? union(prev.allowedScopes, extras.allowedScopes ?? []) : prev.allowedScopes;
+  const versions = op === 'add' ? union(prev.supportedVersions, extras.supportedVersions ?? []) : prev.supportedVersions;
+  const entry = { gatewayId, clientIds: ids, ...(scopes.length ? { allowedScopes: scopes } : {}), ...(versions.length ? { supportedVersions: versions } : {}) };
+  const gatewayClients = ids.length ? [...others, entry] : others;
   const created: Created = { ...(state.created ?? {}) };
   if (gatewayClients.length) created.gatewayClients = gatewayClients;
   else delete created.gatewayClients;

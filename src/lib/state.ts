@@ -44,8 +44,14 @@ const Owned = z.object({
   groups: z.optional(z.array(z.string())),
 });
 export type Owned = z.infer<typeof Owned>;
-/** Besides: the client IDs this tool added to each gateway's allowedClients (the gateway itself is never ours). */
-const Created = z.extend(Owned, { gatewayClients: z.optional(z.array(z.object({ gatewayId: z.string(), clientIds: z.array(z.string()) }))) });
+/**
+ * Besides: the client IDs this tool added to each gateway's allowedClients (the gateway itself is
+ * never ours), and the allowed scopes and MCP versions it added there (teardown keeps those and says
+ * so: clients added later may rely on them).
+ */
+const GatewayAdditions = z.object({ gatewayId: z.string(), clientIds: z.array(z.string()), allowedScopes: z.optional(z.array(z.string())), supportedVersions: z.optional(z.array(z.string())) });
+export type GatewayAdditions = z.infer<typeof GatewayAdditions>;
+const Created = z.extend(Owned, { gatewayClients: z.optional(z.array(GatewayAdditions)) });
 export type Created = z.infer<typeof Created>;
 
 export const StateSchema = z.object({

@@ -9,7 +9,7 @@
  * deletion protection: then it is kept, and only what this tool created in it is deleted.
  */
 import { awsCliCommand, type PlanStep } from '../lib/plan.js';
-import { gatewayClientsAdded, isCreated } from '../lib/ownership.js';
+import { gatewayClientsAdded, gatewayExtrasAdded, isCreated } from '../lib/ownership.js';
 import type { State } from '../lib/state.js';
 import type { GetGatewayResponse } from '../aws/rmw.js';
 import { jwtOf } from './gateway.js';
@@ -54,6 +54,12 @@ export interface TeardownPlan {
 
 const whyKept = (adopted: boolean) => (adopted ? 'adopted: it existed before this tool used it' : 'not recorded as created by this tool');
 const GATEWAY_KEPT = 'the gateway itself is never deleted; only the clients this tool added come off it';
+/** Why a gateway is kept, with the scopes and versions this tool added that stay (another client may rely on them). */
+function gatewayKept(state: State, gatewayId: string): string {
+  const { allowedScopes, supportedVersions } = gatewayExtrasAdded(state, gatewayId);
+  const extras = [allowedScopes.length ? `allowed scope${allowedScopes.length > 1 ? 's' : ''} ${allowedScopes.join(', ')}` : '', supportedVersions.length ? `MCP version${supportedVersions.length > 1 ? 's' : ''} ${supportedVersions.join(', ')}` : ''].filter(Boolean);
+  return extras.length ? `${GATEWAY_KEPT}; the ${extras.join(' and ')} this tool added stay${extras.length > 1 ? '' : 's'}, as other clients may rely on ${extras.length > 1 ? 'them' : 'it'} (remove by hand in the AgentCore console if none does)` : GATEWAY_KEPT;
+}
 const describeUser = (u: { username: string; email?: string }) => u.email ?? u.username;
 
 export function planTeardown(r: TeardownRead, o: { allowAnyClient: boolean }): TeardownPlan {
@@ -164,7 +170,7 @@ function nameOf(r: TeardownRead, id: string): string {
 
 /** What the state knows and teardown keeps: adopted (or unknown) clients, domain, resource server, users, groups; every gateway itself. */
 function listedKept(state: State, r: TeardownRead, plan: TeardownPlan, foreignClients: { id: string; name?: string }[]): TeardownItem[] {
-  if (plan.deletePool) return r.gateways.filter((g) => g.got).map((g) => ({ kind: 'gateway', id: g.gatewayId, reason: GATEWAY_KEPT }));
+  if (plan.deletePool) return r.gateways.filter((g) => g.got).map((g) => ({ kind: 'gateway', id: g.gatewayId, reason: gatewayKept(state, g.gatewayId) }));
   const kept: TeardownItem[] = [];
   const why = whyKept;
   const adoptedList = (k: 'clients' | 'users' | 'groups') => state.adopted?.[k] ?? [];
@@ -177,6 +183,6 @@ function listedKept(state: State, r: TeardownRead, plan: TeardownPlan, foreignCl
   for (const g of adoptedList('groups')) kept.push({ kind: 'group', id: g, reason: why(true) });
   if (state.resourceServer && !isCreated(state, 'resourceServer', state.resourceServer.identifier)) kept.push({ kind: 'resourceServer', id: state.resourceServer.identifier, reason: why(state.adopted?.resourceServer === state.resourceServer.identifier) });
   if (state.domain && !isCreated(state, 'domain', state.domain) && r.pool?.domain === state.domain) kept.push({ kind: 'domain', id: state.domain, reason: why(state.adopted?.domain === state.domain) });
-  for (const g of r.gateways) if (g.got) kept.push({ kind: 'gateway', id: g.gatewayId, reason: GATEWAY_KEPT });
+  for (const g of r.gateways) if (g.got) kept.push({ kind: 'gateway', id: g.gatewayId, reason: gatewayKept(state, g.gatewayId) });
   return kept;
 }
