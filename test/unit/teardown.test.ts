@@ -12,6 +12,7 @@ import type { Progress } from '../../src/steps/progress.js';
 const POOL = 'us-east-1_AbC123xyz';
 const discovery = `https://cognito-idp.us-east-1.amazonaws.com/${POOL}/.well-known/openid-configuration`;
 const gateway = (allowedClients: string[] | undefined, extra: Partial<GetGatewayResponse> = {}): GetGatewayResponse => ({
+  gatewayArn: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/gw-abc1234567',
   gatewayId: 'gw-abc1234567',
   name: 'gw',
   status: 'READY',
@@ -94,7 +95,7 @@ describe('planGatewayDeauthorization', () => {
       getGateway: async () => structuredClone(current),
       updateGateway: async (req: { authorizerConfiguration: { customJWTAuthorizer: { allowedClients: string[] } } }) => {
         sent.push(req);
-        current = { ...current, authorizerConfiguration: req.authorizerConfiguration };
+        current = { ...current, authorizerConfiguration: req.authorizerConfiguration as GetGatewayResponse['authorizerConfiguration'] };
         return { status: 'UPDATING' };
       },
     } as unknown as AgentCoreApi;
