@@ -11,7 +11,8 @@ import type { Progress } from '../../src/steps/progress.js';
 
 const POOL = 'us-east-1_AbC123xyz';
 const discovery = `https://cognito-idp.us-east-1.amazonaws.com/${POOL}/.well-known/openid-configuration`;
-const gateway = (allowedClients: string[] | undefined, extra: Partial<GetGatewayResponse> = {}): GetGatewayResponse => ({
+const gateway = (allowedClients: string[] | undefined, extra: Partial<GetGatewayResponse> = {}): GetGatewayResponse =>
+  ({
   gatewayArn: 'arn:aws:bedrock-agentcore:us-east-1:123456789012:gateway/gw-abc1234567',
   gatewayId: 'gw-abc1234567',
   name: 'gw',
@@ -22,7 +23,7 @@ const gateway = (allowedClients: string[] | undefined, extra: Partial<GetGateway
   protocolConfiguration: { mcp: { supportedVersions: ['2025-06-18'] } },
   authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: discovery, ...(allowedClients ? { allowedClients } : {}), allowedScopes: ['mcp/invoke'] } },
   ...extra,
-});
+}) as GetGatewayResponse;
 const clientsOf = (g: GetGatewayResponse) => (g.authorizerConfiguration as { customJWTAuthorizer: { allowedClients?: string[] } }).customJWTAuthorizer.allowedClients ?? [];
 const quiet: Progress = { step: () => undefined, info: () => undefined, warn: () => undefined, spinner: () => ({ update: () => undefined, stop: () => undefined }) as never };
 
