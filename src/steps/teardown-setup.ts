@@ -69,7 +69,7 @@ export async function prepareTeardown(o: TeardownOptions, ctx: Ctx): Promise<Pre
   }
   const read = await readTeardown(ctx, state);
   const plan = planTeardown(read, { allowAnyClient: o.allowAnyClient });
-  if (plan.kept.length) ctx.out.info(`Kept (this tool did not create ${plan.kept.length > 1 ? 'them' : 'it'}):\n${plan.kept.map((k) => `  = ${label(k)}: ${k.reason}`).join('\n')}`);
+  if (plan.kept.length) ctx.out.info(`Kept (never deleted by teardown):\n${plan.kept.map((k) => `  = ${label(k)}: ${k.reason}`).join('\n')}`);
   if (plan.gone.length) ctx.out.info(ctx.out.c.dim(`Already gone (forgotten in the state file): ${plan.gone.map(label).join(', ')}`));
 
   const deleted = (): TeardownResult['deleted'] => [
