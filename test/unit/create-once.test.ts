@@ -150,6 +150,21 @@ describe('the Create call sites in cognito.ts (aws-sdk-client-mock)', () => {
     expect(cognito.commandCalls(CreateUserPoolCommand)).toHaveLength(1);
   });
 
+  it('CreateUserPoolClient timed out, the client lands after the first look: each look reads afresh (no cached list), adopted, one Create', async () => {
+    process.env.MCP_COGNITO_REQUEST_TIMEOUT_MS = '1000';
+    try {
+      cognito.on(CreateUserPoolClientCommand).rejects(timeout());
+      cognito.on(ListUserPoolClientsCommand).resolvesOnce({ UserPoolClients: [] }).resolves({ UserPoolClients: [{ ClientId: 'late1', ClientName: 'n', UserPoolId: POOL }] });
+      cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'late1', ClientName: 'n', UserPoolId: POOL } });
+      const api = await cognitoApi(settings);
+      expect(await api.createClient({ UserPoolId: POOL, ClientName: 'n' })).toMatchObject({ ClientId: 'late1' });
+      expect(cognito.commandCalls(CreateUserPoolClientCommand)).toHaveLength(1);
+      expect(cognito.commandCalls(ListUserPoolClientsCommand)).toHaveLength(2);
+    } finally {
+      delete process.env.MCP_COGNITO_REQUEST_TIMEOUT_MS;
+    }
+  });
+
   it('two clients of the name after a lost answer: CONFLICT naming both, nothing sent again', async () => {
     cognito.on(CreateUserPoolClientCommand).rejects(reset());
     cognito.on(ListUserPoolClientsCommand).resolves({ UserPoolClients: [{ ClientId: 'a1', ClientName: 'n' }, { ClientId: 'b2', ClientName: 'n' }] });
