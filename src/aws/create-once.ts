@@ -129,14 +129,18 @@ export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<CreateOnce
   throw last;
 }
 
-/** Looks up now and again until `forMs` has passed (pauses of 250 ms doubling up to 2 s); the found resource, or undefined. */
+/**
+ * Looks up now and again (pauses of 250 ms doubling up to 2 s) until a look that began after
+ * `forMs` had passed finds nothing: a look that was under way when the resource landed (a list
+ * read page by page) does not count as the last one.
+ */
 async function lookLonger<T>(lookup: () => Promise<T | undefined>, forMs: number): Promise<T | undefined> {
   const until = Date.now() + forMs;
   for (let pause = 250; ; pause = Math.min(pause * 2, 2000)) {
+    const began = Date.now();
     const found = await lookup();
     if (found !== undefined) return found;
-    const left = until - Date.now();
-    if (left <= 0) return undefined;
-    await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+    if (began >= until) return undefined;
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(pause, until - Date.now()))));
   }
 }
