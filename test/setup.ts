@@ -20,3 +20,10 @@ afterAll(() => {
     send.restore?.();
   }
 });
+
+// Update locks (src/lib/resource-lock.ts) of this test process apart from other processes' (unit
+// tests use fixed resource IDs). The CLI's child processes in e2e tests share the system's.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+process.env.MCP_COGNITO_LOCK_DIR ??= mkdtempSync(join(tmpdir(), 'mcp-cognito-test-locks-'));
