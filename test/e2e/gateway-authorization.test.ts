@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CreateResourceServerCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateGatewayCommand, GetGatewayCommand, type CreateGatewayRequest, type GetGatewayResponse } from '@aws-sdk/client-bedrock-agentcore-control';
+import { CreateGatewayCommand, CreateGatewayTargetCommand, GetGatewayCommand, type CreateGatewayRequest, type GetGatewayResponse } from '@aws-sdk/client-bedrock-agentcore-control';
 import { sdk, useEmulator } from './moto';
 import { runCli, type RecordedCall } from './run-cli';
 
@@ -86,7 +86,7 @@ describe('a gateway that checks no client ID (issue 9, defect 2)', () => {
   it('already accepts the client: nothing is sent, exit 0, and it says why', async () => {
     const { poolId, client } = await seedPool();
     const clientId = await client('copilot');
-    const gw = await seedGateway(poolId, { allowedScopes: ['mcp/invoke'] });
+    const gw = await seedGateway(poolId, { allowedScopes: ['mcp/invoke'] }, { protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26'] } } });
     const cwd = stateDir({ userPoolId: poolId, gatewayId: gw.gatewayId });
     const run = await runCli(['authorize-client', '--client-id', clientId, '--yes'], { endpoint: emu.endpoint(), cwd });
     expect(run.code, run.stderr).toBe(0);
@@ -218,6 +218,7 @@ describe('hand-off (issue 11, items 4 and 7)', () => {
     const existing = await client('existing-app');
     // The runbook's gateway: CUSTOM_JWT with an allow-list and allowedScopes, supportedVersions without 2025-03-26.
     const gw = await seedGateway(poolId, { allowedClients: [existing], allowedScopes: ['mcp/invoke', 'profile', 'openid', 'email'] });
+    await sdk(emu.endpoint()).agentcore.send(new CreateGatewayTargetCommand({ gatewayIdentifier: gw.gatewayId!, name: 'mcp-runtime', targetConfiguration: { mcp: { mcpServer: { endpoint: 'https://runtime.example.com/mcp' } } } }));
     const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', gw.gatewayId!, '--domain', 'runbook-x1'], { endpoint: emu.endpoint() });
     expect(init.code, init.stderr).toBe(0);
     expect(init.stdout).toContain('mcp-cognito add-callback');
