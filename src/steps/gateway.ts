@@ -99,14 +99,15 @@ export function mergeGatewayAuthorization(got: GetGatewayResponse, grants: Clien
   const checksScopes = scopesBefore.length > 0 || startsScopeRule;
   const scopesNotChecked = checksScopes ? [] : asked;
   const addedScopes: string[] = [];
+  const addScope = (s: string, reason: string) => {
+    if (scopesBefore.includes(s) || addedScopes.includes(s)) return;
+    addedScopes.push(s);
+    why.scopes[s] = reason;
+  };
   if (checksScopes) {
-    for (const s of asked) if (!scopesBefore.includes(s) && !addedScopes.includes(s)) (addedScopes.push(s), (why.scopes[s] = 'asked for with --allowed-scope'));
+    for (const s of asked) addScope(s, 'asked for with --allowed-scope');
     // A gateway that starts a scope rule gets the scopes asked for only: the clients' own scopes are not a choice the person made.
-    if (!startsScopeRule) {
-      for (const g of grants) {
-        for (const s of g.customScopes) if (!scopesBefore.includes(s) && !addedScopes.includes(s)) (addedScopes.push(s), (why.scopes[s] = `a scope ${g.name ?? g.clientId} can be granted`));
-      }
-    }
+    if (!startsScopeRule) for (const g of grants) for (const s of g.customScopes) addScope(s, `a scope ${g.name ?? g.clientId} can be granted`);
   }
 
   const mcp = mcpOf(got);

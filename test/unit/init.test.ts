@@ -293,7 +293,7 @@ describe('init flags (no prompts)', () => {
     expect(plan).toContain('+ create m2m app client "mcp-agent-m2m"');
     expect(plan).toContain('+ create agent.env');
     expect(plan).toContain('~ update gateway tools-gateway (tools-gateway-cccccccccc) JWT authorizer');
-    expect(plan).toMatch(/allowedClients:\n\s+existingclient1\n\s+\+ <new copilot-studio-mcp>   \(app client copilot-studio-mcp\)\n\s+\+ <new mcp-agent-m2m>   \(app client mcp-agent-m2m\)/);
+    expect(plan).toMatch(/allowedClients:\n\s+existingclient1\n\s+\+ <new copilot-studio-mcp> {3}\(app client copilot-studio-mcp\)\n\s+\+ <new mcp-agent-m2m> {3}\(app client mcp-agent-m2m\)/);
     expect(t.state()).toBeUndefined();
   });
 
