@@ -45,6 +45,10 @@ export interface GatewayMerge {
   allowedClients: string[];
   allowedScopes: string[];
   supportedVersions: string[];
+}
+
+/** authorize-client's merge: what was added, and what was not and why (GatewayMerge stays the shape any gateway planner fills). */
+export interface GatewayAuthorizationMerge extends GatewayMerge {
   /** Clients the gateway already accepts because it checks no client ID (allowedClients is empty). */
   acceptedWithoutAllowList: string[];
   /** Scopes asked for that were not added because the gateway checks no scope (allowedScopes is empty). */
@@ -82,9 +86,9 @@ const uniq = <T>(xs: readonly T[]) => [...new Set(xs)];
  *   and those asked for; a gateway that lists none is given every version AgentCore documents
  *   (its default is not documented), so nobody loses a version.
  */
-export function mergeGatewayAuthorization(got: GetGatewayResponse, grants: ClientGrant[], opts: GatewayAuthorizationOptions = {}): GatewayMerge {
+export function mergeGatewayAuthorization(got: GetGatewayResponse, grants: ClientGrant[], opts: GatewayAuthorizationOptions = {}): GatewayAuthorizationMerge {
   const jwt = jwtOf(got) ?? ({} as JwtConfig);
-  const why: GatewayMerge['why'] = { clients: {}, scopes: {}, versions: {} };
+  const why: GatewayAuthorizationMerge['why'] = { clients: {}, scopes: {}, versions: {} };
 
   const clientsBefore = jwt.allowedClients ?? [];
   const ids = uniq(grants.map((g) => g.clientId));
@@ -202,11 +206,11 @@ const reasonsText = (statusReasons?: string[]) => (statusReasons?.length ? statu
  * previews with stand-in IDs for clients it has yet to create. A gateway in UPDATE_UNSUCCESSFUL
  * with nothing to add is planned as a resend of its settings (an update repairs it).
  */
-export function planGatewayAuthorization(got: GetGatewayResponse, grants: ClientGrant[], region: string, gatewayId = got.gatewayId ?? '', opts: GatewayAuthorizationOptions = {}): GatewayPlan {
+export function planGatewayAuthorization(got: GetGatewayResponse, grants: ClientGrant[], region: string, gatewayId = got.gatewayId ?? '', opts: GatewayAuthorizationOptions = {}): GatewayPlan & { merge: GatewayAuthorizationMerge } {
   const merge = mergeGatewayAuthorization(got, grants, opts);
   const name = got.name ?? gatewayId;
   const change = (g: GetGatewayResponse): GetGatewayResponse => ({ ...g, ...mergeGatewayAuthorization(g, grants, opts).patch });
-  const plan: GatewayPlan = { gatewayId, name, merge, planned: got, change };
+  const plan: GatewayPlan & { merge: GatewayAuthorizationMerge } = { gatewayId, name, merge, planned: got, change };
   const repair = got.status === 'UPDATE_UNSUCCESSFUL';
   if (Object.keys(merge.patch).length === 0 && !repair) return plan;
   const before = (xs: string[], added: string[]) => xs.filter((x) => !added.includes(x));
