@@ -5,6 +5,7 @@ import { mcpUrl } from '../../src/doctor/kit.js';
 import { resolveConfig } from '../../src/facade/config.js';
 import { createClientNextSteps } from '../../src/commands/create-client.js';
 import { mergeAndVerify, type MergeShape } from '../../src/steps/merge.js';
+import type { GetGatewayResponse } from '../../src/aws/rmw.js';
 
 const AWS_URL = 'https://mcp-gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp';
 
@@ -19,8 +20,8 @@ describe('mcpEndpointUrl', () => {
   });
 
   it('doctor and the façade use the same rule', () => {
-    expect(mcpUrl({ gatewayUrl: AWS_URL })).toBe(AWS_URL);
-    expect(mcpUrl({})).toBeUndefined();
+    expect(mcpUrl({ gatewayUrl: AWS_URL } as GetGatewayResponse)).toBe(AWS_URL);
+    expect(mcpUrl({} as GetGatewayResponse)).toBeUndefined();
     const base = { publicUrl: 'http://127.0.0.1:8080', cognito: { region: 'us-east-1', userPoolId: 'us-east-1_AbC123', domainUrl: 'https://p.auth.us-east-1.amazoncognito.com', clientId: 'abc123' }, signingKey: 'k'.repeat(32) };
     expect(resolveConfig({ ...base, gatewayUrl: AWS_URL }).gatewayUrl).toBe(AWS_URL);
     expect(resolveConfig({ ...base, gatewayUrl: AWS_URL.replace(/\/mcp$/, '') }).gatewayUrl).toBe(AWS_URL);
