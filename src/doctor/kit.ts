@@ -9,6 +9,7 @@
 import type { Ctx } from '../lib/context.js';
 import type { Preset } from '../lib/state.js';
 import { awsCliCommand } from '../lib/plan.js';
+import { mcpEndpointUrl } from '../lib/urls.js';
 import { toUpdateGatewayRequest, toUpdateUserPoolClientRequest, type GatewayPatch, type UserPoolClientPatch } from '../aws/rmw.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import type { GetGatewayResponse, GetGatewayTargetResponse } from '../aws/agentcore.js';
@@ -183,10 +184,9 @@ export function mcpClientOf(c: UserPoolClientType): { name: string; url: string;
 
 export const authorizeFix = (gatewayId: string | undefined, clientId: string) => `mcp-cognito authorize-client --gateway-id ${gatewayId ?? '<gateway-id>'} --client-id ${clientId}`;
 
-/** The MCP endpoint of a gateway (its URL ends in /mcp on AWS). */
+/** The MCP endpoint of a gateway (src/lib/urls.ts#mcpEndpointUrl: its URL ends in /mcp on AWS). */
 export function mcpUrl(gw: GetGatewayResponse): string | undefined {
-  if (!gw.gatewayUrl) return undefined;
-  return /\/mcp\/?$/.test(gw.gatewayUrl) ? gw.gatewayUrl : `${gw.gatewayUrl.replace(/\/$/, '')}/mcp`;
+  return gw.gatewayUrl ? mcpEndpointUrl(gw.gatewayUrl) : undefined;
 }
 
 /** The OAuth credential providers a target uses. */

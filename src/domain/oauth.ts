@@ -23,6 +23,26 @@ export const SCOPES_NEEDING_OPENID = ['email', 'profile', 'phone'] as const;
  */
 export const COPILOT_STUDIO_MCP_VERSION = '2025-03-26';
 
+/** Why a gateway lists COPILOT_STUDIO_MCP_VERSION: shown in plans beside the change. */
+export const COPILOT_STUDIO_MCP_REASON = `Copilot Studio speaks MCP ${COPILOT_STUDIO_MCP_VERSION}`;
+
+/**
+ * The MCP protocol versions AgentCore Gateway supports (protocolConfiguration.mcp.supportedVersions;
+ * the SDK model has no enum: "The supported versions of the Model Context Protocol"). Evidence:
+ * docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-using.html ("AgentCore Gateway
+ * supports the following MCP versions: 2026-07-28, 2025-11-25, 2025-06-18, and 2025-03-26"; earlier
+ * snapshots list the first three).
+ */
+export const AGENTCORE_MCP_VERSIONS = ['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'] as const;
+
+/**
+ * What a gateway that lists no supportedVersions is given when a version must be added: the service's
+ * default for an empty list is not documented, so every version documented in every snapshot of the
+ * AgentCore guide is listed, and no client loses a version it may be using today (the stateless
+ * 2026-07-28 only when asked for).
+ */
+export const GATEWAY_BASELINE_MCP_VERSIONS: readonly string[] = ['2025-03-26', '2025-06-18', '2025-11-25'];
+
 /** The callback URL a Copilot Studio client gets until its real redirect URL is known (add-callback). */
 export const PLACEHOLDER_CALLBACK = 'https://placeholder.example.com';
 

@@ -4,6 +4,8 @@
  * with one sentence, never mid-flow.
  */
 
+import { mcpEndpointUrl } from '../lib/urls.js';
+
 export type KeyMaterial = string | Uint8Array;
 
 /** One line per request for the caller's log. Never holds a secret, token, code or state. */
@@ -30,7 +32,7 @@ export interface FacadeConfig {
     /** Its secret, when it has one; only ever sent to Cognito's token and revocation endpoints. */
     clientSecret?: string;
   };
-  /** The AgentCore Gateway's MCP URL (https://<id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp). */
+  /** The AgentCore Gateway's MCP URL (https://<id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp); GetGateway's gatewayUrl as it is. */
   gatewayUrl: string;
   /** Exact https redirect URIs accepted besides loopback (claude.ai's callback, Copilot Studio's consent redirect, …). */
   allowedRedirectUris?: readonly string[];
@@ -169,7 +171,8 @@ export function resolveConfig(config: FacadeConfig): Resolved {
       issuer,
       jwksUrl: `${issuer}/.well-known/jwks.json`,
     },
-    gatewayUrl: gateway.href,
+    // The one MCP URL rule (already ends in /mcp on AWS; added otherwise), shared with init, authorize-client and doctor.
+    gatewayUrl: mcpEndpointUrl(gateway.href),
     allowedRedirectUris: allowed,
     signingKeys,
     scopes,

@@ -5,7 +5,7 @@ export interface PlanStep {
   action: 'create' | 'update' | 'delete';
   /** What is created or changed, e.g. `user pool "mcp-gateway"`. */
   resource: string;
-  /** Diff lines: `+ added`, `- removed`, `~ field: old → new`. */
+  /** Diff lines: `+ added`, `- removed`, `~ field: old → new`, `! what this means for someone` (who loses access). */
   diff?: string[];
   /** The equivalent AWS CLI command. */
   awsCli?: string;
@@ -59,7 +59,7 @@ export function renderPlan(steps: readonly PlanStep[], out: Output, opts: { show
     const tag = s.action === 'create' ? c.green('+ create') : s.action === 'delete' ? c.red('- delete') : c.yellow('~ update');
     lines.push(`${tag} ${s.resource}`);
     for (const d of s.diff ?? []) {
-      const colour = d.startsWith('+') ? c.green : d.startsWith('-') ? c.red : d.startsWith('~') ? c.yellow : c.dim;
+      const colour = d.startsWith('+') ? c.green : d.startsWith('-') || d.startsWith('!') ? c.red : d.startsWith('~') ? c.yellow : c.dim;
       lines.push(`    ${colour(d)}`);
     }
     if (opts.showCli && s.awsCli) lines.push(c.dim(`    $ ${s.awsCli}`));

@@ -13,6 +13,20 @@ export function jwksUrl(region: string, poolId: string): string {
   return `${issuerUrl(region, poolId)}/.well-known/jwks.json`;
 }
 
+/**
+ * The MCP endpoint of an AgentCore gateway, from GetGateway's gatewayUrl: on AWS it already ends in
+ * /mcp (https://<id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp, devguide
+ * gateway-agent-integration.html), and is returned as it is; a URL without the /mcp path (older
+ * answers, emulators) gets it. The one place the MCP URL is built: init, authorize-client, doctor, the façade.
+ */
+export function mcpEndpointUrl(gatewayUrl: string): string {
+  if (!URL.canParse(gatewayUrl)) return /\/mcp\/?$/.test(gatewayUrl) ? gatewayUrl.replace(/\/$/, '') : `${gatewayUrl.replace(/\/+$/, '')}/mcp`;
+  const u = new URL(gatewayUrl);
+  const path = u.pathname.replace(/\/+$/, '');
+  u.pathname = /\/mcp$/.test(path) ? path : `${path}/mcp`;
+  return u.href;
+}
+
 /** Base URL of the hosted UI: a prefix (`x` → https://x.auth.<region>.amazoncognito.com) or a custom domain. */
 export function hostedUiBaseUrl(domain: string, region: string): string {
   return domain.includes('.') ? `https://${domain}` : `https://${domain}.auth.${region}.amazoncognito.com`;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { InputError } from './errors.js';
+import { AGENTCORE_MCP_VERSIONS } from '../domain/oauth.js';
 
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const POOL_ID_RE = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9a-zA-Z]+$/;
@@ -69,6 +70,12 @@ export const ResourceServerName = str(1, 256, NAME_RE, 'may only contain letters
 export const ResourceServerId = str(1, 256, SCOPE_RE, 'may only contain printable characters other than space, " and \\');
 export const ScopeName = str(1, 256, SCOPE_NAME_RE, 'may only contain printable characters other than space, /, " and \\');
 export const OAuthScope = str(1, 256, SCOPE_RE, 'is not a valid OAuth scope');
+/** An entry of a gateway's allowedScopes (1–255 characters, the OAuth scope charset: AgentCore's CustomJWTAuthorizerConfiguration). */
+export const GatewayScope = str(1, 255, SCOPE_RE, 'is not a valid OAuth scope (1 to 255 printable characters other than space, " and \\)');
+/** An MCP protocol version AgentCore Gateway supports (src/domain/oauth.ts#AGENTCORE_MCP_VERSIONS). */
+export const McpVersion = text().check(
+  z.refine((v: string) => (AGENTCORE_MCP_VERSIONS as readonly string[]).includes(v), msg(`is not an MCP version AgentCore Gateway supports (${AGENTCORE_MCP_VERSIONS.join(', ')})`)),
+);
 
 export const DomainPrefix = str(1, 63, DOMAIN_PREFIX_RE, 'may only contain lowercase letters, digits and hyphens, and cannot start or end with a hyphen').check(
   z.refine((v: string) => !RESERVED_DOMAIN_WORDS.some((w) => v.includes(w)), msg(`cannot contain the reserved words ${RESERVED_DOMAIN_WORDS.join(', ')}`)),

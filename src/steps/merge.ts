@@ -39,6 +39,11 @@ export interface MergeUpdate<R> {
   write: (next: R, current: R) => Promise<void>;
   /** The read after a write (default: `read`); e.g. waiting for the gateway to be READY. */
   readBack?: () => Promise<R>;
+  /**
+   * Write once even when `current` already carries the change (e.g. a gateway whose last update did
+   * not go through is repaired by sending every setting again). Default: never.
+   */
+  force?: (current: R) => boolean;
   /** Checked on every fresh read before writing (e.g. the gateway's status); throws to stop. */
   check?: (current: R) => void;
   /** What to tell the person on a CONFLICT. */
@@ -94,7 +99,7 @@ async function loop<R>(u: MergeUpdate<R>): Promise<MergeResult<R>> {
     const lists = u.shape.lists(current);
     const merged = Object.fromEntries(Object.entries(lists).map(([k, items]) => [k, [...items, ...(keep[k] ?? []).filter((x) => !items.includes(x))]]));
     const next = u.change(u.shape.withLists(current, merged));
-    if (same(next, current)) return { after: current, writes };
+    if (same(next, current) && !(writes === 0 && u.force?.(current))) return { after: current, writes };
     for (const [k, items] of Object.entries(u.shape.lists(next))) keep[k] = [...items];
 
     await u.write(next, current);

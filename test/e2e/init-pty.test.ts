@@ -129,7 +129,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
 
     const screen = term.screen();
     for (const label of ['Client ID', 'Client secret', 'Authorization URL', 'Token URL', 'Refresh URL', 'Scopes']) expect(screen).toContain(label);
-    expect(screen).toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
+    expect(screen).toMatch(/mcp-cognito add-callback <the redirect URL> --client-id \w+/);
     expect(screen).toContain('Check of the new setup');
 
     const { cognito, agentcore } = sdk(moto.endpoint());
@@ -261,7 +261,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     expect(await term.exitCode(60_000), term.screen()).toBe(0);
     const screen = term.screen();
     expect(screen).toContain('Client secret');
-    expect(screen).toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
+    expect(screen).toMatch(/mcp-cognito add-callback <the redirect URL> --client-id \w+/);
     expect(screen).toMatch(/Gateway sample-gateway: updated \(allowed clients \+ \w+/);
     expect(screen).toContain('Emulator stopped: the pool, clients and gateway above existed only in it');
     expect(screen).toContain('Nothing was sent to AWS.');

@@ -98,7 +98,8 @@ describe('init --no-input (moto)', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     for (const label of ['Client ID', 'Client secret', 'Authorization URL', 'Token URL', 'Refresh URL', 'Scopes']) expect(r.stdout).toContain(label);
-    expect(r.stdout).toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
+    // doctor's next step (the redirect URL Copilot Studio shows) is init's hand-off.
+    expect(r.stdout).toMatch(/Next steps:\n\s+• After you create the tool in Copilot Studio, it shows a redirect URL .*Register it: mcp-cognito add-callback <the redirect URL> --client-id \w+/);
     expect(r.stdout).toMatch(/M2M agent client mcp-agent-m2m/);
     expect(r.stdout).toContain('agent.env (mode 0600)');
     const env = join(r.cwd, 'agent.env');

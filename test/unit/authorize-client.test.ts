@@ -106,16 +106,36 @@ describe('mergeGatewayAuthorization', () => {
     expect(m.patch.protocolConfiguration).toEqual({ mcp: { supportedVersions: ['2025-06-18', '2025-03-26'], instructions: 'i' } });
   });
 
-  it('never adds allowedScopes or supportedVersions the gateway does not have, never removes anything', () => {
+  it('a gateway that checks no client ID and no scope: no allow-list and no scope rule is started; a gateway that lists no MCP version gets every documented one', () => {
     const g = {
       ...RICH_GATEWAY,
       protocolConfiguration: { mcp: { instructions: 'i' } },
       authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: jwt(RICH_GATEWAY).discoveryUrl, allowedAudience: ['aud'] } },
     } as GetGatewayResponse;
-    const m = mergeGatewayAuthorization(g, [grant]);
-    expect(jwt(m.patch as GetGatewayResponse)).toEqual({ discoveryUrl: jwt(RICH_GATEWAY).discoveryUrl, allowedAudience: ['aud'], allowedClients: [CLIENT] });
-    expect(m.patch.protocolConfiguration).toBeUndefined();
-    expect(m.addedScopes).toEqual([]);
+    const m = mergeGatewayAuthorization(g, [grant], { allowedScopes: ['mcp/invoke'] });
+    expect(m.patch.authorizerConfiguration).toBeUndefined();
+    expect(m).toMatchObject({ added: [], acceptedWithoutAllowList: [CLIENT], addedScopes: [], scopesNotChecked: ['mcp/invoke'], startsAllowList: false, startsScopeRule: false, listsVersionsFirstTime: true });
+    expect(m.patch.protocolConfiguration).toEqual({ mcp: { instructions: 'i', supportedVersions: ['2025-03-26', '2025-06-18', '2025-11-25'] } });
+    // Non-Copilot client, nothing asked: nothing at all.
+    expect(mergeGatewayAuthorization(g, [{ ...grant, copilotStudio: false }]).patch).toEqual({});
+  });
+
+  it('--restrict-clients and --restrict-scopes start the rules, adding only what was asked for', () => {
+    const g = { ...RICH_GATEWAY, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: jwt(RICH_GATEWAY).discoveryUrl } } } as GetGatewayResponse;
+    const m = mergeGatewayAuthorization(g, [grant], { restrictClients: true, restrictScopes: true, allowedScopes: ['mcp/invoke'] });
+    expect(m).toMatchObject({ added: [CLIENT], startsAllowList: true, addedScopes: ['mcp/invoke'], startsScopeRule: true, acceptedWithoutAllowList: [] });
+    expect(jwt(m.patch as GetGatewayResponse)).toEqual({ discoveryUrl: jwt(RICH_GATEWAY).discoveryUrl, allowedClients: [CLIENT], allowedScopes: ['mcp/invoke'] });
+    // On a gateway that keeps an allow-list, the flag changes nothing: the client is appended as always.
+    expect(mergeGatewayAuthorization(RICH_GATEWAY, [grant], { restrictClients: true }).startsAllowList).toBe(false);
+  });
+
+  it('--mcp-version and --allowed-scope add to the lists (unions), with the reason for each', () => {
+    const g = { ...RICH_GATEWAY, protocolConfiguration: { mcp: { supportedVersions: ['2025-06-18'] } } } as GetGatewayResponse;
+    const m = mergeGatewayAuthorization(g, [], { mcpVersions: ['2025-03-26', '2025-11-25', '2025-06-18'], allowedScopes: ['mcp/admin', 'mcp/invoke'] });
+    expect(m.supportedVersions).toEqual(['2025-06-18', '2025-03-26', '2025-11-25']);
+    expect(m.addedScopes).toEqual(['mcp/admin']);
+    expect(m.why.versions['2025-03-26']).toBe('Copilot Studio speaks MCP 2025-03-26');
+    expect(m.why.scopes['mcp/admin']).toMatch(/--allowed-scope/);
   });
 
   it('no version for a non-Copilot client; nothing at all when already authorized', () => {
@@ -225,7 +245,9 @@ describe('authorizeClient', () => {
     ['a gateway of another pool', { ...RICH_GATEWAY, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other1/.well-known/openid-configuration', allowedClients: ['x'] } } }, /us-east-1_Other1/],
     ['a gateway of another Region', { ...RICH_GATEWAY, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}/.well-known/openid-configuration`, allowedClients: ['x'] } } }, /eu-west-1/],
     ['a gateway of another identity provider', { ...RICH_GATEWAY, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: 'https://idp.example.com/.well-known/openid-configuration', allowedClients: ['x'] } } }, /another identity provider/],
-    ['a gateway that is not READY', { ...RICH_GATEWAY, status: 'UPDATING' }, /UPDATING, not READY/],
+    ['a gateway that is not READY', { ...RICH_GATEWAY, status: 'UPDATING' }, /UPDATING: another update is under way/],
+    ['a gateway that could not be created', { ...RICH_GATEWAY, status: 'FAILED', statusReasons: ['Invalid role'] }, /FAILED: it could not be created.*AWS says: Invalid role/],
+    ['a gateway being deleted', { ...RICH_GATEWAY, status: 'DELETING' }, /DELETING: it is being deleted/],
   ])('refuses %s: RefusedError (exit 1), nothing sent', async (_label, g, message) => {
     emulate(g as GetGatewayResponse);
     const err = await settle(authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx)).catch((e: unknown) => e);

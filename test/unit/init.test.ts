@@ -293,7 +293,7 @@ describe('init flags (no prompts)', () => {
     expect(plan).toContain('+ create m2m app client "mcp-agent-m2m"');
     expect(plan).toContain('+ create agent.env');
     expect(plan).toContain('~ update gateway tools-gateway (tools-gateway-cccccccccc) JWT authorizer');
-    expect(plan).toMatch(/allowedClients:\n\s+existingclient1\n\s+\+ <new copilot-studio-mcp>\n\s+\+ <new mcp-agent-m2m>/);
+    expect(plan).toMatch(/allowedClients:\n\s+existingclient1\n\s+\+ <new copilot-studio-mcp> {3}\(app client copilot-studio-mcp\)\n\s+\+ <new mcp-agent-m2m> {3}\(app client mcp-agent-m2m\)/);
     expect(t.state()).toBeUndefined();
   });
 
@@ -309,7 +309,17 @@ describe('init flags (no prompts)', () => {
     const { facts } = fakeFacts(t, { gateways: [{ ...GW, raw: raw as never }], pools: [POOL] });
     const a = await askInitQuestions(t.ctx, { gatewayId: GW.gatewayId }, facts);
     const step = planInit(a).find((s) => s.action === 'update')!;
-    expect(step.diff).toEqual(['allowedClients:', '  existingclient1', '+ <new copilot-studio-mcp>', 'allowedScopes:', '  other/read', '+ mcp/invoke', 'protocolConfiguration.mcp.supportedVersions:', '  2025-06-18', '+ 2025-03-26']);
+    expect(step.diff).toEqual([
+      'allowedClients:',
+      '  existingclient1',
+      '+ <new copilot-studio-mcp>   (app client copilot-studio-mcp)',
+      'allowedScopes:',
+      '  other/read',
+      '+ mcp/invoke   (a scope copilot-studio-mcp can be granted)',
+      'protocolConfiguration.mcp.supportedVersions:',
+      '  2025-06-18',
+      '+ 2025-03-26   (Copilot Studio speaks MCP 2025-03-26)',
+    ]);
 
     const adopted = { ...POOL, clients: [{ clientId: 'existingclient1', name: 'copilot-studio-mcp' }] };
     const raw2 = { ...raw, protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26'] } }, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: GW.discoveryUrl, allowedClients: ['existingclient1'] } } };
@@ -375,6 +385,37 @@ describe('renderInit (the hand-off)', () => {
     expect(text).toContain('Sign-in user for testing: a@example.com (CONFIRMED)');
     expect(text).toContain('20 passed, 1 warning, 0 failed, 3 skipped');
     expect(text).toContain('! Callback URLs registered — mcp-cognito add-callback <redirect URL>');
-    expect(text).toContain('A placeholder callback URL is expected until you run add-callback');
+    expect(text).toContain('These findings inform; they do not change init');
+    expect(text).not.toContain('Next steps:');
+  });
+
+  it('shows doctor\'s next steps (the add-callback step) in place of its own', async () => {
+    const { renderInit } = await import('../../src/commands/init/index.js');
+    const t = testCtx({}, { command: 'init' });
+    ctxs.push(t);
+    const next = 'After you create the tool in Copilot Studio, it shows a redirect URL (https://global.consent.azure-apim.net/redirect/…). Register it: mcp-cognito add-callback <the redirect URL> --client-id cs1';
+    const text = renderInit(
+      {
+        region: REGION,
+        userPoolId: POOL_ID,
+        userPoolName: 'p',
+        domain: 'p-x1',
+        hostedUiBaseUrl: 'https://p-x1.auth.us-east-1.amazoncognito.com',
+        authorizationUrl: 'https://p-x1.auth.us-east-1.amazoncognito.com/oauth2/authorize',
+        tokenUrl: 'https://p-x1.auth.us-east-1.amazoncognito.com/oauth2/token',
+        resourceServer: { identifier: 'mcp', name: 'MCP', scopes: ['mcp/invoke'] },
+        clients: [],
+        copilotStudio: { clientId: 'cs1', clientSecret: 's', authorizationUrl: 'a', tokenUrl: 't', refreshUrl: 't', scopes: 'openid' },
+        gateway: { gatewayId: 'gw-abc1234567', gatewayName: 'gw', gatewayUrl: 'https://gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp', updated: false, message: 'nothing to change.' },
+        doctor: { summary: { pass: 30, warn: 0, fail: 0, skip: 3 }, findings: [], nextSteps: [next] },
+        created: [],
+        updated: [],
+      },
+      t.ctx.out,
+    );
+    expect(text).toContain(`Next steps:\n  • ${next}`);
+    expect(text).not.toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
+    expect(text).not.toContain('These findings inform');
+    expect(text).toContain('MCP endpoint: https://gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp\n');
   });
 });

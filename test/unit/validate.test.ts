@@ -120,6 +120,8 @@ describe('control characters and surrounding white space (every schema)', () => 
     ResourceServerId: 'mcp',
     ScopeName: 'invoke',
     OAuthScope: 'mcp/invoke',
+    GatewayScope: 'mcp/invoke',
+    McpVersion: '2025-03-26',
     DomainPrefix: 'p-x1',
     Email: 'dev@example.com',
     GroupName: 'testers',

@@ -39,7 +39,7 @@ export function planInit(a: InitAnswers): PlanStep[] {
     const byName = new Map((a.pool?.clients ?? []).map((c) => [c.name, c.clientId]));
     const grants = [a.copilot, a.m2m]
       .filter((c): c is CreateClientInput => Boolean(c))
-      .map((c) => ({ clientId: byName.get(c.name) ?? `<new ${c.name}>`, customScopes: scopeNames, copilotStudio: PRESET_TABLE[c.preset].gatewayMcpVersions.length > 0, mcpVersions: PRESET_TABLE[c.preset].gatewayMcpVersions }));
+      .map((c) => ({ clientId: byName.get(c.name) ?? `<new ${c.name}>`, name: c.name, customScopes: scopeNames, copilotStudio: PRESET_TABLE[c.preset].gatewayMcpVersions.length > 0, mcpVersions: PRESET_TABLE[c.preset].gatewayMcpVersions }));
     const got = a.gateway.raw ?? ({ name: a.gateway.name, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: a.gateway.discoveryUrl, allowedClients: a.gateway.allowedClients } } } as GetGatewayResponse);
     const step = planGatewayAuthorization(got, grants, a.region, a.gateway.gatewayId).step;
     if (step) steps.push(step);

@@ -1,9 +1,10 @@
 /** init's result, for people. */
 import type { Output } from '../../lib/output.js';
+import { mcpEndpointUrl } from '../../lib/urls.js';
 import { renderCopilotStudioForm } from '../../lib/copilot-form.js';
 import type { InitResult } from './types.js';
 
-export const DOCTOR_NOTE = 'A placeholder callback URL is expected until you run add-callback. These findings inform; they do not change init\'s exit code. `mcp-cognito doctor` gives the full report.';
+export const DOCTOR_NOTE = 'These findings inform; they do not change init\'s exit code. `mcp-cognito doctor` gives the full report.';
 
 export function renderInit(r: InitResult, out: Output): string {
   const c = out.c;
@@ -13,8 +14,11 @@ export function renderInit(r: InitResult, out: Output): string {
   lines.push(c.bold(`Cognito is set up in ${r.region}: user pool ${r.userPoolName} (${r.userPoolId}), domain ${r.domain}.`), c.dim(what), '');
   if (r.copilotStudio) {
     lines.push(renderCopilotStudioForm(r.copilotStudio, out), '');
-    lines.push(`${c.bold('Next:')} after you click Create, Copilot Studio shows a Redirect URL. Register it with:`);
-    lines.push(`  ${c.cyan('mcp-cognito add-callback <the redirect URL Copilot Studio shows>')}`, '');
+    // doctor's next steps (at the end) say it when doctor ran; otherwise init says it here.
+    if (!r.doctor?.nextSteps?.length) {
+      lines.push(`${c.bold('Next:')} after you click Create, Copilot Studio shows a Redirect URL. Register it with:`);
+      lines.push(`  ${c.cyan('mcp-cognito add-callback <the redirect URL Copilot Studio shows>')}`, '');
+    }
   }
   const m2m = r.clients.find((x) => x.preset === 'm2m');
   if (m2m) {
@@ -27,7 +31,8 @@ export function renderInit(r: InitResult, out: Output): string {
   }
   if (r.gateway) {
     lines.push(r.gateway.skipped ? c.yellow(`Gateway: ${r.gateway.message}`) : `Gateway ${r.gateway.gatewayName ?? r.gateway.gatewayId}: ${r.gateway.message}`);
-    if (r.gateway.gatewayUrl) lines.push(`  MCP endpoint: ${r.gateway.gatewayUrl}/mcp`);
+    const mcp = r.gateway.mcpUrl ?? (r.gateway.gatewayUrl ? mcpEndpointUrl(r.gateway.gatewayUrl) : undefined);
+    if (mcp) lines.push(`  MCP endpoint: ${mcp}`);
     lines.push('');
   }
   if (r.user) lines.push(`Sign-in user for testing: ${r.user.username} (${r.user.status}${r.user.group ? `, group ${r.user.group}` : ''}).`, '');
@@ -37,7 +42,12 @@ export function renderInit(r: InitResult, out: Output): string {
     if (d.summary) lines.push(`  ${d.summary.pass} passed, ${d.summary.warn} warning${d.summary.warn === 1 ? '' : 's'}, ${d.summary.fail} failed, ${d.summary.skip} skipped`);
     else lines.push(`  doctor did not run${d.error ? `: ${d.error}` : ''}`);
     for (const f of d.findings) lines.push(`  ${f.status === 'fail' ? c.red('✗') : c.yellow('!')} ${f.title}${f.fix ? c.dim(` — ${f.fix}`) : ''}`);
-    lines.push(c.dim(`  ${DOCTOR_NOTE}`));
+    // Only what a person can do next (doctor's next steps); the note on findings only when there are findings.
+    if (d.findings.length) lines.push(c.dim(`  ${DOCTOR_NOTE}`));
+    if (d.nextSteps?.length) {
+      lines.push(c.bold('Next steps:'));
+      for (const n of d.nextSteps) lines.push(`  • ${n}`);
+    }
   }
   return lines.join('\n').trimEnd();
 }

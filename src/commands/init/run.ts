@@ -101,7 +101,12 @@ export async function authorizeGatewayStep(ctx: Ctx, o: { poolId?: string; gatew
   const p = await prepareAuthorizeClient({ poolId, gatewayId: ctx.gatewayId(o.gatewayId), clientIds: o.clientIds.map((id) => ctx.clientId(id)), wait: o.wait, waitTimeoutSeconds: o.waitTimeoutSeconds ?? DEFAULT_GATEWAY_WAIT_SECONDS }, ctx);
   const r = await p.apply();
   const what = [r.added.length ? `allowed clients + ${r.added.join(', ')}` : '', r.addedScopes.length ? `allowed scopes + ${r.addedScopes.join(', ')}` : '', r.addedVersions.length ? `MCP versions + ${r.addedVersions.join(', ')}` : ''].filter(Boolean);
-  const message = r.changed ? `updated (${what.join('; ')})${r.status && r.status !== 'READY' ? `; now ${r.status}` : ''}.` : 'already lets these clients through; nothing to change.';
+  const open = r.acceptedWithoutAllowList.length ? 'it checks no client ID (no allowedClients), so it accepts these clients like any client of the pool' : '';
+  const message = r.changed
+    ? `updated (${[...what, ...(open ? [open] : [])].join('; ') || 'every setting sent again'})${r.status && r.status !== 'READY' ? `; now ${r.status}` : ''}.`
+    : open
+      ? `${open}; nothing to change.`
+      : 'already lets these clients through; nothing to change.';
   return { ...r, updated: r.changed, message };
 }
 
@@ -112,7 +117,7 @@ export async function runDoctorStep(ctx: Ctx, o: { poolId?: string; clientIds?: 
     const r = await doctor({ poolId: o.poolId, ...(o.clientIds?.length ? { clientIds: o.clientIds } : {}), ...(o.gatewayId ? { gatewayId: o.gatewayId } : {}) }, ctx);
     spin.stop();
     const findings = r.checks.filter((x) => x.status === 'fail' || x.status === 'warn').map((x) => ({ id: x.id, status: x.status, title: x.title, ...(x.fix ? { fix: x.fix } : {}) }));
-    return { summary: r.summary, findings };
+    return { summary: r.summary, findings, ...(r.nextSteps?.length ? { nextSteps: r.nextSteps } : {}) };
   } catch (e) {
     spin.stop();
     const error = e instanceof Error ? e.message : String(e);

@@ -105,6 +105,8 @@ export interface DoctorStepResult {
   summary?: { pass: number; warn: number; fail: number; skip: number };
   /** The checks that did not pass (id, status, title, fix). */
   findings: { id: string; status: string; title: string; fix?: string }[];
+  /** Steps only a person can take (doctor's nextSteps: register the redirect URL Copilot Studio shows…). */
+  nextSteps?: string[];
   /** Why doctor could not run. */
   error?: string;
 }
