@@ -10,6 +10,9 @@ import { createUserCommand } from './commands/create-user.js';
 import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init/index.js';
 import { completionCommand } from './commands/completion.js';
+import { statusCommand } from './commands/status.js';
+import { removeCallbackCommand } from './commands/remove-callback.js';
+import { rotateSecretCommand } from './commands/rotate-secret.js';
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -54,7 +57,7 @@ export function buildProgram(holder: Holder): Command {
     throw new CommanderError(0, 'commander.version', VERSION);
   });
 
-  for (const cmd of [initCommand(holder), initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), authorizeClientCommand(holder), createUserCommand(holder), doctorCommand(holder), completionCommand(holder)]) {
+  for (const cmd of [initCommand(holder), initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), removeCallbackCommand(holder), rotateSecretCommand(holder), authorizeClientCommand(holder), createUserCommand(holder), doctorCommand(holder), statusCommand(holder), completionCommand(holder)]) {
     // Subcommand help lists the global options too (addCommand copies no settings).
     cmd.exitOverride().configureOutput({ outputError: () => undefined }).configureHelp({ showGlobalOptions: true });
     program.addCommand(cmd);
