@@ -99,7 +99,7 @@ export async function rotateSecret(input: RotateSecretInput, ctx: Ctx): Promise<
       return { ...base, action: 'finish', changed: false, deleted: [], secrets: plan.keep ? [plan.keep] : [], nextSteps: [] };
     }
     if (!(await ctx.approve([plan.step], { question: `Delete the older secret${plan.remove.length > 1 ? 's' : ''} of ${client.ClientName ?? clientId}? Consumers still using ${plan.remove.length > 1 ? 'them' : 'it'} will fail to get tokens.` }))) {
-      return { ...base, action: 'finish', changed: false, deleted: plan.remove, secrets: [plan.keep!], nextSteps: [] };
+      return { ...base, action: 'finish', changed: false, deleted: plan.remove, secrets: [...plan.remove, plan.keep!], nextSteps: [] };
     }
     for (const s of plan.remove) await cognito.deleteClientSecret(poolId, clientId, s.secretId);
     const after = sortSecrets(await cognito.listClientSecrets(poolId, clientId, { fresh: true })).map(secretInfo);
@@ -138,7 +138,8 @@ export async function rotateSecret(input: RotateSecretInput, ctx: Ctx): Promise<
 export function renderRotateSecret(r: RotateSecretResult, out: Output): string {
   const name = r.clientName ?? r.clientId;
   const lines: string[] = [];
-  const list = r.secrets.map((s) => `${s.secretId}${s.createdAt ? `  created ${s.createdAt}` : ''}`).join(`\n${' '.repeat(13)}`) || '(none)';
+  // Continuation lines line up under the table's value column ('Secrets now' is its longest label).
+  const list = r.secrets.map((s) => `${s.secretId}${s.createdAt ? `  created ${s.createdAt}` : ''}`).join(`\n${' '.repeat(2 + 'Secrets now'.length + 2)}`) || '(none)';
   if (r.action === 'finish') {
     lines.push(
       r.changed

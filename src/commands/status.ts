@@ -25,20 +25,31 @@ const yesNo = (b: boolean | undefined) => (b === undefined ? '' : b ? 'yes' : 'n
 function clientLines(c: ClientStatus, out: Output): string[] {
   const head = `${out.c.bold(c.name)} ${out.c.dim(`${c.clientId} · ${c.preset}`)}`;
   if (!c.found) return [`  ${head}  ${out.c.red('✗ gone from AWS')}`];
-  const rows: [string, string][] = [
+  const rows: [string, string | string[]][] = [
     ['Flows', c.oauthFlows?.join(', ') || '(OAuth off)'],
     ['Scopes', c.scopes?.join(' ') || '(none)'],
   ];
-  if (c.callbackUrls?.length || c.oauthFlows?.includes('code')) rows.push(['Callback URLs', c.callbackUrls?.join('\n                   ') || '(none)']);
-  if (c.logoutUrls?.length) rows.push(['Logout URLs', c.logoutUrls.join('\n                   ')]);
+  if (c.callbackUrls?.length || c.oauthFlows?.includes('code')) rows.push(['Callback URLs', c.callbackUrls?.length ? c.callbackUrls : '(none)']);
+  if (c.defaultRedirectUri && (c.callbackUrls?.length ?? 0) > 1) rows.push(['Default redirect', c.defaultRedirectUri]);
+  if (c.logoutUrls?.length) rows.push(['Logout URLs', c.logoutUrls]);
   if (c.secrets) {
     const ages = c.secrets.list.map((s) => (s.createdAt ? `${s.createdAt.slice(0, 10)}` : s.secretId)).join(', ');
-    const age = c.secrets.oldestAgeDays !== undefined ? `, oldest ${c.secrets.oldestAgeDays} day${c.secrets.oldestAgeDays === 1 ? '' : 's'} old` : '';
+    const days = c.secrets.oldestAgeDays;
+    const age = days === undefined ? '' : days === 0 ? ', the oldest from today' : `, the oldest ${days} day${days === 1 ? '' : 's'} old`;
     rows.push(['Secrets', `${c.secrets.count}${ages ? ` (created ${ages})` : ''}${age}${c.secrets.count > 1 ? out.c.yellow(' — rotation in progress: rotate-secret --finish') : ''}`]);
   } else rows.push(['Secrets', 'none (public client)']);
   if (c.onGateway !== undefined) rows.push(['On the gateway', yesNo(c.onGateway)]);
   if (c.awsName) rows.push(['Name in AWS', c.awsName]);
-  return [`  ${head}`, ...out.table(rows).split('\n').map((l) => `  ${l}`)];
+  return [`  ${head}`, ...indented(rows, out)];
+}
+
+/** A table indented by two, each value of a list on its own line under the value column. */
+function indented(rows: [string, string | string[]][], out: Output): string[] {
+  const pad = ' '.repeat(2 + Math.max(...rows.map(([k]) => k.length)) + 2);
+  return out
+    .table(rows.map(([k, v]) => [k, Array.isArray(v) ? v.join(`\n${pad}`) : v]))
+    .split('\n')
+    .map((l) => `  ${l}`);
 }
 
 export function renderStatus(r: StatusResult, out: Output): string {
@@ -69,12 +80,12 @@ export function renderStatus(r: StatusResult, out: Output): string {
       rows.push(['Allowed clients', g.allowedClients ? `${g.allowedClients.length}` : 'any client of the pool (no allow-list)']);
       if (g.trustsPool) rows.push(['Trusts pool', g.trustsPool]);
       for (const u of g.unknownClients ?? []) rows.push(['Not in state', `${u.clientId}${u.name ? ` (${u.name})` : ''}${u.inPool ? '' : c.yellow(' — not in the pool')}`]);
-      lines.push(...out.table(rows).split('\n').map((l) => `  ${l}`));
+      lines.push(...indented(rows, out));
     }
   }
   if (r.facade) {
     lines.push('', `${c.bold('Façade')}           ${c.dim('(as recorded; not read from AWS)')}`);
-    lines.push(...out.table(Object.entries(r.facade).map(([k, v]) => [k, String(v)])).split('\n').map((l) => `  ${l}`));
+    lines.push(...indented(Object.entries(r.facade).map(([k, v]) => [k, String(v)]), out));
   }
   lines.push('');
   if (!r.flags.length) lines.push(c.green('✓ Everything the state file records exists in AWS.'));
@@ -106,7 +117,7 @@ export function statusCommand(holder: Holder): Command {
           if (!ctx.out.json) ctx.out.result(result, renderStatus);
           throw new CliError(`${result.summary.missing} thing${result.summary.missing > 1 ? 's' : ''} the state file records ${result.summary.missing > 1 ? 'are' : 'is'} gone from AWS.`, {
             code: 'NOT_FOUND',
-            hint: 'Re-create them (init, create-client, authorize-client), or remove them from the state file if they were deleted on purpose.',
+            hint: `Re-create ${result.summary.missing > 1 ? 'them' : 'it'} (init, create-client, authorize-client), or take ${result.summary.missing > 1 ? 'them' : 'it'} out of the state file if ${result.summary.missing > 1 ? 'they were' : 'it was'} deleted on purpose.`,
             result: result as unknown as Record<string, unknown>,
           });
         }
