@@ -13,6 +13,8 @@ export interface RotateSecretInput {
   poolId?: string;
   clientId?: string;
   finish: boolean;
+  /** --finish already confirmed by the person (the question after adding, on a terminal). */
+  confirmed?: boolean;
   envFile?: string;
   envFileFlag?: string;
   forceEnvFile?: boolean;
@@ -98,7 +100,7 @@ export async function rotateSecret(input: RotateSecretInput, ctx: Ctx): Promise<
       ctx.out.step(`Nothing to finish: ${client.ClientName ?? clientId} holds ${plan.keep ? 'one secret' : 'no secret'}`);
       return { ...base, action: 'finish', changed: false, deleted: [], secrets: plan.keep ? [plan.keep] : [], nextSteps: [] };
     }
-    if (!(await ctx.approve([plan.step], { question: `Delete the older secret${plan.remove.length > 1 ? 's' : ''} of ${client.ClientName ?? clientId}? Consumers still using ${plan.remove.length > 1 ? 'them' : 'it'} will fail to get tokens.` }))) {
+    if (!input.confirmed && !(await ctx.approve([plan.step], { question: `Delete the older secret${plan.remove.length > 1 ? 's' : ''} of ${client.ClientName ?? clientId}? Consumers still using ${plan.remove.length > 1 ? 'them' : 'it'} will fail to get tokens.` }))) {
       return { ...base, action: 'finish', changed: false, deleted: plan.remove, secrets: [...plan.remove, plan.keep!], nextSteps: [] };
     }
     for (const s of plan.remove) await cognito.deleteClientSecret(poolId, clientId, s.secretId);
@@ -181,7 +183,17 @@ export function rotateSecretCommand(holder: Holder): Command {
     .action(
       runAction<RotateSecretFlags, RotateSecretResult>('rotate-secret', holder, async (flags, ctx) => {
         const input = parseRotateSecretFlags(flags);
-        return { result: await rotateSecret(input, ctx), render: renderRotateSecret };
+        const added = await rotateSecret(input, ctx);
+        // On a terminal (and without --yes, which never deletes a secret unasked): show the new secret now,
+        // then offer to finish once the consumer uses it.
+        if (input.finish || !added.changed || !ctx.canPrompt || ctx.yes) return { result: added, render: renderRotateSecret };
+        ctx.out.result(added, renderRotateSecret);
+        const now = await ctx.prompt.confirm({
+          message: `Once ${added.clientName ?? added.clientId}'s consumers use the new secret, delete the old one? (No: keep both; run rotate-secret --finish later)`,
+          default: false,
+        });
+        if (!now) return { result: added, render: () => '' };
+        return { result: await rotateSecret({ poolId: input.poolId, clientId: added.clientId, finish: true, confirmed: true }, ctx), render: renderRotateSecret };
       }),
     );
 }

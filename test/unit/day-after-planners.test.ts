@@ -22,7 +22,11 @@ import { rotateSecret } from '../../src/commands/rotate-secret.js';
 import { status } from '../../src/commands/status.js';
 import { CliError, RefusedError } from '../../src/lib/errors.js';
 import { RICH_CLIENT } from './rmw-fixtures.js';
-import { testCtx } from './helpers.js';
+import { CaptureStream, scriptedPrompter, testCtx } from './helpers.js';
+import { main } from '../../src/cli.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const APP = 'https://app.example.com/cb';
 const PLACEHOLDER = 'https://placeholder.example.com';
@@ -194,5 +198,37 @@ describe('status (mocked)', () => {
     const r = await status(t.ctx);
     expect(r.flags).toEqual([expect.objectContaining({ resource: 'pool', severity: 'missing' })]);
     expect(r.clients[0]).toMatchObject({ found: false });
+  });
+});
+
+describe('rotate-secret on a terminal', () => {
+  it('shows the new secret, then asks; yes deletes the old one in the same run (one question, no second confirmation)', async () => {
+    const { DeleteUserPoolClientSecretCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    let secrets = [d('1', '2026-01-01T00:00:00Z')];
+    cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: RICH_CLIENT });
+    cognito.on(ListUserPoolClientSecretsCommand).callsFake(async () => ({ ClientSecrets: secrets }));
+    cognito.on(AddUserPoolClientSecretCommand).callsFake(async () => {
+      const added = d('2', '2026-02-01T00:00:00Z');
+      secrets = [...secrets, added];
+      return { ClientSecretDescriptor: { ...added, ClientSecretValue: 'brand-new-secret-value-0123456789' } };
+    });
+    cognito.on(DeleteUserPoolClientSecretCommand).callsFake(async (input) => {
+      secrets = secrets.filter((x) => x.ClientSecretId !== input.ClientSecretId);
+      return {};
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-rotate-'));
+    writeFileSync(join(dir, 'state.json'), JSON.stringify(STATE));
+    const stdout = new CaptureStream(true);
+    const stderr = new CaptureStream(true);
+    // The add itself is confirmed (a change to an existing client), then the finish question.
+    const prompter = scriptedPrompter([true, true]);
+    const code = await main(['node', 'mcp-cognito', 'rotate-secret', '--state', join(dir, 'state.json'), '--no-color'], { stdout, stderr, prompter, stdinIsTTY: true, env: { AWS_REGION: 'us-east-1' } });
+    expect(code, stderr.text()).toBe(0);
+    expect(prompter.asked.map((a) => a.kind)).toEqual(['confirm', 'confirm']);
+    expect(prompter.asked[1]!.message).toContain('delete the old one');
+    expect(stdout.text()).toContain('brand-new-secret-value-0123456789');
+    expect(stdout.text()).toContain('Finished the rotation');
+    expect(cognito.commandCalls(DeleteUserPoolClientSecretCommand).map((c) => c.args[0].input.ClientSecretId)).toEqual([`${CLIENT}--1`]);
+    expect(stderr.text()).not.toContain('brand-new-secret-value-0123456789');
   });
 });
