@@ -24,6 +24,7 @@ import { CliError, RefusedError } from '../../src/lib/errors.js';
 import { RICH_CLIENT } from './rmw-fixtures.js';
 import { CaptureStream, scriptedPrompter, testCtx } from './helpers.js';
 import { main } from '../../src/cli.js';
+import { readDotenvValue } from '../../src/lib/dotenv.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,5 +231,17 @@ describe('rotate-secret on a terminal', () => {
     expect(stdout.text()).toContain('Finished the rotation');
     expect(cognito.commandCalls(DeleteUserPoolClientSecretCommand).map((c) => c.args[0].input.ClientSecretId)).toEqual([`${CLIENT}--1`]);
     expect(stderr.text()).not.toContain('brand-new-secret-value-0123456789');
+  });
+});
+
+describe('readDotenvValue', () => {
+  it('reads the first definition (quoted, exported, commented), undefined for a missing key or file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-dotenv-'));
+    const f = join(dir, '.env');
+    writeFileSync(f, '# c\nexport COGNITO_CLIENT_ID="abc123" \nCOGNITO_CLIENT_ID=later\nX=1 # note\n');
+    expect(readDotenvValue(f, 'COGNITO_CLIENT_ID')).toBe('abc123');
+    expect(readDotenvValue(f, 'X')).toBe('1');
+    expect(readDotenvValue(f, 'NOPE')).toBeUndefined();
+    expect(readDotenvValue(join(dir, 'missing'), 'X')).toBeUndefined();
   });
 });
