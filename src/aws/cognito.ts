@@ -281,10 +281,58 @@ export async function cognitoApi(settings: AwsSettings) {
       });
     },
 
+    /** ListGroups, every page: the group names. */
+    async listGroups(poolId: string): Promise<string[]> {
+      const groups = await collect(m.paginateListGroups({ client, pageSize: 60 }, { UserPoolId: poolId }), (p) => p.Groups);
+      return groups.map((g: GroupType) => g.GroupName!).filter(Boolean);
+    },
+
     /** AdminListGroupsForUser, every page: the group names. */
     async adminListGroupsForUser(poolId: string, username: string): Promise<string[]> {
       const groups = await collect(m.paginateAdminListGroupsForUser({ client, pageSize: 60 }, { UserPoolId: poolId, Username: username }), (p) => p.Groups);
       return groups.map((g: GroupType) => g.GroupName!).filter(Boolean);
+    },
+
+    // Deletes (teardown, delete-client): each answers whether it deleted (false: it was already gone).
+    /** Run a Delete; a ResourceNotFoundException means it is already gone. */
+    async gone(send: () => Promise<unknown>): Promise<boolean> {
+      try {
+        await send();
+        return true;
+      } catch (e) {
+        if (isNotFound(e)) return false;
+        throw e;
+      }
+    },
+
+    /** DeleteUserPoolClient. */
+    async deleteClient(poolId: string, clientId: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId })));
+    },
+
+    /** AdminDeleteUser. */
+    async adminDeleteUser(poolId: string, username: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.AdminDeleteUserCommand({ UserPoolId: poolId, Username: username })));
+    },
+
+    /** DeleteGroup (its members stay, outside the group). */
+    async deleteGroup(poolId: string, group: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteGroupCommand({ UserPoolId: poolId, GroupName: group })));
+    },
+
+    /** DeleteResourceServer (clients keep the scope names; tokens for them can no longer be issued). */
+    async deleteResourceServer(poolId: string, identifier: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteResourceServerCommand({ UserPoolId: poolId, Identifier: identifier })));
+    },
+
+    /** DeleteUserPoolDomain (a pool with a domain cannot be deleted). */
+    async deleteDomain(poolId: string, domain: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteUserPoolDomainCommand({ UserPoolId: poolId, Domain: domain })));
+    },
+
+    /** DeleteUserPool (everything in it goes with it). */
+    async deletePool(poolId: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteUserPoolCommand({ UserPoolId: poolId })));
     },
 
     /** AdminAddUserToGroup. */

@@ -92,7 +92,6 @@ export function renderRemoveCallback(r: RemoveCallbackResult, out: Output): stri
 
 export function removeCallbackCommand(holder: Holder): Command {
   return new Command('remove-callback')
-    .summary('Remove redirect (or logout) URLs from an app client without losing any other setting')
     .description(
       'Remove callback URLs (or, with --logout, sign-out URLs) from an existing app client. Describe → plan → confirm → UpdateUserPoolClient carrying every setting of the client with only the URL list changed → Describe again to verify. A client using the code (or implicit) flow keeps at least one callback URL: removing its last one is refused. DefaultRedirectURI moves to the first URL left when it pointed at a removed one. URLs not registered: nothing is sent.',
     )

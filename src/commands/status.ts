@@ -23,7 +23,7 @@ export async function status(ctx: Ctx): Promise<StatusResult> {
 const yesNo = (b: boolean | undefined) => (b === undefined ? '' : b ? 'yes' : 'no');
 
 function clientLines(c: ClientStatus, out: Output): string[] {
-  const head = `${out.c.bold(c.name)} ${out.c.dim(`${c.clientId} · ${c.preset}`)}`;
+  const head = `${out.c.bold(c.name)} ${out.c.dim(`${c.clientId} · ${c.preset}${c.origin ? ` · ${c.origin}` : ''}`)}`;
   if (!c.found) return [`  ${head}  ${out.c.red('✗ gone from AWS')}`];
   const rows: [string, string | string[]][] = [
     ['Flows', c.oauthFlows?.join(', ') || '(OAuth off)'],
@@ -56,15 +56,16 @@ export function renderStatus(r: StatusResult, out: Output): string {
   const c = out.c;
   const gone = c.red('✗ gone from AWS');
   const lines: string[] = [`${c.bold('State file')} ${r.stateFile} ${c.dim(`(${r.region})`)}`, ''];
-  if (r.pool) lines.push(`${c.bold('User pool')}        ${r.pool.id}${r.pool.name ? ` ${c.dim(r.pool.name)}` : ''}${r.pool.found ? '' : `  ${gone}`}`);
+  const origin = (o: string | undefined) => (o ? c.dim(` (${o})`) : '');
+  if (r.pool) lines.push(`${c.bold('User pool')}        ${r.pool.id}${r.pool.name ? ` ${c.dim(r.pool.name)}` : ''}${origin(r.pool.origin)}${r.pool.found ? '' : `  ${gone}`}`);
   if (r.domain) {
     const d = r.domain;
     const detail = d.found ? `${d.status ?? '?'}, ${d.managedLoginVersion === 2 ? 'managed login (v2)' : 'classic hosted UI (v1)'}${d.custom ? ', custom domain' : ''}` : '';
-    lines.push(`${c.bold('Domain')}           ${d.domain}${d.found ? ` ${c.dim(detail)}` : `  ${gone}`}`);
+    lines.push(`${c.bold('Domain')}           ${d.domain}${d.found ? ` ${c.dim(detail)}` : ''}${origin(d.origin)}${d.found ? '' : `  ${gone}`}`);
   }
   if (r.resourceServer) {
     const rs = r.resourceServer;
-    lines.push(`${c.bold('Resource server')}  ${rs.identifier}${rs.found ? ` ${c.dim(`scopes: ${(rs.scopes ?? []).join(', ') || '(none)'}`)}` : `  ${gone}`}`);
+    lines.push(`${c.bold('Resource server')}  ${rs.identifier}${rs.found ? ` ${c.dim(`scopes: ${(rs.scopes ?? []).join(', ') || '(none)'}`)}` : ''}${origin(rs.origin)}${rs.found ? '' : `  ${gone}`}`);
   }
   if (r.clients.length) {
     lines.push('', c.bold(`App clients (${r.clients.length})`));
@@ -95,7 +96,6 @@ export function renderStatus(r: StatusResult, out: Output): string {
 
 export function statusCommand(holder: Holder): Command {
   return new Command('status')
-    .summary("Show what the state file records, as AWS has it now, and flag what is gone")
     .description(
       'Read the user pool, its domain, the resource server, every recorded app client (flows, scopes, callback URLs, secret count and age — never a secret), the gateway (status, MCP versions, allowed clients the state file does not know) and the façade, once each and concurrently; compare with the state file. Changes nothing.',
     )

@@ -2,7 +2,7 @@ import type { Output } from './output.js';
 
 /** One thing a command will do (or would do, under --dry-run). */
 export interface PlanStep {
-  action: 'create' | 'update';
+  action: 'create' | 'update' | 'delete';
   /** What is created or changed, e.g. `user pool "mcp-gateway"`. */
   resource: string;
   /** Diff lines: `+ added`, `- removed`, `~ field: old → new`. */
@@ -56,7 +56,7 @@ export function renderPlan(steps: readonly PlanStep[], out: Output, opts: { show
   const c = out.c;
   const lines: string[] = [];
   for (const s of steps) {
-    const tag = s.action === 'create' ? c.green('+ create') : c.yellow('~ update');
+    const tag = s.action === 'create' ? c.green('+ create') : s.action === 'delete' ? c.red('- delete') : c.yellow('~ update');
     lines.push(`${tag} ${s.resource}`);
     for (const d of s.diff ?? []) {
       const colour = d.startsWith('+') ? c.green : d.startsWith('-') ? c.red : d.startsWith('~') ? c.yellow : c.dim;

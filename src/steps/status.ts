@@ -7,6 +7,7 @@
 import { CliError } from '../lib/errors.js';
 import type { State } from '../lib/state.js';
 import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
+import { isAdopted, isCreated, type Origin, type OwnedKind } from '../lib/ownership.js';
 import type { Preset } from '../domain/presets.js';
 import type { CognitoApi, UserPoolClientType } from '../aws/cognito.js';
 import type { AgentCoreApi, GetGatewayResponse } from '../aws/agentcore.js';
@@ -22,6 +23,8 @@ export interface StatusFlag {
 
 export interface ClientStatus {
   clientId: string;
+  /** Whether this tool created it or adopted it (absent: a state file from before the records). */
+  origin?: Origin;
   name: string;
   preset: Preset;
   found: boolean;
@@ -41,9 +44,9 @@ export interface ClientStatus {
 export interface StatusReport {
   stateFile: string;
   region: string;
-  pool?: { id: string; found: boolean; name?: string; mfa?: string };
-  domain?: { domain: string; recorded?: string; custom: boolean; found: boolean; status?: string; managedLoginVersion?: number; cloudFrontDomain?: string };
-  resourceServer?: { identifier: string; found: boolean; name?: string; scopes?: string[]; recordedScopes: string[] };
+  pool?: { id: string; found: boolean; origin?: Origin; name?: string; mfa?: string };
+  domain?: { domain: string; recorded?: string; origin?: Origin; custom: boolean; found: boolean; status?: string; managedLoginVersion?: number; cloudFrontDomain?: string };
+  resourceServer?: { identifier: string; found: boolean; origin?: Origin; name?: string; scopes?: string[]; recordedScopes: string[] };
   clients: ClientStatus[];
   gateway?: {
     gatewayId: string;
@@ -60,6 +63,12 @@ export interface StatusReport {
   };
   facade?: Record<string, unknown>;
   flags: StatusFlag[];
+}
+
+/** created / adopted as the state file records it (nothing for a state file from before the records). */
+function originOf(state: State, kind: OwnedKind, id: string | undefined): { origin?: Origin } {
+  if (!id) return {};
+  return isCreated(state, kind, id) ? { origin: 'created' } : isAdopted(state, kind, id) ? { origin: 'adopted' } : {};
 }
 
 const notFound = (e: unknown) => e instanceof CliError && e.code === 'NOT_FOUND';
@@ -130,7 +139,7 @@ export async function readStatus(state: State & { facade?: unknown }, stateFile:
   const [pool, servers, clients, gateway, domain, unknown] = await Promise.all([poolP, serversP, Promise.all(clientsP), gatewayP, domainP, unknownP]);
 
   if (poolId) {
-    report.pool = { id: poolId, found: Boolean(pool), ...(pool?.Name ? { name: pool.Name } : {}), ...(pool?.MfaConfiguration ? { mfa: pool.MfaConfiguration } : {}) };
+    report.pool = { id: poolId, found: Boolean(pool), ...originOf(state, 'userPool', poolId), ...(pool?.Name ? { name: pool.Name } : {}), ...(pool?.MfaConfiguration ? { mfa: pool.MfaConfiguration } : {}) };
     if (!pool) flags.push({ resource: 'pool', severity: 'missing', message: `User pool ${poolId} (recorded in the state file) no longer exists in ${region}; everything in it is gone with it.` });
   }
   if (domain || state.domain) {
@@ -138,6 +147,7 @@ export async function readStatus(state: State & { facade?: unknown }, stateFile:
     report.domain = {
       domain: d?.name ?? state.domain!,
       ...(state.domain ? { recorded: state.domain } : {}),
+      ...originOf(state, 'domain', state.domain),
       custom: d?.custom ?? false,
       found: Boolean(d?.desc),
       ...(d?.desc?.Status ? { status: d.desc.Status } : {}),
@@ -153,6 +163,7 @@ export async function readStatus(state: State & { facade?: unknown }, stateFile:
     report.resourceServer = {
       identifier: state.resourceServer.identifier,
       found: Boolean(rs),
+      ...originOf(state, 'resourceServer', state.resourceServer.identifier),
       ...(rs?.Name ? { name: rs.Name } : {}),
       ...(rs ? { scopes: (rs.Scopes ?? []).map((s) => s.ScopeName!).filter(Boolean) } : {}),
       recordedScopes: state.resourceServer.scopes,
@@ -166,7 +177,7 @@ export async function readStatus(state: State & { facade?: unknown }, stateFile:
   const allowed = jwt?.allowedClients?.length ? jwt.allowedClients : undefined;
   for (const { rc, client, secrets, secretsError } of clients) {
     if (secretsError) flags.push({ resource: `client ${rc.clientId}`, severity: 'warning', message: `Could not list the secrets of ${rc.name} (${rc.clientId}): ${secretsError}` });
-    report.clients.push(clientStatus(rc, client, secrets, gateway ? (allowed ? allowed.includes(rc.clientId) : true) : undefined, now));
+    report.clients.push({ ...clientStatus(rc, client, secrets, gateway ? (allowed ? allowed.includes(rc.clientId) : true) : undefined, now), ...originOf(state, 'clients', rc.clientId) });
     if (pool && !client) flags.push({ resource: `client ${rc.clientId}`, severity: 'missing', message: `App client ${rc.name} (${rc.clientId}, recorded in the state file) no longer exists in pool ${poolId}.` });
     if (client && gateway && allowed && !allowed.includes(rc.clientId)) flags.push({ resource: `client ${rc.clientId}`, severity: 'warning', message: `App client ${rc.name} (${rc.clientId}) is not on gateway ${gateway.name ?? state.gatewayId}'s allow-list: its tokens are rejected there.` });
     if (!client && allowed?.includes(rc.clientId)) flags.push({ resource: 'gateway', severity: 'warning', message: `Gateway ${gateway!.name ?? state.gatewayId} still allows ${rc.clientId}, a client that no longer exists.` });

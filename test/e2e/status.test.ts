@@ -24,10 +24,12 @@ describe('status (emulator front)', () => {
     expect(ok.code, ok.stderr).toBe(0);
     const r = ok.json<any>();
     expect(r).toMatchObject({ success: true, command: 'status', region: 'us-east-1', pool: { id: seed.poolId, found: true, name: 'sample-pool' }, summary: { missing: 0 } });
-    expect(r.domain).toMatchObject({ found: true, status: 'ACTIVE' });
+    // init adopted the seeded pool and created the domain and the client (the state's records).
+    expect(r.pool.origin).toBe('adopted');
+    expect(r.domain).toMatchObject({ found: true, status: 'ACTIVE', origin: 'created' });
     expect(r.resourceServer).toMatchObject({ identifier: 'mcp', found: true, scopes: ['invoke'] });
     expect(r.clients).toEqual([
-      expect.objectContaining({ clientId, name: 'copilot-studio-mcp', preset: 'copilot-studio', found: true, oauthFlows: ['code'], onGateway: true, callbackUrls: ['https://placeholder.example.com'], secrets: expect.objectContaining({ count: 1, oldestAgeDays: 0 }) }),
+      expect.objectContaining({ clientId, name: 'copilot-studio-mcp', preset: 'copilot-studio', origin: 'created', found: true, oauthFlows: ['code'], onGateway: true, callbackUrls: ['https://placeholder.example.com'], secrets: expect.objectContaining({ count: 1, oldestAgeDays: 0 }) }),
     ]);
     expect(r.gateway).toMatchObject({ gatewayId: seed.gatewayId, found: true, name: seed.gatewayName, status: 'READY', allowedClients: [seed.existingClientId, clientId], trustsPool: seed.poolId });
     // The seeded app is on the gateway but not in the state file: named from the pool.
