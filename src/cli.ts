@@ -33,12 +33,15 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   { name: 'init-pool', summary: 'Create or adopt a user pool, its hosted-UI domain, and the resource server and scopes', load: async () => (await import('./commands/init-pool.js')).initPoolCommand },
   { name: 'create-client', summary: 'Create (or adopt) an app client: copilot-studio, m2m or web', load: async () => (await import('./commands/create-client.js')).createClientCommand },
   { name: 'add-callback', summary: 'Register redirect (or logout) URLs on an app client without losing any setting', load: async () => (await import('./commands/add-callback.js')).addCallbackCommand },
+  { name: 'remove-callback', summary: 'Remove redirect (or logout) URLs from an app client without losing any other setting', load: async () => (await import('./commands/remove-callback.js')).removeCallbackCommand },
   { name: 'authorize-client', summary: "Let app clients through an AgentCore gateway's JWT authorizer", load: async () => (await import('./commands/authorize-client.js')).authorizeClientCommand },
   { name: 'deauthorize-client', summary: "Take app clients off an AgentCore gateway's JWT authorizer", load: async () => (await import('./commands/deauthorize-client.js')).deauthorizeClientCommand },
   { name: 'delete-client', summary: 'Delete an app client, taking it off the gateway first', load: async () => (await import('./commands/delete-client.js')).deleteClientCommand },
   { name: 'teardown', summary: 'Remove what this tool created (per the state file), never what it adopted', load: async () => (await import('./commands/teardown.js')).teardownCommand },
+  { name: 'rotate-secret', summary: "Rotate an app client's secret without an outage (add a second one, then --finish)", load: async () => (await import('./commands/rotate-secret.js')).rotateSecretCommand },
   { name: 'create-user', summary: 'Create a sign-in user for testing (no invitation e-mail, permanent password)', load: async () => (await import('./commands/create-user.js')).createUserCommand },
   { name: 'doctor', summary: 'Find out why Copilot Studio, Claude Code or an agent cannot get through, and how to fix it', load: async () => (await import('./commands/doctor.js')).doctorCommand },
+  { name: 'status', summary: 'Show what the state file records, as AWS has it now, and flag what is gone', load: async () => (await import('./commands/status.js')).statusCommand },
   { name: 'completion', summary: 'Print a shell completion script (bash, zsh or fish)', load: async () => (await import('./commands/completion.js')).completionCommand },
 ];
 

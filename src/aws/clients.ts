@@ -13,7 +13,7 @@ export interface AwsSettings {
 /** Keys whose values never leave the process (logs, --debug, the test recorder). */
 const SECRET_KEYS = /secret|password|token|^session$/i;
 /** Token-named keys that are settings, not secrets (pagination, app client token lifetimes). */
-const NOT_SECRET_KEYS = /^nextToken$|TokenValidity|TokenRevocation|TokenRotation$/i;
+const NOT_SECRET_KEYS = /^nextToken$|TokenValidity|TokenRevocation|TokenRotation$|^ClientSecret(Id|CreateDate)$/i;
 
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
@@ -42,6 +42,8 @@ const INVALIDATES: Record<string, RegExp> = {
   UpdateResourceServer: /^(ListResourceServers|DescribeResourceServer) /,
   CreateUserPoolClient: /^(ListUserPoolClients|DescribeUserPoolClient) /,
   UpdateUserPoolClient: /^(ListUserPoolClients|DescribeUserPoolClient) /,
+  AddUserPoolClientSecret: /^(ListUserPoolClientSecrets|DescribeUserPoolClient) /,
+  DeleteUserPoolClientSecret: /^(ListUserPoolClientSecrets|DescribeUserPoolClient) /,
   CreateManagedLoginBranding: /^DescribeManagedLoginBranding/,
   AdminCreateUser: /^(AdminGetUser|ListUsers) /,
   AdminSetUserPassword: /^(AdminGetUser|ListUsers) /,

@@ -1,5 +1,5 @@
 import { cognitoSender, collect, pagedClient, type AwsSettings } from './clients.js';
-import { createOnce } from './create-once.js';
+import { classifyCreateFailure, createOnce } from './create-once.js';
 import { CliError } from '../lib/errors.js';
 import type {
   DomainDescriptionType,
@@ -13,9 +13,10 @@ import type {
   UpdateUserPoolClientRequest,
   UserType,
   GroupType,
+  ClientSecretDescriptorType,
 } from '@aws-sdk/client-cognito-identity-provider';
 
-export type { UserPoolClientType, ResourceServerType, ResourceServerScopeType, DomainDescriptionType, UserPoolType, CreateUserPoolClientRequest, UpdateUserPoolClientRequest };
+export type { ClientSecretDescriptorType, UserPoolClientType, ResourceServerType, ResourceServerScopeType, DomainDescriptionType, UserPoolType, CreateUserPoolClientRequest, UpdateUserPoolClientRequest };
 
 /** Thin, intent-named wrappers over the Cognito user pool APIs. They never print, prompt or exit. */
 export async function cognitoApi(settings: AwsSettings) {
@@ -147,6 +148,54 @@ export async function cognitoApi(settings: AwsSettings) {
     async updateClient(request: UpdateUserPoolClientRequest): Promise<UserPoolClientType | undefined> {
       const r = await sender.send<{ UserPoolClient?: UserPoolClientType }>(new m.UpdateUserPoolClientCommand(request));
       return r.UserPoolClient;
+    },
+
+    /**
+     * ListUserPoolClientSecrets: the client's secrets (IDs and creation dates; AWS never returns the
+     * values here). Every page is read (AWS documents one page, the token is honoured all the same).
+     */
+    async listClientSecrets(poolId: string, clientId: string, opts: { fresh?: boolean } = {}): Promise<ClientSecretDescriptorType[]> {
+      const out: ClientSecretDescriptorType[] = [];
+      let token: string | undefined;
+      do {
+        const r = await sender.send<{ ClientSecrets?: ClientSecretDescriptorType[]; NextToken?: string }>(
+          new m.ListUserPoolClientSecretsCommand({ UserPoolId: poolId, ClientId: clientId, ...(token ? { NextToken: token } : {}) }),
+          opts,
+        );
+        out.push(...(r.ClientSecrets ?? []).map(({ ClientSecretValue: _never, ...d }) => d));
+        token = r.NextToken;
+      } while (token);
+      return out;
+    },
+
+    /**
+     * AddUserPoolClientSecret with a value Cognito generates (returned this once). Sent without SDK
+     * retries: a lost answer would leave a secret nobody knows. After a failure that may have been
+     * applied, a secret that appeared since `before` is deleted again (it is unusable) and the
+     * error says so: nothing changed, run again.
+     */
+    async addClientSecret(poolId: string, clientId: string, before: readonly ClientSecretDescriptorType[]): Promise<Required<Pick<ClientSecretDescriptorType, 'ClientSecretId' | 'ClientSecretValue'>> & ClientSecretDescriptorType> {
+      try {
+        const r = await sender.send<{ ClientSecretDescriptor?: ClientSecretDescriptorType }>(new m.AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId }), { once: true });
+        const d = r.ClientSecretDescriptor;
+        if (!d?.ClientSecretId || !d.ClientSecretValue) throw new Error('AddUserPoolClientSecret returned no secret');
+        return d as Required<Pick<ClientSecretDescriptorType, 'ClientSecretId' | 'ClientSecretValue'>> & ClientSecretDescriptorType;
+      } catch (e) {
+        if (classifyCreateFailure(e) !== 'maybe-applied') throw e;
+        const known = new Set(before.map((d) => d.ClientSecretId));
+        const lost = (await api.listClientSecrets(poolId, clientId, { fresh: true })).filter((d) => !known.has(d.ClientSecretId));
+        for (const d of lost) await api.deleteClientSecret(poolId, clientId, d.ClientSecretId!);
+        throw new CliError(`AddUserPoolClientSecret's answer was lost${lost.length ? ', so the value of the secret it added is unknown; that secret was deleted again' : ' and no secret was added'}. Nothing changed.`, {
+          code: 'AWS_ERROR',
+          cause: e,
+          hint: 'Run the same command again.',
+        });
+      }
+    },
+
+    /** DeleteUserPoolClientSecret (Cognito refuses to delete a client's last secret). */
+    async deleteClientSecret(poolId: string, clientId: string, secretId: string): Promise<void> {
+      await sender.send(new m.DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: secretId }));
     },
 
     /** Whether a managed-login branding style is assigned to the client (undefined: cannot tell). */

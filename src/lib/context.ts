@@ -216,6 +216,9 @@ export interface Holder {
   deps?: Deps;
 }
 
+/** Commands that never write the state file (so need no writable one). */
+const READ_ONLY_COMMANDS = new Set(['doctor', 'status', 'remove-callback', 'rotate-secret']);
+
 /** Wires a commander action: builds the Ctx once, runs the command, prints its result. */
 export function runAction<O extends object, R extends object>(
   name: string,
@@ -228,8 +231,8 @@ export function runAction<O extends object, R extends object>(
     const ctx = new Ctx(name, opts, holder.deps);
     holder.ctx = ctx;
     ctx.checkGlobalFlags();
-    // doctor only reads; every other command records what it sets up.
-    if (!ctx.dryRun && name !== 'doctor') ctx.state.assertWritable();
+    // These never write the state file; every other command records what it sets up.
+    if (!ctx.dryRun && !READ_ONLY_COMMANDS.has(name)) ctx.state.assertWritable();
     const { result, render } = await fn(opts, ctx, cmd.args);
     const withPlan = ctx.dryRun ? { dryRun: true, ...result, plan: ctx.planned } : result;
     ctx.out.result(withPlan as R, render as (r: R, out: Output) => string);

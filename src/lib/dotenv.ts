@@ -95,6 +95,18 @@ function valueOf(raw: string): string {
   return raw.replace(/\s+#.*$/, '').trim();
 }
 
+/** The value of `key` in the dotenv file at `path` (the first definition), or undefined (no such key, no file). */
+export function readDotenvValue(path: string, key: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(resolveTarget(resolve(path)), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const seg = parse(text).segments.find((s) => s.kind === 'entry' && s.key === key);
+  return seg?.kind === 'entry' ? valueOf(seg.value) : undefined;
+}
+
 /** A value written so that dotenv loaders and `set -a; . file` read it back unchanged. */
 export function dotenvValue(v: string): string {
   return /^[\w@%+=:,./-]*$/.test(v) ? v : JSON.stringify(v);

@@ -43,6 +43,11 @@ const CASES: Case[] = [
   ['add-callback: leading space in a logout URL', () => ['add-callback', '--logout', ' https://app.example.com/bye', '--yes'], 'Logout URL'],
   ['add-callback: newline in --client-id', (id) => ['add-callback', 'https://copilot.example.com/r', '--client-id', `${id}\n`, '--yes'], '--client-id'],
   ['add-callback: DEL in --pool-id', () => ['add-callback', 'https://copilot.example.com/r', '--pool-id', 'us-east-1_abc\u007f', '--yes'], '--pool-id'],
+  ['remove-callback: newline at the end of a callback URL', () => ['remove-callback', 'https://copilot.example.com/redirect\n', '--yes'], 'Callback URL'],
+  ['remove-callback: tab in --client-id', (id) => ['remove-callback', 'https://copilot.example.com/r', '--client-id', `${id}\t`, '--yes'], '--client-id'],
+  ['rotate-secret: newline in --client-id', (id) => ['rotate-secret', '--client-id', `${id}\n`, '--yes'], '--client-id'],
+  // (--dotenv, not --env-file: Node 20 itself reads a script's --env-file argument and exits 9 when it names no file, nodejs/node#54232.)
+  ['rotate-secret: newline in --dotenv', () => ['rotate-secret', '--dotenv', '.env\n', '--yes'], '--dotenv'],
   ['create-client: newline in --name', () => ['create-client', '--preset', 'web', '--name', 'mcp web\n', '--callback-url', 'https://app.example.com/cb'], '--name'],
   ['create-client: C1 (NEL) in --callback-url', () => ['create-client', '--preset', 'web', '--callback-url', 'https://app.example.com/cb\u0085'], '--callback-url'],
   ['create-client: tab after --scope', () => ['create-client', '--scope', 'mcp/invoke\t'], '--scope'],
@@ -88,6 +93,9 @@ describe('bad input (moto): exit 2, one sentence naming the flag, zero AWS reque
       ['init-pool', '--pool-name', 'mcp-gateway', '--scope', 'invoke=Invoke tools', '--dry-run'],
       ['create-user', '--email', 'tester@example.com', '--group', 'testers', '--dry-run'],
       ['doctor', '--client-id', clientId, '--redirect-uri', 'https://app.example.com/cb', '--no-probes'],
+      ['remove-callback', 'https://copilot.example.com/redirect', '--client-id', clientId, '--dry-run'],
+      ['rotate-secret', '--client-id', clientId, '--dry-run'],
+      ['status'],
     ];
     const runs = await Promise.all(clean.map((args) => runCli(args, { endpoint: moto.endpoint, cwd })));
     runs.forEach((r, i) => expect(r.requests.length, `${clean[i]!.join(' ')}: ${r.stderr}`).toBeGreaterThan(0));
