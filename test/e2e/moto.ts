@@ -72,6 +72,7 @@ export function useEmulator(options: Omit<FrontOptions, 'motoEndpoint'> & { /** 
     if (front) {
       front.settings.pageSize = options.pageSize ?? 2;
       front.settings.gatewayDelayMs = options.gatewayDelayMs ?? 300;
+      delete front.settings.conflictWhileTransitional;
     }
   });
   const need = () => {
