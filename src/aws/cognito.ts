@@ -16,7 +16,7 @@ import type {
   ClientSecretDescriptorType,
 } from '@aws-sdk/client-cognito-identity-provider';
 
-export type { ClientSecretDescriptorType, UserPoolClientType, ResourceServerType, ResourceServerScopeType, DomainDescriptionType, UserPoolType, CreateUserPoolClientRequest, UpdateUserPoolClientRequest };
+export type { ClientSecretDescriptorType, UserPoolClientType, ResourceServerType, ResourceServerScopeType, DomainDescriptionType, UserPoolType, UserType, CreateUserPoolClientRequest, UpdateUserPoolClientRequest };
 
 /** Thin, intent-named wrappers over the Cognito user pool APIs. They never print, prompt or exit. */
 export async function cognitoApi(settings: AwsSettings) {

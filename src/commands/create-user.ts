@@ -45,20 +45,22 @@ export function renderCreateUser(r: CreateUserResult, out: Output): string {
   if (r.dryRun) return out.c.dim('Dry run: nothing was changed. The plan and the equivalent aws CLI commands (password not shown) are above.');
   const rows: [string, string][] = [
     ['User pool', r.userPoolId],
-    ['User name', r.username],
+    ['Sign in with', r.signInName],
+    ['User name', r.username === r.signInName ? r.username : `${r.username} (its name in the pool)`],
+    ['E-mail', `${r.email} (verified)`],
     ['Status', r.status],
     ['Password', r.passwordSet ? 'set (permanent; not shown)' : 'unchanged'],
     ...(r.group ? ([['Group', r.group]] as [string, string][]) : []),
   ];
-  const head = r.created ? `Created sign-in user ${r.username}` : `Sign-in user ${r.username} ${r.passwordSet ? 'updated' : 'already exists'}`;
-  return `${head}\n\n${out.table(rows)}\n\nUse it to sign in when Copilot Studio opens the Cognito login page.`;
+  const head = r.created ? `Created sign-in user ${r.signInName}` : `Sign-in user ${r.signInName} ${r.passwordSet ? 'updated' : 'already exists'}`;
+  return `${head}\n\n${out.table(rows)}\n\nSign in as ${r.signInName} when Copilot Studio opens the Cognito login page.`;
 }
 
 export function createUserCommand(holder: Holder): Command {
   return new Command('create-user')
     .description('Create a user in the state file\'s pool (or --pool-id) that can sign in at once: AdminCreateUser without an invitation e-mail, then AdminSetUserPassword --permanent, so the user is not left in FORCE_CHANGE_PASSWORD. Optionally adds it to a group (created if missing). The password is asked for on a terminal or read from stdin; it is never echoed, logged or stored. An existing user keeps its password unless --update-password is given, or it cannot sign in yet (FORCE_CHANGE_PASSWORD, RESET_REQUIRED); setting the password of a user that existed before the run is a change: it is shown and confirmed (--yes without a terminal). --dry-run needs no password.')
     .option('--pool-id <id>', 'user pool (default: the state file\'s)')
-    .option('--email <address>', 'e-mail address, also the user name')
+    .option('--email <address>', "e-mail address; the user name too, unless the pool's settings say otherwise (see below)")
     .option('--group <name>', 'add the user to this group (created if missing)')
     .option('--password-stdin', 'read the password from stdin (first line) instead of prompting')
     .option('--update-password', 'set a new password for a user that already exists')

@@ -103,16 +103,38 @@ export const EndpointUrl = text().check(
 /** A local file path given on the command line (--state, --env-file). */
 export const FilePath = text().check(z.minLength(1, msg('needs a file path')));
 
-/** A redirect (callback or logout) URL as Cognito accepts it and the contract allows. */
+/**
+ * A redirect (callback or logout) URL as Cognito accepts it and the contract allows. Cognito's
+ * rules (SDK CreateUserPoolClientRequest.CallbackURLs doc, client-cognito-identity-provider
+ * models_0.d.ts): an absolute URI, no fragment, HTTPS except http://localhost, http://127.0.0.1 and
+ * http://[::1] (any port), and "App callback URLs such as myapp://example are also supported"
+ * (native apps; RFC 8252 §7.1 private-use schemes such as com.example.app:/callback). Schemes that
+ * run code or read local content in a browser are never a redirect target here, whatever Cognito
+ * would store: javascript:, vbscript:, data:, file:, about:, blob:, filesystem:.
+ */
 export const RedirectUrl = text().check(
   z.refine((v: string) => redirectUrlProblem(v) === undefined, { error: (iss) => redirectUrlProblem(String(iss.input)) ?? 'is invalid' }),
 );
+
+/** Schemes a redirect URL may never use (they run script or open local content in the browser). */
+export const FORBIDDEN_REDIRECT_SCHEMES = new Set(['javascript', 'vbscript', 'data', 'file', 'about', 'blob', 'filesystem']);
+/** Well-known schemes of other protocols: never an app's callback (a browser cannot hand a code to them). */
+const NON_APP_SCHEMES = new Set(['ftp', 'ftps', 'sftp', 'ws', 'wss', 'mailto', 'tel', 'sms', 'news', 'gopher', 'ldap']);
+/** RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). */
+const SCHEME_RE = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 
 export function redirectUrlProblem(value: string): string | undefined {
   const t = textProblem(value);
   if (t) return t;
   if (value.length > MAX_URL_LENGTH) return `is longer than ${MAX_URL_LENGTH} characters`;
   if (value.includes('*')) return 'contains a wildcard; Cognito matches redirect URLs exactly';
+  if (/\s/.test(value)) return 'contains a space';
+  const scheme = SCHEME_RE.exec(value)?.[1]?.toLowerCase();
+  if (scheme === undefined) return 'is not an absolute URL (it needs a scheme such as https://)';
+  if (FORBIDDEN_REDIRECT_SCHEMES.has(scheme)) return `uses ${scheme}:, which can never be a redirect URL; use https:// (or an app's own scheme such as myapp://callback)`;
+  if (NON_APP_SCHEMES.has(scheme)) return `uses ${scheme}:, which is not a redirect target; use https:// (or an app's own scheme such as myapp://callback)`;
+  // `localhost:8080/cb` or `app.example.com:443/cb` parse as a scheme followed by a port: a forgotten http(s)://.
+  if (scheme === 'localhost' || /^[^:/]+:\d+(?:[/?]|$)/.test(value)) return 'looks like a host and port without a scheme; write http://localhost:… or https://…';
   let url: URL;
   try {
     url = new URL(value);
@@ -120,10 +142,12 @@ export function redirectUrlProblem(value: string): string | undefined {
     return 'is not an absolute URL';
   }
   if (value.includes('#')) return 'contains a fragment (#…), which Cognito does not allow';
-  if (url.protocol === 'http:') {
+  if (scheme === 'http') {
     if (!LOOPBACK_HOSTS.has(url.hostname)) return 'uses http://; only https is allowed, except for localhost, 127.0.0.1 and [::1]';
-  } else if (url.protocol !== 'https:') {
-    return `uses ${url.protocol}//; only https (or http for localhost) is allowed`;
+  } else if (scheme !== 'https') {
+    // An app's own scheme (myapp://callback, com.example.app:/oauth2redirect): something must follow the scheme.
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/*[^/]/.test(value)) return `has nothing after ${scheme}:; an app callback URL looks like ${scheme}://callback`;
+    return undefined;
   }
   if (!url.hostname) return 'has no host';
   return undefined;

@@ -19,7 +19,10 @@ export interface CreateUserInput {
 
 export interface CreateUserResult {
   userPoolId: string;
+  /** The user's name in the pool: the e-mail address, a name derived from it (e-mail alias pools) or the one Cognito generated (e-mail sign-in pools). */
   username: string;
+  /** What the person types on the login page. */
+  signInName: string;
   email: string;
   /** CONFIRMED once the permanent password is set. */
   status: string;
@@ -64,8 +67,9 @@ export async function prepareCreateUser(input: CreateUserInput, ctx: Ctx): Promi
   const poolId = await ctx.poolId(input.poolId);
   const region = await ctx.region();
   const cognito = await ctx.cognito();
-  const username = input.email;
-  const read = await readUser(cognito, poolId, username, input.group);
+  const read = await readUser(cognito, poolId, input.email, input.group);
+  const username = read.username;
+  const who = username === input.email ? username : `${input.email} (user name ${username})`;
   const plan = planUser(poolId, { email: input.email, group: input.group, updatePassword: input.updatePassword }, read, region);
 
   // Under --dry-run the password is neither required nor used (it is not even read from stdin).
@@ -73,25 +77,26 @@ export async function prepareCreateUser(input: CreateUserInput, ctx: Ctx): Promi
   if (plan.setPassword && !ctx.dryRun) {
     // Validated before anything is approved or written (exit 2 changes nothing).
     if (password === undefined && !ctx.canPrompt) {
-      throw new UsageError(`A password is needed for ${username}: pipe it on stdin with --password-stdin.`, 'Example: printf %s "$PASSWORD" | mcp-cognito create-user --email you@example.com --password-stdin');
+      throw new UsageError(`A password is needed for ${who}: pipe it on stdin with --password-stdin.`, 'Example: printf %s "$PASSWORD" | mcp-cognito create-user --email you@example.com --password-stdin');
     }
     const problem = password === undefined ? undefined : passwordProblem(password, read.policy);
     if (problem) throw new InputError(`The password ${problem}.`);
   } else if (!plan.setPassword && input.password !== undefined) {
-    ctx.out.warn(`${username} already exists and can sign in; its password is left unchanged (pass --update-password to set it).`);
+    ctx.out.warn(`${who} already exists and can sign in; its password is left unchanged (pass --update-password to set it).`);
   }
 
   const stuck = cannotSignIn(read.status);
   return {
     steps: plan.steps,
-    question: stuck ? `Set a permanent password for ${username}?` : "Replace this user's password?",
+    question: stuck ? `Set a permanent password for ${who}?` : "Replace this user's password?",
     policy: read.policy,
     needsPassword: plan.setPassword && password === undefined,
-    preview: () => ({ userPoolId: poolId, username, email: input.email, status: read.status ?? 'CONFIRMED', created: false, passwordSet: false, ...(input.group ? { group: input.group, groupCreated: false, addedToGroup: false } : {}) }),
+    preview: () => ({ userPoolId: poolId, username, signInName: read.signInName, email: input.email, status: read.status ?? 'CONFIRMED', created: false, passwordSet: false, ...(input.group ? { group: input.group, groupCreated: false, addedToGroup: false } : {}) }),
     apply: async (asked?: string) => {
       const applied = await applyUser(cognito, poolId, plan, read, password ?? asked, ctx.out);
-      recordUser(ctx, poolId, username, applied.created, input.group, applied.groupCreated);
-      return { userPoolId: poolId, username, email: input.email, ...applied, ...(input.group ? { group: input.group } : {}) };
+      // The name Cognito knows the user by (generated on e-mail sign-in pools): what the state records.
+      recordUser(ctx, poolId, applied.username, applied.created, input.group, applied.groupCreated);
+      return { userPoolId: poolId, signInName: read.signInName, email: input.email, ...applied, ...(input.group ? { group: input.group } : {}) };
     },
   };
 }

@@ -100,6 +100,20 @@ describe('add-callback (moto)', () => {
     expect(ops.lastIndexOf('DescribeUserPoolClient')).toBeGreaterThan(ops.indexOf('UpdateUserPoolClient'));
   });
 
+  it("an app's own scheme (myapp://callback) is registered, as Cognito accepts for native apps; javascript:, data:, file: are refused with exit 2 and no AWS request", async () => {
+    const { poolId, clientId } = await seed();
+    const run = await runCli(['add-callback', 'myapp://callback', '--pool-id', poolId, '--client-id', clientId, '--yes', '--json'], { endpoint: moto.endpoint() });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(updates(run.requests)[0]!.input.CallbackURLs).toEqual([APP, 'myapp://callback']);
+    expect((await describeClient(poolId, clientId)).CallbackURLs).toEqual([APP, 'myapp://callback']);
+    for (const bad of ['javascript:alert(document.cookie)', 'data:text/html,hi', 'file:///etc/passwd', 'http://app.example.com/cb']) {
+      const r = await runCli(['add-callback', bad, '--pool-id', poolId, '--client-id', clientId, '--yes', '--json'], { endpoint: moto.endpoint() });
+      expect(r.code, bad).toBe(2);
+      expect(r.json<{ error: { code: string } }>().error.code).toBe('INVALID_INPUT');
+      expect(r.requests).toEqual([]);
+    }
+  });
+
   it('sends nothing when the URL is already registered (re-run), exit 0', async () => {
     const { poolId, clientId } = await seed();
     const first = await runCli(['add-callback', COPILOT, '--pool-id', poolId, '--client-id', clientId, '--yes'], { endpoint: moto.endpoint() });

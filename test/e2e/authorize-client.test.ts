@@ -116,7 +116,7 @@ describe('authorize-client (moto)', () => {
     const clientId = await client('copilot', ['openid', 'mcp/invoke', 'mcp/admin']);
     const before = await seedGateway(poolId, { protocolConfiguration: { mcp: { supportedVersions: ['2025-06-18'], instructions: 'x', searchType: 'SEMANTIC' } } });
     const cwd = stateDir({ userPoolId: poolId, gatewayId: before.gatewayId });
-    const run = await runCli(['authorize-client', '--client-id', clientId, '--yes', '--no-wait', '--json'], { endpoint: moto.endpoint(), cwd });
+    const run = await runCli(['authorize-client', '--client-id', clientId, '--yes', '--json'], { endpoint: moto.endpoint(), cwd });
     expect(run.code, run.stderr).toBe(0);
     const body = updates(run.requests)[0]!.input as any;
     expect(body.authorizerConfiguration.customJWTAuthorizer).toEqual({ discoveryUrl: discovery(poolId), allowedClients: ['existingclient1', clientId], allowedScopes: ['mcp/invoke', 'mcp/admin'] });
@@ -281,14 +281,14 @@ describe('authorize-client (moto)', () => {
     const gw = await seedGateway(theirs.poolId);
     const state = { version: 1, region: 'us-east-1', userPoolId: mine.poolId };
     const cwd = stateDir(state);
-    const run = await runCli(['authorize-client', '--pool-id', theirs.poolId, '--gateway-id', gw.gatewayId!, '--client-id', clientId, '--yes', '--no-wait', '--json'], { endpoint: moto.endpoint(), cwd });
+    const run = await runCli(['authorize-client', '--pool-id', theirs.poolId, '--gateway-id', gw.gatewayId!, '--client-id', clientId, '--yes', '--json'], { endpoint: moto.endpoint(), cwd });
     expect(run.code, run.stderr).toBe(0);
     expect(updates(run.requests)).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(cwd, 'mcp-cognito.json'), 'utf8'))).toEqual(state);
 
     // A state file without a pool records the pool with the gateway.
     const empty = stateDir({});
-    const again = await runCli(['authorize-client', '--pool-id', theirs.poolId, '--gateway-id', gw.gatewayId!, '--client-id', clientId, '--yes', '--no-wait', '--json'], { endpoint: moto.endpoint(), cwd: empty });
+    const again = await runCli(['authorize-client', '--pool-id', theirs.poolId, '--gateway-id', gw.gatewayId!, '--client-id', clientId, '--yes', '--json'], { endpoint: moto.endpoint(), cwd: empty });
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(empty, 'mcp-cognito.json'), 'utf8'))).toMatchObject({ userPoolId: theirs.poolId, gatewayId: gw.gatewayId });
   });

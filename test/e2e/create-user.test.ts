@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AdminCreateUserCommand, AdminGetUserCommand, AdminListGroupsForUserCommand, AdminResetUserPasswordCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolCommand, AdminCreateUserCommand, AdminGetUserCommand, AdminListGroupsForUserCommand, AdminResetUserPasswordCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { sdk, useMoto } from './moto';
 import { runCli } from './run-cli';
 
 const PASSWORD = 'Corr3ctHorse';
+/** A pool made with CreateUserPool alone has Cognito's default policy: symbols required. */
+const STRONG = 'Corr3ct-Horse!';
 
 describe('create-user (moto)', () => {
   const moto = useMoto();
@@ -16,7 +18,8 @@ describe('create-user (moto)', () => {
 
     const r = await runCli(args, { endpoint: moto.endpoint(), cwd: setup.cwd, input: `${PASSWORD}\n` });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json()).toMatchObject({ success: true, userPoolId: poolId, username: 'tester@example.com', status: 'CONFIRMED', created: true, passwordSet: true, groupCreated: true, addedToGroup: true });
+    // init-pool's pool signs people in with their e-mail address (UsernameAttributes [email]): Cognito generates the user name.
+    expect(r.json()).toMatchObject({ success: true, userPoolId: poolId, username: expect.stringMatching(/^[0-9a-f-]{36}$/), signInName: 'tester@example.com', email: 'tester@example.com', status: 'CONFIRMED', created: true, passwordSet: true, groupCreated: true, addedToGroup: true });
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
     expect(r.requests.find((c) => c.operation === 'AdminCreateUser')?.input).toMatchObject({ MessageAction: 'SUPPRESS' });
     expect(r.requests.find((c) => c.operation === 'AdminSetUserPassword')?.input).toMatchObject({ Permanent: true });
@@ -84,5 +87,35 @@ describe('create-user (moto)', () => {
     const json = await runCli(['create-user', '--email', 'tester@example.com', '--dry-run', '--json'], { endpoint: moto.endpoint(), cwd: setup.cwd });
     expect(json.code, json.stderr).toBe(0);
     expect(json.json()).toMatchObject({ success: true, dryRun: true, created: false, plan: [{ action: 'create' }, { action: 'create', awsCli: expect.stringContaining("--password '<password>'") }] });
+  });
+
+  it('a pool with the e-mail alias (AliasAttributes [email]): the user gets a name derived from the address (Cognito refuses an e-mail-shaped one), the address verified; the name to sign in with is printed; a second run finds it', async () => {
+    const { cognito } = sdk(moto.endpoint());
+    const poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'adopted-alias', AliasAttributes: ['email'] }))).UserPool!.Id!;
+    // Someone already holds the plain local part: the next name is taken.
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'tester', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'tester@other.example' }] }));
+    const args = ['create-user', '--pool-id', poolId, '--email', 'tester@example.com', '--password-stdin'];
+    const r = await runCli([...args, '--json'], { endpoint: moto.endpoint(), input: `${STRONG}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ success: true, username: 'tester-2', signInName: 'tester@example.com', email: 'tester@example.com', created: true, status: 'CONFIRMED' });
+    expect(r.requests.find((c) => c.operation === 'AdminCreateUser')?.input).toMatchObject({ Username: 'tester-2', UserAttributes: [{ Name: 'email', Value: 'tester@example.com' }, { Name: 'email_verified', Value: 'true' }] });
+    const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'tester-2' }));
+    expect(user.UserStatus).toBe('CONFIRMED');
+    expect(user.UserAttributes).toEqual(expect.arrayContaining([{ Name: 'email', Value: 'tester@example.com' }, { Name: 'email_verified', Value: 'true' }]));
+
+    const human = await runCli(args, { endpoint: moto.endpoint(), input: `${STRONG}\n` });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/Sign-in user tester@example.com already exists/);
+    expect(human.stdout).toMatch(/Sign in with\s+tester@example.com/);
+    expect(human.stdout).toMatch(/User name\s+tester-2 \(its name in the pool\)/);
+    expect(human.requests.filter((c) => /^(Admin(Create|Set|Add)|Create)/.test(c.operation))).toEqual([]);
+  });
+
+  it('a plain pool (neither attribute): the user name is the address as given', async () => {
+    const { cognito } = sdk(moto.endpoint());
+    const poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'adopted-plain' }))).UserPool!.Id!;
+    const r = await runCli(['create-user', '--pool-id', poolId, '--email', 'tester@example.com', '--password-stdin', '--json'], { endpoint: moto.endpoint(), input: `${STRONG}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json()).toMatchObject({ username: 'tester@example.com', signInName: 'tester@example.com', created: true });
   });
 });

@@ -1,20 +1,28 @@
 /**
- * The emulator's data planes end to end, without the control-plane front: moto holds the pools, clients, users and
- * gateways; createDataPlane serves the hosts they have on AWS behind a local server routed by X-Forwarded-Host; the
- * official MCP TypeScript SDK client signs a user in through the hosted UI (authorize → login → code → token, PKCE
- * S256) and lists the gateway's tools.
+ * The emulator's data planes end to end, through the emulator front (test/emulator/server.ts) as every other e2e
+ * test: the front keeps what moto lacks (client secrets added by AddUserPoolClientSecret, managed-login versions and
+ * branding styles, resource-server updates and deletions) and its data planes read pools, clients and gateways
+ * through it, as AWS would answer. The official MCP TypeScript SDK client signs a user in through the hosted UI
+ * (authorize → login → code → token, PKCE S256) and lists the gateway's tools.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  AddUserPoolClientSecretCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
+  CreateManagedLoginBrandingCommand,
   CreateResourceServerCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   CreateUserPoolDomainCommand,
+  DeleteManagedLoginBrandingCommand,
+  DeleteResourceServerCommand,
+  DeleteUserPoolClientSecretCommand,
+  DescribeUserPoolClientCommand,
+  UpdateResourceServerCommand,
+  UpdateUserPoolClientCommand,
+  UpdateUserPoolDomainCommand,
   type CreateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateGatewayCommand, type CreateGatewayCommandInput } from '@aws-sdk/client-bedrock-agentcore-control';
@@ -22,20 +30,18 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { sdk, startMoto, type Moto } from './moto';
-import { createDataPlane } from '../emulator/dataplane/index';
+import { sdk, useEmulator } from './moto';
 import { awsFetch, type FetchLike } from '../emulator/fetch';
-import type { Overlay } from '../emulator/types';
 
 const REGION = 'us-east-1';
 const CALLBACK = 'http://localhost:8976/callback';
 const PASSWORD = 'Corr3ct-Horse!';
 const SCOPE = 'gw/invoke';
 
-let moto: Moto;
-let server: Server;
+// One setup for the whole file (seeded once): the tests read it and undo what they change.
+const emu = useEmulator({ resetEachTest: false, gatewayDelayMs: 0, tools: [{ name: 'tools___echo', description: 'Echo' }, { name: 'tools___time' }] });
 let f: FetchLike;
-const overlay = { versions: new Map<string, number>(), branded: new Set<string>(), secrets: new Map<string, string[]>() };
+const aws = () => sdk(emu.endpoint());
 const env = {} as { poolId: string; otherPool: string; prefix: string; web: string; other: string; noflow: string; m2m: string; m2mSecret: string; gw: string; gwUrl: string; gwOtherIssuer: string };
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -47,27 +53,10 @@ const pkce = () => {
 };
 
 beforeAll(async () => {
-  moto = await startMoto();
-  const { cognito, agentcore } = sdk(moto.endpoint);
-  const stub: Overlay = {
-    clientSecrets: async (pool, client) => overlay.secrets.get(`${pool}/${client}`) ?? [],
-    managedLoginVersion: (d) => overlay.versions.get(d),
-    hasBranding: (pool, client) => overlay.branded.has(`${pool}/${client}`),
-  };
-  const plane = createDataPlane({ region: REGION, moto: { cognito, agentcore }, overlay: stub, tools: [{ name: 'tools___echo', description: 'Echo' }, { name: 'tools___time' }] });
-  server = createServer((req, res) => {
-    const host = req.headers['x-forwarded-host'];
-    void (typeof host === 'string' ? plane.handle(req, res, host) : Promise.resolve(false)).then((handled) => {
-      if (!handled) {
-        res.writeHead(404, { 'content-type': 'text/xml' });
-        res.end('<UnknownOperationException/>');
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  f = awsFetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const { cognito, agentcore } = aws();
+  f = awsFetch(emu.endpoint());
 
-  // Seed moto as a user of this tool would have it.
+  // Seed AWS (through the front) as a user of this tool would have it.
   const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: 'mcp' }));
   env.poolId = pool.UserPool!.Id!;
   env.prefix = `mcp-${randomBytes(4).toString('hex')}`;
@@ -102,13 +91,8 @@ beforeAll(async () => {
     );
   const gw = await gateway('mcp-gw', env.poolId);
   env.gw = gw.gatewayId!;
-  env.gwUrl = `https://${env.gw}.gateway.bedrock-agentcore.${REGION}.amazonaws.com/mcp`;
+  env.gwUrl = gw.gatewayUrl!;
   env.gwOtherIssuer = (await gateway('other-gw', env.otherPool)).gatewayId!;
-});
-
-afterAll(async () => {
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  await moto?.stop();
 });
 
 /** The user's browser on the hosted UI: authorize → /login → POST credentials → the redirect to the callback. */
@@ -247,19 +231,19 @@ describe('hosted UI', () => {
   });
 
   it('shows "Login pages unavailable" on a managed login (v2) domain until the client has a branding style; classic (v1) needs none', async () => {
+    const { cognito } = aws();
     const login = (await f(authorizeUrl(), { redirect: 'manual' })).headers.get('location')!;
+    await cognito.send(new UpdateUserPoolDomainCommand({ UserPoolId: env.poolId, Domain: env.prefix, ManagedLoginVersion: 2 }));
     try {
-      overlay.versions.set(env.prefix, 2);
       expect(await (await f(login)).text()).toContain('Login pages unavailable');
-      overlay.branded.add(`${env.poolId}/${env.web}`);
+      const style = (await cognito.send(new CreateManagedLoginBrandingCommand({ UserPoolId: env.poolId, ClientId: env.web, UseCognitoProvidedValues: true }))).ManagedLoginBranding!;
       expect(await (await f(login)).text()).toContain('name="username"');
-      overlay.branded.clear();
-      overlay.versions.set(env.prefix, 1);
-      expect(await (await f(login)).text()).toContain('name="username"');
+      await cognito.send(new DeleteManagedLoginBrandingCommand({ UserPoolId: env.poolId, ManagedLoginBrandingId: style.ManagedLoginBrandingId }));
+      expect(await (await f(login)).text()).toContain('Login pages unavailable');
     } finally {
-      overlay.versions.clear();
-      overlay.branded.clear();
+      await cognito.send(new UpdateUserPoolDomainCommand({ UserPoolId: env.poolId, Domain: env.prefix, ManagedLoginVersion: 1 }));
     }
+    expect(await (await f(login)).text()).toContain('name="username"');
   });
 });
 
@@ -305,15 +289,47 @@ describe('token endpoint', () => {
     expect(basic.status).toBe(200);
     expect(claims(basic.body.access_token!)).toMatchObject({ sub: env.m2m, client_id: env.m2m, scope: SCOPE, token_use: 'access' });
     expect((await token({ grant_type: 'client_credentials', client_id: env.m2m, client_secret: env.m2mSecret })).status).toBe(200);
-    // A secret the overlay added (AddUserPoolClientSecret) works too.
-    overlay.secrets.set(`${env.poolId}/${env.m2m}`, ['second-secret-0123456789abcdef']);
-    expect((await token({ grant_type: 'client_credentials' }, [env.m2m, 'second-secret-0123456789abcdef'])).status).toBe(200);
-    overlay.secrets.clear();
+    // A secret added by AddUserPoolClientSecret works too, until it is deleted.
+    const { cognito } = aws();
+    const added = (await cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: env.poolId, ClientId: env.m2m, ClientSecret: 'second_secret_0123456789abcdef' }))).ClientSecretDescriptor!;
+    expect((await token({ grant_type: 'client_credentials' }, [env.m2m, 'second_secret_0123456789abcdef'])).status).toBe(200);
+    await cognito.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: env.poolId, ClientId: env.m2m, ClientSecretId: added.ClientSecretId }));
+    expect((await token({ grant_type: 'client_credentials' }, [env.m2m, 'second_secret_0123456789abcdef'])).body).toEqual({ error: 'invalid_client' });
     expect(await token({ grant_type: 'client_credentials' }, [env.m2m, 'wrong'])).toEqual({ status: 400, body: { error: 'invalid_client' } });
     expect((await token({ grant_type: 'client_credentials', client_id: env.m2m })).body).toEqual({ error: 'invalid_client' });
     expect((await token({ grant_type: 'client_credentials', scope: 'openid' }, [env.m2m, env.m2mSecret])).body).toEqual({ error: 'invalid_scope' });
     expect((await token({ grant_type: 'client_credentials', client_id: env.web })).body).toEqual({ error: 'unauthorized_client' });
     expect((await token({ grant_type: 'password', client_id: env.web })).body).toEqual({ error: 'unsupported_grant_type' });
+  });
+});
+
+describe("the front's view, not moto's records", () => {
+  it('scopes of a resource server changed by UpdateResourceServer, or gone with DeleteResourceServer (moto implements neither)', async () => {
+    const { cognito } = aws();
+    await cognito.send(new CreateResourceServerCommand({ UserPoolId: env.poolId, Identifier: 'extra', Name: 'extra', Scopes: [{ ScopeName: 'read', ScopeDescription: 'Read' }] }));
+    const c = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: env.poolId, ClientName: 'extra-m2m', GenerateSecret: true, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthScopes: ['extra/read'] }))).UserPoolClient!;
+    await cognito.send(new UpdateResourceServerCommand({ UserPoolId: env.poolId, Identifier: 'extra', Name: 'extra', Scopes: [{ ScopeName: 'read', ScopeDescription: 'Read' }, { ScopeName: 'write', ScopeDescription: 'Write' }] }));
+    await cognito.send(new UpdateUserPoolClientCommand({ UserPoolId: env.poolId, ClientId: c.ClientId, ClientName: 'extra-m2m', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthScopes: ['extra/read', 'extra/write'] }));
+    const write = await token({ grant_type: 'client_credentials', scope: 'extra/write' }, [c.ClientId!, c.ClientSecret!]);
+    expect(write.status, JSON.stringify(write.body)).toBe(200);
+    expect(claims(write.body.access_token!).scope).toBe('extra/write');
+    await cognito.send(new DeleteResourceServerCommand({ UserPoolId: env.poolId, Identifier: 'extra' }));
+    expect((await token({ grant_type: 'client_credentials', scope: 'extra/read' }, [c.ClientId!, c.ClientSecret!])).body).toEqual({ error: 'invalid_scope' });
+  });
+
+  it('a client after a full-replacement update: the validities it omitted are back to one hour in the tokens (moto holds null or [] for omitted fields)', async () => {
+    const { cognito } = aws();
+    const c = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: env.poolId, ClientName: 'short', SupportedIdentityProviders: ['COGNITO'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', SCOPE], CallbackURLs: [CALLBACK], AccessTokenValidity: 5, IdTokenValidity: 5, TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' } }))).UserPoolClient!;
+    const first = await codeFor(c.ClientId!, `openid ${SCOPE}`);
+    expect((await token({ grant_type: 'authorization_code', client_id: c.ClientId!, code: first.code, redirect_uri: CALLBACK, code_verifier: first.verifier })).body).toMatchObject({ expires_in: 300 });
+    // Update without the validity fields: AWS resets them to one hour.
+    await cognito.send(new UpdateUserPoolClientCommand({ UserPoolId: env.poolId, ClientId: c.ClientId, ClientName: 'short', SupportedIdentityProviders: ['COGNITO'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', SCOPE], CallbackURLs: [CALLBACK] }));
+    const raw = (await sdk(emu.motoEndpoint()).cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: env.poolId, ClientId: c.ClientId }))).UserPoolClient!;
+    expect(raw.LogoutURLs).toEqual([]);
+    const again = await codeFor(c.ClientId!, `openid ${SCOPE}`);
+    const t = await token({ grant_type: 'authorization_code', client_id: c.ClientId!, code: again.code, redirect_uri: CALLBACK, code_verifier: again.verifier });
+    expect(t.body).toMatchObject({ expires_in: 3600 });
+    expect((claims(t.body.id_token!).exp as number) - (claims(t.body.id_token!).iat as number)).toBe(3600);
   });
 });
 

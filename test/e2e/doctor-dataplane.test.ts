@@ -1,23 +1,31 @@
 /**
- * doctor's live probes against the emulator's data planes (test/emulator/dataplane): moto holds the pool, clients,
- * user and gateway; a local server routes ONLY by X-Forwarded-Host, as the emulator front does, so every probe must
- * name the host it has on AWS. Covers the one-hop authorize probe on a managed-login domain without a branding
- * style, and `--refresh-token -` with a refresh token from a real sign-in, before and after it is revoked.
+ * doctor's live probes against the emulator front's data planes (test/emulator/dataplane), as every other e2e test:
+ * the front holds the pool, clients, user and gateway (over moto) and serves the hosts they have on AWS, routed by
+ * X-Forwarded-Host only — a probe that did not name the host it has on AWS would reach the control plane and fail.
+ * Covers the one-hop authorize probe on a managed-login domain without a branding style (a real
+ * UpdateUserPoolDomain and CreateManagedLoginBranding), and `--refresh-token -` with a refresh token from a real
+ * sign-in, before and after it is revoked.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateResourceServerCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateManagedLoginBrandingCommand,
+  CreateResourceServerCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  CreateUserPoolDomainCommand,
+  DeleteManagedLoginBrandingCommand,
+  UpdateUserPoolDomainCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { CreateGatewayCommand, type CreateGatewayCommandInput } from '@aws-sdk/client-bedrock-agentcore-control';
-import { sdk, startMoto, type Moto } from './moto';
+import { sdk, useEmulator } from './moto';
 import { runCli } from './run-cli';
-import { createDataPlane } from '../emulator/dataplane/index';
 import { awsFetch, type FetchLike } from '../emulator/fetch';
-import type { Overlay } from '../emulator/types';
 
 const REGION = 'us-east-1';
 const REDIRECT = 'https://global.consent.azure-apim.net/redirect/cr123-doctor';
@@ -31,37 +39,14 @@ interface Check {
   fix?: string;
 }
 
-let moto: Moto;
-let server: Server;
-let front: string;
+// One setup for the file (seeded once).
+const emu = useEmulator({ resetEachTest: false, gatewayDelayMs: 0 });
 let f: FetchLike;
-const overlay = { versions: new Map<string, number>(), branded: new Set<string>() };
 const env = {} as { poolId: string; prefix: string; copilot: string; copilotSecret: string; m2m: string; gw: string; cwd: string };
-/** Requests that reached the front without X-Forwarded-Host (none may). */
-let unaddressed = 0;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  const { cognito, agentcore } = sdk(moto.endpoint);
-  const stub: Overlay = {
-    clientSecrets: async () => [],
-    managedLoginVersion: (d) => overlay.versions.get(d),
-    hasBranding: (pool, client) => overlay.branded.has(`${pool}/${client}`),
-  };
-  const plane = createDataPlane({ region: REGION, moto: { cognito, agentcore }, overlay: stub });
-  server = createServer((req, res) => {
-    const host = req.headers['x-forwarded-host'];
-    if (typeof host !== 'string') unaddressed++;
-    void (typeof host === 'string' ? plane.handle(req, res, host) : Promise.resolve(false)).then((handled) => {
-      if (!handled) {
-        res.writeHead(404, { 'content-type': 'text/xml' });
-        res.end('<UnknownOperationException/>');
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  front = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  f = awsFetch(front);
+  const { cognito, agentcore } = sdk(emu.endpoint());
+  f = awsFetch(emu.endpoint());
 
   env.poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'mcp-gateway' }))).UserPool!.Id!;
   env.prefix = `mcp-doc-${randomBytes(3).toString('hex')}`;
@@ -96,13 +81,8 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  await moto?.stop();
-});
-
 async function doctor(args: string[] = [], input?: string) {
-  const run = await runCli(['doctor', '--json', ...args], { endpoint: moto.endpoint, cwd: env.cwd, env: { MCP_COGNITO_PROBE_BASE: front }, input });
+  const run = await runCli(['doctor', '--json', ...args], { endpoint: emu.endpoint(), cwd: env.cwd, env: { MCP_COGNITO_PROBE_BASE: emu.endpoint() }, input });
   const json = run.json<{ checks: Check[]; symptom?: { id: string; causes: { id: string; verdict: string }[] } }>();
   const byId = (id: string) => json.checks.find((c) => c.id === id || c.id.startsWith(`${id}@`));
   return { run, json, byId };
@@ -128,20 +108,20 @@ describe("doctor's live probes on the emulator's data planes (routed by X-Forwar
     expect(run.code, run.stdout).toBe(0);
     for (const id of ['probe.discovery', 'probe.gateway-401', 'probe.resource-metadata', 'probe.authorize', 'probe.m2m-token', 'probe.mcp-initialize', 'probe.mcp-tools-list']) expect(byId(id)?.status, `${id}: ${byId(id)?.detail}`).toBe('pass');
     expect(byId('probe.authorize')!.detail).toMatch(/→ \/login: the login page \(HTTP 200\)/);
-    expect(unaddressed).toBe(0);
   });
 
   it('managed login without a branding style: "Login pages unavailable" is seen on the login page the authorize URL redirects to', async () => {
-    overlay.versions.set(env.prefix, 2);
+    const { cognito } = sdk(emu.endpoint());
+    await cognito.send(new UpdateUserPoolDomainCommand({ UserPoolId: env.poolId, Domain: env.prefix, ManagedLoginVersion: 2 }));
     try {
       const { run, byId } = await doctor(['--client-id', env.copilot]);
       expect(run.code).toBe(1);
       expect(byId('probe.authorize')).toMatchObject({ status: 'fail', title: `copilot-studio-mcp (${env.copilot}) has no login page ("Login pages unavailable")`, detail: expect.stringMatching(/→ \/login says "Login pages unavailable"/), fix: `mcp-cognito create-client --pool-id ${env.poolId} --preset copilot-studio --name copilot-studio-mcp` });
-      overlay.branded.add(`${env.poolId}/${env.copilot}`);
+      const style = (await cognito.send(new CreateManagedLoginBrandingCommand({ UserPoolId: env.poolId, ClientId: env.copilot, UseCognitoProvidedValues: true }))).ManagedLoginBranding!;
       expect((await doctor(['--client-id', env.copilot])).byId('probe.authorize')!.status).toBe('pass');
+      await cognito.send(new DeleteManagedLoginBrandingCommand({ UserPoolId: env.poolId, ManagedLoginBrandingId: style.ManagedLoginBrandingId }));
     } finally {
-      overlay.versions.delete(env.prefix);
-      overlay.branded.clear();
+      await cognito.send(new UpdateUserPoolDomainCommand({ UserPoolId: env.poolId, Domain: env.prefix, ManagedLoginVersion: 1 }));
     }
   });
 

@@ -29,7 +29,7 @@ describe('init --no-input (moto)', () => {
     const seed = (await seedSample(moto.endpoint())) as Seed;
     const { cognito, agentcore } = sdk(moto.endpoint());
 
-    const r = await runCli(['init', '--no-input', '--yes', '--no-wait', '--gateway-id', seed.gatewayId, '--json'], { endpoint: moto.endpoint() });
+    const r = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: moto.endpoint() });
     expect(r.code, r.stderr).toBe(0);
     const out = r.json<any>();
     expect(out).toMatchObject({ success: true, command: 'init', region: 'us-east-1', userPoolId: seed.poolId });
@@ -83,7 +83,7 @@ describe('init --no-input (moto)', () => {
     expect(out.doctor.findings.map((f: { title: string }) => f.title).join('\n')).not.toMatch(/redirect URL|callback/i);
 
     // Again, in the same directory: nothing is created or changed.
-    const again = await runCli(['init', '--no-input', '--yes', '--no-wait', '--gateway-id', seed.gatewayId, '--json'], { endpoint: moto.endpoint(), cwd: r.cwd });
+    const again = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: moto.endpoint(), cwd: r.cwd });
     expect(again.code, again.stderr).toBe(0);
     expect(writes(again.requests)).toEqual([]);
     expect(again.json<any>()).toMatchObject({ created: [], updated: [], copilotStudio: { clientId: newId } });
@@ -93,7 +93,7 @@ describe('init --no-input (moto)', () => {
   it('human output: the Copilot Studio form, the add-callback next step, a test user and an M2M client with its .env', async () => {
     const seed = (await seedSample(moto.endpoint())) as Seed;
     const r = await runCli(
-      ['init', '--no-input', '--yes', '--no-wait', '--gateway-id', seed.gatewayId, '--m2m', '--dotenv', 'agent.env', '--user-email', 'tester@example.com', '--user-group', 'testers', '--user-password-stdin'],
+      ['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--m2m', '--dotenv', 'agent.env', '--user-email', 'tester@example.com', '--user-group', 'testers', '--user-password-stdin'],
       { endpoint: moto.endpoint(), input: 'Passw0rd!Xy\n' },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -154,7 +154,7 @@ describe('init --no-input (moto)', () => {
 
     const applied = await runCli([...args, '--yes', '--json'], { endpoint: moto.endpoint(), input: 'Passw0rd!Xy\n' });
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.json<any>().user).toMatchObject({ username: user, created: false, passwordSet: true, status: 'CONFIRMED' });
+    expect(applied.json<any>().user).toMatchObject({ signInName: user, username: expect.stringMatching(/^[0-9a-f-]{36}$/), created: false, passwordSet: true, status: 'CONFIRMED' });
     expect(await status()).toBe('CONFIRMED');
   });
 });

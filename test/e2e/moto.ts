@@ -51,12 +51,14 @@ async function acquireMoto(): Promise<{ endpoint: string; release(): Promise<voi
  * For test files: moto + the emulator front, reset before each test. Call at the top level of the
  * file (or of a describe block). Options go to the front (page size, gateway delay, data plane).
  */
-export function useEmulator(options: Omit<FrontOptions, 'motoEndpoint'> = {}): Emulator {
+export function useEmulator(options: Omit<FrontOptions, 'motoEndpoint'> & { /** false: reset once before the file's tests (they share what a beforeAll seeded); default true. */ resetEachTest?: boolean } = {}): Emulator {
   let moto: { endpoint: string; release(): Promise<void> } | undefined;
   let front: Front | undefined;
+  const { resetEachTest = true, ...frontOptions } = options;
   beforeAll(async () => {
     moto = await acquireMoto();
-    front = await startFront({ ...options, motoEndpoint: moto.endpoint });
+    front = await startFront({ ...frontOptions, motoEndpoint: moto.endpoint });
+    if (!resetEachTest) await front.reset();
   });
   afterAll(async () => {
     await front?.stop();
@@ -65,10 +67,12 @@ export function useEmulator(options: Omit<FrontOptions, 'motoEndpoint'> = {}): E
     moto = undefined;
   });
   beforeEach(async () => {
+    if (!resetEachTest) return;
     await front?.reset();
     if (front) {
       front.settings.pageSize = options.pageSize ?? 2;
       front.settings.gatewayDelayMs = options.gatewayDelayMs ?? 300;
+      delete front.settings.conflictWhileTransitional;
     }
   });
   const need = () => {

@@ -124,10 +124,39 @@ async function checkOAuth(ctx: Ctx, poolId: string, full: Json, hasSecret: boole
   if ((flows.includes('code') || flows.includes('implicit')) && strs(full.CallbackURLs).length === 0) {
     throw err('InvalidOAuthFlowException', 'CallbackUrls can not be empty when code flow or implicit flow is selected');
   }
+  for (const u of strs(full.CallbackURLs)) {
+    const why = callbackUrlProblem(u);
+    if (why) throw err('InvalidParameterException', `Invalid CallbackURL ${u}: ${why}`);
+  }
   const dflt = full.DefaultRedirectURI;
   if (typeof dflt === 'string' && dflt && !strs(full.CallbackURLs).includes(dflt)) {
     throw err('InvalidParameterException', 'DefaultRedirectURI must be one of the CallbackURLs.');
   }
+}
+
+/**
+ * CallbackURLs as Cognito documents them (SDK-C models_0.d.ts CreateUserPoolClientRequest.CallbackURLs and
+ * models_1.d.ts UpdateUserPoolClientRequest.CallbackURLs): "Be an absolute URI", "Not include a fragment
+ * component", "Amazon Cognito requires HTTPS over HTTP except for callback URLs to http://localhost,
+ * http://127.0.0.1 and http://[::1] … You can specify custom TCP ports", "App callback URLs such as
+ * myapp://example are also supported" (devguide cognito-user-pools-app-idp-settings.html says the same).
+ * moto accepts any string. Error type and message UNCONFIRMED (InvalidParameterException assumed, as for
+ * the other CallbackURLs checks).
+ */
+export function callbackUrlProblem(u: string): string | undefined {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(u)?.[1]?.toLowerCase();
+  if (!scheme) return 'a redirect URI must be an absolute URI.';
+  if (u.includes('#')) return 'a redirect URI must not include a fragment component.';
+  if (scheme === 'http') {
+    let host = '';
+    try {
+      host = new URL(u).hostname;
+    } catch {
+      return 'a redirect URI must be an absolute URI.';
+    }
+    if (!['localhost', '127.0.0.1', '[::1]'].includes(host)) return 'HTTPS is required except for http://localhost, http://127.0.0.1 and http://[::1].';
+  }
+  return undefined;
 }
 
 async function motoClient(ctx: Ctx, poolId: string, clientId: string): Promise<Json | undefined> {

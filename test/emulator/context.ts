@@ -18,6 +18,8 @@ export interface FrontSettings {
   pageSize: number;
   /** How long a gateway stays CREATING/UPDATING after Create/Update (default 300 ms). */
   gatewayDelayMs: number;
+  /** UpdateGateway while CREATING/UPDATING answers ConflictException (default true; agentcore.ts). */
+  conflictWhileTransitional?: boolean;
 }
 
 export interface Ctx {

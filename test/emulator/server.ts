@@ -258,7 +258,11 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const makeDataPlane = opts.createDataPlane === undefined ? createDataPlane : opts.createDataPlane;
-  if (makeDataPlane) dataPlane = makeDataPlane({ region, moto, overlay: state, ...(opts.tools ? { tools: opts.tools } : {}) });
+  if (makeDataPlane) {
+    // The data planes read through the front (AWS semantics, the overlay's resource servers and secrets), as internal requests.
+    internal ??= { cognito: new CognitoIdentityProviderClient(clientConfig(endpoint, true)), agentcore: new BedrockAgentCoreControlClient(clientConfig(endpoint, true)) };
+    dataPlane = makeDataPlane({ region, moto, aws: internal, overlay: state, ...(opts.tools ? { tools: opts.tools } : {}) });
+  }
 
   return {
     endpoint,

@@ -23,8 +23,16 @@ export interface Overlay {
 
 export interface DataPlaneOptions {
   region: string;
-  /** SDK clients pointed at moto itself (not at the front), to read pools, clients, users and gateways. */
+  /** SDK clients pointed at moto itself (not at the front): moto's raw records. */
   moto: { cognito: CognitoIdentityProviderClient; agentcore: BedrockAgentCoreControlClient };
+  /**
+   * SDK clients through the front's control plane (internal: never faulted, hooked or counted by `calls()`), which
+   * the data planes read pools, clients, resource servers, users and gateways with: they see what AWS would answer,
+   * not moto's records (moto holds null or [] where AWS has nothing, after the front's full-replacement updates;
+   * resource-server updates and deletions, added client secrets and gateway status live only in the front).
+   * Defaults to `moto` when the data plane is built outside a front.
+   */
+  aws?: { cognito: CognitoIdentityProviderClient; agentcore: BedrockAgentCoreControlClient };
   overlay: Overlay;
   /** MCP tools the gateway data plane lists (default: a small fixed set). */
   tools?: { name: string; description?: string }[];

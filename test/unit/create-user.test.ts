@@ -11,9 +11,12 @@ import {
   CreateGroupCommand,
   DescribeUserPoolCommand,
   GetGroupCommand,
+  ListUsersCommand,
   ResourceNotFoundException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { aliasUsername } from '../../src/steps/user.js';
+import { RefusedError } from '../../src/lib/errors.js';
 import { createUser, parseCreateUserFlags, passwordProblem, readSecretFromStdin } from '../../src/commands/create-user.js';
 import { CancelledError, InputError, UsageError } from '../../src/lib/errors.js';
 import { scriptedPrompter, stripAnsi, testCtx, type TestCtx } from './helpers.js';
@@ -80,7 +83,7 @@ describe('createUser', () => {
     expect(cognito).toHaveReceivedCommandWith(CreateGroupCommand, { UserPoolId: POOL, GroupName: 'testers' });
     expect(cognito).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, { UserPoolId: POOL, Username: EMAIL, GroupName: 'testers' });
     expect(writes()).toEqual(['AdminCreateUser', 'AdminSetUserPassword', 'CreateGroup', 'AdminAddUserToGroup']);
-    expect(r).toEqual({ userPoolId: POOL, username: EMAIL, email: EMAIL, status: 'CONFIRMED', created: true, passwordSet: true, group: 'testers', groupCreated: true, addedToGroup: true });
+    expect(r).toEqual({ userPoolId: POOL, username: EMAIL, signInName: EMAIL, email: EMAIL, status: 'CONFIRMED', created: true, passwordSet: true, group: 'testers', groupCreated: true, addedToGroup: true });
     expect(JSON.stringify(r) + t.stdout() + t.stderr() + (t.stateText() ?? '')).not.toContain(PASSWORD);
   });
 
@@ -199,7 +202,9 @@ describe('createUser', () => {
     expect(writes()).toEqual([]);
     expect(r).toMatchObject({ created: false, passwordSet: false });
     const err = stripAnsi(t.stderr());
-    expect(err).toContain(`aws cognito-idp admin-create-user --region us-east-1 --user-pool-id '${POOL}' --username '${EMAIL}' --message-action 'SUPPRESS'`);
+    expect(err).toContain(
+      `aws cognito-idp admin-create-user --region us-east-1 --cli-input-json '${JSON.stringify({ UserPoolId: POOL, Username: EMAIL, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: EMAIL }, { Name: 'email_verified', Value: 'true' }] })}'`,
+    );
     expect(err).toContain(`aws cognito-idp admin-set-user-password --region us-east-1 --user-pool-id '${POOL}' --username '${EMAIL}' --password '<password>' --permanent`);
   });
 
@@ -211,6 +216,81 @@ describe('createUser', () => {
     expect(r).toMatchObject({ passwordSet: false, status: 'FORCE_CHANGE_PASSWORD' });
     expect(t.ctx.planned).toEqual([expect.objectContaining({ action: 'update', awsCli: expect.stringContaining("--password '<password>'") })]);
     expect(t.stderr()).not.toContain(PASSWORD);
+  });
+});
+
+describe('createUser: the pool decides how the user is named (UsernameAttributes / AliasAttributes)', () => {
+  const SUB = '8f2c4a1e-3b5d-4c6e-9f70-1a2b3c4d5e6f';
+  const describePool = (extra: object) => cognito.on(DescribeUserPoolCommand).resolves({ UserPool: { Id: POOL, Name: 'p', ...extra } });
+  const common = () => {
+    cognito.on(AdminSetUserPasswordCommand).resolves({});
+  };
+
+  it('e-mail sign-in pool (UsernameAttributes [email]): the address is sent as Username, the generated name is used afterwards and reported; sign in with the address', async () => {
+    describePool({ UsernameAttributes: ['email'] });
+    cognito.on(AdminGetUserCommand).rejects(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }));
+    cognito.on(AdminCreateUserCommand).resolves({ User: { Username: SUB, UserStatus: 'FORCE_CHANGE_PASSWORD' } });
+    common();
+    const t = ctx({ json: true });
+    const r = await createUser({ email: EMAIL, password: PASSWORD, updatePassword: false }, t.ctx);
+    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, { Username: EMAIL });
+    expect(cognito).toHaveReceivedCommandWith(AdminSetUserPasswordCommand, { Username: SUB, Permanent: true });
+    expect(r).toMatchObject({ username: SUB, signInName: EMAIL, email: EMAIL, created: true, status: 'CONFIRMED' });
+    expect(cognito.commandCalls(ListUsersCommand)).toHaveLength(0);
+  });
+
+  it('e-mail alias pool (AliasAttributes [email]): never an e-mail-shaped Username; the local part, the address verified; sign in with the address', async () => {
+    describePool({ AliasAttributes: ['email', 'preferred_username'] });
+    cognito.on(ListUsersCommand).resolves({ Users: [] });
+    cognito.on(AdminGetUserCommand).rejects(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }));
+    cognito.on(AdminCreateUserCommand).callsFake(async (i: { Username: string }) => ({ User: { Username: i.Username, UserStatus: 'FORCE_CHANGE_PASSWORD' } }));
+    common();
+    const t = ctx();
+    const r = await createUser({ email: 'Tester.One+mcp@example.com', password: PASSWORD, updatePassword: false }, t.ctx);
+    expect(cognito).toHaveReceivedCommandWith(ListUsersCommand, { UserPoolId: POOL, Filter: 'email = "Tester.One+mcp@example.com"' });
+    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
+      Username: 'tester.one+mcp',
+      UserAttributes: [
+        { Name: 'email', Value: 'Tester.One+mcp@example.com' },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    });
+    expect(r).toMatchObject({ username: 'tester.one+mcp', signInName: 'Tester.One+mcp@example.com', created: true });
+  });
+
+  it('e-mail alias pool: a derived name held by someone else → the next free one (tester-2)', async () => {
+    describePool({ AliasAttributes: ['email'] });
+    cognito.on(ListUsersCommand).resolves({ Users: [] });
+    cognito.on(AdminGetUserCommand).callsFake(async (i: { Username: string }) => {
+      if (i.Username === 'tester') return { Username: 'tester', UserStatus: 'CONFIRMED' };
+      throw new UserNotFoundException({ message: 'User does not exist.', $metadata: {} });
+    });
+    cognito.on(AdminCreateUserCommand).callsFake(async (i: { Username: string }) => ({ User: { Username: i.Username } }));
+    common();
+    const r = await createUser({ email: EMAIL, password: PASSWORD, updatePassword: false }, ctx().ctx);
+    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, { Username: 'tester-2' });
+    expect(r).toMatchObject({ username: 'tester-2', signInName: EMAIL });
+  });
+
+  it('e-mail alias pool: the user the address belongs to is found by ListUsers and left alone (a second run changes nothing)', async () => {
+    describePool({ AliasAttributes: ['email'] });
+    cognito.on(ListUsersCommand).resolves({ Users: [{ Username: 'tester', UserStatus: 'CONFIRMED', Attributes: [{ Name: 'email', Value: EMAIL }, { Name: 'email_verified', Value: 'true' }] }] });
+    const t = ctx();
+    const r = await createUser({ email: EMAIL, updatePassword: false }, t.ctx);
+    expect(writes()).toEqual([]);
+    expect(cognito.commandCalls(AdminGetUserCommand)).toHaveLength(0);
+    expect(r).toMatchObject({ username: 'tester', signInName: EMAIL, created: false, status: 'CONFIRMED' });
+  });
+
+  it('a pool that signs people in with a phone number: refused before any write, saying why', async () => {
+    describePool({ UsernameAttributes: ['phone_number'] });
+    await expect(createUser({ email: EMAIL, password: PASSWORD, updatePassword: false }, ctx().ctx)).rejects.toThrow(RefusedError);
+    expect(writes()).toEqual([]);
+  });
+
+  it('aliasUsername: the local part, lower-cased; a phone-shaped one is prefixed', () => {
+    expect(aliasUsername('Jane.Doe@Example.com')).toBe('jane.doe');
+    expect(aliasUsername('+15551234@example.com')).toBe('user-15551234');
   });
 });
 

@@ -369,7 +369,7 @@ describe('renderInit (the hand-off)', () => {
         ],
         copilotStudio: { clientId: 'cs1', clientSecret: 's3cr3t', authorizationUrl: 'https://p-x1.auth.us-east-1.amazoncognito.com/oauth2/authorize', tokenUrl, refreshUrl: tokenUrl, scopes: 'openid email profile mcp/invoke' },
         gateway: { gatewayId: GW.gatewayId, gatewayName: GW.name, gatewayUrl: 'https://gw.example', updated: true, message: 'updated (allowed clients + cs1).' },
-        user: { userPoolId: POOL_ID, username: 'a@example.com', email: 'a@example.com', status: 'CONFIRMED', created: true, passwordSet: true },
+        user: { userPoolId: POOL_ID, username: 'a@example.com', signInName: 'a@example.com', email: 'a@example.com', status: 'CONFIRMED', created: true, passwordSet: true },
         doctor: { summary: { pass: 20, warn: 1, fail: 0, skip: 3 }, findings: [{ id: 'client.callbacks', status: 'warn', title: 'Callback URLs registered', fix: 'mcp-cognito add-callback <redirect URL>' }] },
         created: ['domain', 'client:copilot-studio-mcp'],
         updated: ['gateway'],

@@ -38,6 +38,12 @@ describe('redirect URLs', () => {
     'http://127.0.0.1:8080/cb',
     'http://[::1]:3000/cb',
     'https://a.example.com/' + 'x'.repeat(1024 - 'https://a.example.com/'.length),
+    // App callback URLs (SDK CallbackURLs doc: "App callback URLs such as myapp://example are also supported").
+    'myapp://callback',
+    'myapp://example',
+    'com.example.app:/oauth2redirect',
+    'com.example.app://callback?x=1',
+    'exp+my-app://expo-development-client/',
   ])('accepts %s', (v) => {
     expect(redirectUrlProblem(v)).toBeUndefined();
     expect(ok(RedirectUrl, v)).toBe(true);
@@ -53,7 +59,20 @@ describe('redirect URLs', () => {
     ['/relative/cb', /absolute/],
     ['app.example.com/cb', /absolute/],
     ['ftp://files.example.com/', /ftp:/],
-    ['javascript:alert(1)', /javascript:/],
+    ['javascript:alert(1)', /javascript:, which can never be a redirect URL/],
+    ['JavaScript://%0aalert(1)', /javascript:/],
+    ['data:text/html,<script>alert(1)</script>', /data:/],
+    ['file:///etc/passwd', /file:/],
+    ['vbscript:msgbox(1)', /vbscript:/],
+    ['about:blank', /about:/],
+    ['blob:https://app.example.com/uuid', /blob:/],
+    ['wss://app.example.com/cb', /wss:, which is not a redirect target/],
+    ['myapp:', /nothing after myapp:/],
+    ['myapp://', /nothing after myapp:/],
+    ['myapp://call back', /space/],
+    ['myapp://cb#frag', /fragment/],
+    ['localhost:8080/callback', /without a scheme/],
+    ['app.example.com:443/cb', /without a scheme/],
   ])('rejects %s', (v, why) => {
     expect(redirectUrlProblem(v)).toMatch(why);
     expect(ok(RedirectUrl, v)).toBe(false);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Ctx } from '../../lib/context.js';
 import { Region, check } from '../../lib/validate.js';
+import { findUser } from '../../steps/user.js';
 import type { GatewayFact, InitFacts } from './types.js';
 
 /** Facts from AWS, through the same wrappers (and read cache) the steps use. */
@@ -48,9 +49,9 @@ export function awsFacts(ctx: Ctx, probe: () => Promise<string | undefined>): In
       const d = await (await ctx.cognito()).describeDomain(prefix);
       return d ? (d.UserPoolId ?? '') : undefined;
     },
-    async userStatus(poolId, username) {
-      const u = await (await ctx.cognito()).getUser(poolId, username);
-      return u ? (u.UserStatus ?? 'UNKNOWN') : undefined;
+    async userStatus(poolId, email) {
+      // The pool decides how an e-mail address names a user (create-user's own lookup: e-mail alias pools, e-mail sign-in pools).
+      return (await findUser(await ctx.cognito(), poolId, email)).status;
     },
     fileExists: (path) => existsSync(path),
   };

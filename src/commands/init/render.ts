@@ -35,7 +35,7 @@ export function renderInit(r: InitResult, out: Output): string {
     if (mcp) lines.push(`  MCP endpoint: ${mcp}`);
     lines.push('');
   }
-  if (r.user) lines.push(`Sign-in user for testing: ${r.user.username} (${r.user.status}${r.user.group ? `, group ${r.user.group}` : ''}).`, '');
+  if (r.user) lines.push(`Sign-in user for testing: ${r.user.signInName} (${r.user.status}${r.user.group ? `, group ${r.user.group}` : ''}${r.user.username !== r.user.signInName ? `; user name ${r.user.username}` : ''}).`, '');
   if (r.doctor) {
     const d = r.doctor;
     lines.push(c.bold('Check of the new setup (mcp-cognito doctor):'));

@@ -66,8 +66,8 @@ export interface InitFacts {
   describePool(poolId: string): Promise<PoolFact>;
   /** The pool that owns a domain prefix, '' when taken by an unknown owner, undefined when free. */
   domainOwner(prefix: string): Promise<string | undefined>;
-  /** The status of a user, undefined when there is none. */
-  userStatus(poolId: string, username: string): Promise<string | undefined>;
+  /** The status of the user an e-mail address belongs to (as the pool names users: steps/user.ts findUser), undefined when there is none. */
+  userStatus(poolId: string, email: string): Promise<string | undefined>;
   fileExists(path: string): boolean;
 }
 

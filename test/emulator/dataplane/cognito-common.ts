@@ -57,6 +57,11 @@ export class CognitoState {
 
   constructor(readonly opts: DataPlaneOptions) {}
 
+  /** The front's view (AWS semantics) when there is a front, else moto's. */
+  get aws(): NonNullable<DataPlaneOptions['aws']> {
+    return this.opts.aws ?? this.opts.moto;
+  }
+
   get region(): string {
     return this.opts.region;
   }
@@ -67,7 +72,7 @@ export class CognitoState {
 
   async pool(poolId: string): Promise<UserPoolType | undefined> {
     try {
-      return (await this.opts.moto.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool;
+      return (await this.aws.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool;
     } catch (e) {
       if ((e as Error).name === 'ResourceNotFoundException') return undefined;
       throw e;
@@ -76,14 +81,14 @@ export class CognitoState {
 
   /** The pool a prefix domain belongs to (DescribeUserPoolDomain answers `{DomainDescription: {}}` for an unknown domain). */
   async poolOfDomain(prefix: string): Promise<string | undefined> {
-    const r = await this.opts.moto.cognito.send(new DescribeUserPoolDomainCommand({ Domain: prefix }));
+    const r = await this.aws.cognito.send(new DescribeUserPoolDomainCommand({ Domain: prefix }));
     return r.DomainDescription?.UserPoolId || undefined;
   }
 
   async client(poolId: string, clientId: string): Promise<UserPoolClientType | undefined> {
     if (!clientId || !/^[\w+]+$/.test(clientId)) return undefined;
     try {
-      return (await this.opts.moto.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient;
+      return (await this.aws.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient;
     } catch (e) {
       if (['ResourceNotFoundException', 'InvalidParameterException'].includes((e as Error).name)) return undefined;
       throw e;
@@ -95,7 +100,7 @@ export class CognitoState {
     const out = new Set<string>();
     let token: string | undefined;
     do {
-      const r = await this.opts.moto.cognito.send(new ListResourceServersCommand({ UserPoolId: poolId, MaxResults: 50, NextToken: token }));
+      const r = await this.aws.cognito.send(new ListResourceServersCommand({ UserPoolId: poolId, MaxResults: 50, NextToken: token }));
       for (const s of r.ResourceServers ?? []) for (const sc of s.Scopes ?? []) out.add(`${s.Identifier}/${sc.ScopeName}`);
       token = r.NextToken;
     } while (token);

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { AdminGetUserCommand, AdminInitiateAuthCommand, type UserPoolClientType } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, AdminInitiateAuthCommand, ListUsersCommand, type UserPoolClientType } from '@aws-sdk/client-cognito-identity-provider';
 import { CODE_TTL_MS, OIDC_SCOPES, splitScopes, type CognitoState } from './cognito-common.js';
 import { escapeHtml, readBody, redirect, sendHtml, withQuery } from './http.js';
 
@@ -140,21 +140,31 @@ async function signIn(ctx: Ctx, c: Extract<Checked, { ok: true }>, form: URLSear
   const password = form.get('password') ?? '';
   const again = (msg: string) => sendHtml(res, 200, loginForm(c.q, msg));
   if (!username || !password) return again('Please enter your username and password.');
-  const cognito = ctx.state.opts.moto.cognito;
+  const cognito = ctx.state.aws.cognito;
   const hide = c.client.PreventUserExistenceErrors === 'ENABLED';
   let user;
+  let name = username;
   try {
     user = await cognito.send(new AdminGetUserCommand({ UserPoolId: ctx.poolId, Username: username }));
   } catch (e) {
     if ((e as Error).name !== 'UserNotFoundException') throw e;
-    // LEGACY (the API default) says the user does not exist; ENABLED hides it.
-    return again(hide ? 'Incorrect username or password.' : 'User does not exist.');
+    // A verified e-mail alias signs the user in on a pool with AliasAttributes [email] ("users can sign in with
+    // their … email address … once verified": devguide user-pool-settings-attributes.html#user-pool-settings-aliases).
+    // moto resolves UsernameAttributes but not aliases.
+    const alias = await aliasOwner(ctx, username);
+    if (alias) {
+      name = alias;
+      user = await cognito.send(new AdminGetUserCommand({ UserPoolId: ctx.poolId, Username: alias }));
+    } else {
+      // LEGACY (the API default) says the user does not exist; ENABLED hides it.
+      return again(hide ? 'Incorrect username or password.' : 'User does not exist.');
+    }
   }
   if (user.Enabled === false) return again('User is disabled.');
   if (user.UserStatus === 'UNCONFIRMED') return again('User is not confirmed.');
   let auth;
   try {
-    auth = await cognito.send(new AdminInitiateAuthCommand({ UserPoolId: ctx.poolId, ClientId: c.client.ClientId!, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
+    auth = await cognito.send(new AdminInitiateAuthCommand({ UserPoolId: ctx.poolId, ClientId: c.client.ClientId!, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: name, PASSWORD: password } }));
   } catch (e) {
     if ((e as Error).name === 'NotAuthorizedException') return again('Incorrect username or password.');
     throw e;
@@ -187,6 +197,16 @@ async function signIn(ctx: Ctx, c: Extract<Checked, { ok: true }>, form: URLSear
     expires: Date.now() + CODE_TTL_MS,
   });
   redirect(res, withQuery(q.get('redirect_uri')!, { code, state: q.get('state') ?? undefined }));
+}
+
+/** The user whose verified e-mail address `typed` is, on a pool with the e-mail alias; undefined otherwise. */
+async function aliasOwner(ctx: Ctx, typed: string): Promise<string | undefined> {
+  if (!/^[^\s@"]+@[^\s@"]+$/.test(typed)) return undefined;
+  const pool = await ctx.state.pool(ctx.poolId);
+  if (!(pool?.AliasAttributes ?? []).includes('email')) return undefined;
+  const r = await ctx.state.aws.cognito.send(new ListUsersCommand({ UserPoolId: ctx.poolId, Filter: `email = "${typed}"`, Limit: 60 }));
+  const verified = (r.Users ?? []).find((u) => u.Attributes?.some((a) => a.Name === 'email_verified' && a.Value === 'true'));
+  return verified?.Username;
 }
 
 /**

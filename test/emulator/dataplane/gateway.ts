@@ -30,7 +30,7 @@ const DEFAULT_VERSIONS = ['2025-03-26', '2025-06-18'];
 
 async function getGateway(opts: DataPlaneOptions, id: string): Promise<GetGatewayCommandOutput | undefined> {
   try {
-    return await opts.moto.agentcore.send(new GetGatewayCommand({ gatewayIdentifier: id }));
+    return await (opts.aws ?? opts.moto).agentcore.send(new GetGatewayCommand({ gatewayIdentifier: id }));
   } catch (e) {
     if ((e as Error).name === 'ResourceNotFoundException' || (e as Error).name === 'ValidationException') return undefined;
     throw e;
