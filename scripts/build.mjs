@@ -2,6 +2,7 @@
 // bin/mcp-cognito.js runs with a V8 code cache (see there).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { buildFacade } from './build-facade.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const result = await build({
@@ -31,3 +32,5 @@ mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
 const tmp = new URL(`../dist/.cli.cjs.${process.pid}.tmp`, import.meta.url);
 writeFileSync(tmp, code);
 renameSync(tmp, new URL('../dist/cli.cjs', import.meta.url));
+// The façade's Lambda bundle, which `facade deploy` zips (dist/facade-lambda.mjs beside dist/cli.cjs).
+await buildFacade();

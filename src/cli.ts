@@ -10,6 +10,7 @@ import { createUserCommand } from './commands/create-user.js';
 import { doctorCommand } from './commands/doctor.js';
 import { initCommand } from './commands/init/index.js';
 import { completionCommand } from './commands/completion.js';
+import { facadeCommand } from './commands/facade/index.js';
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -54,7 +55,7 @@ export function buildProgram(holder: Holder): Command {
     throw new CommanderError(0, 'commander.version', VERSION);
   });
 
-  for (const cmd of [initCommand(holder), initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), authorizeClientCommand(holder), createUserCommand(holder), doctorCommand(holder), completionCommand(holder)]) {
+  for (const cmd of [initCommand(holder), initPoolCommand(holder), createClientCommand(holder), addCallbackCommand(holder), authorizeClientCommand(holder), createUserCommand(holder), doctorCommand(holder), facadeCommand(holder), completionCommand(holder)]) {
     // Subcommand help lists the global options too (addCommand copies no settings).
     cmd.exitOverride().configureOutput({ outputError: () => undefined }).configureHelp({ showGlobalOptions: true });
     program.addCommand(cmd);
@@ -67,6 +68,7 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
   const holder: Holder = { deps };
   const program = buildProgram(holder);
   const onSigint = () => {
+    if (holder.ctx?.ownsInterrupt) return;
     (deps.stderr ?? process.stderr).write('\n');
     // Under --json this is the CANCELLED envelope on stdout: scripts still get one document.
     report(new CancelledError('Interrupted.', 'The state file is consistent: run the same command again to resume.'), holder, program, argv, deps);

@@ -3,6 +3,7 @@
  * from it once (Resolved). Validated when the handler is created, so a bad value fails at start-up
  * with one sentence, never mid-flow.
  */
+import { issuerUrl, jwksUrl } from '../lib/urls.js';
 
 export type KeyMaterial = string | Uint8Array;
 
@@ -147,7 +148,7 @@ export function resolveConfig(config: FacadeConfig): Resolved {
     if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new FacadeConfigError(`The scope "${s.slice(0, 100)}" is not a valid OAuth scope.`);
   }
 
-  const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const issuer = issuerUrl(region, userPoolId);
   const ttl = config.stateTtlSeconds ?? 600;
   if (!Number.isFinite(ttl) || ttl < 60 || ttl > 3600) throw new FacadeConfigError('The state lifetime must be between 60 and 3600 seconds.');
 
@@ -167,7 +168,7 @@ export function resolveConfig(config: FacadeConfig): Resolved {
       revokeUrl: `${domainBase}/oauth2/revoke`,
       userInfoUrl: `${domainBase}/oauth2/userInfo`,
       issuer,
-      jwksUrl: `${issuer}/.well-known/jwks.json`,
+      jwksUrl: jwksUrl(region, userPoolId),
     },
     gatewayUrl: gateway.href,
     allowedRedirectUris: allowed,

@@ -49,6 +49,8 @@ export class Ctx {
   readonly yes: boolean;
   /** Steps planned during this run (reported in --dry-run results). */
   readonly planned: PlanStep[] = [];
+  /** The command handles Ctrl-C itself (a server that stops cleanly): the program's interrupt handler stands aside. */
+  ownsInterrupt = false;
   private regionValue?: Promise<string>;
   private cognitoApi?: Promise<CognitoApi>;
   private agentcoreApi?: Promise<AgentCoreApi>;

@@ -128,6 +128,11 @@ describe('control characters and surrounding white space (every schema)', () => 
     FilePath: './mcp-cognito.json',
     RedirectUrl: 'https://app.example.com/callback',
     ScopeSpecText: 'invoke=Invoke MCP server tools',
+    HttpsRedirectUrl: 'https://claude.ai/api/mcp/auth_callback',
+    PortNumber: '8790',
+    McpServerName: 'agentcore-gateway',
+    FacadeName: 'mcp-cognito-facade',
+    KmsKeyId: 'alias/mcp-facade',
   };
   const isSchema = (v: unknown): v is Parameters<typeof check>[0] => typeof v === 'object' && v !== null && '_zod' in v;
   const schemas = Object.entries(validate).filter(([, v]) => isSchema(v)) as [string, Parameters<typeof check>[0]][];
