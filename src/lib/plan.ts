@@ -2,7 +2,8 @@ import type { Output } from './output.js';
 
 /** One thing a command will do (or would do, under --dry-run). */
 export interface PlanStep {
-  action: 'create' | 'update';
+  /** delete: a resource this tool made goes away (facade remove); confirmed like an update. */
+  action: 'create' | 'update' | 'delete';
   /** What is created or changed, e.g. `user pool "mcp-gateway"`. */
   resource: string;
   /** Diff lines: `+ added`, `- removed`, `~ field: old → new`. */
@@ -31,7 +32,7 @@ const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * The `aws` CLI command equivalent to one API call. Flat inputs become flags; anything
  * nested is passed whole as --cli-input-json so the command is exactly what would be sent.
  */
-export function awsCliCommand(service: 'cognito-idp' | 'bedrock-agentcore-control', operation: string, input: Record<string, unknown>, region: string): string {
+export function awsCliCommand(service: 'cognito-idp' | 'bedrock-agentcore-control' | 'lambda' | 'iam' | 'ssm', operation: string, input: Record<string, unknown>, region: string): string {
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const flat = Object.values(defined).every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
   const head = `aws ${service} ${kebab(operation)} --region ${region}`;
@@ -56,7 +57,7 @@ export function renderPlan(steps: readonly PlanStep[], out: Output, opts: { show
   const c = out.c;
   const lines: string[] = [];
   for (const s of steps) {
-    const tag = s.action === 'create' ? c.green('+ create') : c.yellow('~ update');
+    const tag = s.action === 'create' ? c.green('+ create') : s.action === 'delete' ? c.red('- delete') : c.yellow('~ update');
     lines.push(`${tag} ${s.resource}`);
     for (const d of s.diff ?? []) {
       const colour = d.startsWith('+') ? c.green : d.startsWith('-') ? c.red : d.startsWith('~') ? c.yellow : c.dim;

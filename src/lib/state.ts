@@ -30,6 +30,21 @@ const StateClient = z.object({
 });
 export type StateClient = z.infer<typeof StateClient>;
 
+/** A façade deployed by `facade deploy` (names only: the secrets live in SSM SecureString parameters). */
+const StateFacade = z.object({
+  functionName: z.string(),
+  roleName: z.string(),
+  parameterNames: z.array(z.string()),
+  region: z.string(),
+  clientId: z.string(),
+  url: z.optional(z.string()),
+  /** deploy made these resources (remove deletes them). */
+  created: z.literal(true),
+  /** deploy added <url>/callback to the client (remove takes it away only then). */
+  callbackAdded: z.boolean(),
+});
+export type StateFacade = z.infer<typeof StateFacade>;
+
 export const StateSchema = z.object({
   version: z.literal(1),
   region: z.optional(z.string()),
@@ -38,6 +53,7 @@ export const StateSchema = z.object({
   resourceServer: z.optional(z.object({ identifier: z.string(), scopes: z.array(z.string()) })),
   clients: z.optional(z.array(StateClient)),
   gatewayId: z.optional(z.string()),
+  facade: z.optional(StateFacade),
 });
 export type State = z.infer<typeof StateSchema>;
 

@@ -134,8 +134,8 @@ export const PortNumber = text().check(z.regex(/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]
 export const McpServerName = str(1, 64, /^[A-Za-z0-9_-]+$/, 'may only contain letters, digits, _ and -');
 /** The façade's deployment name: the Lambda function's name; the role and parameters derive from it (room for "-role"). */
 export const FacadeName = str(1, 58, /^[A-Za-z0-9_-]+$/, 'may only contain letters, digits, _ and -');
-/** A KMS key for the façade's SecureString parameters: a key ID, key ARN, alias name or alias ARN. */
-export const KmsKeyId = str(1, 2048, /^(arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=,.@-]+|alias\/[\w/+=,.@-]+|[0-9a-f-]{36}|mrk-[0-9a-f]{32})$/, 'is not a KMS key ID, key ARN, alias name or alias ARN');
+/** A customer managed KMS key for the façade's SecureString parameters, by key ARN (the role's kms:Decrypt names it). */
+export const KmsKeyArn = str(20, 2048, /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
 
 export interface ScopeSpec {
   name: string;
