@@ -93,6 +93,11 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(status.code, status.stderr).toBe(0);
     expect(status.json()).toMatchObject({ healthy: true, invokeMode: 'RESPONSE_STREAM', drift: [], codeOutdated: false, permissionsMissing: [], parametersMissing: [] });
 
+    // doctor knows the façade: callback, gateway authorization, function health (the metadata probe needs a reachable URL).
+    const doctor = await runCli(['doctor', '--json', '--verbose'], { endpoint: emu.endpoint(), cwd });
+    const checks = (doctor.json<{ checks: { id: string; status: string; title: string }[] }>().checks ?? []).filter((c) => c.id.startsWith('facade.') || c.id.startsWith('client.oauth-metadata'));
+    expect(Object.fromEntries(checks.map((c) => [c.id, c.status]))).toMatchObject({ 'facade.callback': 'pass', 'facade.authorized': 'pass', 'facade.function': 'pass', 'facade.metadata': 'skip' });
+
     const removed = await runCli(['facade', 'remove', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.json()).toMatchObject({ changed: true, callbackRemoved: true });
