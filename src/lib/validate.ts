@@ -135,7 +135,7 @@ export const McpServerName = str(1, 64, /^[A-Za-z0-9_-]+$/, 'may only contain le
 /** The façade's deployment name: the Lambda function's name; the role and parameters derive from it (room for "-role"). */
 export const FacadeName = str(1, 58, /^[A-Za-z0-9_-]+$/, 'may only contain letters, digits, _ and -');
 /** A customer managed KMS key for the façade's SecureString parameters, by key ARN (the role's kms:Decrypt names it). */
-export const KmsKeyArn = str(20, 2048, /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
+export const KmsKeyArn = str(1, 2048, /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
 
 export interface ScopeSpec {
   name: string;
