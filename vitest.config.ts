@@ -6,6 +6,14 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     setupFiles: ['test/setup.ts'],
-    reporters: ['default', './test/summary-reporter.ts'],
+    // One moto per worker slot, shared by the files that run in it (reset before each file and test).
+    globalSetup: ['test/emulator/global-setup.ts'],
+    reporters: ['default', './test/summary-reporter.ts', './test/faults-reporter.ts'],
+    // Test files share their worker's modules (the AWS SDK, the MCP SDK, src/) instead of loading
+    // them again for each file: test/setup.ts undoes the SDK mocks a file leaves behind.
+    isolate: false,
+    // The end-to-end files mostly wait on child processes (the CLI, moto): more files at once than
+    // cores keeps both cores busy. vitest's default here would be one worker (cores - 1).
+    maxWorkers: 3,
   },
 });

@@ -1,21 +1,62 @@
-// Bundles src/cli.ts and every runtime library into one file, dist/cli.cjs, which
-// bin/mcp-cognito.js runs with a V8 code cache (see there).
+// Bundles src/cli.ts and every runtime library into ES modules under dist/, split at each dynamic
+// import(): dist/cli.js holds what every start needs (commander and the command table); each
+// command, the AWS SDK clients, @inquirer/prompts and so on are chunks loaded only when a command
+// that needs them runs. bin/mcp-cognito.js imports dist/cli.js (see there).
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildFacade } from './build-facade.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const result = await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.cjs',
-  write: false,
+
+/**
+ * commander requires node:child_process at load time, only for executable subcommands (which this
+ * CLI has none of); loading it costs every start a few milliseconds. Give commander a stand-in that
+ * requires the real module on first use.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (/[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Node built-ins reach the bundle through require() (the banner's createRequire), never through
+ * an ES import: importing a built-in as an ES module builds its ES facade, which reads every export,
+ * lazy getters included (node:http's pulls in the whole of undici: ~50 ms for any AWS command).
+ */
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    const names = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+      names.has(args.path) && args.kind !== 'require-call' && args.namespace !== 'builtin' ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`, loader: 'js' }));
+  },
+};
+
+/** The esbuild options of the shipped build; test/unit/startup.test.ts builds with the same ones. */
+export const buildOptions = {
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist',
   bundle: true,
+  splitting: true,
+  format: 'esm',
   platform: 'node',
-  // CommonJS so that the launcher can compile it with vm.Script and a code cache (Node 20 has no
-  // compile cache for ES modules). Dynamic imports of bundled modules stay lazy: the AWS SDK's
-  // module initialisers run only when a command first calls AWS.
-  format: 'cjs',
   target: 'node20.12',
+  // The SDK's ES module builds (dist-es): import() boundaries stay where the source put them.
+  mainFields: ['module', 'main'],
+  chunkNames: 'chunks/[name]-[hash]',
+  // Bundled CommonJS dependencies (commander, …) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __cr } from 'node:module';const require = __cr(import.meta.url);" },
   keepNames: true,
   // Whitespace and syntax only: identifiers stay readable in --debug stacks, and V8 parses less.
   minifyWhitespace: true,
@@ -23,14 +64,27 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(pkg.version) },
-});
-// Node built-ins that dependencies import() lazily: a require() needs no dynamic-import hook in vm.Script.
-const code = result.outputFiles[0].text.replace(/\bimport\("(node:[a-z_/]+)"\)/g, 'Promise.resolve().then(()=>require("$1"))');
-if (/\bimport\("/.test(code)) throw new Error('dist/cli.cjs would contain an import() of an unbundled module');
-// Replace the file atomically, so a CLI started meanwhile (tests, another terminal) never reads half of it.
-mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
-const tmp = new URL(`../dist/.cli.cjs.${process.pid}.tmp`, import.meta.url);
-writeFileSync(tmp, code);
-renameSync(tmp, new URL('../dist/cli.cjs', import.meta.url));
-// The façade's Lambda bundle, which `facade deploy` zips (dist/facade-lambda.mjs beside dist/cli.cjs).
-await buildFacade();
+  plugins: [lazyChildProcess, builtinsByRequire],
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // Build into a scratch directory, then move it in: chunk names carry a content hash, so new
+  // chunks never overwrite old ones, and dist/cli.js is replaced last by an atomic rename, so a
+  // CLI started meanwhile (tests, another terminal) never reads half a build.
+  const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+  const tmp = join(dist, `.build-${process.pid}`);
+  try {
+    const { metafile } = await build({ ...buildOptions, outdir: tmp, metafile: true });
+    const files = Object.keys(metafile.outputs).map((f) => relative(tmp, f));
+    mkdirSync(join(dist, 'chunks'), { recursive: true });
+    for (const f of files.filter((f) => f !== 'cli.js')) renameSync(join(tmp, f), join(dist, f));
+    renameSync(join(tmp, 'cli.js'), join(dist, 'cli.js'));
+    const keep = new Set(files);
+    for (const f of readdirSync(join(dist, 'chunks'))) if (!keep.has(join('chunks', f))) rmSync(join(dist, 'chunks', f), { force: true });
+    rmSync(join(dist, 'cli.cjs'), { force: true }); // the single-file build before this one
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  // The façade's Lambda bundle, which `facade deploy` zips (dist/facade-lambda.mjs beside dist/cli.js).
+  await buildFacade();
+}

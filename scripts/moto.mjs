@@ -203,12 +203,16 @@ ${tail(output)}`);
       if (spawnError) err.cause = spawnError;
       throw err;
     }
-    try {
-      const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2e3) });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {
-      // ignored
+    // Ready only once our own child says it listens on our port: another worker's moto that took
+    // the port between freePort() and our bind would otherwise answer the probe in its place.
+    if (output.includes(`Running on http://${HOST}:${port}`)) {
+      try {
+        const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2e3) });
+        await res.arrayBuffer();
+        if (res.status === 200) break;
+      } catch {
+        // ignored
+      }
     }
     if (Date.now() > deadline) {
       await stop();

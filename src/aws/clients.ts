@@ -168,7 +168,22 @@ function baseConfig(settings: AwsSettings) {
     retryMode: 'adaptive',
     // Adaptive retry handles throttling (TooManyRequests/Throttling) with client-side rate limiting.
     maxAttempts: 3,
+    // Without timeouts a request whose answer never comes hangs the command for ever. A timed-out
+    // request is a TimeoutError (code ETIMEDOUT): the SDK retries reads and updates, and createOnce
+    // looks before sending a Create again.
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
   };
+}
+
+/** How long a connection to AWS may take to open. */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+/** How long one AWS request may take, answer included (Cognito and AgentCore control-plane calls take well under a second). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
+
+/** The request timeout: MCP_COGNITO_REQUEST_TIMEOUT_MS when set to a positive number, else the default. */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.MCP_COGNITO_REQUEST_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : DEFAULT_REQUEST_TIMEOUT_MS;
 }
 
 /** The configuration of the client that sends non-idempotent Creates: one attempt, never resent by the SDK. */

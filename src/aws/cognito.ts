@@ -39,13 +39,13 @@ export async function cognitoApi(settings: AwsSettings) {
     module: m,
 
     /** ListUserPools over every page (MaxResults is required by the API). */
-    async listPools(): Promise<UserPoolDescriptionType[]> {
-      return collect(m.paginateListUserPools({ client }, { MaxResults: 60 }), (p) => p.UserPools);
+    async listPools(opts: { fresh?: boolean } = {}): Promise<UserPoolDescriptionType[]> {
+      return collect(m.paginateListUserPools({ client }, { MaxResults: 60 }, opts), (p) => p.UserPools);
     },
 
     /** DescribeUserPool. */
-    async describePool(poolId: string): Promise<UserPoolType> {
-      const r = await sender.send<{ UserPool?: UserPoolType }>(new m.DescribeUserPoolCommand({ UserPoolId: poolId }));
+    async describePool(poolId: string, opts: { fresh?: boolean } = {}): Promise<UserPoolType> {
+      const r = await sender.send<{ UserPool?: UserPoolType }>(new m.DescribeUserPoolCommand({ UserPoolId: poolId }), opts);
       if (!r.UserPool) throw new Error(`DescribeUserPool returned no pool for ${poolId}`);
       return r.UserPool;
     },
@@ -69,8 +69,8 @@ export async function cognitoApi(settings: AwsSettings) {
       };
       // The caller found no pool of this name before creating: one there now is ours.
       const lookup = async () => {
-        const pool = onlyOne((await api.listPools()).filter((p) => p.Name === name), `user pools named "${name}"`, (p) => p.Id);
-        return pool?.Id ? api.describePool(pool.Id) : undefined;
+        const pool = onlyOne((await api.listPools({ fresh: true })).filter((p) => p.Name === name), `user pools named "${name}"`, (p) => p.Id);
+        return pool?.Id ? api.describePool(pool.Id, { fresh: true }) : undefined;
       };
       return (await createOnce({ create, lookup })).value;
     },
@@ -114,8 +114,8 @@ export async function cognitoApi(settings: AwsSettings) {
     },
 
     /** ListUserPoolClients over every page (pages may be short but still carry a token). */
-    async listClients(poolId: string): Promise<UserPoolClientDescription[]> {
-      return collect(m.paginateListUserPoolClients({ client }, { UserPoolId: poolId, MaxResults: 60 }), (p) => p.UserPoolClients);
+    async listClients(poolId: string, opts: { fresh?: boolean } = {}): Promise<UserPoolClientDescription[]> {
+      return collect(m.paginateListUserPoolClients({ client }, { UserPoolId: poolId, MaxResults: 60 }, opts), (p) => p.UserPoolClients);
     },
 
     async describeClient(poolId: string, clientId: string, opts: { fresh?: boolean } = {}): Promise<UserPoolClientType> {
@@ -133,7 +133,7 @@ export async function cognitoApi(settings: AwsSettings) {
         },
         // The caller found no client of this name before creating (names are how clients are adopted).
         lookup: async () => {
-          const c = onlyOne((await api.listClients(input.UserPoolId!)).filter((x) => x.ClientName === input.ClientName), `app clients named "${input.ClientName}"`, (x) => x.ClientId);
+          const c = onlyOne((await api.listClients(input.UserPoolId!, { fresh: true })).filter((x) => x.ClientName === input.ClientName), `app clients named "${input.ClientName}"`, (x) => x.ClientId);
           return c?.ClientId ? api.describeClient(input.UserPoolId!, c.ClientId, { fresh: true }) : undefined;
         },
       });
@@ -170,9 +170,9 @@ export async function cognitoApi(settings: AwsSettings) {
     },
 
     /** AdminGetUser; undefined when there is no such user. */
-    async getUser(poolId: string, username: string): Promise<{ Username?: string; UserStatus?: string; Enabled?: boolean } | undefined> {
+    async getUser(poolId: string, username: string, opts: { fresh?: boolean } = {}): Promise<{ Username?: string; UserStatus?: string; Enabled?: boolean } | undefined> {
       try {
-        return await sender.send(new m.AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
+        return await sender.send(new m.AdminGetUserCommand({ UserPoolId: poolId, Username: username }), opts);
       } catch (e) {
         if (isNotFound(e)) return undefined;
         throw e;
@@ -184,9 +184,9 @@ export async function cognitoApi(settings: AwsSettings) {
       return collect(m.paginateListUsers({ client, pageSize: 60 }, { UserPoolId: poolId, Filter: filter }), (p) => p.Users);
     },
 
-    async getGroup(poolId: string, group: string): Promise<GroupType | undefined> {
+    async getGroup(poolId: string, group: string, opts: { fresh?: boolean } = {}): Promise<GroupType | undefined> {
       try {
-        const r = await sender.send<{ Group?: GroupType }>(new m.GetGroupCommand({ UserPoolId: poolId, GroupName: group }));
+        const r = await sender.send<{ Group?: GroupType }>(new m.GetGroupCommand({ UserPoolId: poolId, GroupName: group }), opts);
         return r.Group;
       } catch (e) {
         if (isNotFound(e)) return undefined;
@@ -212,7 +212,7 @@ export async function cognitoApi(settings: AwsSettings) {
         return r.User ?? { Username: username };
       };
       const lookup = async (): Promise<UserType | undefined> => {
-        const u = await api.getUser(poolId, username);
+        const u = await api.getUser(poolId, username, { fresh: true });
         return u ? { Username: u.Username ?? username, UserStatus: u.UserStatus as UserType['UserStatus'], Enabled: u.Enabled } : undefined;
       };
       return (await createOnce({ create, lookup, alreadyExists })).value;
@@ -227,15 +227,63 @@ export async function cognitoApi(settings: AwsSettings) {
     async createGroup(poolId: string, group: string, description?: string): Promise<void> {
       await createOnce({
         create: async () => (await sender.send(new m.CreateGroupCommand({ UserPoolId: poolId, GroupName: group, ...(description ? { Description: description } : {}) }), { once: true }), true as const),
-        lookup: async () => ((await api.getGroup(poolId, group)) ? true : undefined),
+        lookup: async () => ((await api.getGroup(poolId, group, { fresh: true })) ? true : undefined),
         alreadyExists,
       });
+    },
+
+    /** ListGroups, every page: the group names. */
+    async listGroups(poolId: string): Promise<string[]> {
+      const groups = await collect(m.paginateListGroups({ client, pageSize: 60 }, { UserPoolId: poolId }), (p) => p.Groups);
+      return groups.map((g: GroupType) => g.GroupName!).filter(Boolean);
     },
 
     /** AdminListGroupsForUser, every page: the group names. */
     async adminListGroupsForUser(poolId: string, username: string): Promise<string[]> {
       const groups = await collect(m.paginateAdminListGroupsForUser({ client, pageSize: 60 }, { UserPoolId: poolId, Username: username }), (p) => p.Groups);
       return groups.map((g: GroupType) => g.GroupName!).filter(Boolean);
+    },
+
+    // Deletes (teardown, delete-client): each answers whether it deleted (false: it was already gone).
+    /** Run a Delete; a ResourceNotFoundException means it is already gone. */
+    async gone(send: () => Promise<unknown>): Promise<boolean> {
+      try {
+        await send();
+        return true;
+      } catch (e) {
+        if (isNotFound(e)) return false;
+        throw e;
+      }
+    },
+
+    /** DeleteUserPoolClient. */
+    async deleteClient(poolId: string, clientId: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId })));
+    },
+
+    /** AdminDeleteUser. */
+    async adminDeleteUser(poolId: string, username: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.AdminDeleteUserCommand({ UserPoolId: poolId, Username: username })));
+    },
+
+    /** DeleteGroup (its members stay, outside the group). */
+    async deleteGroup(poolId: string, group: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteGroupCommand({ UserPoolId: poolId, GroupName: group })));
+    },
+
+    /** DeleteResourceServer (clients keep the scope names; tokens for them can no longer be issued). */
+    async deleteResourceServer(poolId: string, identifier: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteResourceServerCommand({ UserPoolId: poolId, Identifier: identifier })));
+    },
+
+    /** DeleteUserPoolDomain (a pool with a domain cannot be deleted). */
+    async deleteDomain(poolId: string, domain: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteUserPoolDomainCommand({ UserPoolId: poolId, Domain: domain })));
+    },
+
+    /** DeleteUserPool (everything in it goes with it). */
+    async deletePool(poolId: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteUserPoolCommand({ UserPoolId: poolId })));
     },
 
     /** AdminAddUserToGroup. */

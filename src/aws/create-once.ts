@@ -7,6 +7,7 @@
  * nothing was written (throttling, a refused connection) is retried after a pause.
  */
 import { CliError } from '../lib/errors.js';
+import { requestTimeoutMs } from './clients.js';
 
 /** What a failed Create tells us about whether it was applied. */
 export type CreateFailure =
@@ -31,6 +32,16 @@ function rawError(e: unknown): RawError {
   let cur: unknown = e;
   while (cur instanceof CliError && cur.cause !== undefined) cur = cur.cause;
   return (cur ?? {}) as RawError;
+}
+
+/**
+ * The request timed out on our side: it may still be on its way to (or queued in) the service and
+ * be applied after a look that found nothing.
+ */
+export function timedOut(e: unknown): boolean {
+  const raw = rawError(e);
+  const code = raw.code ?? (raw.cause as { code?: string } | undefined)?.code;
+  return raw.name === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT';
 }
 
 export function classifyCreateFailure(e: unknown): CreateFailure {
@@ -64,6 +75,11 @@ export interface CreateOnceOptions<T> {
   sleep?: (attempt: number) => Promise<void>;
   /** Told when a lost answer's resource is adopted (for --debug). */
   onAdopt?: (attempt: number) => void;
+  /**
+   * After a timeout, how long to keep looking (the request may still land) before sending the
+   * Create again; default the request timeout (MCP_COGNITO_REQUEST_TIMEOUT_MS).
+   */
+  inFlightMs?: number;
 }
 
 export interface CreateOnceResult<T> {
@@ -101,7 +117,8 @@ export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<CreateOnce
       if (kind === 'final') throw e;
       if (kind === 'maybe-applied') {
         maybeApplied = true;
-        const found = await o.lookup();
+        // A timed-out Create may be applied after we look: keep looking for a while before sending it again.
+        const found = timedOut(e) ? await lookLonger(o.lookup, o.inFlightMs ?? requestTimeoutMs()) : await o.lookup();
         if (found !== undefined) {
           o.onAdopt?.(attempt);
           return { value: found, adopted: true, sent: attempt };
@@ -110,4 +127,20 @@ export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<CreateOnce
     }
   }
   throw last;
+}
+
+/**
+ * Looks up now and again (pauses of 250 ms doubling up to 2 s) until a look that began after
+ * `forMs` had passed finds nothing: a look that was under way when the resource landed (a list
+ * read page by page) does not count as the last one.
+ */
+async function lookLonger<T>(lookup: () => Promise<T | undefined>, forMs: number): Promise<T | undefined> {
+  const until = Date.now() + forMs;
+  for (let pause = 250; ; pause = Math.min(pause * 2, 2000)) {
+    const began = Date.now();
+    const found = await lookup();
+    if (found !== undefined) return found;
+    if (began >= until) return undefined;
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(pause, until - Date.now()))));
+  }
 }

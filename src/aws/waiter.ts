@@ -1,7 +1,7 @@
 /**
  * Polling until a resource settles, on the SDK's own waiter (@smithy/util-waiter: exponential
  * backoff with jitter between minDelay and maxDelay). The deadline is ours: when less than one
- * minimum delay is left, one last look is taken at the deadline itself and its verdict stands
+ * maximum delay is left, one last look is taken at the deadline itself and its verdict stands
  * (TIMEOUT if still pending), so the last seconds are never spent polling in a tight loop.
  * The waiter module is loaded on first use (never at start-up).
  */
@@ -31,13 +31,14 @@ export async function waitUntil<T>(o: WaitOptions<T>): Promise<WaitOutcome<T>> {
   const { createWaiter, WaiterState } = await import('@smithy/util-waiter');
   const started = Date.now();
   const deadline = started + o.timeoutSeconds * 1000;
-  const minDelayMs = o.minDelaySeconds * 1000;
+  const maxDelayMs = o.maxDelaySeconds * 1000;
   let last: T | undefined;
   let error: unknown;
   let outcome: WaitOutcome<T>['state'] = 'timeout';
   await createWaiter(
-    // The waiter shortens its last delay to its bound; our check below ends the wait before it.
-    { client: {}, minDelay: o.minDelaySeconds, maxDelay: o.maxDelaySeconds, maxWaitTime: Math.max(o.timeoutSeconds, o.minDelaySeconds + 1) },
+    // The waiter gives up on its own when its next (jittered) delay would pass its bound, without a
+    // last look: its bound is set past ours, and our check below ends the wait at our deadline.
+    { client: {}, minDelay: o.minDelaySeconds, maxDelay: o.maxDelaySeconds, maxWaitTime: o.timeoutSeconds + o.maxDelaySeconds + 1 },
     undefined,
     async () => {
       try {
@@ -49,8 +50,8 @@ export async function waitUntil<T>(o: WaitOptions<T>): Promise<WaitOutcome<T>> {
       }
       let v = o.verdict(last);
       const left = deadline - Date.now();
-      if (v === 'pending' && left < minDelayMs) {
-        // Less than one delay left: one last look at the deadline itself, then the verdict stands.
+      if (v === 'pending' && left < maxDelayMs) {
+        // Less than the longest delay left (the waiter's next one could pass the deadline): one last look at the deadline itself, then the verdict stands.
         o.onPending?.(last, Math.round((Date.now() - started) / 1000));
         if (left > 0) {
           await new Promise((r) => setTimeout(r, left));

@@ -116,7 +116,6 @@ export function renderAddCallback(r: AddCallbackResult, out: Output): string {
 
 export function addCallbackCommand(holder: Holder): Command {
   return new Command('add-callback')
-    .summary('Register redirect (or logout) URLs on an app client without losing any setting')
     .description(
       'Add callback URLs (for example the redirect URL Copilot Studio shows) to an existing app client. Describe → plan → confirm → UpdateUserPoolClient carrying every setting of the client with only the URL list changed → Describe again to verify. The Copilot Studio placeholder https://placeholder.example.com is removed once a real URL is added. URLs already registered: nothing is sent.',
     )

@@ -94,7 +94,6 @@ export function renderAuthorizeClient(r: AuthorizeClientResult, out: Output): st
 export function authorizeClientCommand(holder: Holder): Command {
   const collect = (v: string, p: string[] = []) => [...p, v];
   return new Command('authorize-client')
-    .summary("Let app clients through an AgentCore gateway's JWT authorizer")
     .description(
       `Add app clients to a CUSTOM_JWT gateway's allowedClients (and, when the gateway checks them, their custom scopes to allowedScopes; for a Copilot Studio client, MCP version ${COPILOT_STUDIO_MCP_VERSION} to the listed supportedVersions), keeping every other gateway setting. Nothing is ever removed. Refused, changing nothing: a gateway with another authorizer type, a gateway that trusts another pool or Region, a gateway that is not READY. A client counts as Copilot Studio's when the state file says so, or, for clients not in the state file, when it uses the authorization-code flow.`,
     )

@@ -276,7 +276,6 @@ export interface CompletionHolder {
 
 export function completionCommand(holder: CompletionHolder = {}): Command {
   return new Command('completion')
-    .summary('Print a shell completion script (bash, zsh or fish)')
     .description('Print the completion script for your shell on stdout: commands, options and their values. It needs no AWS access and no state file.')
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS))
     .addHelpText(

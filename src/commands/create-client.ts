@@ -43,7 +43,6 @@ export function renderCreateClient(r: CreateClientResult, out: Output): string {
 export function createClientCommand(holder: Holder): Command {
   const collect = (v: string, p: string[] = []) => [...p, v];
   return new Command('create-client')
-    .summary(`Create (or adopt) an app client: ${PRESETS.join(', ')}`)
     .description(`Create an app client for one kind of caller, or adopt the client of the same name. Presets: ${PRESETS.map((p) => PRESET_TABLE[p].help).join(', ')}. Scopes are checked against the pool before any change.`)
     .option('--pool-id <id>', 'user pool (default: the state file\'s)')
     .option('--preset <preset>', PRESETS.join(' | '), DEFAULT_PRESET)

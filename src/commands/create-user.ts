@@ -56,7 +56,6 @@ export function renderCreateUser(r: CreateUserResult, out: Output): string {
 
 export function createUserCommand(holder: Holder): Command {
   return new Command('create-user')
-    .summary('Create a sign-in user for testing (no invitation e-mail, permanent password)')
     .description('Create a user in the state file\'s pool (or --pool-id) that can sign in at once: AdminCreateUser without an invitation e-mail, then AdminSetUserPassword --permanent, so the user is not left in FORCE_CHANGE_PASSWORD. Optionally adds it to a group (created if missing). The password is asked for on a terminal or read from stdin; it is never echoed, logged or stored. An existing user keeps its password unless --update-password is given, or it cannot sign in yet (FORCE_CHANGE_PASSWORD, RESET_REQUIRED); setting the password of a user that existed before the run is a change: it is shown and confirmed (--yes without a terminal). --dry-run needs no password.')
     .option('--pool-id <id>', 'user pool (default: the state file\'s)')
     .option('--email <address>', 'e-mail address, also the user name')

@@ -64,7 +64,6 @@ export async function parseDoctorFlags(f: DoctorFlags, source: NodeJS.ReadableSt
 export function doctorCommand(holder: Holder): Command {
   const collect = (v: string, p: string[] = []) => [...p, v];
   return new Command('doctor')
-    .summary('Find out why Copilot Studio, Claude Code or an agent cannot get through, and how to fix it')
     .description(
       'Check the user pool, domain, resource servers, app clients, users, the gateway and its targets against each other, probe the live endpoints, and explain an error you saw (--error) or a token (--token). Exit 1 when a check fails.',
     )

@@ -34,7 +34,6 @@ export function renderInitPool(r: InitPoolResult, out: Output): string {
 
 export function initPoolCommand(holder: Holder): Command {
   return new Command('init-pool')
-    .summary('Create or adopt a user pool, its hosted-UI domain, and the resource server and scopes')
     .description('Create or adopt a Cognito user pool, its hosted-UI domain and a resource server with scopes. Idempotent: a second run creates nothing; missing scopes are added, none removed.')
     .option('--pool-name <name>', `user pool name to adopt or create (default "${DEFAULT_POOL_NAME}")`)
     .option('--pool-id <id>', 'adopt this existing user pool')

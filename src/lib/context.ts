@@ -198,6 +198,7 @@ export class Ctx {
   async approve(steps: PlanStep[], options: ApproveOptions | string = {}): Promise<boolean> {
     const o: ApproveOptions = typeof options === 'string' ? { question: options } : options;
     this.planned.push(...steps);
+    // Changing or deleting an existing resource needs an approval; creating alone does not.
     const changes = steps.some((s) => s.action !== 'create');
     if (steps.length === 0) {
       if (o.nothingToDo) this.out.info(this.out.c.dim(o.nothingToDo));

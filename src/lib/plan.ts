@@ -2,7 +2,6 @@ import type { Output } from './output.js';
 
 /** One thing a command will do (or would do, under --dry-run). */
 export interface PlanStep {
-  /** delete: a resource this tool made goes away (facade remove); confirmed like an update. */
   action: 'create' | 'update' | 'delete';
   /** What is created or changed, e.g. `user pool "mcp-gateway"`. */
   resource: string;

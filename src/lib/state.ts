@@ -45,6 +45,30 @@ const StateFacade = z.object({
 });
 export type StateFacade = z.infer<typeof StateFacade>;
 
+/**
+ * Resources by kind: the pool ID, the domain prefix, the resource server identifier, client IDs,
+ * user names, group names. A resource in neither record (a state file older than the records)
+ * counts as adopted: never deleted.
+ */
+const Owned = z.object({
+  userPool: z.optional(z.string()),
+  domain: z.optional(z.string()),
+  resourceServer: z.optional(z.string()),
+  clients: z.optional(z.array(z.string())),
+  users: z.optional(z.array(z.string())),
+  groups: z.optional(z.array(z.string())),
+});
+export type Owned = z.infer<typeof Owned>;
+/**
+ * Besides: the client IDs this tool added to each gateway's allowedClients (the gateway itself is
+ * never ours), and the allowed scopes and MCP versions it added there (teardown keeps those and says
+ * so: clients added later may rely on them).
+ */
+const GatewayAdditions = z.object({ gatewayId: z.string(), clientIds: z.array(z.string()), allowedScopes: z.optional(z.array(z.string())), supportedVersions: z.optional(z.array(z.string())) });
+export type GatewayAdditions = z.infer<typeof GatewayAdditions>;
+const Created = z.extend(Owned, { gatewayClients: z.optional(z.array(GatewayAdditions)) });
+export type Created = z.infer<typeof Created>;
+
 export const StateSchema = z.object({
   version: z.literal(1),
   region: z.optional(z.string()),
@@ -53,6 +77,10 @@ export const StateSchema = z.object({
   resourceServer: z.optional(z.object({ identifier: z.string(), scopes: z.array(z.string()) })),
   clients: z.optional(z.array(StateClient)),
   gatewayId: z.optional(z.string()),
+  /** What this tool created (teardown removes only these) and what it found and adopted (never removed). */
+  created: z.optional(Created),
+  adopted: z.optional(Owned),
+  /** The OAuth façade `facade deploy` made (`facade remove` removes it). */
   facade: z.optional(StateFacade),
 });
 export type State = z.infer<typeof StateSchema>;
@@ -144,6 +172,14 @@ export class StateStore {
       clients.push(client);
       return { ...current, clients };
     });
+  }
+
+  /**
+   * Apply a pure change to the state as it is on disk now, under the lock (the records of
+   * src/lib/ownership.ts go through here, so that another process's entries are kept).
+   */
+  change(change: (current: State) => State): State {
+    return this.modify(change);
   }
 
   /** Lock, re-read, apply `change` to the state on disk, write atomically, unlock. */

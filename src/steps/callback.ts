@@ -107,6 +107,7 @@ export async function applyCallback(cognito: CognitoApi, plan: CallbackPlan, pro
   const { after } = await mergeAndVerify({
     what: `app client ${clientId}`,
     operation: 'UpdateUserPoolClient',
+    lockKey: `cognito-idp app client ${poolId}/${clientId}`,
     planned: plan.planned,
     change: plan.change,
     shape: clientShape(plan.field),

@@ -10,6 +10,7 @@ import { PLACEHOLDER_CALLBACK, isOidcScope } from '../domain/oauth.js';
 import { DEFAULT_PRESET, PRESETS, PRESET_TABLE, isBrowserPreset, isPreset, type Preset } from '../domain/presets.js';
 import { applyClient, planClient, readClient, resolveScopes, type ClientSpec } from './client.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
+import { withOrigin } from '../lib/ownership.js';
 
 export interface CreateClientInput extends ClientSpec {
   poolId?: string;
@@ -152,7 +153,7 @@ export async function prepareCreateClient(input: CreateClientInput, ctx: Ctx): P
     preview: () => finish(plan.existing, false, false),
     apply: async () => {
       // Recorded as soon as the client exists, so that a failure later (branding) is resumed by a re-run (which adopts it).
-      const { client, created } = await applyClient(cognito, poolId, plan, ctx.out, (clientId) => recordClient(ctx, poolId, region, clientId, input));
+      const { client, created } = await applyClient(cognito, poolId, plan, ctx.out, (clientId, created) => recordClient(ctx, poolId, region, clientId, input, created));
       return finish(client, created, true);
     },
   };
@@ -162,7 +163,7 @@ export async function prepareCreateClient(input: CreateClientInput, ctx: Ctx): P
  * Record the client in the state file. The state's clients belong to the state's pool: a client
  * of another pool is not added (later commands would pair it with the wrong pool).
  */
-function recordClient(ctx: Ctx, poolId: string, region: string, clientId: string, input: CreateClientInput): void {
+function recordClient(ctx: Ctx, poolId: string, region: string, clientId: string, input: CreateClientInput, created: boolean): void {
   if (ctx.dryRun) return;
   const statePool = ctx.state.get().userPoolId;
   if (statePool && statePool !== poolId) {
@@ -171,6 +172,7 @@ function recordClient(ctx: Ctx, poolId: string, region: string, clientId: string
   }
   if (!statePool) ctx.state.update({ region, userPoolId: poolId });
   ctx.state.upsertClient({ clientId, name: input.name, preset: input.preset });
+  ctx.state.change((s) => withOrigin(s, created ? 'created' : 'adopted', 'clients', clientId));
 }
 
 /** The dotenv keys this tool owns; a key without a value for this client is removed from the file. */

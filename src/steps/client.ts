@@ -169,7 +169,7 @@ export function planClient(poolId: string, spec: ClientSpec, scopes: string[], r
  * Create the planned client (or report the adopted one), then its branding. `onClient` runs as soon
  * as the client exists (record it in the state file), so that a failure later is resumed by a re-run.
  */
-export async function applyClient(cognito: CognitoApi, poolId: string, plan: ClientPlan, progress: Progress, onClient: (clientId: string) => void): Promise<{ client: UserPoolClientType; created: boolean }> {
+export async function applyClient(cognito: CognitoApi, poolId: string, plan: ClientPlan, progress: Progress, onClient: (clientId: string, created: boolean) => void): Promise<{ client: UserPoolClientType; created: boolean }> {
   let client: UserPoolClientType;
   let created = false;
   if (plan.existing) {
@@ -181,7 +181,7 @@ export async function applyClient(cognito: CognitoApi, poolId: string, plan: Cli
     created = true;
     progress.step(`Created app client ${plan.spec.name} (${client.ClientId})`);
   }
-  onClient(client.ClientId!);
+  onClient(client.ClientId!, created);
   if (plan.branding) {
     await cognito.createDefaultBranding(poolId, client.ClientId!);
     progress.step('Assigned the Cognito-provided managed login branding style (without one the login page does not exist)');

@@ -5,8 +5,9 @@ import type { Prepared } from '../lib/plan.js';
 import { isOidcScope } from '../domain/oauth.js';
 import { PRESET_TABLE } from '../domain/presets.js';
 import type { GetGatewayResponse } from '../aws/rmw.js';
-import { FAILED_STATUSES, applyGatewayAuthorization, planGatewayAuthorization, preflightGateway, type ClientGrant } from './gateway.js';
+import { FAILED_STATUSES, applyGatewayAuthorization, planGatewayAuthorization, preflightGateway, type ClientGrant, type GatewayMerge } from './gateway.js';
 import { clientNotFound } from './client.js';
+import { withGatewayClients } from '../lib/ownership.js';
 
 /** The resolved target: the pool, the gateway, the clients, how to wait. */
 export interface AuthorizeTarget {
@@ -38,15 +39,18 @@ export interface AuthorizeClientResult {
  * (recorded with it). With --pool-id naming another pool than the state's, the state is left
  * alone: it would otherwise pair its pool with a gateway that trusts a different one.
  */
-function recordGateway(ctx: Ctx, poolId: string, region: string, gatewayId: string): void {
+function recordGateway(ctx: Ctx, poolId: string, region: string, gatewayId: string, added: Pick<GatewayMerge, 'added' | 'addedScopes' | 'addedVersions'> = { added: [], addedScopes: [], addedVersions: [] }): void {
   const state = ctx.state.get();
   if (!state.userPoolId) {
     ctx.state.update({ region, userPoolId: poolId, gatewayId });
   } else if (state.userPoolId !== poolId) {
     ctx.out.info(ctx.out.c.dim(`Not recording gateway ${gatewayId} in ${ctx.state.path}: it trusts pool ${poolId}, and the state file belongs to pool ${state.userPoolId}.`));
+    return;
   } else if (state.gatewayId !== gatewayId) {
     ctx.state.update({ gatewayId });
   }
+  // The clients this run added (not those already there): teardown takes these, and only these, off again.
+  if (added.added.length) ctx.state.change((s) => withGatewayClients(s, gatewayId, added.added, 'add', { allowedScopes: added.addedScopes, supportedVersions: added.addedVersions }));
 }
 
 /**
@@ -110,7 +114,7 @@ export async function prepareAuthorizeClient(o: AuthorizeTarget, ctx: Ctx): Prom
     steps: [plan.step],
     question: `Update gateway ${name}?`,
     preview: () => result(false),
-    apply: async () => result(true, await applyGatewayAuthorization(agentcore, plan, { wait: o.wait, waitTimeoutSeconds: o.waitTimeoutSeconds, onAccepted: () => recordGateway(ctx, poolId, region, gatewayId) }, ctx.out)),
+    apply: async () => result(true, await applyGatewayAuthorization(agentcore, plan, { wait: o.wait, waitTimeoutSeconds: o.waitTimeoutSeconds, onAccepted: () => recordGateway(ctx, poolId, region, gatewayId, merge) }, ctx.out)),
   };
 }
 

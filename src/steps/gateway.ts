@@ -191,6 +191,7 @@ export async function applyGatewayAuthorization(agentcore: AgentCoreApi, plan: G
   const { after } = await mergeAndVerify({
     what: `gateway ${name}`,
     operation: 'UpdateGateway',
+    lockKey: `bedrock-agentcore gateway ${gatewayId}`,
     planned: plan.planned,
     change: plan.change,
     shape: gatewayShape,

@@ -11,6 +11,7 @@
  */
 import { CliError } from '../lib/errors.js';
 import { sameValue } from '../aws/rmw.js';
+import { withResourceLock } from '../lib/resource-lock.js';
 
 /** How a resource is seen by the loop. */
 export interface MergeShape<R> {
@@ -44,6 +45,11 @@ export interface MergeUpdate<R> {
   hint: string;
   /** Bound on write attempts (default 3). */
   attempts?: number;
+  /**
+   * The resource's identity for the lock the mcp-cognito processes of this machine share
+   * (lib/resource-lock.ts): their loops on one resource run one after the other. None: no lock.
+   */
+  lockKey?: string;
 }
 
 export interface MergeResult<R> {
@@ -66,6 +72,10 @@ function missingItems(want: Record<string, readonly string[]>, have: Record<stri
 }
 
 export async function mergeAndVerify<R>(u: MergeUpdate<R>): Promise<MergeResult<R>> {
+  return u.lockKey ? withResourceLock(u.lockKey, u.what, () => loop(u)) : loop(u);
+}
+
+async function loop<R>(u: MergeUpdate<R>): Promise<MergeResult<R>> {
   const attempts = u.attempts ?? MERGE_ATTEMPTS;
   const same = (a: R, b: R) => differing(u.shape.others(a), u.shape.others(b)).length === 0 && differing(u.shape.lists(a), u.shape.lists(b)).length === 0;
   // Items that must be present: what we wrote (ours and what was there), kept across attempts.

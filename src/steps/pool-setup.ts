@@ -8,6 +8,7 @@ import { applyDomain, planDomain, readDomain, suggestDomainPrefix, type DomainRe
 import { applyScopes, planScopes, type ScopesPlan } from './scopes.js';
 import { DomainPrefix, PoolName, ResourceServerId, ResourceServerName, check, parseScopeSpec, type ScopeSpec } from '../lib/validate.js';
 import { discoveryUrl, issuerUrl, jwksUrl, oauthEndpoints } from '../lib/urls.js';
+import { withOrigin } from '../lib/ownership.js';
 
 import { DEFAULT_POOL_NAME, DEFAULT_RESOURCE_SERVER, DEFAULT_RESOURCE_SERVER_NAME, DEFAULT_SCOPE } from '../domain/oauth.js';
 
@@ -131,20 +132,23 @@ async function applyInitPool(
   // the old pool, and later commands would pair them with the new one.
   const previous = ctx.state.get().userPoolId;
   const switched = previous !== undefined && previous !== poolId;
-  if (switched) ctx.out.warn(`The state file pointed at user pool ${previous}; it now records ${poolId} (the old pool's client entries were dropped from it).`);
-  ctx.state.update({ region: p.region, userPoolId: poolId, ...(switched ? { clients: [], domain: undefined, resourceServer: undefined } : {}) });
+  if (switched) ctx.out.warn(`The state file pointed at user pool ${previous}; it now records ${poolId} (the old pool's client entries, and what it recorded as created there, were dropped from it).`);
+  ctx.state.update({ region: p.region, userPoolId: poolId, ...(switched ? { clients: [], domain: undefined, resourceServer: undefined, created: undefined, adopted: undefined } : {}) });
+  ctx.state.change((s) => withOrigin(s, poolCreated ? 'created' : 'adopted', 'userPool', poolId));
 
   // 2. The hosted-UI domain: a pool that has one keeps it.
   if (p.domain.existing && p.input.domain && p.input.domain !== p.domain.domain) ctx.out.warn(`The pool already has the domain "${p.domain.domain}"; keeping it (--domain ${p.input.domain} ignored).`);
   const d = await applyDomain(cognito, poolId, p.domain, { managedLogin: p.input.managedLogin, waitTimeoutSeconds: p.input.waitTimeoutSeconds }, ctx.out);
   if (d.created) created.push('domain');
   ctx.state.update({ domain: p.domain.domain });
+  ctx.state.change((s) => withOrigin(s, d.created ? 'created' : 'adopted', 'domain', p.domain.domain));
 
   // 3. The resource server and its scopes: create, or add the missing scopes (never remove one).
   const rs = await applyScopes(cognito, poolId, p.scopes, ctx.out);
   if (rs.created) created.push('resourceServer');
   if (rs.updated) updated.push('resourceServer');
   ctx.state.update({ resourceServer: { identifier: p.scopes.identifier, scopes: rs.scopeNames } });
+  ctx.state.change((s) => withOrigin(s, rs.created ? 'created' : 'adopted', 'resourceServer', p.scopes.identifier));
   return result(poolId, { scopeNames: rs.scopeNames, managedLoginVersion: d.managedLoginVersion, created, updated });
 }
 

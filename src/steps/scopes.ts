@@ -83,6 +83,7 @@ export async function applyScopes(cognito: CognitoApi, poolId: string, plan: Sco
   const { after } = await mergeAndVerify({
     what: `resource server ${rsId}`,
     operation: 'UpdateResourceServer',
+    lockKey: `cognito-idp resource server ${poolId}/${rsId}`,
     planned: plan.existing,
     change: (s) => ({ ...s, Scopes: [...(s.Scopes ?? []), ...plan.wanted.filter((w) => !(s.Scopes ?? []).some((h) => h.ScopeName === w.ScopeName))] }),
     shape,

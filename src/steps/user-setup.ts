@@ -4,6 +4,7 @@ import type { Ctx } from '../lib/context.js';
 import type { PlanStep } from '../lib/plan.js';
 import { passwordProblem } from '../lib/user.js';
 import type { PasswordPolicy } from '../domain/oauth.js';
+import { withOrigin } from '../lib/ownership.js';
 import { applyUser, cannotSignIn, planUser, readUser } from './user.js';
 
 export interface CreateUserInput {
@@ -89,8 +90,18 @@ export async function prepareCreateUser(input: CreateUserInput, ctx: Ctx): Promi
     preview: () => ({ userPoolId: poolId, username, email: input.email, status: read.status ?? 'CONFIRMED', created: false, passwordSet: false, ...(input.group ? { group: input.group, groupCreated: false, addedToGroup: false } : {}) }),
     apply: async (asked?: string) => {
       const applied = await applyUser(cognito, poolId, plan, read, password ?? asked, ctx.out);
+      recordUser(ctx, poolId, username, applied.created, input.group, applied.groupCreated);
       return { userPoolId: poolId, username, email: input.email, ...applied, ...(input.group ? { group: input.group } : {}) };
     },
   };
 }
 
+
+/** Record the user (and group) as created or adopted, when they belong to the state file's pool. */
+function recordUser(ctx: Ctx, poolId: string, username: string, created: boolean, group: string | undefined, groupCreated: boolean | undefined): void {
+  if (ctx.state.get().userPoolId !== poolId) return;
+  ctx.state.change((s) => {
+    const withUser = withOrigin(s, created ? 'created' : 'adopted', 'users', username);
+    return group ? withOrigin(withUser, groupCreated ? 'created' : 'adopted', 'groups', group) : withUser;
+  });
+}

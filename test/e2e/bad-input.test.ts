@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateResourceServerCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { sdk, startMoto, type Moto } from './moto';
 import { runCli } from './run-cli';
+import { record } from './fault-kit';
 
 // One moto for the file, seeded once: bad input sends nothing, and the clean runs only read (--dry-run),
 // so the cases run concurrently against the same seed.
@@ -69,8 +70,10 @@ const CASES: Case[] = [
 ];
 
 describe('bad input (moto): exit 2, one sentence naming the flag, zero AWS requests', () => {
-  it.concurrent.each(CASES)('%s', async (_label, args, flag, env) => {
+  it.concurrent.for(CASES)('%s', async ([, args, flag, env], { task }) => {
     const r = await runCli(args(clientId), { endpoint: moto.endpoint, cwd, env, input: 'Corr3ctHorse\n' });
+    // The fault suite's figures (test/faults-reporter.ts): handled = exit 2 and not one AWS request.
+    record(task, { badInputs: 1, badInputsHandled: r.code === 2 && r.requests.length === 0 ? 1 : 0 });
     expect(r.code, r.stderr).toBe(2);
     expect(r.requests.map((q) => q.operation)).toEqual([]);
     const first = r.stderr.split('\n')[0]!;

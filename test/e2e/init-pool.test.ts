@@ -53,7 +53,7 @@ describe('init-pool (moto)', () => {
     const pool = await cognito().send(new DescribeUserPoolCommand({ UserPoolId: r.userPoolId }));
     expect(pool.UserPool?.UsernameAttributes).toEqual(['email']);
     expect(writes(first)).toEqual(['CreateUserPool', 'CreateUserPoolDomain', 'CreateResourceServer']);
-    expect(first.state()).toEqual({ version: 1, region: 'us-east-1', userPoolId: r.userPoolId, domain: 'p-x1', resourceServer: { identifier: 'mcp', scopes: ['invoke'] } });
+    expect(first.state()).toEqual({ version: 1, region: 'us-east-1', userPoolId: r.userPoolId, domain: 'p-x1', resourceServer: { identifier: 'mcp', scopes: ['invoke'] }, created: { userPool: r.userPoolId, domain: 'p-x1', resourceServer: 'mcp' } });
 
     // Second run, same directory (same state file): nothing created or updated.
     const second = await runCli(['init-pool', '--pool-name', 'p', '--domain', 'p-x1', '--json'], { endpoint: moto.endpoint(), cwd: first.cwd });
@@ -61,6 +61,9 @@ describe('init-pool (moto)', () => {
     expect(second.json()).toMatchObject({ userPoolId: r.userPoolId, domain: 'p-x1', created: [], updated: [], resourceServer: { scopes: ['mcp/invoke'] } });
     expect(writes(second)).toEqual([]);
     expect(second.requests.length).toBeGreaterThan(0);
+    // What the first run created stays recorded as created when the second adopts it (teardown may still remove it).
+    expect((second.state() as { created?: unknown; adopted?: unknown }).created).toEqual({ userPool: r.userPoolId, domain: 'p-x1', resourceServer: 'mcp' });
+    expect((second.state() as { adopted?: unknown }).adopted).toBeUndefined();
     expect(await pools()).toHaveLength(1);
 
     // A run in a fresh directory (no state file) finds the pool by name, on every page.

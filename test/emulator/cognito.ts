@@ -159,8 +159,15 @@ const adminCreateUser: Rule = async (ctx) => {
   return relay(ctx, await ctx.forward());
 };
 
-/** DeleteUserPool forgets what the front kept for the pool. */
+/**
+ * DeleteUserPool of a pool that still has a domain: InvalidParameterException "User pool cannot be
+ * deleted. It has a domain configured that should be deleted first."
+ * [github.com/hashicorp/terraform-provider-aws/issues/16479, github.com/rebuy-de/aws-nuke/issues/330];
+ * moto deletes it. Deleted, the front forgets what it kept for the pool.
+ */
 const deletePool: Rule = async (ctx) => {
+  const existing = await describePool(ctx, String(ctx.input.UserPoolId ?? ''));
+  if (existing?.Domain || existing?.CustomDomain) throw err('InvalidParameterException', 'User pool cannot be deleted. It has a domain configured that should be deleted first.');
   const a = await ctx.forward();
   if (a.ok) {
     const poolId = String(ctx.input.UserPoolId ?? '');

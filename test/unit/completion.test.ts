@@ -10,11 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { VERSION, buildProgram, main } from '../../src/cli.js';
+import { VERSION, buildProgram, loadCommands, main } from '../../src/cli.js';
 import { SHELLS, completionScript, completionTree, type CompletionTree, type Shell } from '../../src/commands/completion.js';
 import { CaptureStream } from './helpers.js';
 
-const tree: CompletionTree = completionTree(buildProgram({}));
+// Every command loaded (the launcher loads only the one it runs; completion loads them all).
+const loaded = await loadCommands();
+const tree: CompletionTree = completionTree(buildProgram({}, loaded));
 const dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-completion-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,7 +40,7 @@ const commandNames = tree.commands.map((c) => c.name);
 
 describe('the completion tree is commander\'s', () => {
   it('every registered command (and help), with its visible options', () => {
-    const program = buildProgram({});
+    const program = buildProgram({}, loaded);
     expect(commandNames).toEqual([...program.commands.map((c) => c.name()), 'help']);
     for (const cmd of program.commands) {
       const spec = tree.commands.find((c) => c.name === cmd.name())!;
@@ -235,7 +237,7 @@ describe('conventions', () => {
   });
 
   it('every subcommand\'s help lists the global options', () => {
-    for (const cmd of buildProgram({}).commands) {
+    for (const cmd of buildProgram({}, loaded).commands) {
       const help = cmd.helpInformation();
       expect(help, cmd.name()).toContain('Global Options:');
       for (const flag of ['--region', '--profile', '--endpoint-url', '--state', '--json', '--yes', '--dry-run', '--no-input', '--debug', '--no-color']) expect(help, `${cmd.name()} ${flag}`).toContain(flag);

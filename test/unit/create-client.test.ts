@@ -350,7 +350,7 @@ describe('createClient: state file and resumability', () => {
     pool();
     const t = testCtx({}, { env: { AWS_REGION: 'us-east-1' } });
     await createClient(parseCreateClientFlags({ poolId: POOL }), t.ctx);
-    expect(t.state()).toEqual({ version: 1, region: 'us-east-1', userPoolId: POOL, clients: [{ clientId: 'newclient123', name: 'copilot-studio-mcp', preset: 'copilot-studio' }] });
+    expect(t.state()).toEqual({ version: 1, region: 'us-east-1', userPoolId: POOL, clients: [{ clientId: 'newclient123', name: 'copilot-studio-mcp', preset: 'copilot-studio' }], created: { clients: ['newclient123'] } });
   });
 
   it('does not add a client of another pool to the state file\'s client list (it would be used with the wrong pool)', async () => {

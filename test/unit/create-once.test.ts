@@ -80,6 +80,23 @@ describe('createOnce', () => {
     expect(creates).toBe(3);
   });
 
+  it('a timed-out Create still on its way: looked for again until it lands, adopted, never sent twice', async () => {
+    let creates = 0;
+    let lookups = 0;
+    // The write lands after the first look (a slow request the client gave up on).
+    const r = await createOnce({ create: () => (creates++, Promise.reject(timeout())), lookup: () => Promise.resolve(++lookups >= 2 ? 'late' : undefined), sleep: noSleep, inFlightMs: 2000 });
+    expect(r).toEqual({ value: 'late', adopted: true, sent: 1 });
+    expect([creates, lookups]).toEqual([1, 2]);
+  });
+
+  it('a timed-out Create that never lands: sent again once the in-flight window has passed', async () => {
+    let creates = 0;
+    const started = Date.now();
+    const r = await createOnce({ create: () => (creates++ === 0 ? Promise.reject(timeout()) : Promise.resolve('made')), lookup: () => Promise.resolve(undefined), sleep: noSleep, inFlightMs: 300 });
+    expect(r).toEqual({ value: 'made', adopted: false, sent: 2 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it('"already exists" is adopted only after an attempt that may have been applied', async () => {
     const exists = () => Object.assign(new Error('A group with the name already exists'), { name: 'GroupExistsException' });
     const isExists = (e: unknown) => (e as Error).name === 'GroupExistsException';
@@ -131,6 +148,21 @@ describe('the Create call sites in cognito.ts (aws-sdk-client-mock)', () => {
     const api = await cognitoApi(settings);
     expect(await api.createPool('mcp-gateway')).toMatchObject({ Id: POOL });
     expect(cognito.commandCalls(CreateUserPoolCommand)).toHaveLength(1);
+  });
+
+  it('CreateUserPoolClient timed out, the client lands after the first look: each look reads afresh (no cached list), adopted, one Create', async () => {
+    process.env.MCP_COGNITO_REQUEST_TIMEOUT_MS = '1000';
+    try {
+      cognito.on(CreateUserPoolClientCommand).rejects(timeout());
+      cognito.on(ListUserPoolClientsCommand).resolvesOnce({ UserPoolClients: [] }).resolves({ UserPoolClients: [{ ClientId: 'late1', ClientName: 'n', UserPoolId: POOL }] });
+      cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'late1', ClientName: 'n', UserPoolId: POOL } });
+      const api = await cognitoApi(settings);
+      expect(await api.createClient({ UserPoolId: POOL, ClientName: 'n' })).toMatchObject({ ClientId: 'late1' });
+      expect(cognito.commandCalls(CreateUserPoolClientCommand)).toHaveLength(1);
+      expect(cognito.commandCalls(ListUserPoolClientsCommand)).toHaveLength(2);
+    } finally {
+      delete process.env.MCP_COGNITO_REQUEST_TIMEOUT_MS;
+    }
   });
 
   it('two clients of the name after a lost answer: CONFLICT naming both, nothing sent again', async () => {

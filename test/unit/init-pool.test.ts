@@ -103,7 +103,7 @@ describe('initPool: creating', () => {
       created: ['userPool', 'domain', 'resourceServer'],
       updated: [],
     });
-    expect(t.state()).toEqual({ version: 1, region: 'us-east-1', userPoolId: POOL, domain: 'p-x1', resourceServer: { identifier: 'mcp', scopes: ['invoke'] } });
+    expect(t.state()).toEqual({ version: 1, region: 'us-east-1', userPoolId: POOL, domain: 'p-x1', resourceServer: { identifier: 'mcp', scopes: ['invoke'] }, created: { userPool: POOL, domain: 'p-x1', resourceServer: 'mcp' } });
   });
 
   it('creates a managed login (version 2) domain with --managed-login', async () => {
@@ -463,11 +463,11 @@ describe('parseInitPoolFlags (validation before any AWS call)', () => {
 });
 
 describe('initPool: the state file', () => {
-  it('switching to another pool drops the old pool\'s clients from the state file', async () => {
+  it('switching to another pool drops the old pool\'s clients (and what it recorded as created there) from the state file', async () => {
     existingPool();
-    const t = testCtx({}, { state: { version: 1, region: 'us-east-1', userPoolId: 'us-east-1_OldPool', domain: 'old-x', clients: [{ clientId: 'old1', name: 'copilot-studio-mcp', preset: 'copilot-studio' }], gatewayId: 'gw-abc1234567' } });
+    const t = testCtx({}, { state: { version: 1, region: 'us-east-1', userPoolId: 'us-east-1_OldPool', domain: 'old-x', clients: [{ clientId: 'old1', name: 'copilot-studio-mcp', preset: 'copilot-studio' }], gatewayId: 'gw-abc1234567', created: { userPool: 'us-east-1_OldPool', clients: ['old1'] } } });
     await initPool(input(), t.ctx);
-    expect(t.state()).toEqual({ version: 1, region: 'us-east-1', userPoolId: POOL, domain: 'p-x1', resourceServer: { identifier: 'mcp', scopes: ['invoke'] }, clients: [], gatewayId: 'gw-abc1234567' });
+    expect(t.state()).toEqual({ version: 1, region: 'us-east-1', userPoolId: POOL, domain: 'p-x1', resourceServer: { identifier: 'mcp', scopes: ['invoke'] }, clients: [], gatewayId: 'gw-abc1234567', adopted: { userPool: POOL, domain: 'p-x1', resourceServer: 'mcp' } });
     expect(stripAnsi(t.stderr())).toContain('us-east-1_OldPool');
   });
 

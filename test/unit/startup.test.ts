@@ -1,41 +1,91 @@
 /**
- * `--help`, `--version` and `doctor --offline` must never evaluate the AWS SDK. Inside the one
- * bundled file, a module reached only through dynamic import() is initialised only when that
- * import runs; so the SDK must be unreachable from src/cli.ts through static imports alone.
+ * Start-up stays light. The build (scripts/build.mjs) splits the bundle at every dynamic import();
+ * here the same build runs into a scratch directory with its metafile, the CLI runs from there with
+ * a module recorder preloaded, and each module it loaded is mapped back to the sources bundled in
+ * it. `--help`, `--version` and `doctor --offline` must load no AWS SDK and no prompt library;
+ * `--help` and `--version` no command code, zod or chalk either.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOptions } from '../../scripts/build.mjs';
 
-async function staticClosure(): Promise<{ reachable: Set<string>; meta: Metafile }> {
-  const r = await build({ entryPoints: ['src/cli.ts'], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', outfile: 'x.mjs', logLevel: 'silent' });
-  const meta = r.metafile;
-  const reachable = new Set<string>(['src/cli.ts']);
-  const queue = ['src/cli.ts'];
-  while (queue.length) {
-    const file = queue.pop()!;
-    for (const imp of meta.inputs[file]?.imports ?? []) {
-      if (imp.kind === 'dynamic-import' || imp.external) continue;
-      if (!reachable.has(imp.path)) {
-        reachable.add(imp.path);
-        queue.push(imp.path);
-      }
-    }
-  }
-  return { reachable, meta };
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const recorder = join(repoRoot, 'test', 'fixtures', 'record-modules.mjs');
+const SDK = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@inquirer)\//;
+const FRONT = /node_modules\/(zod|chalk)\/|^src\/(commands|doctor|aws|lib\/(context|output|state|validate|prompt))\b/;
+
+let dir: string;
+let meta: Metafile;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-startup-'));
+  const r = await build({ ...buildOptions, outdir: join(dir, 'dist'), metafile: true, absWorkingDir: repoRoot });
+  meta = r.metafile;
+  // The launcher, pointed at this build.
+  const bin = readFileSync(join(repoRoot, 'bin', 'mcp-cognito.js'), 'utf8').replace("'../dist/cli.js'", JSON.stringify(pathToFileURL(join(dir, 'dist', 'cli.js')).href));
+  writeFileSync(join(dir, 'mcp-cognito.mjs'), bin);
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the CLI; returns its exit code and the sources (repo-relative) of every module it loaded. */
+function loadedSources(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; sources: string[] } {
+  const log = join(dir, `modules-${Math.random().toString(36).slice(2)}.log`);
+  writeFileSync(log, '');
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(recorder).href, join(dir, 'mcp-cognito.mjs'), ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: dir, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', NO_COLOR: '1', CI: 'true', MCP_COGNITO_MODULE_LOG: log, ...env },
+    cwd: dir,
+    timeout: 30_000,
+  });
+  const outputs = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((u) => u.includes('/dist/'))
+    .map((u) => relative(repoRoot, fileURLToPath(u)));
+  expect(outputs.length, r.stderr).toBeGreaterThan(0);
+  const sources = outputs.flatMap((o) => {
+    const out = meta.outputs[o];
+    if (!out) throw new Error(`${o} is not in the build's metafile`);
+    return Object.keys(out.inputs);
+  });
+  return { code: r.status, stdout: r.stdout, sources };
 }
 
 describe('start-up stays light', () => {
-  it('the AWS SDK (and @inquirer/prompts) are reachable from src/cli.ts only through dynamic import()', async () => {
-    const { reachable, meta } = await staticClosure();
-    const heavy = [...reachable].filter((p) => /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@inquirer)\//.test(p));
-    expect(heavy).toEqual([]);
-    // …and they are in the bundle (so the check above is not vacuous).
-    expect(Object.keys(meta.inputs).some((p) => p.includes('node_modules/@aws-sdk/client-cognito-identity-provider/'))).toBe(true);
-    expect(Object.keys(meta.inputs).some((p) => p.includes('node_modules/@aws-sdk/client-bedrock-agentcore-control/'))).toBe(true);
-  }, 60_000);
+  it.each([
+    [['--help']],
+    [['--version']],
+    [[]],
+  ])('mcp-cognito %j loads commander and the command table only', (args) => {
+    const { code, sources } = loadedSources(args);
+    expect(code).toBe(0);
+    expect(sources).toContain('src/cli.ts');
+    expect(sources.filter((s) => SDK.test(s) || FRONT.test(s))).toEqual([]);
+  });
 
-  it('full zod is not used (zod/mini only): it costs ~100 ms of start-up', async () => {
-    const { reachable } = await staticClosure();
-    expect([...reachable].filter((p) => /node_modules\/zod\/v4\/classic\//.test(p))).toEqual([]);
-  }, 60_000);
+  it.each([
+    [['doctor', '--error', 'insufficient_scope', '--offline']],
+    [['doctor', '--offline']],
+    [['create-client', '--help']],
+  ])('mcp-cognito %j loads its command but no AWS SDK and no prompt library', (args) => {
+    const { code, sources } = loadedSources(args);
+    expect(code).toBe(0);
+    expect(sources.some((s) => s.startsWith('src/commands/'))).toBe(true);
+    expect(sources.filter((s) => SDK.test(s))).toEqual([]);
+  });
+
+  it('a command that calls AWS does load the SDK (so the checks above can see it)', () => {
+    // Nothing listens on port 9 of 127.0.0.1: the first call fails at once, after the SDK has loaded.
+    const { code, sources } = loadedSources(['init-pool', '--domain', 'p-x1', '--json'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    expect(code).toBe(1);
+    expect(sources.some((s) => s.includes('node_modules/@aws-sdk/client-cognito-identity-provider/'))).toBe(true);
+  });
+
+  it('full zod is not used (zod/mini only): it costs ~100 ms of start-up', () => {
+    expect(Object.keys(meta.inputs).filter((p) => /node_modules\/zod\/v4\/classic\//.test(p))).toEqual([]);
+  });
 });

@@ -5,7 +5,8 @@
  * (29-30 s) on a slow tool call.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CliError } from '../../lib/errors.js';
 import type { Ctx } from '../../lib/context.js';
 import type { Output } from '../../lib/output.js';
@@ -29,9 +30,10 @@ export interface DeployFlags {
   waitTimeout?: string;
 }
 
-/** The façade's Lambda bundle, built beside the CLI (dist/facade-lambda.mjs). */
+/** The façade's Lambda bundle, built beside the CLI (dist/facade-lambda.mjs; this code runs from dist/ or dist/chunks/). */
 export function facadeBundle(): Buffer {
-  const file = join(__dirname, 'facade-lambda.mjs');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const file = [join(here, 'facade-lambda.mjs'), join(here, '..', 'facade-lambda.mjs')].find((f) => existsSync(f)) ?? join(here, 'facade-lambda.mjs');
   if (!existsSync(file)) throw new CliError(`The façade's Lambda bundle ${file} is missing.`, { code: 'INTERNAL', hint: 'Reinstall mcp-cognito (or run npm run build in a checkout).' });
   return readFileSync(file);
 }

@@ -19,7 +19,6 @@ export type * from './types.js';
 export function initCommand(holder: Holder): Command {
   const collect = (v: string, prev: string[] = []) => [...prev, v];
   return new Command('init')
-    .summary('Guided setup: pool, domain, scope, Copilot Studio client, gateway authorization, test user')
     .description(
       'Asks for what it needs (Region, gateway, pool, domain prefix, resource server and scope, clients, an optional test user), shows one plan, asks once, then runs init-pool → create-client → authorize-client → create-user and prints the Copilot Studio form and the next step. Pressing Enter at every prompt gives a working setup. Every question has a flag, so `init --no-input --yes …` runs unattended. Re-running resumes from the state file and creates nothing twice.',
     )
