@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:f
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildFacade } from './build-facade.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -84,4 +85,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+  // The façade's Lambda bundle, which `facade deploy` zips (dist/facade-lambda.mjs beside dist/cli.js).
+  await buildFacade();
 }

@@ -42,6 +42,7 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   { name: 'create-user', summary: 'Create a sign-in user for testing (no invitation e-mail, permanent password)', load: async () => (await import('./commands/create-user.js')).createUserCommand },
   { name: 'doctor', summary: 'Find out why Copilot Studio, Claude Code or an agent cannot get through, and how to fix it', load: async () => (await import('./commands/doctor.js')).doctorCommand },
   { name: 'status', summary: 'Show what the state file records, as AWS has it now, and flag what is gone', load: async () => (await import('./commands/status.js')).statusCommand },
+  { name: 'facade', summary: 'The OAuth façade for Claude Code, claude.ai and MCP Inspector: serve it here, or deploy it to AWS Lambda', load: async () => (await import('./commands/facade/index.js')).facadeCommand },
   { name: 'completion', summary: 'Print a shell completion script (bash, zsh or fish)', load: async () => (await import('./commands/completion.js')).completionCommand },
 ];
 
@@ -108,6 +109,7 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
     program = buildProgram(holder, loaded);
   }
   const onSigint = () => {
+    if (holder.ctx?.ownsInterrupt) return;
     (deps.stderr ?? process.stderr).write('\n');
     // Under --json this is the CANCELLED envelope on stdout: scripts still get one document.
     const exit = () => process.exit(ExitCode.Cancelled);

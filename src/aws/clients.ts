@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { toCliError } from './errors.js';
+import { CliError } from '../lib/errors.js';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 
@@ -145,6 +146,12 @@ function instrument(client: SendableClient, service: string, settings: AwsSettin
           /* keep the raw body */
         }
         const operation = String(context.commandName ?? '').replace(/Command$/, '');
+        // A SecureString's value and a function's code are never recorded.
+        if (input && typeof input === 'object') {
+          const o = input as Record<string, unknown>;
+          if (service === 'ssm' && 'Value' in o) input = { ...o, Value: '<redacted>' };
+          if (service === 'lambda' && typeof o.ZipFile === 'string') input = { ...o, ZipFile: `<zip, ${o.ZipFile.length} base64 characters>` };
+        }
         appendFileSync(recordTo, JSON.stringify({ service, operation, path: args.request?.path, input: redact(input) }) + '\n');
         return next(args);
       },
@@ -219,4 +226,27 @@ export async function profileRegion(profile: string | undefined): Promise<string
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A Sender for one more service's SDK client class (Lambda, IAM, SSM), configured and instrumented
+ * like the others; `once` sends (non-idempotent Creates) go through a client without SDK retries.
+ */
+export function makeSender<C extends SendableClient>(Ctor: new (config: any) => C, service: string, settings: AwsSettings): Sender<C> {
+  const config = baseConfig(settings);
+  const client = new Ctor(config);
+  instrument(client, service, settings);
+  const once = () => {
+    const c = new Ctor({ ...config, ...NO_RETRY, credentials: (client as unknown as { config: { credentials: unknown } }).config.credentials });
+    instrument(c, service, settings);
+    return c;
+  };
+  return new Sender(client, service, settings, once);
+}
+
+/** The SDK error's name under a CliError (e.g. NoSuchEntityException). */
+export function awsErrorName(e: unknown): string | undefined {
+  let cur: unknown = e;
+  while (cur instanceof CliError && cur.cause !== undefined) cur = cur.cause;
+  return (cur as { name?: string } | undefined)?.name;
 }

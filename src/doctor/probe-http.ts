@@ -3,9 +3,9 @@
  * MCP_COGNITO_PROBE_BASE), a short timeout, no redirect followed, and failures described from
  * fixed texts only (never an error message that could quote a token).
  */
-import { LOOPBACK_HOSTS } from '../lib/validate.js';
+import { DATA_PLANE_BASE_ENV, dataPlaneBase, routeToBase } from '../lib/data-plane.js';
 
-export const PROBE_BASE_ENV = 'MCP_COGNITO_PROBE_BASE';
+export const PROBE_BASE_ENV = DATA_PLANE_BASE_ENV;
 
 export interface ProbeSettings {
   enabled: boolean;
@@ -23,17 +23,8 @@ export function probeSettings(opts: { noProbes?: boolean; offline?: boolean; end
   const timeoutMs = Number(opts.env.MCP_COGNITO_PROBE_TIMEOUT_MS) > 0 ? Number(opts.env.MCP_COGNITO_PROBE_TIMEOUT_MS) : 4000;
   if (opts.offline) return { enabled: false, reason: 'offline (--offline)', timeoutMs };
   if (opts.noProbes) return { enabled: false, reason: 'turned off with --no-probes', timeoutMs };
-  const raw = opts.env[PROBE_BASE_ENV];
-  let warning: string | undefined;
-  if (raw) {
-    try {
-      const u = new URL(raw);
-      if (/^https?:$/.test(u.protocol) && LOOPBACK_HOSTS.has(u.hostname)) return { enabled: true, base: u.origin, timeoutMs };
-      warning = `${PROBE_BASE_ENV}=${raw} is ignored: only a loopback address (localhost, 127.0.0.1, [::1]) is allowed.`;
-    } catch {
-      warning = `${PROBE_BASE_ENV} is not a URL and is ignored.`;
-    }
-  }
+  const { base, warning } = dataPlaneBase(opts.env);
+  if (base) return { enabled: true, base, timeoutMs };
   if (opts.endpoint) return { enabled: false, reason: `the AWS endpoint is an emulator (${opts.endpoint}); probes would contact the real Cognito and gateway hosts`, timeoutMs, warning };
   return { enabled: true, timeoutMs, warning };
 }
@@ -45,12 +36,6 @@ export interface ProbeResponse {
   status: number;
   headers: Headers;
   text: string;
-}
-
-function target(url: string, s: ProbeSettings): string {
-  if (!s.base) return url;
-  const u = new URL(url);
-  return s.base + u.pathname + u.search;
 }
 
 /**
@@ -75,12 +60,12 @@ export function fetchFailure(e: unknown, host: string, s: Pick<ProbeSettings, 'b
  * by it (test/emulator/types.ts).
  */
 export async function probeFetch(url: string, init: RequestInit, s: ProbeSettings): Promise<ProbeResponse> {
-  const to = target(url, s);
+  const { target: to, host } = routeToBase(url, s.base);
   let res: Response;
   try {
     // Inside the try: a header value fetch refuses (a pasted token with a newline) throws here.
     const headers = new Headers(init.headers);
-    if (s.base) headers.set('x-forwarded-host', new URL(url).host);
+    if (host) headers.set('x-forwarded-host', host);
     res = await fetch(to, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(s.timeoutMs) });
   } catch (e) {
     throw new Unreachable(fetchFailure(e, new URL(url).host, s));

@@ -80,3 +80,9 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { MinimumLength: 8, Requi
 /** How long to wait by default (seconds): a new hosted-UI domain to become ACTIVE, a gateway READY. */
 export const DEFAULT_DOMAIN_WAIT_SECONDS = 120;
 export const DEFAULT_GATEWAY_WAIT_SECONDS = 300;
+
+/** The port `facade serve` listens on by default (its callback, <origin>/callback, is registered on the app client). */
+export const FACADE_DEFAULT_PORT = 8790;
+
+/** claude.ai's OAuth callbacks: allowed by default as redirect URIs of a deployed façade (exact https URLs). */
+export const CLAUDE_AI_CALLBACKS: readonly string[] = ['https://claude.ai/api/mcp/auth_callback', 'https://claude.com/api/mcp/auth_callback'];

@@ -3,6 +3,7 @@
  * from it once (Resolved). Validated when the handler is created, so a bad value fails at start-up
  * with one sentence, never mid-flow.
  */
+import { issuerUrl, jwksUrl } from '../lib/urls.js';
 
 import { mcpEndpointUrl } from '../lib/urls.js';
 
@@ -149,7 +150,7 @@ export function resolveConfig(config: FacadeConfig): Resolved {
     if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new FacadeConfigError(`The scope "${s.slice(0, 100)}" is not a valid OAuth scope.`);
   }
 
-  const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const issuer = issuerUrl(region, userPoolId);
   const ttl = config.stateTtlSeconds ?? 600;
   if (!Number.isFinite(ttl) || ttl < 60 || ttl > 3600) throw new FacadeConfigError('The state lifetime must be between 60 and 3600 seconds.');
 
@@ -169,7 +170,7 @@ export function resolveConfig(config: FacadeConfig): Resolved {
       revokeUrl: `${domainBase}/oauth2/revoke`,
       userInfoUrl: `${domainBase}/oauth2/userInfo`,
       issuer,
-      jwksUrl: `${issuer}/.well-known/jwks.json`,
+      jwksUrl: jwksUrl(region, userPoolId),
     },
     // The one MCP URL rule (already ends in /mcp on AWS; added otherwise), shared with init, authorize-client and doctor.
     gatewayUrl: mcpEndpointUrl(gateway.href),

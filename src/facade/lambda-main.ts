@@ -6,20 +6,10 @@
  * query strings, headers or bodies.
  */
 import { createFacade, type FacadeHandler } from './index.js';
+import { ENV } from './env.js';
 import { streamingHandler, type AwsLambdaGlobal, type FunctionUrlEvent } from './lambda.js';
 
-export const ENV = {
-  publicUrl: 'FACADE_PUBLIC_URL',
-  region: 'FACADE_COGNITO_REGION',
-  userPoolId: 'FACADE_USER_POOL_ID',
-  domainUrl: 'FACADE_HOSTED_UI_URL',
-  clientId: 'FACADE_CLIENT_ID',
-  gatewayUrl: 'FACADE_GATEWAY_URL',
-  allowedRedirectUris: 'FACADE_ALLOWED_REDIRECT_URIS',
-  scopes: 'FACADE_SCOPES',
-  clientSecretParameter: 'FACADE_CLIENT_SECRET_PARAMETER',
-  signingKeyParameter: 'FACADE_SIGNING_KEY_PARAMETER',
-} as const;
+export { ENV };
 
 function env(name: string, required = true): string {
   const v = process.env[name];

@@ -8,6 +8,9 @@ import { StateStore } from './state.js';
 import { ClientId, EndpointUrl, FilePath, GatewayId, PoolId, ProfileName, Region, check, regionOfPoolId } from './validate.js';
 import type { CognitoApi } from '../aws/cognito.js';
 import type { AgentCoreApi } from '../aws/agentcore.js';
+import type { LambdaApi } from '../aws/lambda.js';
+import type { IamApi } from '../aws/iam.js';
+import type { SsmApi } from '../aws/ssm.js';
 
 /** Global options of the contract, as commander parses them. */
 export interface GlobalFlags {
@@ -31,7 +34,7 @@ export interface Deps {
   env?: NodeJS.ProcessEnv;
   stdinIsTTY?: boolean;
   /** Overrides the AWS API factories (unit tests). */
-  aws?: { cognito?: () => Promise<CognitoApi>; agentcore?: () => Promise<AgentCoreApi> };
+  aws?: { cognito?: () => Promise<CognitoApi>; agentcore?: () => Promise<AgentCoreApi>; lambda?: () => Promise<LambdaApi>; iam?: () => Promise<IamApi>; ssm?: () => Promise<SsmApi> };
 }
 
 export function isCI(env: NodeJS.ProcessEnv): boolean {
@@ -49,9 +52,14 @@ export class Ctx {
   readonly yes: boolean;
   /** Steps planned during this run (reported in --dry-run results). */
   readonly planned: PlanStep[] = [];
+  /** The command handles Ctrl-C itself (a server that stops cleanly): the program's interrupt handler stands aside. */
+  ownsInterrupt = false;
   private regionValue?: Promise<string>;
   private cognitoApi?: Promise<CognitoApi>;
   private agentcoreApi?: Promise<AgentCoreApi>;
+  private lambdaApi?: Promise<LambdaApi>;
+  private iamApi?: Promise<IamApi>;
+  private ssmApi?: Promise<SsmApi>;
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(
@@ -155,6 +163,24 @@ export class Ctx {
   agentcore(): Promise<AgentCoreApi> {
     this.agentcoreApi ??= this.deps.aws?.agentcore?.() ?? this.settings().then(async (s) => (await import('../aws/agentcore.js')).agentcoreApi(s));
     return this.agentcoreApi;
+  }
+
+  /** The Lambda API (facade deploy; SDK loaded on first use). */
+  lambda(): Promise<LambdaApi> {
+    this.lambdaApi ??= this.deps.aws?.lambda?.() ?? this.settings().then(async (s) => (await import('../aws/lambda.js')).lambdaApi(s));
+    return this.lambdaApi;
+  }
+
+  /** The IAM API (the façade's execution role). */
+  iam(): Promise<IamApi> {
+    this.iamApi ??= this.deps.aws?.iam?.() ?? this.settings().then(async (s) => (await import('../aws/iam.js')).iamApi(s));
+    return this.iamApi;
+  }
+
+  /** The SSM API (the façade's SecureString parameters). */
+  ssm(): Promise<SsmApi> {
+    this.ssmApi ??= this.deps.aws?.ssm?.() ?? this.settings().then(async (s) => (await import('../aws/ssm.js')).ssmApi(s));
+    return this.ssmApi;
   }
 
   /** Approve a prepared command's steps (the one path below), then apply them, or preview under --dry-run. */

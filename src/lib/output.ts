@@ -88,8 +88,13 @@ export class Output {
     };
   }
 
-  /** Print the command's result: the JSON envelope, or the human rendering. */
+  private resultPrinted = false;
+
+  /** Print the command's result, once per run: the JSON envelope, or the human rendering. */
   result<T extends object>(r: T, render: (r: T, out: Output) => string): void {
+    // A long-running command (facade serve) prints its result when it is ready; nothing follows it.
+    if (this.resultPrinted) return;
+    this.resultPrinted = true;
     if (this.json) {
       this.stdout.write(JSON.stringify({ success: true, command: this.command, ...r }, null, 2) + '\n');
     } else {

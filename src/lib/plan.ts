@@ -31,7 +31,7 @@ const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * The `aws` CLI command equivalent to one API call. Flat inputs become flags; anything
  * nested is passed whole as --cli-input-json so the command is exactly what would be sent.
  */
-export function awsCliCommand(service: 'cognito-idp' | 'bedrock-agentcore-control', operation: string, input: Record<string, unknown>, region: string): string {
+export function awsCliCommand(service: 'cognito-idp' | 'bedrock-agentcore-control' | 'lambda' | 'iam' | 'ssm', operation: string, input: Record<string, unknown>, region: string): string {
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const flat = Object.values(defined).every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
   const head = `aws ${service} ${kebab(operation)} --region ${region}`;

@@ -30,6 +30,21 @@ const StateClient = z.object({
 });
 export type StateClient = z.infer<typeof StateClient>;
 
+/** A façade deployed by `facade deploy` (names only: the secrets live in SSM SecureString parameters). */
+const StateFacade = z.object({
+  functionName: z.string(),
+  roleName: z.string(),
+  parameterNames: z.array(z.string()),
+  region: z.string(),
+  clientId: z.string(),
+  url: z.optional(z.string()),
+  /** deploy made these resources (remove deletes them). */
+  created: z.literal(true),
+  /** deploy added <url>/callback to the client (remove takes it away only then). */
+  callbackAdded: z.boolean(),
+});
+export type StateFacade = z.infer<typeof StateFacade>;
+
 /**
  * Resources by kind: the pool ID, the domain prefix, the resource server identifier, client IDs,
  * user names, group names. A resource in neither record (a state file older than the records)
@@ -65,8 +80,8 @@ export const StateSchema = z.object({
   /** What this tool created (teardown removes only these) and what it found and adopted (never removed). */
   created: z.optional(Created),
   adopted: z.optional(Owned),
-  /** The OAuth façade, when one was deployed (its record belongs to the façade commands; kept as written). */
-  facade: z.optional(z.unknown()),
+  /** The OAuth façade `facade deploy` made (`facade remove` removes it). */
+  facade: z.optional(StateFacade),
 });
 export type State = z.infer<typeof StateSchema>;
 

@@ -153,6 +153,21 @@ export function redirectUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** An https redirect URI the façade may send codes to besides loopback (claude.ai's callback…): exact, no fragment or user. */
+export const HttpsRedirectUrl = text().check(
+  z.refine((v: string) => redirectUrlProblem(v) === undefined && /^https:\/\/[^/@]+(\/|$)/.test(v), {
+    error: (iss) => redirectUrlProblem(String(iss.input)) ?? 'must be an https URL without user info',
+  }),
+);
+/** A port number for a local server. */
+export const PortNumber = text().check(z.regex(/^([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/, msg('is not a port number between 1 and 65535')));
+/** The name of an MCP server in `claude mcp add <name>`. */
+export const McpServerName = str(1, 64, /^[A-Za-z0-9_-]+$/, 'may only contain letters, digits, _ and -');
+/** The façade's deployment name: the Lambda function's name; the role and parameters derive from it (room for "-role"). */
+export const FacadeName = str(1, 58, /^[A-Za-z0-9_-]+$/, 'may only contain letters, digits, _ and -');
+/** A customer managed KMS key for the façade's SecureString parameters, by key ARN (the role's kms:Decrypt names it). */
+export const KmsKeyArn = str(1, 2048, /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
+
 export interface ScopeSpec {
   name: string;
   description: string;

@@ -149,6 +149,11 @@ describe('control characters and surrounding white space (every schema)', () => 
     FilePath: './mcp-cognito.json',
     RedirectUrl: 'https://app.example.com/callback',
     ScopeSpecText: 'invoke=Invoke MCP server tools',
+    HttpsRedirectUrl: 'https://claude.ai/api/mcp/auth_callback',
+    PortNumber: '8790',
+    McpServerName: 'agentcore-gateway',
+    FacadeName: 'mcp-cognito-facade',
+    KmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
   };
   const isSchema = (v: unknown): v is Parameters<typeof check>[0] => typeof v === 'object' && v !== null && '_zod' in v;
   const schemas = Object.entries(validate).filter(([, v]) => isSchema(v)) as [string, Parameters<typeof check>[0]][];

@@ -203,6 +203,8 @@ export const CLIENT_CHECKS = [
     const c = await env.reads.client(ref.clientId);
     if (!interactive(kindOf(c, ref))) return k.skip(`${clientLabel(c)} is an M2M client: it signs in with client_credentials, no discovery needed.`);
     const who = mcpClientOf(c);
+    const facade = env.ctx.state.get().facade;
+    if (facade?.url && (facade.clientId === c.ClientId || who)) return k.pass(`${clientLabel(c)}: the OAuth façade at ${facade.url} serves the registration endpoint and PKCE metadata Cognito lacks; MCP clients connect to ${facade.url}/mcp.`);
     if (!who) return k.pass(`${clientLabel(c)}: Copilot Studio's Manual OAuth (and other clients given the URLs by hand) needs no registration endpoint or PKCE metadata.`);
     return k.fail(`${who.name} cannot sign in through Cognito directly`, `${clientLabel(c)} has ${who.url}, the redirect URL of ${who.name}. ${who.name} follows the MCP authorization spec of 2025-11-25: it refuses an authorization server whose metadata lacks code_challenge_methods_supported, and it wants a registration endpoint; Cognito publishes neither. The OAuth façade serves both in front of Cognito.`, { fix: who.remote ? FACADE_FIX.deploy : FACADE_FIX.serve, todo: who.remote ? undefined : `For a shared or remote setup: ${FACADE_FIX.deploy}` });
   }),

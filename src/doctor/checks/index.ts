@@ -8,8 +8,9 @@ import { POOL_CHECKS } from './pool.js';
 import { CLIENT_CHECKS } from './clients.js';
 import { GATEWAY_CHECKS } from './gateway.js';
 import { TARGET_CHECKS } from './targets.js';
+import { FACADE_CHECKS } from './facade.js';
 
-export const ALL_DEFS: readonly CheckDef[] = [...POOL_CHECKS, ...CLIENT_CHECKS, ...GATEWAY_CHECKS, ...TARGET_CHECKS];
+export const ALL_DEFS: readonly CheckDef[] = [...POOL_CHECKS, ...CLIENT_CHECKS, ...GATEWAY_CHECKS, ...TARGET_CHECKS, ...FACADE_CHECKS];
 /** Every configuration check id (tests check the catalogue refers only to existing ones). */
 export const CONFIG_CHECK_IDS = ALL_DEFS.map((d) => d.id);
 

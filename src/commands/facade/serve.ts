@@ -1,0 +1,152 @@
+/**
+ * `facade serve`: the OAuth façade on this machine, over the state file's pool, client and gateway,
+ * for one developer's Claude Code (or to try it). Listens first (a busy port fails before anything
+ * changes), registers its callback on the client through the callback step (plan, confirm, --yes),
+ * makes a signing key in memory, prints the MCP URL and the `claude mcp add` line, runs until Ctrl-C.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { CliError, InputError } from '../../lib/errors.js';
+import type { Ctx } from '../../lib/context.js';
+import type { Output } from '../../lib/output.js';
+import { McpServerName, PortNumber, check } from '../../lib/validate.js';
+import { dataPlaneBase, dataPlaneFetch } from '../../lib/data-plane.js';
+import { FACADE_DEFAULT_PORT } from '../../domain/oauth.js';
+import { applyCallback } from '../../steps/callback.js';
+import { planFacadeCallback, readFacadeTarget, facadeCallbackUrl, type FacadeTargetInput } from '../../steps/facade.js';
+import { createFacade } from '../../facade/index.js';
+import { toNodeListener } from '../../facade/node.js';
+import { allowedRedirects, claudeName } from './shared.js';
+
+export interface ServeFlags extends FacadeTargetInput {
+  port?: string;
+  host?: string;
+  allowRedirect?: string[];
+  name?: string;
+}
+
+export interface ServeInput extends FacadeTargetInput {
+  port: number;
+  host: '127.0.0.1' | 'localhost' | '::1';
+  allowedRedirectUris: string[];
+  name?: string;
+}
+
+export interface ServeResult {
+  mcpUrl: string;
+  claudeCommand: string;
+  callbackUrl: string;
+  userPoolId: string;
+  clientId: string;
+  gatewayId: string;
+  /** Whether the callback was added to the client by this run. */
+  callbackAdded: boolean;
+  serving: boolean;
+}
+
+const HOSTS = ['127.0.0.1', 'localhost', '::1'] as const;
+
+export function parseServeFlags(f: ServeFlags): ServeInput {
+  const port = f.port === undefined ? FACADE_DEFAULT_PORT : Number(check(PortNumber, f.port, '--port'));
+  const host = (f.host ?? '127.0.0.1') as ServeInput['host'];
+  if (!HOSTS.includes(host)) throw new InputError(`--host must be a loopback address (${HOSTS.join(', ')}): the façade's local URL is http, which only loopback makes safe.`, 'Deploy it (mcp-cognito facade deploy) to reach it from elsewhere.');
+  return { poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, port, host, allowedRedirectUris: allowedRedirects(f.allowRedirect ?? []), name: f.name === undefined ? undefined : check(McpServerName, f.name, '--name') };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(
+        new CliError(e.code === 'EADDRINUSE' ? `Port ${port} on ${host} is already in use.` : `Cannot listen on ${host}:${port} (${e.code ?? e.message}).`, {
+          code: 'USAGE',
+          exit: 2,
+          hint: e.code === 'EADDRINUSE' ? 'Stop what uses it, or pass another --port (its callback URL is then registered on the client too).' : undefined,
+        }),
+      );
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError).once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeResult> {
+  const server = createServer();
+  if (!ctx.dryRun) await listen(server, input.port, input.host);
+  try {
+    const t = await readFacadeTarget(input, ctx);
+    const origin = `http://${input.host === '::1' ? '[::1]' : input.host}:${input.port}`;
+    const plan = planFacadeCallback(t, origin);
+    const mcpUrl = `${origin}/mcp`;
+    const name = input.name ?? claudeName(t.gatewayName ?? 'agentcore-gateway');
+    const result = (callbackAdded: boolean, serving: boolean): ServeResult => ({
+      mcpUrl,
+      claudeCommand: `claude mcp add --transport http ${name} ${mcpUrl}`,
+      callbackUrl: facadeCallbackUrl(origin),
+      userPoolId: t.poolId,
+      clientId: t.clientId,
+      gatewayId: t.gatewayId,
+      callbackAdded,
+      serving,
+    });
+    if (!plan.step) ctx.out.step(`${facadeCallbackUrl(origin)} is already a callback URL of ${t.clientName ?? t.clientId}`);
+    const approved = await ctx.approve(plan.step ? [plan.step] : [], `Register the façade's callback on ${t.clientName ?? t.clientId}?`);
+    if (!approved || ctx.dryRun) return result(false, false);
+    if (plan.step) await applyCallback(await ctx.cognito(), plan, ctx.out);
+
+    const { base, warning } = dataPlaneBase(process.env);
+    if (warning) ctx.out.warn(warning);
+    const handler = createFacade({
+      publicUrl: origin,
+      cognito: { region: t.region, userPoolId: t.poolId, domainUrl: t.domainUrl, clientId: t.clientId, clientSecret: t.client.ClientSecret },
+      gatewayUrl: t.gatewayUrl,
+      allowedRedirectUris: input.allowedRedirectUris,
+      scopes: t.scopes,
+      // A fresh key each run: flows in progress when the façade restarts start again.
+      signingKey: randomBytes(32),
+      fetch: dataPlaneFetch(base),
+      // The request log is this server's output (stderr, --json too): route, status, time; never a query string.
+      log: (e) => ctx.out.err(ctx.out.c.dim(`${e.method} ${e.path} ${e.status} ${e.ms} ms${e.reason ? ` (${e.reason})` : ''}`)),
+    });
+    server.on('request', toNodeListener(handler));
+    const ready = result(Boolean(plan.step), true);
+    ctx.out.result(ready, renderServe);
+    ctx.out.err(ctx.out.c.dim('Serving; press Ctrl-C to stop.'));
+    await untilInterrupted(ctx);
+    return ready;
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** Resolves on Ctrl-C (or SIGTERM): the server then stops cleanly, exit 0. */
+function untilInterrupted(ctx: Ctx): Promise<void> {
+  ctx.ownsInterrupt = true;
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+      ctx.out.err('Stopped.');
+      resolve();
+    };
+    process.on('SIGINT', stop).on('SIGTERM', stop);
+  });
+}
+
+export function renderServe(r: ServeResult, out: Output): string {
+  if (!r.serving) return `Would serve the façade at ${r.mcpUrl} (nothing was changed).`;
+  return [
+    `The OAuth façade is serving ${r.mcpUrl}`,
+    out.table([
+      ['MCP URL', r.mcpUrl],
+      ['Callback', `${r.callbackUrl} (on app client ${r.clientId})`],
+    ]),
+    '',
+    'Add it to Claude Code:',
+    `  ${r.claudeCommand}`,
+  ].join('\n');
+}

@@ -1,0 +1,66 @@
+/**
+ * Checks of the OAuth façade the state file records (facade deploy): its metadata is served and
+ * names itself, S256 is advertised, its callback is on the client, the client is allowed through
+ * the gateway, the deployed function is healthy. No façade recorded: skipped.
+ */
+import { probeFetch, probeSettings, json, Unreachable } from '../probe-http.js';
+import { readFacadeStatus } from '../../steps/facade-status.js';
+import { Skip, authorizeFix, defineCheck, jwtOf, type CheckEnv } from '../kit.js';
+
+const recorded = (env: CheckEnv) => {
+  const f = env.ctx.state.get().facade;
+  if (!f) throw new Skip('no OAuth façade is recorded in the state file (mcp-cognito facade deploy records one)');
+  return f;
+};
+
+export const FACADE_CHECKS = [
+  defineCheck('facade.metadata', 'The façade serves its OAuth metadata, naming itself, with S256', async (k, env) => {
+    const f = recorded(env);
+    if (!f.url) return k.fail('The façade has no URL', 'Its deployment did not finish (no function URL recorded).', { fix: 'mcp-cognito facade deploy' });
+    const s = probeSettings({ endpoint: env.ctx.endpoint, env: process.env });
+    if (!s.enabled) throw new Skip(`the façade's metadata is not fetched: ${s.reason}`);
+    let asm: Record<string, unknown> | undefined;
+    let prm: Record<string, unknown> | undefined;
+    try {
+      const a = await probeFetch(`${f.url}/.well-known/oauth-authorization-server`, { headers: { accept: 'application/json' } }, s);
+      const p = await probeFetch(`${f.url}/.well-known/oauth-protected-resource/mcp`, { headers: { accept: 'application/json' } }, s);
+      if (a.status !== 200 || p.status !== 200) return k.fail(`The façade's metadata is not served (HTTP ${a.status}, ${p.status})`, `${f.url} did not answer its well-known metadata URLs with 200.`, { fix: 'mcp-cognito facade status' });
+      asm = json(a.text);
+      prm = json(p.text);
+    } catch (e) {
+      if (e instanceof Unreachable) return k.fail('The façade cannot be reached', `${e.message}.`, { fix: 'mcp-cognito facade status' });
+      throw e;
+    }
+    const problems: string[] = [];
+    if (asm?.issuer !== f.url) problems.push(`its issuer is ${String(asm?.issuer)}, not ${f.url}`);
+    if (!Array.isArray(asm?.code_challenge_methods_supported) || !asm.code_challenge_methods_supported.includes('S256')) problems.push('it does not advertise code_challenge_methods_supported S256');
+    if (asm?.registration_endpoint !== `${f.url}/register`) problems.push('its registration endpoint is not its own');
+    if (!Array.isArray(prm?.authorization_servers) || !prm.authorization_servers.includes(f.url)) problems.push('its protected-resource metadata does not name it as authorization server');
+    if (problems.length) return k.fail('The façade\'s metadata is wrong', `${f.url}: ${problems.join('; ')}.`, { fix: 'mcp-cognito facade deploy' });
+    return k.pass(`${f.url}: issuer is itself, S256 advertised, registration at ${f.url}/register.`);
+  }),
+
+  defineCheck('facade.callback', "The façade's callback is registered on its client", async (k, env) => {
+    const f = recorded(env);
+    if (!f.url) throw new Skip('the façade has no URL yet');
+    const c = await env.reads.client(f.clientId);
+    const cb = `${f.url}/callback`;
+    if ((c.CallbackURLs ?? []).includes(cb)) return k.pass(`${cb} is a callback URL of ${c.ClientName ?? f.clientId}.`);
+    return k.fail(`${c.ClientName ?? f.clientId} lacks the façade's callback`, `Cognito sends people back only to registered URLs; sign-in through the façade ends on Cognito's error page (redirect_mismatch).`, { fix: `mcp-cognito add-callback ${cb} --client-id ${f.clientId}` });
+  }),
+
+  defineCheck('facade.authorized', "The gateway lets the façade's client through", async (k, env) => {
+    const f = recorded(env);
+    if (!env.gatewayId) throw new Skip('no gateway to examine');
+    const allowed = jwtOf(await env.reads.gateway())?.allowedClients ?? [];
+    if (!allowed.length || allowed.includes(f.clientId)) return k.pass(allowed.length ? `${f.clientId} is among the allowed clients.` : 'The gateway does not restrict clients.');
+    return k.fail(`The gateway refuses the façade's client ${f.clientId}`, 'Tokens the façade obtains carry its client ID; the gateway answers 401 to them.', { fix: authorizeFix(env.gatewayId, f.clientId) });
+  }),
+
+  defineCheck('facade.function', 'The deployed façade function is healthy', async (k, env) => {
+    recorded(env);
+    const s = await readFacadeStatus(env.ctx);
+    if (s.healthy) return k.pass(`${s.functionName}: ${s.functionState ?? 'Active'}, ${s.invokeMode}, its permissions, role and parameters in place${s.drift.length ? `; drift: ${s.drift.join(', ')}` : ''}.`);
+    return k.fail(`The façade function ${s.functionName} has problems`, s.problems.join(' '), { fix: 'mcp-cognito facade deploy' });
+  }),
+];

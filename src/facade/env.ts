@@ -1,0 +1,13 @@
+/** The Lambda function's environment variable names: parameter names and public settings only, never a secret. */
+export const ENV = {
+  publicUrl: 'FACADE_PUBLIC_URL',
+  region: 'FACADE_COGNITO_REGION',
+  userPoolId: 'FACADE_USER_POOL_ID',
+  domainUrl: 'FACADE_HOSTED_UI_URL',
+  clientId: 'FACADE_CLIENT_ID',
+  gatewayUrl: 'FACADE_GATEWAY_URL',
+  allowedRedirectUris: 'FACADE_ALLOWED_REDIRECT_URIS',
+  scopes: 'FACADE_SCOPES',
+  clientSecretParameter: 'FACADE_CLIENT_SECRET_PARAMETER',
+  signingKeyParameter: 'FACADE_SIGNING_KEY_PARAMETER',
+} as const;

@@ -1,0 +1,79 @@
+/**
+ * `facade status` (and doctor's deployed-façade check): how the deployed façade is, read only —
+ * the function's state, its URL and invoke mode, its permissions, role and parameters, and where
+ * its configuration drifted from what deploy would set now.
+ */
+import type { Ctx } from '../lib/context.js';
+import { codeSha256, zip } from '../lib/zip.js';
+import { ENV } from '../facade/env.js';
+import { readFacadeTarget } from './facade.js';
+import { URL_PERMISSIONS, desiredSettings, facadeNames, settingsDrift } from './facade-resources.js';
+
+export interface FacadeStatus {
+  recorded: boolean;
+  functionName?: string;
+  url?: string;
+  mcpUrl?: string;
+  functionState?: string;
+  lastUpdateStatus?: string;
+  invokeMode?: string;
+  authType?: string;
+  permissionsMissing: string[];
+  roleExists?: boolean;
+  parametersMissing: string[];
+  /** Configuration settings that differ from what deploy would set now (empty: none). */
+  drift: string[];
+  /** The deployed code differs from this version's bundle (a deploy updates it). */
+  codeOutdated?: boolean;
+  /** Environment variables that are not the façade's public settings or parameter names. */
+  unexpectedEnvironment: string[];
+  healthy: boolean;
+  problems: string[];
+}
+
+const KNOWN_ENV = new Set<string>(Object.values(ENV));
+
+export async function readFacadeStatus(ctx: Ctx, o: { bundle?: Uint8Array; allowedRedirectUris?: string[] } = {}): Promise<FacadeStatus> {
+  const f = ctx.state.get().facade;
+  const empty: FacadeStatus = { recorded: false, permissionsMissing: [], parametersMissing: [], drift: [], unexpectedEnvironment: [], healthy: false, problems: ['No façade is recorded in the state file (run mcp-cognito facade deploy).'] };
+  if (!f) return empty;
+  const n = { ...facadeNames(f.functionName), roleName: f.roleName };
+  const [lambda, iam, ssm] = await Promise.all([ctx.lambda(), ctx.iam(), ctx.ssm()]);
+  const [fn, role, params] = await Promise.all([lambda.getFunction(n.functionName), iam.getRole(n.roleName), ssm.getParameters(f.parameterNames, false)]);
+  const problems: string[] = [];
+  const s: FacadeStatus = { ...empty, recorded: true, functionName: n.functionName, roleExists: Boolean(role), problems };
+  if (!role) problems.push(`The execution role ${n.roleName} is missing.`);
+  s.parametersMissing = f.parameterNames.filter((p) => !params.has(p));
+  if (s.parametersMissing.length) problems.push(`Parameter${s.parametersMissing.length > 1 ? 's' : ''} missing: ${s.parametersMissing.join(', ')}.`);
+  if (!fn?.Configuration) {
+    problems.push(`The function ${n.functionName} does not exist.`);
+    s.healthy = false;
+    return s;
+  }
+  const c = fn.Configuration;
+  s.functionState = c.State;
+  s.lastUpdateStatus = c.LastUpdateStatus;
+  if (c.State && c.State !== 'Active') problems.push(`The function is ${c.State}${c.StateReason ? `: ${c.StateReason}` : ''}.`);
+  if (c.LastUpdateStatus === 'Failed') problems.push(`Its last update failed${c.LastUpdateStatusReason ? `: ${c.LastUpdateStatusReason}` : ''}.`);
+  s.unexpectedEnvironment = Object.keys(c.Environment?.Variables ?? {}).filter((k) => !KNOWN_ENV.has(k));
+  if (s.unexpectedEnvironment.length) problems.push(`Its environment has variables deploy did not set: ${s.unexpectedEnvironment.join(', ')}.`);
+  const [url, statements] = await Promise.all([lambda.getFunctionUrlConfig(n.functionName), lambda.getPolicyStatements(n.functionName)]);
+  if (url) {
+    s.url = url.FunctionUrl?.replace(/\/+$/, '');
+    s.mcpUrl = `${s.url}/mcp`;
+    s.invokeMode = url.InvokeMode;
+    s.authType = url.AuthType;
+    if (url.InvokeMode !== 'RESPONSE_STREAM') problems.push(`The function URL's invoke mode is ${url.InvokeMode}, not RESPONSE_STREAM (MCP answers cannot stream).`);
+  } else problems.push('The function has no function URL.');
+  const sids = new Set(statements.map((x) => x.Sid));
+  s.permissionsMissing = URL_PERMISSIONS.filter((p) => !sids.has(p.sid)).map((p) => `${p.sid} (${p.action})`);
+  if (s.permissionsMissing.length) problems.push(`Permission${s.permissionsMissing.length > 1 ? 's' : ''} missing: ${s.permissionsMissing.join(', ')}; callers get 403 Forbidden.`);
+  if (o.bundle) s.codeOutdated = c.CodeSha256 !== codeSha256(zip([{ name: 'index.mjs', data: o.bundle }]));
+  if (role) {
+    const t = await readFacadeTarget({ clientId: f.clientId }, ctx).catch(() => undefined);
+    const current = (c.Environment?.Variables ?? {})[ENV.allowedRedirectUris];
+    if (t) s.drift = settingsDrift(c, desiredSettings(t, n, role.Arn!, o.allowedRedirectUris ?? (current ? current.split(' ') : [])));
+  }
+  s.healthy = problems.length === 0;
+  return s;
+}

@@ -1,0 +1,277 @@
+/**
+ * `facade serve` end to end with a client nobody here wrote: the official MCP TypeScript SDK runs
+ * discovery → registration (RFC 7591) or a Client ID Metadata Document → PKCE authorize → sign-in on
+ * the emulator's hosted UI → token → initialize → tools/list, through the built CLI's façade (a
+ * child process) over an `init`-made setup on the emulator front.
+ *
+ * The façade's outbound calls (Cognito's token endpoint, the gateway, a CIMD document) go through
+ * MCP_COGNITO_PROBE_BASE, the loopback-only data-plane override doctor's probes use: the front
+ * routes them by X-Forwarded-Host. CIMD's https-only rule stays as it is: the document's URL is
+ * https://cimd.example.com/…, and the front's data plane, extended here, serves that host from
+ * loopback (as it serves the AWS hosts), so nothing in the product is relaxed for the test.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { freePort, sdk, startMoto, type Moto } from './moto';
+import { runCli } from './run-cli';
+import { startFront, type Front } from '../emulator/server';
+import { createDataPlane } from '../emulator/dataplane/index';
+import { awsFetch, type FetchLike } from '../emulator/fetch';
+// @ts-expect-error plain .mjs script without types
+import { seedSample } from '../../scripts/sandbox.mjs';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const USER = 'alice@example.com';
+const PASSWORD = 'Corr3ct-Horse!';
+const CIMD_URL = 'https://cimd.example.com/mcp-client.json';
+const APP_REDIRECT = 'http://localhost:53682/callback';
+
+let moto: Moto;
+let front: Front;
+let f: FetchLike;
+let serve: ChildProcessWithoutNullStreams;
+let serveOut = '';
+let serveErr = '';
+let cwd: string;
+let ready: { mcpUrl: string; claudeCommand: string; callbackUrl: string; clientId: string; callbackAdded: boolean };
+const seed = {} as { poolId: string; gatewayId: string };
+
+/** The CIMD document host, served by the front's data plane beside the AWS hosts. */
+const cimdDocument = { client_id: CIMD_URL, client_name: 'CIMD test client', redirect_uris: ['http://localhost/callback'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+
+function cliEnv(extra: Record<string, string>): Record<string, string> {
+  const home = mkdtempSync(join(tmpdir(), 'facade-home-'));
+  mkdirSync(join(home, '.aws'));
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'), AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', CI: 'true', NO_COLOR: '1', ...extra };
+}
+
+/** Resolves with the first JSON document the façade prints (it prints it once it serves). */
+function whenReady(child: ChildProcessWithoutNullStreams): Promise<typeof ready> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`facade serve did not become ready.\n${serveOut}\n${serveErr}`)), 30_000);
+    child.stdout.on('data', () => {
+      try {
+        const doc = JSON.parse(serveOut) as typeof ready;
+        clearTimeout(timer);
+        resolvePromise(doc);
+      } catch {
+        /* not complete yet */
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`facade serve exited (${code}).\n${serveOut}\n${serveErr}`)));
+  });
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  front = await startFront({
+    motoEndpoint: moto.endpoint,
+    createDataPlane: (opts) => {
+      const plane = createDataPlane(opts);
+      return {
+        async handle(req, res, host) {
+          if (host !== 'cimd.example.com') return plane.handle(req, res, host);
+          if (req.url !== '/mcp-client.json') return false;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(cimdDocument));
+          return true;
+        },
+      };
+    },
+  });
+  f = awsFetch(front.endpoint);
+  Object.assign(seed, await seedSample(front.endpoint));
+  cwd = mkdtempSync(join(tmpdir(), 'facade-serve-'));
+  const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: front.endpoint, cwd });
+  expect(init.code, init.stderr).toBe(0);
+  const { cognito } = sdk(front.endpoint);
+  await cognito.send(new AdminCreateUserCommand({ UserPoolId: seed.poolId, Username: USER, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: USER }, { Name: 'email_verified', Value: 'true' }] }));
+  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: seed.poolId, Username: USER, Password: PASSWORD, Permanent: true }));
+
+  const port = await freePort();
+  serve = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), 'facade', 'serve', '--port', String(port), '--yes', '--json'], {
+    cwd,
+    env: cliEnv({ AWS_ENDPOINT_URL: front.endpoint, MCP_COGNITO_PROBE_BASE: front.endpoint }),
+  });
+  serve.stdout.setEncoding('utf8').on('data', (d: string) => (serveOut += d));
+  serve.stderr.setEncoding('utf8').on('data', (d: string) => (serveErr += d));
+  ready = await whenReady(serve);
+}, 90_000);
+
+afterAll(async () => {
+  if (serve && serve.exitCode === null) serve.kill('SIGKILL');
+  await front?.stop();
+  await moto?.stop();
+  if (cwd) rmSync(cwd, { recursive: true, force: true });
+});
+
+/** A browser with a cookie jar: follows the façade's and the hosted UI's redirects, signs in, stops at the app's loopback redirect. */
+async function browser(authorizeUrl: string, appRedirect: string): Promise<URL> {
+  const jar = new Map<string, string[]>();
+  let url = new URL(authorizeUrl);
+  let post: string | undefined;
+  for (let hop = 0; hop < 12; hop++) {
+    if (url.href.startsWith(appRedirect.replace(/:\d+\//, '/').replace('localhost/', 'localhost')) || url.href.startsWith(appRedirect)) return url;
+    const cookies = jar.get(url.host) ?? [];
+    const res = await f(url, {
+      method: post ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: { ...(cookies.length ? { cookie: cookies.join('; ') } : {}), ...(post ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      ...(post ? { body: post } : {}),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0]!;
+      const name = pair.split('=')[0]!;
+      jar.set(url.host, [...(jar.get(url.host) ?? []).filter((x) => !x.startsWith(`${name}=`)), pair]);
+    }
+    post = undefined;
+    if (res.status === 302) {
+      url = new URL(res.headers.get('location')!, url);
+      continue;
+    }
+    const html = await res.text();
+    if (res.status === 200 && html.includes('name="username"')) {
+      post = new URLSearchParams({ username: USER, password: PASSWORD }).toString();
+      continue;
+    }
+    throw new Error(`The browser stopped at ${url.origin}${url.pathname} (HTTP ${res.status}): ${html.slice(0, 300)}`);
+  }
+  throw new Error('Too many redirects');
+}
+
+class Provider implements OAuthClientProvider {
+  info?: OAuthClientInformationMixed;
+  saved?: OAuthTokens;
+  verifier = '';
+  authUrls: URL[] = [];
+  code?: string;
+  constructor(readonly clientMetadataUrl?: string) {}
+  get redirectUrl() {
+    return APP_REDIRECT;
+  }
+  get clientMetadata(): OAuthClientMetadata {
+    return { client_name: 'facade e2e', redirect_uris: [APP_REDIRECT], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+  }
+  clientInformation() {
+    return this.info;
+  }
+  saveClientInformation(c: OAuthClientInformationMixed) {
+    this.info = c;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(t: OAuthTokens) {
+    this.saved = t;
+  }
+  saveCodeVerifier(v: string) {
+    this.verifier = v;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+  async redirectToAuthorization(url: URL) {
+    this.authUrls.push(url);
+    const back = await browser(url.href, APP_REDIRECT);
+    this.code = back.searchParams.get('code') ?? undefined;
+  }
+}
+
+async function signInAndList(provider: Provider): Promise<string[]> {
+  const transport = () => new StreamableHTTPClientTransport(new URL(ready.mcpUrl), { authProvider: provider, fetch: f });
+  const first = transport();
+  await expect(new Client({ name: 'e2e', version: '1' }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+  expect(provider.code, serveErr).toBeTruthy();
+  await first.finishAuth(provider.code!);
+  const client = new Client({ name: 'e2e', version: '1' });
+  await client.connect(transport());
+  const tools = await client.listTools();
+  await client.close();
+  return tools.tools.map((t) => t.name);
+}
+
+describe('facade serve with the MCP TypeScript SDK', () => {
+  it('prints the MCP URL and the claude mcp add line, and registered its callback on the init-made client (placeholder kept)', async () => {
+    const origin = new URL(ready.mcpUrl).origin;
+    expect(ready.mcpUrl).toBe(`${origin}/mcp`);
+    expect(ready.claudeCommand).toBe(`claude mcp add --transport http sample-gateway ${ready.mcpUrl}`);
+    expect(ready.callbackAdded).toBe(true);
+    const { cognito } = sdk(front.endpoint);
+    const c = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: ready.clientId }))).UserPoolClient!;
+    expect(c.CallbackURLs).toEqual(['https://placeholder.example.com', `${origin}/callback`]);
+    // The secret was read, never shown.
+    expect(serveOut + serveErr).not.toContain(c.ClientSecret!);
+  });
+
+  it('discovery → registration → PKCE S256 on the hosted UI → token → initialize → tools/list', async () => {
+    const provider = new Provider();
+    const names = await signInAndList(provider);
+    expect(names.length).toBeGreaterThan(0);
+    // Registration answered with the pre-provisioned client, as a public client.
+    expect(provider.info).toMatchObject({ client_id: ready.clientId });
+    expect(provider.info).not.toHaveProperty('client_secret');
+    const authz = provider.authUrls[0]!;
+    expect(authz.origin).toBe(new URL(ready.mcpUrl).origin);
+    expect(authz.searchParams.get('code_challenge_method')).toBe('S256');
+    // The access token is Cognito's, for the init-made client.
+    const claims = JSON.parse(Buffer.from(provider.saved!.access_token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ iss: `https://cognito-idp.us-east-1.amazonaws.com/${seed.poolId}`, client_id: ready.clientId, token_use: 'access' });
+    // The façade logged the routes, never a code, a token or the query string.
+    expect(serveErr).toMatch(/GET \/callback 302/);
+    expect(serveErr).not.toContain(provider.saved!.access_token);
+    expect(serveErr).not.toMatch(/code=|state=/);
+  });
+
+  it('the same with a Client ID Metadata Document client (https URL client_id, fetched by the façade)', async () => {
+    const provider = new Provider(CIMD_URL);
+    const names = await signInAndList(provider);
+    expect(names.length).toBeGreaterThan(0);
+    expect(provider.info?.client_id).toBe(CIMD_URL);
+    expect(provider.authUrls[0]!.searchParams.get('client_id')).toBe(CIMD_URL);
+  });
+
+  it('never an open redirect: a non-loopback redirect_uri and plain PKCE are answered 400 with an OAuth error, no Location', async () => {
+    const origin = new URL(ready.mcpUrl).origin;
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const q = (o: Record<string, string>) => `${origin}/authorize?${new URLSearchParams({ response_type: 'code', client_id: ready.clientId, redirect_uri: APP_REDIRECT, state: 's', code_challenge: challenge, code_challenge_method: 'S256', ...o })}`;
+    for (const redirect_uri of ['https://evil.example.com/callback', 'http://evil.example.com/callback', 'http://localhost.evil.example.com/callback']) {
+      const r = await fetch(q({ redirect_uri }), { redirect: 'manual' });
+      expect(r.status).toBe(400);
+      expect(r.headers.get('location')).toBeNull();
+      expect(await r.json()).toMatchObject({ error: 'invalid_request' });
+    }
+    const plain = await fetch(q({ code_challenge: verifier, code_challenge_method: 'plain' }), { redirect: 'manual' });
+    expect(plain.status).toBe(400);
+    expect(plain.headers.get('location')).toBeNull();
+    expect(await plain.json()).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/S256/) });
+    const none = await fetch(q({ code_challenge: '', code_challenge_method: '' }), { redirect: 'manual' });
+    expect(none.status).toBe(400);
+    // A forged state at /callback never redirects either.
+    const forged = await fetch(`${origin}/callback?code=x&state=${Buffer.from(JSON.stringify({ r: 'https://evil.example.com' })).toString('base64url')}.sig`, { redirect: 'manual' });
+    expect(forged.status).toBe(400);
+    expect(forged.headers.get('location')).toBeNull();
+  });
+
+  it('a second run finds the callback registered (nothing to change); Ctrl-C stops the server with exit 0', async () => {
+    const again = await runCli(['facade', 'serve', '--port', new URL(ready.mcpUrl).port, '--dry-run'], { endpoint: front.endpoint, cwd });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/already a callback URL/);
+    expect(again.stdout).toMatch(/Would serve the façade at/);
+    expect(again.requests.map((r) => r.operation)).not.toContain('UpdateUserPoolClient');
+    const exited = new Promise<number | null>((r) => serve.once('exit', (code) => r(code)));
+    serve.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(serveErr).toMatch(/Stopped\./);
+  });
+});
