@@ -265,9 +265,24 @@ export const gatewayShape: MergeShape<GetGatewayResponse> = {
     if (!g.gatewayId) return {};
     const empty = gatewayShape.withLists(g, { [LISTS.allowedClients]: [], [LISTS.allowedScopes]: [], [LISTS.supportedVersions]: [] });
     const { gatewayIdentifier: _id, ...rest } = toUpdateGatewayRequest(empty) as unknown as Record<string, unknown>;
-    return rest;
+    // With its lists emptied, a configuration left holding nothing ({ mcp: { supportedVersions: [] } })
+    // is the same as none: another writer that dropped it dropped a list item, which the loop merges back.
+    return (prune(rest) ?? {}) as Record<string, unknown>;
   },
 };
+
+/** `v` without empty arrays and objects (recursively); undefined when nothing is left. */
+function prune(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length ? v : undefined;
+  if (v && typeof v === 'object') {
+    const kept = Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => {
+      const p = prune(x);
+      return p === undefined ? [] : [[k, p] as const];
+    });
+    return kept.length ? Object.fromEntries(kept) : undefined;
+  }
+  return v;
+}
 
 export interface GatewayApplyOptions {
   wait: boolean;

@@ -89,7 +89,7 @@ async function gatewayWriters(l: Lane): Promise<WriterResult> {
   const a = l.front.faults.hook({ operation: 'GetGateway', when: 'after', run: (ctx) => gatewayUpdate(ctx, gatewayId, (now) => [...now, 'otherclient1']) });
   const b = l.front.faults.hook({ operation: 'UpdateGateway', when: 'after', run: (ctx) => gatewayUpdate(ctx, gatewayId, () => ['existingclient1', 'otherclient1', 'staleclient1']) });
   const r = await runCli(['authorize-client', '--client-id', clientId, '--yes', '--no-wait', '--json'], { endpoint: l.endpoint, cwd, env: cliEnv(l) });
-  expect(r.code, `${poolId}: ${r.stderr}`).toBe(0);
+  expect(r.code, `${poolId}: ${r.stderr}${r.stdout}`).toBe(0);
   const g = await l.agentcore.send(new GetGatewayCommand({ gatewayIdentifier: gatewayId }));
   const allowed = g.authorizerConfiguration?.customJWTAuthorizer?.allowedClients;
   const check = emptyCheck();
