@@ -1,6 +1,7 @@
 /** teardown's work: read what the state file names, plan (src/steps/teardown.ts), and apply in reverse order of creation. */
+import { prepareFacadeRemoval } from './facade-remove.js';
 import type { Ctx } from '../lib/context.js';
-import { CliError, RefusedError } from '../lib/errors.js';
+import { CliError } from '../lib/errors.js';
 import type { Prepared } from '../lib/plan.js';
 import { withGatewayClients, withoutOwned } from '../lib/ownership.js';
 import type { State } from '../lib/state.js';
@@ -64,9 +65,9 @@ const label = (x: TeardownItem) => (x.kind === 'userPool' ? `user pool ${x.id}` 
 /** Read, plan (refusals before anything changes), say what is kept; apply deletes in reverse order of creation. */
 export async function prepareTeardown(o: TeardownOptions, ctx: Ctx): Promise<Prepared<TeardownResult>> {
   const state = ctx.state.get();
-  if (state.facade !== undefined) {
-    throw new RefusedError(`The state file ${ctx.state.path} records an OAuth façade; teardown removes it first, and this version cannot. Nothing was changed.`, `Run \`${FACADE_REMOVE_COMMAND}\` first, then \`mcp-cognito teardown\` again.`);
-  }
+  // The façade goes first (it uses the client, the callback and the gateway authorization below).
+  const facade = state.facade?.created ? await prepareFacadeRemoval(ctx) : undefined;
+  if (state.facade && !state.facade.created) ctx.out.info(`Kept (never deleted by teardown):\n  = OAuth façade ${state.facade.functionName}: not created by this tool (remove it with \`${FACADE_REMOVE_COMMAND}\`)`);
   const read = await readTeardown(ctx, state);
   const plan = planTeardown(read, { allowAnyClient: o.allowAnyClient });
   if (plan.kept.length) ctx.out.info(`Kept (never deleted by teardown):\n${plan.kept.map((k) => `  = ${label(k)}: ${k.reason}`).join('\n')}`);
@@ -89,15 +90,17 @@ export async function prepareTeardown(o: TeardownOptions, ctx: Ctx): Promise<Pre
     changed,
   });
   const plannedGateways = plan.gateways.map((g) => ({ gatewayId: g.gatewayId, ...(g.planned.name ? { gatewayName: g.planned.name } : {}), removed: g.removed, allowedClients: g.remaining }));
-  if (plan.steps.length === 0) {
+  const facadeSteps = facade?.steps ?? [];
+  if (plan.steps.length === 0 && facadeSteps.length === 0) {
     ctx.out.step('Nothing to remove: nothing this tool created is left');
     return { steps: [], preview: () => result(false, []), apply: async () => (forgetGone(ctx, plan), result(false, [])) };
   }
   return {
-    steps: plan.steps,
-    question: `Delete ${plan.steps.filter((s) => s.action === 'delete').length} resource(s) and update ${plan.gateways.length} gateway(s)?`,
+    steps: [...facadeSteps, ...plan.steps],
+    question: `${facadeSteps.length ? 'Remove the OAuth façade, then d' : 'D'}elete ${plan.steps.filter((s) => s.action === 'delete').length} resource(s) and update ${plan.gateways.length} gateway(s)?`,
     preview: () => result(false, plannedGateways),
     apply: async () => {
+      if (facade && facadeSteps.length) await facade.apply();
       const gateways = await applyTeardown(ctx, plan, o);
       forgetGone(ctx, plan);
       return result(true, gateways);

@@ -112,4 +112,33 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.json()).toMatchObject({ changed: false });
   });
+
+  it('teardown removes the deployed façade first, then the client init made; the adopted pool and the gateway stay', async () => {
+    const seed = (await seedSample(emu.endpoint())) as { poolId: string; gatewayId: string };
+    const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: emu.endpoint() });
+    expect(init.code, init.stderr).toBe(0);
+    const cwd = init.cwd;
+    const deploy = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const lambda = new LambdaClient(config(emu.endpoint()));
+    expect(((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).length).toBe(1);
+
+    const down = await runCli(['teardown', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
+    expect(down.code, down.stderr).toBe(0);
+    expect((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).toEqual([]);
+    const iam = new IAMClient(config(emu.endpoint()));
+    expect(((await iam.send(new ListRolesCommand({}))).Roles ?? []).filter((r) => r.RoleName?.startsWith('mcp-cognito-facade'))).toEqual([]);
+    expect(down.state()).not.toHaveProperty('facade');
+    // The gateway keeps its earlier client only; the pool (adopted) stays.
+    const { cognito, agentcore } = sdk(emu.endpoint());
+    const g = await agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));
+    const earlier = (init.state() as { clients: { clientId: string }[] }).clients.map((c) => c.clientId);
+    for (const id of earlier) expect(g.authorizerConfiguration?.customJWTAuthorizer?.allowedClients ?? []).not.toContain(id);
+    const { DescribeUserPoolCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    expect((await cognito.send(new DescribeUserPoolCommand({ UserPoolId: seed.poolId }))).UserPool?.Id).toBe(seed.poolId);
+
+    const again = await runCli(['teardown', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.requests.filter((r) => /^(Delete|Update|Remove)/.test(r.operation))).toEqual([]);
+  });
 });

@@ -254,12 +254,4 @@ describe('teardown (emulator)', () => {
     expect(run.json<any>().kept.map((k: any) => k.kind).sort()).toEqual(['client', 'resourceServer', 'userPool']);
     expect(await poolIds()).toEqual([poolId]);
   });
-
-  it('a state that records a façade is refused, naming the façade removal command', async () => {
-    const cwd = stateDir({ userPoolId: 'us-east-1_abc', facade: { functionName: 'mcp-cognito-facade', roleName: 'mcp-cognito-facade-role', parameterNames: ['/mcp-cognito/mcp-cognito-facade/signing-key'], region: 'us-east-1', clientId: 'c1', created: true, callbackAdded: false } });
-    const run = await runCli(['teardown', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
-    expect(run.code).toBe(1);
-    expect(run.json()).toMatchObject({ error: { code: 'REFUSED', hint: expect.stringContaining('mcp-cognito facade remove') } });
-    expect(run.requests).toEqual([]);
-  });
 });
