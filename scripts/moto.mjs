@@ -154,7 +154,8 @@ async function startOnce(command) {
     detached: true,
     // own process group, so stop() can kill children too
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PYTHONUNBUFFERED: "1" }
+    // moto-patch/sitecustomize.py: moto parses its bundled RSA key once, not once per user pool.
+    env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONPATH: [join(repoRoot, "scripts", "moto-patch"), process.env.PYTHONPATH].filter(Boolean).join(delimiter) }
   });
   live.add(child);
   installExitHook();

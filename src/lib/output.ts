@@ -88,13 +88,16 @@ export class Output {
     };
   }
 
-  private resultPrinted = false;
+  private finalPrinted = false;
 
-  /** Print the command's result, once per run: the JSON envelope, or the human rendering. */
-  result<T extends object>(r: T, render: (r: T, out: Output) => string): void {
-    // A long-running command (facade serve) prints its result when it is ready; nothing follows it.
-    if (this.resultPrinted) return;
-    this.resultPrinted = true;
+  /**
+   * Print the command's result: the JSON envelope, or the human rendering. `final`: nothing is
+   * printed after it (a long-running command, facade serve, prints its result when it is ready and
+   * the one printed when it ends is dropped).
+   */
+  result<T extends object>(r: T, render: (r: T, out: Output) => string, opts: { final?: boolean } = {}): void {
+    if (this.finalPrinted) return;
+    if (opts.final) this.finalPrinted = true;
     if (this.json) {
       this.stdout.write(JSON.stringify({ success: true, command: this.command, ...r }, null, 2) + '\n');
     } else {

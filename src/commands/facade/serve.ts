@@ -114,7 +114,7 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
     });
     server.on('request', toNodeListener(handler));
     const ready = result(Boolean(plan.step), true);
-    ctx.out.result(ready, renderServe);
+    ctx.out.result(ready, renderServe, { final: true });
     ctx.out.err(ctx.out.c.dim('Serving; press Ctrl-C to stop.'));
     await untilInterrupted(ctx);
     return ready;
