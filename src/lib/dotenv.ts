@@ -8,11 +8,10 @@
  * secret never sits in a file anyone else can read, and a reader sees the old file or the new
  * one. A file that does not look like a dotenv file is refused unless the caller confirmed it.
  */
-import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants as fsConstants, existsSync, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CancelledError, CliError, InputError } from './errors.js';
-import { acquireLock, resolveTarget } from './state.js';
+import { acquireLock, resolveTarget, writeFileAtomic } from './state.js';
 import { FilePath, check, quote } from './validate.js';
 
 /** Larger than this, a file is not someone's dotenv file. */
@@ -267,26 +266,8 @@ export function writeDotenv(path: string, values: Record<string, string | undefi
     const problem = created ? undefined : dotenvProblem(before);
     if (problem && !opts.allowForeign) throw new CliError(`${path} does not look like a dotenv file: ${problem}.`, { code: 'INVALID_INPUT', exit: 2, hint: `Pass ${FORCE_ENV_FILE_FLAG} to add the keys anyway.` });
     const merged = mergeDotenv(before, values, created ? opts.header : undefined);
-    const tmp = `${real}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      // Created 0600 (O_EXCL, fchmod against a permissive umask) before the secret is written into it.
-      const fd = openSync(tmp, 'wx', 0o600);
-      try {
-        fchmodSync(fd, 0o600);
-        writeSync(fd, merged.text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, real);
-    } catch (e) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* already gone */
-      }
-      throw e;
-    }
+    // Created 0600 before the secret is written into it, then renamed over the file.
+    writeFileAtomic(real, merged.text, 0o600);
     const ours = new Set(Object.keys(values));
     const keptLines = parse(merged.text).segments.filter((s) => !(s.kind === 'entry' && ours.has(s.key))).reduce((n, s) => n + s.lines.length, 0);
     const { text: _text, ...changes } = merged;

@@ -4,6 +4,7 @@ import {
   closeSync,
   constants as fsConstants,
   existsSync,
+  fchmodSync,
   fsyncSync,
   linkSync,
   lstatSync,
@@ -388,10 +389,25 @@ function writeState(real: string, shownPath: string, state: State): void {
   } catch {
     /* a new file */
   }
+  try {
+    writeFileAtomic(real, text, mode);
+  } catch (e) {
+    throw new CliError(`Cannot write the state file ${shownPath}: ${(e as Error).message}.`, { code: 'INTERNAL', exit: 1, hint: 'What was created is in AWS; fix the file system problem and run the same command again to record it.' });
+  }
+  fsyncDir(dirname(real));
+}
+
+/**
+ * Replace `real` with `text` atomically: a new temporary file beside it, created with exactly
+ * `mode` (O_EXCL; fchmod against a permissive umask) before anything is written into it, synced,
+ * then renamed over `real`. The state file and dotenv files (which hold secrets) are written so.
+ */
+export function writeFileAtomic(real: string, text: string, mode: number): void {
   const tmp = `${real}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const fd = openSync(tmp, 'wx', mode);
     try {
+      fchmodSync(fd, mode);
       writeSync(fd, text);
       fsyncSync(fd);
     } finally {
@@ -404,9 +420,8 @@ function writeState(real: string, shownPath: string, state: State): void {
     } catch {
       /* already gone */
     }
-    throw new CliError(`Cannot write the state file ${shownPath}: ${(e as Error).message}.`, { code: 'INTERNAL', exit: 1, hint: 'What was created is in AWS; fix the file system problem and run the same command again to record it.' });
+    throw e;
   }
-  fsyncDir(dirname(real));
 }
 
 function fsyncDir(dir: string): void {
