@@ -107,6 +107,11 @@ describe('sign in through the hosted UI after init, and list the gateway tools w
         authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: `https://cognito-idp.us-east-1.amazonaws.com/${poolId}/.well-known/openid-configuration`, allowedAudience: ['unused-audience'] } } as CreateGatewayCommandInput['authorizerConfiguration'],
       }),
     );
+    // A new gateway is CREATING for a moment (the front, like AWS): init refuses to change it until it is READY.
+    for (const deadline = Date.now() + 10_000; (await agentcore.send(new GetGatewayCommand({ gatewayIdentifier: gw.gatewayId! }))).status !== 'READY'; ) {
+      if (Date.now() > deadline) throw new Error('the seeded gateway never became READY');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', gw.gatewayId!, '--user-email', 'Ana.Silva@example.com', '--user-password-stdin', '--no-doctor', '--json'], { endpoint: emu.endpoint(), input: `${PASSWORD}\n` });
     expect(init.code, init.stderr + init.stdout).toBe(0);
     const out = init.json<InitOut>();
