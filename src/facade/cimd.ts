@@ -4,7 +4,7 @@
  * The façade fetches it at /authorize (https only, no redirects followed, bounded in time and size),
  * checks that it names itself, is a public client and lists the requested redirect_uri.
  */
-import { OAuthFailure } from './http.js';
+import { OAuthFailure, readBounded } from './http.js';
 import { redirectListed } from './redirects.js';
 import type { Resolved } from './config.js';
 
@@ -42,28 +42,6 @@ export function documentUrl(clientId: string): URL {
   return u;
 }
 
-async function readBounded(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > max) {
-    await res.body?.cancel();
-    throw refuse(`The client metadata document is larger than ${max} bytes.`);
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw refuse(`The client metadata document is larger than ${max} bytes.`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export async function fetchClientDocument(r: Resolved, clientId: string): Promise<ClientDocument> {
   const url = documentUrl(clientId);
@@ -80,7 +58,7 @@ export async function fetchClientDocument(r: Resolved, clientId: string): Promis
       await res.body?.cancel();
       throw refuse('The client metadata document is not served as application/json.');
     }
-    text = await readBounded(res, r.cimdMaxBytes);
+    text = await readBounded(res, r.cimdMaxBytes, () => refuse(`The client metadata document is larger than ${r.cimdMaxBytes} bytes.`));
   } catch (e) {
     if (e instanceof OAuthFailure) throw e;
     throw refuse(

@@ -54,11 +54,22 @@ export function preflight(methods: string): Response {
 }
 
 /** Reads a request body up to `max` bytes; larger bodies are refused without being read further. */
-export async function readText(req: Request, max: number): Promise<string> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > max) throw new OAuthFailure(413, 'invalid_request', 'The request body is too large.');
-  if (!req.body) return '';
-  const reader = req.body.getReader();
+export function readText(req: Request, max: number): Promise<string> {
+  return readBounded(req, max, () => new OAuthFailure(413, 'invalid_request', 'The request body is too large.'));
+}
+
+/**
+ * Reads a request's or a response's body as text, up to `max` bytes: a larger declared
+ * Content-Length, or more bytes as they arrive, stop the read (the stream is cancelled) with `tooLarge()`.
+ */
+export async function readBounded(from: Request | Response, max: number, tooLarge: () => Error): Promise<string> {
+  const declared = Number(from.headers.get('content-length') ?? '0');
+  if (declared > max) {
+    await from.body?.cancel();
+    throw tooLarge();
+  }
+  if (!from.body) return '';
+  const reader = from.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -67,7 +78,7 @@ export async function readText(req: Request, max: number): Promise<string> {
     size += value.byteLength;
     if (size > max) {
       await reader.cancel();
-      throw new OAuthFailure(413, 'invalid_request', 'The request body is too large.');
+      throw tooLarge();
     }
     chunks.push(value);
   }
