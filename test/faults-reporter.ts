@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
-import { addFigures, noFigures, type Figures } from './e2e/fault-kit';
+import { addFigures, noFigures, type Figures } from './e2e/fault-figures';
 
 /**
  * The fault-injection suite's figures (issue 10, item 6): summed over every test that recorded

@@ -191,12 +191,12 @@ export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 /** The configuration of the client that sends non-idempotent Creates: one attempt, never resent by the SDK. */
 export const NO_RETRY = { maxAttempts: 1 } as const;
 
-export type CognitoModule = typeof import('@aws-sdk/client-cognito-identity-provider');
-export type AgentCoreModule = typeof import('@aws-sdk/client-bedrock-agentcore-control');
+export type CognitoModule = typeof import('./sdk/cognito-idp.js');
+export type AgentCoreModule = typeof import('./sdk/agentcore.js');
 
 /** Loads the Cognito SDK (only now, never at start-up) and builds one client. */
 export async function cognitoSender(settings: AwsSettings): Promise<{ m: CognitoModule; sender: Sender<CognitoIdentityProviderClient> }> {
-  const m = await import('@aws-sdk/client-cognito-identity-provider');
+  const m = await import('./sdk/cognito-idp.js');
   const config = baseConfig(settings);
   const client = new m.CognitoIdentityProviderClient(config);
   instrument(client, 'cognito-idp', settings);
@@ -210,7 +210,7 @@ export async function cognitoSender(settings: AwsSettings): Promise<{ m: Cognito
 
 /** Loads the AgentCore control-plane SDK and builds one client. */
 export async function agentcoreSender(settings: AwsSettings): Promise<{ m: AgentCoreModule; sender: Sender<BedrockAgentCoreControlClient> }> {
-  const m = await import('@aws-sdk/client-bedrock-agentcore-control');
+  const m = await import('./sdk/agentcore.js');
   const client = new m.BedrockAgentCoreControlClient(baseConfig(settings));
   instrument(client, 'bedrock-agentcore', settings);
   return { m, sender: new Sender(client, 'bedrock-agentcore', settings) };

@@ -8,7 +8,7 @@ export type { Role };
 const noSuch = (e: unknown) => awsErrorName(e) === 'NoSuchEntityException' || awsErrorName(e) === 'NoSuchEntity';
 
 export async function iamApi(settings: AwsSettings) {
-  const m = await import('@aws-sdk/client-iam');
+  const m = await import('./sdk/iam.js');
   const sender = makeSender(m.IAMClient, 'iam', settings);
   const api = {
     sender,

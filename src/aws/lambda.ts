@@ -27,7 +27,7 @@ export interface LambdaApiOptions {
 }
 
 export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = {}) {
-  const m = await import('@aws-sdk/client-lambda');
+  const m = await import('./sdk/lambda.js');
   const sender = makeSender(m.LambdaClient, 'lambda', settings);
   const sleep = opts.sleep ?? ((n: number) => new Promise<void>((r) => setTimeout(r, Math.min(2000 + 1000 * (n - 1), 8000))));
   const api = {

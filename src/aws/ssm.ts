@@ -2,7 +2,7 @@
 import { makeSender, type AwsSettings } from './clients.js';
 
 export async function ssmApi(settings: AwsSettings) {
-  const m = await import('@aws-sdk/client-ssm');
+  const m = await import('./sdk/ssm.js');
   const sender = makeSender(m.SSMClient, 'ssm', settings);
   return {
     sender,

@@ -9,22 +9,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateResourceServerCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { sdk, startMoto, type Moto } from './moto';
+import { acquireMoto, sdk } from './moto';
 import { runCli } from './run-cli';
 import { record } from './fault-kit';
 
-// One moto for the file, seeded once: bad input sends nothing, and the clean runs only read (--dry-run),
+// One moto for the file (the worker slot's, reset), seeded once: bad input sends nothing, and the clean runs only read (--dry-run),
 // so the cases run concurrently against the same seed.
-let moto: Moto;
+let moto: Awaited<ReturnType<typeof acquireMoto>>;
 let cwd = '';
 let clientId = '';
 
 afterAll(async () => {
-  await moto?.stop();
+  await moto?.release();
 });
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await acquireMoto();
+  await moto.reset();
   const { cognito } = sdk(moto.endpoint);
   const pool = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'mcp-gateway' }))).UserPool!;
   await cognito.send(new CreateResourceServerCommand({ UserPoolId: pool.Id, Identifier: 'mcp', Name: 'MCP', Scopes: [{ ScopeName: 'invoke', ScopeDescription: 'Invoke' }] }));

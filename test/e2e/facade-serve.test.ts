@@ -22,7 +22,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { freePort, sdk, startMoto, type Moto } from './moto';
+import { acquireMoto, freePort, sdk } from './moto';
 import { runCli } from './run-cli';
 import { startFront, type Front } from '../emulator/server';
 import { createDataPlane } from '../emulator/dataplane/index';
@@ -36,7 +36,7 @@ const PASSWORD = 'Corr3ct-Horse!';
 const CIMD_URL = 'https://cimd.example.com/mcp-client.json';
 const APP_REDIRECT = 'http://localhost:53682/callback';
 
-let moto: Moto;
+let moto: Awaited<ReturnType<typeof acquireMoto>>;
 let front: Front;
 let f: FetchLike;
 let serve: ChildProcessWithoutNullStreams;
@@ -73,7 +73,9 @@ function whenReady(child: ChildProcessWithoutNullStreams): Promise<typeof ready>
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
+  // The worker slot's moto, reset: what the slot's last file left is gone before the seed.
+  moto = await acquireMoto();
+  await moto.reset();
   front = await startFront({
     motoEndpoint: moto.endpoint,
     createDataPlane: (opts) => {
@@ -111,7 +113,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (serve && serve.exitCode === null) serve.kill('SIGKILL');
   await front?.stop();
-  await moto?.stop();
+  await moto?.release();
   if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
 

@@ -42,45 +42,9 @@ export const REQUEST_TIMEOUT_MS = 1000;
 export const DELAY_MS = 1300;
 export const PASSWORD = 'Passw0rd!Xy';
 
-/** What the suite counts; summed over tests by test/faults-reporter.ts (task.meta.faultFigures). */
-export interface Figures {
-  /** Faults the front applied (every kind, every attempt). */
-  faultsTried: number;
-  /** Runs with faults that exited 0 in the intended end state. */
-  survived: number;
-  /** Runs that failed with one clear error and whose clean re-run reached the end state. */
-  failedThenRerun: number;
-  /** Failures with no clear error (a stack trace, no message), or a re-run that did not finish. */
-  unclear: number;
-  /** Resources beyond one per name. */
-  duplicates: number;
-  /** Another writer's items (or a concurrent process's) missing at the end. */
-  itemsLost: number;
-  /** Another writer changed the resource between our read and our write (hooks). */
-  writersBetween: number;
-  /** Processes run at once on one resource or one state file. */
-  concurrentProcesses: number;
-  badInputs: number;
-  badInputsHandled: number;
-}
+import type { Figures } from './fault-figures';
 
-export const noFigures = (): Figures => ({ faultsTried: 0, survived: 0, failedThenRerun: 0, unclear: 0, duplicates: 0, itemsLost: 0, writersBetween: 0, concurrentProcesses: 0, badInputs: 0, badInputsHandled: 0 });
-
-export function addFigures(into: Figures, more: Partial<Figures>): Figures {
-  for (const [k, v] of Object.entries(more)) into[k as keyof Figures] += v ?? 0;
-  return into;
-}
-
-declare module 'vitest' {
-  interface TaskMeta {
-    faultFigures?: Figures;
-  }
-}
-
-/** Adds figures to the running test's meta (pass the test context's `task`). */
-export function record(task: { meta: { faultFigures?: Figures } }, more: Partial<Figures>): void {
-  task.meta.faultFigures = addFigures(task.meta.faultFigures ?? noFigures(), more);
-}
+export { addFigures, noFigures, record, type Figures } from './fault-figures';
 
 export interface Lane {
   front: Front;

@@ -32,8 +32,12 @@ export interface Emulator {
   front(): Front;
 }
 
-/** moto for this file: the worker slot's shared one (reset here) or a new one. */
-async function acquireMoto(): Promise<{ endpoint: string; release(): Promise<void> }> {
+/**
+ * moto for this file: the worker slot's shared one (test/emulator/global-setup.ts) when the broker
+ * runs, else one started for the file. Its state is whatever the slot's last file left: reset it
+ * (or the front in front of it) before use. `release()` stops only a moto started here.
+ */
+export async function acquireMoto(): Promise<{ endpoint: string; reset(): Promise<void>; release(): Promise<void> }> {
   const broker = inject('motoBroker') as string | undefined;
   if (broker) {
     const slot = process.env.VITEST_POOL_ID ?? '1';
@@ -41,10 +45,14 @@ async function acquireMoto(): Promise<{ endpoint: string; release(): Promise<voi
     const text = await r.text();
     if (!r.ok) throw new Error(`The moto broker could not start moto: ${text}`);
     const { endpoint } = JSON.parse(text) as { endpoint: string };
-    return { endpoint, release: async () => undefined };
+    const reset = async () => {
+      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+      if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status} ${await res.text()}`);
+    };
+    return { endpoint, reset, release: async () => undefined };
   }
   const moto: Moto = await startMoto();
-  return { endpoint: moto.endpoint, release: () => moto.stop() };
+  return { endpoint: moto.endpoint, reset: () => moto.reset(), release: () => moto.stop() };
 }
 
 /**
@@ -52,7 +60,7 @@ async function acquireMoto(): Promise<{ endpoint: string; release(): Promise<voi
  * file (or of a describe block). Options go to the front (page size, gateway delay, data plane).
  */
 export function useEmulator(options: Omit<FrontOptions, 'motoEndpoint'> & { /** false: reset once before the file's tests (they share what a beforeAll seeded); default true. */ resetEachTest?: boolean } = {}): Emulator {
-  let moto: { endpoint: string; release(): Promise<void> } | undefined;
+  let moto: Awaited<ReturnType<typeof acquireMoto>> | undefined;
   let front: Front | undefined;
   const { resetEachTest = true, ...frontOptions } = options;
   beforeAll(async () => {
