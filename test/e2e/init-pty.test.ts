@@ -33,13 +33,32 @@ class Terminal {
     // env -i: nothing from the test process leaks in (CI=true would turn the prompts off).
     const script = `cd ${shq(cwd)} && env -i ${exports} ${command}; echo "[exit $?]"; sleep 120`;
     this.tmux('new-session', '-d', '-x', '160', '-y', '50', 'sh', '-c', script);
+    // A copy of what the pane receives: the screen can only have changed when this file grew.
+    this.tmux('pipe-pane', '-O', `cat >> ${shq(this.log)}`);
   }
+  /** Where pipe-pane appends the pane's output (the change signal for screen()). */
+  private readonly log = join(base, `${this.socket}.out`);
+  private last?: { size: number; at: number; screen: string };
   tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 10_000 });
   }
-  /** The whole screen and scroll-back, plain text. */
+  /**
+   * The whole screen and scroll-back, plain text. Captured again only when the pane has received
+   * output since the last capture (or a second has passed): each capture is a tmux process, and
+   * forking this process for every poll cost the suite seconds of CPU.
+   */
   screen(): string {
-    return this.tmux('capture-pane', '-p', '-J', '-S', '-5000');
+    let size = -1;
+    try {
+      size = statSync(this.log).size;
+    } catch {
+      /* not written yet */
+    }
+    const now = Date.now();
+    if (this.last && size >= 0 && size === this.last.size && now - this.last.at < 1000) return this.last.screen;
+    const screen = this.tmux('capture-pane', '-p', '-J', '-S', '-5000');
+    this.last = { size, at: now, screen };
+    return screen;
   }
   /** Wait until the screen matches (text or pattern); fails with the screen after `ms`. */
   async waitFor(what: string | RegExp, ms = 15_000): Promise<string> {
