@@ -349,7 +349,7 @@ export function statusSentence(status: string | undefined): string {
   }
 }
 
-/** Poll GetGateway until READY (the SDK waiter: 2 s → 10 s), failing on a failed status or past the timeout. */
+/** Poll GetGateway until READY (the SDK waiter: 1 s → 10 s: a first look after a second, then longer pauses), failing on a failed status or past the timeout. */
 export interface WaitOptions {
   /**
    * The gateway as read right before UpdateGateway. When it was UPDATE_UNSUCCESSFUL, a read that
@@ -372,7 +372,7 @@ export async function waitForGatewayReady(agentcore: AgentCoreApi, gatewayId: st
   try {
     const { state, last: g } = await waitUntil({
       timeoutSeconds,
-      minDelaySeconds: 2,
+      minDelaySeconds: 1,
       maxDelaySeconds: 10,
       poll: () => agentcore.getGateway(gatewayId, { fresh: true }),
       verdict: (x) => (x.status === 'READY' ? 'done' : FAILED_STATUSES.has(x.status ?? 'UNKNOWN') && !sameFailure(x, w.before) ? 'failed' : 'pending'),

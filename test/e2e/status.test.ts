@@ -14,7 +14,7 @@ const emu = useEmulator();
 describe('status (emulator front)', () => {
   it('after init names the pool, domain, clients and gateway; flags a client deleted behind its back', async () => {
     const seed = (await seedSample(emu.endpoint())) as { poolId: string; existingClientId: string; gatewayId: string; gatewayName: string };
-    const init = await runCli(['init', '--no-input', '--yes', '--no-wait', '--gateway-id', seed.gatewayId, '--json'], { endpoint: emu.endpoint() });
+    const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: emu.endpoint() });
     expect(init.code, init.stderr).toBe(0);
     const clientId = (init.state() as { clients: { clientId: string }[] }).clients[0]!.clientId;
     const { cognito } = sdk(emu.endpoint());

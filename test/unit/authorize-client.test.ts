@@ -155,9 +155,9 @@ describe('authorizeClient', () => {
     const expected = { gatewayIdentifier: GW, ...updatable(RICH_GATEWAY) } as any;
     expected.authorizerConfiguration = { customJWTAuthorizer: { ...jwt(RICH_GATEWAY), allowedClients: ['existing1', CLIENT], allowedScopes: ['mcp/invoke', 'mcp/admin'] } };
     expect(sent()[0]).toEqual(expected);
-    // Three polls (UPDATING, UPDATING, READY), the SDK waiter's backoff between 2 s and 10 s.
+    // Three polls (UPDATING, UPDATING, READY), the SDK waiter's backoff between 1 s and 10 s.
     expect(polls).toHaveLength(3);
-    expect(gaps().every((g) => g >= 2000 && g <= 10_000)).toBe(true);
+    expect(gaps().every((g) => g >= 1000 && g <= 10_000)).toBe(true);
     expect(r).toMatchObject({ gatewayId: GW, added: [CLIENT], addedScopes: ['mcp/admin'], addedVersions: [], status: 'READY', changed: true });
     expect(t.state().gatewayId).toBe(GW);
     expect(stripAnsi(renderAuthorizeClient(r, t.ctx.out))).toContain(`Updated gateway mcp-gw: allowed clients + ${CLIENT}`);
@@ -197,12 +197,12 @@ describe('authorizeClient', () => {
     await expect(settle(authorizeClient(input(), testCtx({ yes: true }, { state: STATE }).ctx))).rejects.toThrow(/FAILED \(AWS gave no reason\)/);
   });
 
-  it('still UPDATING past --wait-timeout: TIMEOUT (exit 1), with backoff 2 s → 10 s', async () => {
+  it('still UPDATING past --wait-timeout: TIMEOUT (exit 1), with backoff 1 s → 10 s', async () => {
     emulate(RICH_GATEWAY, [{ status: 'UPDATING' }]);
     const err = await settle(authorizeClient(input({ waitTimeoutSeconds: 60 }), testCtx({ yes: true }, { state: STATE }).ctx)).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'TIMEOUT', exit: 1, result: { gatewayId: GW, status: 'UPDATING' } });
-    // The SDK waiter's backoff (jittered): every wait between 2 s and 10 s, but the last, a final look at the 60 s deadline.
-    expect(gaps().slice(0, -1).every((g) => g >= 2000 && g <= 10_000)).toBe(true);
+    // The SDK waiter's backoff (jittered): every wait between 1 s and 10 s, but the last, a final look at the 60 s deadline.
+    expect(gaps().slice(0, -1).every((g) => g >= 1000 && g <= 10_000)).toBe(true);
     expect(gaps().at(-1)!).toBeLessThanOrEqual(10_000);
     expect(polls.length).toBeGreaterThanOrEqual(6);
     expect(polls.at(-1)! - polls[0]!).toBe(60_000);
