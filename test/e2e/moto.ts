@@ -97,15 +97,22 @@ export function useEmulator(options: Omit<FrontOptions, 'motoEndpoint'> & { /** 
 /** The emulator (moto behind the front); kept under its old name for the existing tests. */
 export const useMoto = useEmulator;
 
-/** SDK clients pointed at `endpoint` (the front), for tests to seed state and to read back what the CLI did. */
+/**
+ * SDK clients pointed at `endpoint` (the front), for tests to seed state and to read back what the
+ * CLI did. One pair per endpoint: building an SDK client resolves its whole configuration (a few
+ * ms of CPU each), and tests ask for them in every step.
+ */
 export function sdk(endpoint: string): { cognito: CognitoIdentityProviderClient; agentcore: BedrockAgentCoreControlClient } {
-  const config = {
-    region: 'us-east-1',
-    endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  };
-  return {
-    cognito: new CognitoIdentityProviderClient(config),
-    agentcore: new BedrockAgentCoreControlClient(config),
-  };
+  let clients = sdkClients.get(endpoint);
+  if (!clients) {
+    const config = {
+      region: 'us-east-1',
+      endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    };
+    clients = { cognito: new CognitoIdentityProviderClient(config), agentcore: new BedrockAgentCoreControlClient(config) };
+    sdkClients.set(endpoint, clients);
+  }
+  return clients;
 }
+const sdkClients = new Map<string, { cognito: CognitoIdentityProviderClient; agentcore: BedrockAgentCoreControlClient }>();
