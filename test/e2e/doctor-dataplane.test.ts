@@ -81,8 +81,12 @@ beforeAll(async () => {
   );
 });
 
+// The probes' answers are what these tests are about, not their 4 s timeout (a unit test covers it):
+// on a loaded machine the emulator's token endpoint can take longer than that to sign a token.
+const PROBE_TIMEOUT_MS = '20000';
+
 async function doctor(args: string[] = [], input?: string) {
-  const run = await runCli(['doctor', '--json', ...args], { endpoint: emu.endpoint(), cwd: env.cwd, env: { MCP_COGNITO_PROBE_BASE: emu.endpoint() }, input });
+  const run = await runCli(['doctor', '--json', ...args], { endpoint: emu.endpoint(), cwd: env.cwd, env: { MCP_COGNITO_PROBE_BASE: emu.endpoint(), MCP_COGNITO_PROBE_TIMEOUT_MS: PROBE_TIMEOUT_MS }, input });
   const json = run.json<{ checks: Check[]; symptom?: { id: string; causes: { id: string; verdict: string }[] } }>();
   const byId = (id: string) => json.checks.find((c) => c.id === id || c.id.startsWith(`${id}@`));
   return { run, json, byId };
