@@ -4,6 +4,7 @@
  * every other start (a command, `help <command>`, an unknown option, …) goes to src/program.ts,
  * which parses it with commander and prints what commander prints.
  */
+import { fstatSync, writeSync } from 'node:fs';
 import type { Deps } from './lib/context.js';
 import { watchStdout } from './lib/stdout.js';
 import { HELP_OPTION, flagsOf, rootHelp } from './help.js';
@@ -22,14 +23,39 @@ export function quickAnswer(args: readonly string[]): 'help' | 'version' | undef
   return undefined;
 }
 
+/**
+ * Writes to stdout what commander would write with process.stdout.write. Building process.stdout
+ * on a pipe or a socket costs as much as a sixth of a bare Node start (a net.Socket and the modules
+ * behind it), so when stdout is a pipe, a socket or a file (not a terminal: the help needs its
+ * width) and no test swapped in streams, the text goes straight to file descriptor 1, synchronously,
+ * as Node writes to pipes and files on Linux anyway. Whatever that write does not take (a full
+ * non-blocking pipe, an error such as EPIPE) goes to process.stdout, which handles it as always.
+ */
+function writeOut(deps: Deps, text: (width: number | undefined) => string): void {
+  let direct = deps.stdout === undefined && deps.stderr === undefined && process.platform !== 'win32';
+  try {
+    direct &&= !fstatSync(1).isCharacterDevice();
+  } catch {
+    direct = false;
+  }
+  let rest = direct ? Buffer.from(text(undefined)) : undefined;
+  try {
+    while (rest?.length) rest = rest.subarray(writeSync(1, rest));
+    if (rest) return;
+  } catch {
+    // rest is what was not written.
+  }
+  watchStdout();
+  const { stdout } = process;
+  // commander's width: the terminal's columns on a terminal, else 80.
+  stdout.write(rest ?? text(stdout.isTTY ? stdout.columns : undefined));
+}
+
 /** Parse argv, run the command, print the result or the error. Returns the exit code. */
 export async function main(argv: string[], deps: Deps = {}): Promise<number> {
   const quick = quickAnswer(argv.slice(2));
   if (quick) {
-    watchStdout();
-    const { stdout } = process;
-    // commander's width: the terminal's columns on a terminal, else 80.
-    stdout.write(quick === 'version' ? `${VERSION}\n` : rootHelp((stdout.isTTY ? stdout.columns : undefined) ?? 80));
+    writeOut(deps, (width) => (quick === 'version' ? `${VERSION}\n` : rootHelp(width ?? 80)));
     return 0;
   }
   return (await import('./program.js')).run(argv, deps);

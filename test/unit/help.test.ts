@@ -3,7 +3,8 @@
  * commander (src/help.ts lays the help out as commander does). These tests hold them to what
  * commander prints for the same program: at every width it may wrap to, with colours on and off,
  * and through main() exactly as through the commander program. Anything else goes to commander.
- * (test/unit/startup.test.ts checks the built CLI's output too.)
+ * (test/unit/startup.test.ts checks the built CLI's output on a pipe, which src/cli.ts writes to
+ * file descriptor 1 directly.)
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main, quickAnswer } from '../../src/cli.js';
@@ -63,6 +64,7 @@ describe('main() answers the quick cases as commander does', () => {
   async function printed(entry: typeof main, args: string[]): Promise<[number, string]> {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
+      // Streams swapped in: main() writes through process.stdout, as commander does, where the spy sees it.
       const code = await entry(['node', 'mcp-cognito', ...args], { stdout: new CaptureStream(), stderr: new CaptureStream() });
       return [code, write.mock.calls.map((c) => String(c[0])).join('')];
     } finally {

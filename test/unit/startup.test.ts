@@ -72,6 +72,7 @@ describe('start-up stays light', () => {
     const { code, stdout, stderr, sources } = loadedSources(args);
     expect(code).toBe(0);
     expect(stderr).toBe('');
+    // stdout is a pipe here: the text went straight to file descriptor 1.
     expect(stdout).toBe(what === 'help' ? commanderHelp(undefined, false) : `${VERSION}\n`);
     expect(sources).toContain('src/cli.ts');
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s) || COMMANDER.test(s))).toEqual([]);
@@ -83,6 +84,13 @@ describe('start-up stays light', () => {
     expect(stdout).toBe(commanderHelp(undefined, false));
     expect(sources).toContain('src/program.ts');
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s))).toEqual([]);
+  });
+
+  it('a reader that goes away before the help is written: exit 0, nothing on stderr', () => {
+    // The reader (true) has exited when the CLI writes: the write fails with EPIPE.
+    const bin = join(dir, 'mcp-cognito.mjs');
+    const r = spawnSync('bash', ['-c', `(sleep 0.5; "${process.execPath}" "${bin}" --help; echo "exit=$?" >&2) | true`], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
+    expect(r.stderr).toBe('exit=0\n');
   });
 
   it.each([
