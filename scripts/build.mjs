@@ -1,7 +1,8 @@
 // Bundles src/cli.ts and every runtime library into ES modules under dist/, split at each dynamic
-// import(): dist/cli.js holds what every start needs (commander and the command table); each
-// command, the AWS SDK clients, @inquirer/prompts and so on are chunks loaded only when a command
-// that needs them runs. bin/mcp-cognito.js imports dist/cli.js (see there).
+// import(): dist/cli.js (with the command table's chunk) holds what every start needs, and answers
+// `--help` and `--version` alone; commander (src/program.ts), each command, the AWS SDK clients,
+// @inquirer/prompts and so on are chunks loaded only when a start needs them. bin/mcp-cognito.js
+// imports dist/cli.js (see there).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli';
+import { buildProgram } from '../../src/program';
 import { freePort, repoRoot, useMoto } from './moto';
 import { runCli } from './run-cli';
 

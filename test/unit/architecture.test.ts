@@ -72,6 +72,7 @@ describe('architecture', () => {
     const lint = async (file: string, code: string) => (await eslint.lintText(code, { filePath: file }))[0]!.messages.filter((m) => m.ruleId === 'no-restricted-imports').length;
     expect(await lint('src/commands/add-callback.ts', "import { x } from './create-client.js';\nvoid x;\n")).toBe(1);
     expect(await lint('src/commands/add-callback.ts', "import type { Holder } from '../cli.js';\nexport type H = Holder;\n")).toBe(1);
+    expect(await lint('src/commands/add-callback.ts', "import { COMMANDS } from '../spec.js';\nvoid COMMANDS;\n")).toBe(1);
     expect(await lint('src/commands/init/run.ts', "import { x } from '../create-client.js';\nvoid x;\n")).toBe(1);
     expect(await lint('src/commands/init/run.ts', "import { x } from './plan.js';\nimport { y } from '../../steps/client.js';\nvoid x;\nvoid y;\n")).toBe(0);
     expect(await lint('src/steps/client.ts', "import { x } from '../commands/create-client.js';\nvoid x;\n")).toBe(1);

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { VERSION, buildProgram, loadCommands, main } from '../../src/cli.js';
+import { VERSION, main } from '../../src/cli.js';
+import { buildProgram, loadCommands } from '../../src/program.js';
 import { SHELLS, completionScript, completionTree, type CompletionTree, type Shell } from '../../src/commands/completion.js';
 import { CaptureStream } from './helpers.js';
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Ctx, type Deps, type GlobalFlags } from '../../src/lib/context.js';
 import type { Choice, Prompter } from '../../src/lib/prompt.js';
+import { buildProgram } from '../../src/program.js';
 
 // Keep the SDK's credential chain quiet and local, whatever the developer's machine has.
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
@@ -32,6 +33,15 @@ export class CaptureStream extends Writable {
   text(): string {
     return this.chunks.join('');
   }
+}
+
+/** Commander's own top-level help (and the text after it) at `width` columns, with or without colours. */
+export function commanderHelp(width: number | undefined, hasColors: boolean): string {
+  let out = '';
+  buildProgram({})
+    .configureOutput({ writeOut: (s) => (out += s), getOutHelpWidth: () => width as number, getOutHasColors: () => hasColors })
+    .outputHelp();
+  return out;
 }
 
 // eslint-disable-next-line no-control-regex

@@ -3,7 +3,8 @@
  * here the same build runs into a scratch directory with its metafile, the CLI runs from there with
  * a module recorder preloaded, and each module it loaded is mapped back to the sources bundled in
  * it. `--help`, `--version` and `doctor --offline` must load no AWS SDK and no prompt library;
- * `--help` and `--version` no command code, zod or chalk either.
+ * `--help` and `--version` no command code, zod or chalk either, and not even commander (src/cli.ts
+ * prints them from src/spec.ts; test/unit/help.test.ts holds the text to commander's).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,11 +14,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOptions } from '../../scripts/build.mjs';
+import { commanderHelp } from './helpers.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const recorder = join(repoRoot, 'test', 'fixtures', 'record-modules.mjs');
 const SDK = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@inquirer)\//;
 const FRONT = /node_modules\/(zod|chalk)\/|^src\/(commands|doctor|aws|lib\/(context|output|state|validate|prompt))\b/;
+/** The build's version (src/spec.ts VERSION, which scripts/build.mjs sets from package.json). */
+const VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const COMMANDER = /node_modules\/commander\/|^src\/program\.ts$/;
 
 let dir: string;
 let meta: Metafile;
@@ -33,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the CLI; returns its exit code and the sources (repo-relative) of every module it loaded. */
-function loadedSources(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; sources: string[] } {
+function loadedSources(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string; sources: string[] } {
   const log = join(dir, `modules-${Math.random().toString(36).slice(2)}.log`);
   writeFileSync(log, '');
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(recorder).href, join(dir, 'mcp-cognito.mjs'), ...args], {
@@ -52,19 +57,40 @@ function loadedSources(args: string[], env: Record<string, string> = {}): { code
     if (!out) throw new Error(`${o} is not in the build's metafile`);
     return Object.keys(out.inputs);
   });
-  return { code: r.status, stdout: r.stdout, sources };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, sources };
 }
 
 describe('start-up stays light', () => {
   it.each([
-    [['--help']],
-    [['--version']],
-    [[]],
-  ])('mcp-cognito %j loads commander and the command table only', (args) => {
-    const { code, sources } = loadedSources(args);
+    [[], 'help'],
+    [['--help'], 'help'],
+    [['-h'], 'help'],
+    [['--version'], 'version'],
+    [['-v'], 'version'],
+    [['-V'], 'version'],
+  ])('mcp-cognito %j loads the command table only, not commander, and prints what commander prints', (args, what) => {
+    const { code, stdout, stderr, sources } = loadedSources(args);
     expect(code).toBe(0);
+    expect(stderr).toBe('');
+    // stdout is a pipe here: the text went straight to file descriptor 1.
+    expect(stdout).toBe(what === 'help' ? commanderHelp(undefined, false) : `${VERSION}\n`);
     expect(sources).toContain('src/cli.ts');
+    expect(sources.filter((s) => SDK.test(s) || FRONT.test(s) || COMMANDER.test(s))).toEqual([]);
+  });
+
+  it('mcp-cognito help (commander\'s help command) loads commander and the command table only', () => {
+    const { code, stdout, sources } = loadedSources(['help']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(commanderHelp(undefined, false));
+    expect(sources).toContain('src/program.ts');
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s))).toEqual([]);
+  });
+
+  it('a reader that goes away before the help is written: exit 0, nothing on stderr', () => {
+    // The reader (true) has exited when the CLI writes: the write fails with EPIPE.
+    const bin = join(dir, 'mcp-cognito.mjs');
+    const r = spawnSync('bash', ['-c', `(sleep 0.5; "${process.execPath}" "${bin}" --help; echo "exit=$?" >&2) | true`], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
+    expect(r.stderr).toBe('exit=0\n');
   });
 
   it.each([
