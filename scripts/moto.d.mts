@@ -11,5 +11,7 @@ export interface Moto {
   /** Kills the server (and its children) and waits until it has exited. Idempotent. */
   stop(): Promise<void>;
 }
+/** Drops all emulated AWS state of the moto server at `endpoint` (POST /moto-api/reset). */
+export declare function resetMoto(endpoint: string): Promise<void>;
 /** Starts a moto server on 127.0.0.1 and a free port; resolves once GET /moto-api/ answers 200. */
 export declare function startMoto(): Promise<Moto>;

@@ -224,13 +224,14 @@ ${tail(output)}`);
   }
   return {
     endpoint,
-    async reset() {
-      const res = await fetch(`${endpoint}/moto-api/reset`, { method: "POST", signal: AbortSignal.timeout(1e4) });
-      const body = await res.text();
-      if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status} ${body}`);
-    },
+    reset: () => resetMoto(endpoint),
     stop
   };
+}
+async function resetMoto(endpoint) {
+  const res = await fetch(`${endpoint}/moto-api/reset`, { method: "POST", signal: AbortSignal.timeout(1e4) });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status} ${body}`);
 }
 async function startMoto() {
   const command = await findMotoServer();
@@ -247,5 +248,6 @@ export {
   findMotoServer,
   freePort,
   repoRoot,
+  resetMoto,
   startMoto
 };

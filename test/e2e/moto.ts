@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
-import { startMoto, type Moto } from '../../scripts/moto.mjs';
+import { resetMoto, startMoto, type Moto } from '../../scripts/moto.mjs';
 import { startFront, type Front, type FrontOptions } from '../emulator/server';
 
 export { findMotoServer, freePort, repoRoot, startMoto, type Moto } from '../../scripts/moto.mjs';
@@ -45,11 +45,7 @@ export async function acquireMoto(): Promise<{ endpoint: string; reset(): Promis
     const text = await r.text();
     if (!r.ok) throw new Error(`The moto broker could not start moto: ${text}`);
     const { endpoint } = JSON.parse(text) as { endpoint: string };
-    const reset = async () => {
-      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
-      if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status} ${await res.text()}`);
-    };
-    return { endpoint, reset, release: async () => undefined };
+    return { endpoint, reset: () => resetMoto(endpoint), release: async () => undefined };
   }
   const moto: Moto = await startMoto();
   return { endpoint: moto.endpoint, reset: () => moto.reset(), release: () => moto.stop() };

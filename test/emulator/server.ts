@@ -14,6 +14,7 @@
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resetMoto } from '../../scripts/moto.mjs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { AwsError, errorReply, identify, parseJson, type Operation, type Reply } from './protocol';
@@ -286,9 +287,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       },
     },
     async reset() {
-      const r = await fetch(`${opts.motoEndpoint}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
-      await r.arrayBuffer();
-      if (!r.ok) throw new Error(`moto reset failed: HTTP ${r.status}`);
+      await resetMoto(opts.motoEndpoint);
       state.reset();
       faults.clear();
       requests.length = 0;
