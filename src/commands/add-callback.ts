@@ -6,8 +6,8 @@ import { MAX_URLS_PER_LIST, RedirectUrl, check } from '../lib/validate.js';
 import { PLACEHOLDER_CALLBACK } from '../domain/oauth.js';
 import { PRESET_TABLE } from '../domain/presets.js';
 import type { UserPoolClientType } from '../aws/rmw.js';
-import { applyCallback, planCallback } from '../steps/callback.js';
-import { clientNotFound } from '../steps/client.js';
+import { applyCallback, planCallback } from '../steps/client/add-callbacks.js';
+import { clientNotFound } from '../steps/client/create.js';
 
 export interface AddCallbackInput {
   poolId?: string;

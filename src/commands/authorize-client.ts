@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CliError, UsageError } from '../lib/errors.js';
-import { prepareAuthorizeClient, type AuthorizeClientResult } from '../steps/gateway-setup.js';
+import { prepareAuthorizeClient, type AuthorizeClientResult } from '../workflows/authorize-client.js';
 import { runAction, type Ctx, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { GatewayId, GatewayScope, McpVersion, check } from '../lib/validate.js';
@@ -8,8 +8,8 @@ import { AGENTCORE_MCP_VERSIONS, COPILOT_STUDIO_MCP_VERSION, DEFAULT_GATEWAY_WAI
 import { parseSeconds } from '../lib/seconds.js';
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = DEFAULT_GATEWAY_WAIT_SECONDS;
-export { mergeGatewayAuthorization, waitForGatewayReady, type ClientGrant, type GatewayMerge } from '../steps/gateway.js';
-export type { AuthorizeClientResult } from '../steps/gateway-setup.js';
+export { mergeGatewayAuthorization, waitForGatewayReady, type ClientGrant, type GatewayMerge } from '../steps/gateway/authorize.js';
+export type { AuthorizeClientResult } from '../workflows/authorize-client.js';
 
 export interface AuthorizeClientInput {
   poolId?: string;

@@ -5,9 +5,9 @@ import { renderCopilotStudioForm } from '../lib/copilot-form.js';
 import { confirmDotenvTarget } from '../lib/dotenv.js';
 import { PLACEHOLDER_CALLBACK, isPlaceholderCallback } from '../domain/oauth.js';
 import { DEFAULT_PRESET, PRESETS, PRESET_TABLE, isBrowserPreset } from '../domain/presets.js';
-import { parseCreateClientFlags, prepareCreateClient, type CreateClientFlags, type CreateClientInput, type CreateClientResult } from '../steps/client-setup.js';
+import { parseCreateClientFlags, prepareCreateClient, type CreateClientFlags, type CreateClientInput, type CreateClientResult } from '../workflows/create-client.js';
 
-export { parseCreateClientFlags, type CreateClientInput, type CreateClientResult } from '../steps/client-setup.js';
+export { parseCreateClientFlags, type CreateClientInput, type CreateClientResult } from '../workflows/create-client.js';
 
 /** create-client's result, with what a person does next. */
 export type CreateClientOutput = CreateClientResult & { next?: string[] };

@@ -4,9 +4,9 @@ import { runAction, type Ctx, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { quote } from '../lib/validate.js';
 import { askPassword, emailProblem, groupProblem, passwordProblem, readSecretFromStdin } from '../lib/user.js';
-import { prepareCreateUser, type CreateUserInput, type CreateUserResult } from '../steps/user-setup.js';
+import { prepareCreateUser, type CreateUserInput, type CreateUserResult } from '../workflows/create-user.js';
 
-export type { CreateUserInput, CreateUserResult } from '../steps/user-setup.js';
+export type { CreateUserInput, CreateUserResult } from '../workflows/create-user.js';
 
 import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../domain/oauth.js';
 

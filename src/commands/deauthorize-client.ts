@@ -4,8 +4,8 @@ import { runAction, type Ctx, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { parseSeconds } from '../lib/seconds.js';
 import { DEFAULT_GATEWAY_WAIT_SECONDS } from '../domain/oauth.js';
-import { ALLOW_ANY_CLIENT_FLAG } from '../steps/gateway-deauth.js';
-import { gatewayOf, prepareDeauthorizeClient, type DeauthorizeClientResult } from '../steps/deauth-setup.js';
+import { ALLOW_ANY_CLIENT_FLAG } from '../steps/gateway/deauthorize.js';
+import { gatewayOf, prepareDeauthorizeClient, type DeauthorizeClientResult } from '../workflows/deauthorize-client.js';
 
 export type { DeauthorizeClientResult };
 

@@ -4,9 +4,9 @@ import { runAction, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { parseSeconds } from '../lib/seconds.js';
 import { DEFAULT_GATEWAY_WAIT_SECONDS } from '../domain/oauth.js';
-import { ALLOW_ANY_CLIENT_FLAG } from '../steps/gateway-deauth.js';
-import { gatewayOf } from '../steps/deauth-setup.js';
-import { gatewaysFor, prepareDeleteClient, type DeleteClientResult } from '../steps/client-delete.js';
+import { ALLOW_ANY_CLIENT_FLAG } from '../steps/gateway/deauthorize.js';
+import { gatewayOf } from '../workflows/deauthorize-client.js';
+import { gatewaysFor, prepareDeleteClient, type DeleteClientResult } from '../workflows/delete-client.js';
 
 interface DeleteClientFlags {
   poolId?: string;

@@ -2,10 +2,10 @@ import { Command } from 'commander';
 import { runAction, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { DEFAULT_POOL_NAME, DEFAULT_RESOURCE_SERVER, DEFAULT_RESOURCE_SERVER_NAME } from '../domain/oauth.js';
-import { parseInitPoolFlags, prepareInitPool, type InitPoolFlags, type InitPoolInput, type InitPoolResult } from '../steps/pool-setup.js';
+import { parseInitPoolFlags, prepareInitPool, type InitPoolFlags, type InitPoolInput, type InitPoolResult } from '../workflows/init-pool.js';
 import type { Ctx } from '../lib/context.js';
 
-export { parseInitPoolFlags, suggestDomainPrefix, type InitPoolFlags, type InitPoolInput, type InitPoolResult } from '../steps/pool-setup.js';
+export { parseInitPoolFlags, suggestDomainPrefix, type InitPoolFlags, type InitPoolInput, type InitPoolResult } from '../workflows/init-pool.js';
 
 /** init-pool: read, plan, approve once, apply. */
 export async function initPool(input: InitPoolInput, ctx: Ctx): Promise<InitPoolResult> {

@@ -4,9 +4,9 @@ import { runAction, type Ctx, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { RedirectUrl, check } from '../lib/validate.js';
 import type { UserPoolClientType } from '../aws/rmw.js';
-import { applyRemoveCallback, planRemoveCallback } from '../steps/callback-remove.js';
-import { chooseClient } from '../steps/client-choice.js';
-import { clientNotFound } from '../steps/client.js';
+import { applyRemoveCallback, planRemoveCallback } from '../steps/client/remove-callbacks.js';
+import { chooseClient } from '../steps/client/choose.js';
+import { clientNotFound } from '../steps/client/create.js';
 
 export interface RemoveCallbackInput {
   poolId?: string;

@@ -5,9 +5,9 @@ import type { Output } from '../lib/output.js';
 import { checkDotenvPath, confirmDotenvTarget, describeDotenvWrite, readDotenvValue, writeDotenv, FORCE_ENV_FILE_FLAG, type DotenvWriteResult } from '../lib/dotenv.js';
 import { quote } from '../lib/validate.js';
 import type { Preset } from '../domain/presets.js';
-import { chooseClient } from '../steps/client-choice.js';
-import { clientNotFound } from '../steps/client.js';
-import { planFinish, planRotate, secretInfo, sortSecrets, type SecretInfo } from '../steps/secret.js';
+import { chooseClient } from '../steps/client/choose.js';
+import { clientNotFound } from '../steps/client/create.js';
+import { planFinish, planRotate, secretInfo, sortSecrets, type SecretInfo } from '../steps/client/rotate-secret.js';
 
 export interface RotateSecretInput {
   poolId?: string;

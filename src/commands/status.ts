@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { CliError, UsageError } from '../lib/errors.js';
 import { runAction, type Ctx, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
-import { readStatus, type ClientStatus, type StatusReport } from '../steps/status.js';
+import { readStatus, type ClientStatus, type StatusReport } from '../workflows/status.js';
 
 export type StatusResult = StatusReport & { summary: { missing: number; warnings: number } };
 

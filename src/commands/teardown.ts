@@ -3,8 +3,8 @@ import { runAction, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { parseSeconds } from '../lib/seconds.js';
 import { DEFAULT_GATEWAY_WAIT_SECONDS } from '../domain/oauth.js';
-import { ALLOW_ANY_CLIENT_FLAG } from '../steps/gateway-deauth.js';
-import { FACADE_REMOVE_COMMAND, prepareTeardown, type TeardownResult } from '../steps/teardown-setup.js';
+import { ALLOW_ANY_CLIENT_FLAG } from '../steps/gateway/deauthorize.js';
+import { FACADE_REMOVE_COMMAND, prepareTeardown, type TeardownResult } from '../workflows/teardown.js';
 
 interface TeardownFlags {
   allowAnyClient?: boolean;

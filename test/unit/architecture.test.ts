@@ -75,7 +75,7 @@ describe('architecture', () => {
     expect(await lint('src/commands/add-callback.ts', "import { COMMANDS } from '../spec.js';\nvoid COMMANDS;\n")).toBe(1);
     expect(await lint('src/commands/init/run.ts', "import { x } from '../create-client.js';\nvoid x;\n")).toBe(1);
     expect(await lint('src/commands/init/run.ts', "import { x } from './plan.js';\nimport { y } from '../../steps/client.js';\nvoid x;\nvoid y;\n")).toBe(0);
-    expect(await lint('src/steps/client.ts', "import { x } from '../commands/create-client.js';\nvoid x;\n")).toBe(1);
+    expect(await lint('src/steps/client/create.ts', "import { x } from '../commands/create-client.js';\nvoid x;\n")).toBe(1);
     expect(await lint('src/lib/context.ts', "import { x } from '../steps/merge.js';\nvoid x;\n")).toBe(1);
     expect(await lint('src/domain/presets.ts', "import { x } from '../lib/validate.js';\nvoid x;\n")).toBe(1);
   }, 60_000);

@@ -17,7 +17,7 @@ import {
   type ResourceServerType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createClient, parseCreateClientFlags } from '../../src/commands/create-client.js';
-import { resolveScopes } from '../../src/steps/client.js';
+import { resolveScopes } from '../../src/steps/client/create.js';
 import { CliError, InputError, UsageError } from '../../src/lib/errors.js';
 import { PLACEHOLDER_CALLBACK } from '../../src/domain/oauth.js';
 import { stripAnsi, testCtx } from './helpers.js';

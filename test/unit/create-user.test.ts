@@ -15,7 +15,7 @@ import {
   ResourceNotFoundException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { aliasUsername } from '../../src/steps/user.js';
+import { aliasUsername } from '../../src/steps/user/create.js';
 import { RefusedError } from '../../src/lib/errors.js';
 import { createUser, parseCreateUserFlags, passwordProblem, readSecretFromStdin } from '../../src/commands/create-user.js';
 import { CancelledError, InputError, UsageError } from '../../src/lib/errors.js';

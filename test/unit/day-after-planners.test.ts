@@ -15,8 +15,8 @@ import {
   type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { BedrockAgentCoreControlClient, GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
-import { planRemoveCallback } from '../../src/steps/callback-remove.js';
-import { planFinish, planRotate, sortSecrets } from '../../src/steps/secret.js';
+import { planRemoveCallback } from '../../src/steps/client/remove-callbacks.js';
+import { planFinish, planRotate, sortSecrets } from '../../src/steps/client/rotate-secret.js';
 import { removeCallback } from '../../src/commands/remove-callback.js';
 import { rotateSecret } from '../../src/commands/rotate-secret.js';
 import { status } from '../../src/commands/status.js';

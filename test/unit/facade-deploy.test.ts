@@ -12,8 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CreateFunctionCommand, GetFunctionCommand, InvalidParameterValueException, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { lambdaApi } from '../../src/aws/lambda.js';
 import { codeSha256, crc32, zip } from '../../src/lib/zip.js';
-import { desiredSettings, facadeNames, runtimePolicy, settingsDrift } from '../../src/steps/facade-resources.js';
-import type { FacadeTarget } from '../../src/steps/facade.js';
+import { desiredSettings, facadeNames, runtimePolicy, settingsDrift } from '../../src/steps/facade/resources.js';
+import type { FacadeTarget } from '../../src/steps/facade/target.js';
 
 const settings = { region: 'us-east-1', log: () => undefined };
 const lambdaMock = mockClient(LambdaClient);

@@ -4,8 +4,8 @@ import type { GetGatewayResponse } from '@aws-sdk/client-bedrock-agentcore-contr
 import { CliError } from '../../src/lib/errors.js';
 import { isCreated, withGatewayClients, withOrigin, withoutOwned } from '../../src/lib/ownership.js';
 import { StateSchema, type State } from '../../src/lib/state.js';
-import { applyGatewayDeauthorization, planGatewayDeauthorization } from '../../src/steps/gateway-deauth.js';
-import { planTeardown, type TeardownRead } from '../../src/steps/teardown.js';
+import { applyGatewayDeauthorization, planGatewayDeauthorization } from '../../src/steps/gateway/deauthorize.js';
+import { planTeardown, type TeardownRead } from '../../src/workflows/teardown-plan.js';
 import type { AgentCoreApi } from '../../src/aws/agentcore.js';
 import type { Progress } from '../../src/steps/progress.js';
 

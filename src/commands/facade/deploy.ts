@@ -12,10 +12,10 @@ import type { Ctx } from '../../lib/context.js';
 import type { Output } from '../../lib/output.js';
 import { FacadeName, KmsKeyArn, check } from '../../lib/validate.js';
 import { CLAUDE_AI_CALLBACKS, DEFAULT_GATEWAY_WAIT_SECONDS } from '../../domain/oauth.js';
-import { prepareFacadeDeploy, type FacadeDeployResult } from '../../steps/facade-deploy.js';
-import { prepareFacadeRemoval, type FacadeRemoveResult } from '../../steps/facade-remove.js';
-import { readFacadeStatus, type FacadeStatus } from '../../steps/facade-status.js';
-import { DEFAULT_FACADE_NAME } from '../../steps/facade-resources.js';
+import { prepareFacadeDeploy, type FacadeDeployResult } from '../../workflows/facade-deploy.js';
+import { prepareFacadeRemoval, type FacadeRemoveResult } from '../../steps/facade/remove.js';
+import { readFacadeStatus, type FacadeStatus } from '../../steps/facade/status.js';
+import { DEFAULT_FACADE_NAME } from '../../steps/facade/resources.js';
 import { allowedRedirects } from './shared.js';
 
 export interface DeployFlags {

@@ -9,9 +9,9 @@ import { FACADE_DEFAULT_PORT } from '../../domain/oauth.js';
 import { parseServeFlags, renderServe, serveFacade, type ServeFlags, type ServeResult } from './serve.js';
 import { collect } from './shared.js';
 import { deployFacade, facadeStatus, removeFacade, renderDeploy, renderRemove, renderStatus, type DeployFlags } from './deploy.js';
-import type { FacadeDeployResult } from '../../steps/facade-deploy.js';
-import type { FacadeRemoveResult } from '../../steps/facade-remove.js';
-import type { FacadeStatus } from '../../steps/facade-status.js';
+import type { FacadeDeployResult } from '../../workflows/facade-deploy.js';
+import type { FacadeRemoveResult } from '../../steps/facade/remove.js';
+import type { FacadeStatus } from '../../steps/facade/status.js';
 
 export function facadeCommand(holder: Holder): Command {
   const group = new Command('facade')

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Ctx } from '../../lib/context.js';
 import { Region, check } from '../../lib/validate.js';
-import { findUser } from '../../steps/user.js';
+import { findUser } from '../../steps/user/create.js';
 import type { GatewayFact, InitFacts } from './types.js';
 
 /** Facts from AWS, through the same wrappers (and read cache) the steps use. */

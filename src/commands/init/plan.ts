@@ -2,12 +2,12 @@
 import { awsCliCommand, type PlanStep } from '../../lib/plan.js';
 import { DEFAULT_POOL_NAME } from '../../domain/oauth.js';
 import { PRESET_TABLE } from '../../domain/presets.js';
-import { planPool } from '../../steps/pool.js';
-import { planDomain } from '../../steps/domain.js';
-import { planScopes } from '../../steps/scopes.js';
-import { planClient, presetScopes } from '../../steps/client.js';
-import { planGatewayAuthorization } from '../../steps/gateway.js';
-import type { CreateClientInput } from '../../steps/client-setup.js';
+import { planPool } from '../../steps/pool/create.js';
+import { planDomain } from '../../steps/pool/domain.js';
+import { planScopes } from '../../steps/resource-server/scopes.js';
+import { planClient, presetScopes } from '../../steps/client/create.js';
+import { planGatewayAuthorization } from '../../steps/gateway/authorize.js';
+import type { CreateClientInput } from '../../workflows/create-client.js';
 import type { GetGatewayResponse } from '../../aws/agentcore.js';
 import type { InitAnswers } from './types.js';
 

@@ -14,9 +14,9 @@ import { askPassword, emailProblem, groupProblem, passwordProblem } from '../../
 import { DEFAULT_PASSWORD_POLICY, DEFAULT_POOL_NAME, DEFAULT_SCOPE } from '../../domain/oauth.js';
 import { wizardPresets } from '../../domain/presets.js';
 import type { State } from '../../lib/state.js';
-import { parseInitPoolFlags, type InitPoolInput } from '../../steps/pool-setup.js';
-import { suggestDomainPrefix } from '../../steps/domain.js';
-import { parseCreateClientFlags, type CreateClientInput } from '../../steps/client-setup.js';
+import { parseInitPoolFlags, type InitPoolInput } from '../../workflows/init-pool.js';
+import { suggestDomainPrefix } from '../../steps/pool/domain.js';
+import { parseCreateClientFlags, type CreateClientInput } from '../../workflows/create-client.js';
 import type { GatewayFact, InitAnswers, InitFacts, InitFlags, PoolFact } from './types.js';
 
 const NEW_POOL = '\0new';

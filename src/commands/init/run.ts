@@ -2,10 +2,10 @@
 import type { Ctx } from '../../lib/context.js';
 import { oauthEndpoints } from '../../lib/urls.js';
 import { DEFAULT_GATEWAY_WAIT_SECONDS, DEFAULT_POOL_NAME } from '../../domain/oauth.js';
-import { prepareInitPool } from '../../steps/pool-setup.js';
-import { prepareCreateClient, type CreateClientResult } from '../../steps/client-setup.js';
-import { prepareAuthorizeClient } from '../../steps/gateway-setup.js';
-import { prepareCreateUser, type CreateUserResult } from '../../steps/user-setup.js';
+import { prepareInitPool } from '../../workflows/init-pool.js';
+import { prepareCreateClient, type CreateClientResult } from '../../workflows/create-client.js';
+import { prepareAuthorizeClient } from '../../workflows/authorize-client.js';
+import { prepareCreateUser, type CreateUserResult } from '../../workflows/create-user.js';
 import { doctor } from '../../doctor/doctor.js';
 import { askInitQuestions } from './questions.js';
 import { planInit } from './plan.js';

@@ -1,8 +1,8 @@
 /** The shapes of init: its flags, the facts its questions read, the answers, the result. */
-import type { InitPoolFlags, InitPoolInput, InitPoolResult } from '../../steps/pool-setup.js';
-import type { CreateClientInput, CreateClientResult } from '../../steps/client-setup.js';
-import type { CreateUserInput, CreateUserResult } from '../../steps/user-setup.js';
-import type { AuthorizeClientResult } from '../../steps/gateway-setup.js';
+import type { InitPoolFlags, InitPoolInput, InitPoolResult } from '../../workflows/init-pool.js';
+import type { CreateClientInput, CreateClientResult } from '../../workflows/create-client.js';
+import type { CreateUserInput, CreateUserResult } from '../../workflows/create-user.js';
+import type { AuthorizeClientResult } from '../../workflows/authorize-client.js';
 import type { CopilotStudioForm } from '../../lib/copilot-form.js';
 import type { PasswordPolicy } from '../../domain/oauth.js';
 import type { GetGatewayResponse } from '../../aws/agentcore.js';
@@ -66,7 +66,7 @@ export interface InitFacts {
   describePool(poolId: string): Promise<PoolFact>;
   /** The pool that owns a domain prefix, '' when taken by an unknown owner, undefined when free. */
   domainOwner(prefix: string): Promise<string | undefined>;
-  /** The status of the user an e-mail address belongs to (as the pool names users: steps/user.ts findUser), undefined when there is none. */
+  /** The status of the user an e-mail address belongs to (as the pool names users: steps/user/create.ts findUser), undefined when there is none. */
   userStatus(poolId: string, email: string): Promise<string | undefined>;
   fileExists(path: string): boolean;
 }

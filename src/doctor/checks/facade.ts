@@ -4,7 +4,7 @@
  * the gateway, the deployed function is healthy. No façade recorded: skipped.
  */
 import { probeFetch, probeSettings, json, Unreachable } from '../probe-http.js';
-import { readFacadeStatus } from '../../steps/facade-status.js';
+import { readFacadeStatus } from '../../steps/facade/status.js';
 import { Skip, authorizeFix, defineCheck, jwtOf, type CheckEnv } from '../kit.js';
 
 const recorded = (env: CheckEnv) => {

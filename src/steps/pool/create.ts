@@ -1,8 +1,8 @@
 /** The user pool: adopt by ID, or the one pool with the name, or create it. */
-import { CliError } from '../lib/errors.js';
-import { awsCliCommand, type PlanStep } from '../lib/plan.js';
-import type { CognitoApi, UserPoolType } from '../aws/cognito.js';
-import type { Progress } from './progress.js';
+import { CliError } from '../../lib/errors.js';
+import { awsCliCommand, type PlanStep } from '../../lib/plan.js';
+import type { CognitoApi, UserPoolType } from '../../aws/cognito.js';
+import type { Progress } from '../progress.js';
 
 export interface PoolRead {
   poolId?: string;

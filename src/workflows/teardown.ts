@@ -1,15 +1,15 @@
-/** teardown's work: read what the state file names, plan (src/steps/teardown.ts), and apply in reverse order of creation. */
-import { prepareFacadeRemoval } from './facade-remove.js';
+/** teardown's work: read what the state file names, plan (src/workflows/teardown-plan.ts), and apply in reverse order of creation. */
+import { prepareFacadeRemoval } from '../steps/facade/remove.js';
 import type { Ctx } from '../lib/context.js';
 import { CliError } from '../lib/errors.js';
 import type { Prepared } from '../lib/plan.js';
 import { withGatewayClients, withoutOwned } from '../lib/ownership.js';
 import type { State } from '../lib/state.js';
 import { waitUntil } from '../aws/waiter.js';
-import { jwtOf } from './gateway.js';
-import { applyGatewayDeauthorization } from './gateway-deauth.js';
-import { forgetClient, readGatewayIfAny } from './client-delete.js';
-import { planTeardown, type TeardownItem, type TeardownPlan, type TeardownRead } from './teardown.js';
+import { jwtOf } from '../steps/gateway/authorize.js';
+import { applyGatewayDeauthorization } from '../steps/gateway/deauthorize.js';
+import { forgetClient, readGatewayIfAny } from './delete-client.js';
+import { planTeardown, type TeardownItem, type TeardownPlan, type TeardownRead } from './teardown-plan.js';
 
 export interface TeardownOptions {
   allowAnyClient: boolean;

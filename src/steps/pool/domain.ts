@@ -1,11 +1,11 @@
 /** The hosted-UI domain of a pool: a pool that has one keeps it; else adopt ours, or create it and wait for ACTIVE. */
 import { randomBytes } from 'node:crypto';
-import { CliError } from '../lib/errors.js';
-import { awsCliCommand, type PlanStep } from '../lib/plan.js';
-import { DomainPrefix } from '../lib/validate.js';
-import type { CognitoApi, DomainDescriptionType } from '../aws/cognito.js';
-import { waitUntil } from '../aws/waiter.js';
-import type { Progress } from './progress.js';
+import { CliError } from '../../lib/errors.js';
+import { awsCliCommand, type PlanStep } from '../../lib/plan.js';
+import { DomainPrefix } from '../../lib/validate.js';
+import type { CognitoApi, DomainDescriptionType } from '../../aws/cognito.js';
+import { waitUntil } from '../../aws/waiter.js';
+import type { Progress } from '../progress.js';
 
 /** A valid prefix from a pool name: lowercase, reserved words removed, plus a short random suffix. */
 export function suggestDomainPrefix(poolName: string, random = randomBytes(3).toString('hex')): string {

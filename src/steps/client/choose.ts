@@ -1,8 +1,8 @@
 /** Which app client a day-after command works on when --client-id is not given. */
-import { UsageError } from '../lib/errors.js';
-import type { Ctx } from '../lib/context.js';
-import type { StateClient } from '../lib/state.js';
-import { PRESET_TABLE } from '../domain/presets.js';
+import { UsageError } from '../../lib/errors.js';
+import type { Ctx } from '../../lib/context.js';
+import type { StateClient } from '../../lib/state.js';
+import { PRESET_TABLE } from '../../domain/presets.js';
 
 /**
  * The flag's client, else the state file's copilot-studio client, else its only client. Several

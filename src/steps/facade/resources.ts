@@ -5,8 +5,8 @@
  * policy, and two SSM SecureString parameters (the app client secret and the signing key). The
  * function's environment holds parameter names and public settings only.
  */
-import { ENV } from '../facade/env.js';
-import type { FacadeTarget } from './facade.js';
+import { ENV } from '../../facade/env.js';
+import type { FacadeTarget } from './target.js';
 
 export interface FacadeNames {
   functionName: string;

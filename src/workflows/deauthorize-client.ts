@@ -5,7 +5,7 @@ import { GatewayId, check } from '../lib/validate.js';
 import type { Prepared } from '../lib/plan.js';
 import { withGatewayClients } from '../lib/ownership.js';
 import type { GetGatewayResponse } from '../aws/rmw.js';
-import { applyGatewayDeauthorization, planGatewayDeauthorization, type DeauthPlan } from './gateway-deauth.js';
+import { applyGatewayDeauthorization, planGatewayDeauthorization, type DeauthPlan } from '../steps/gateway/deauthorize.js';
 
 export interface DeauthorizeTarget {
   gatewayId: string;

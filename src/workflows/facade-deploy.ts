@@ -10,9 +10,9 @@ import type { Ctx } from '../lib/context.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { codeSha256, zip } from '../lib/zip.js';
 import type { StateFacade } from '../lib/state.js';
-import { applyCallback } from './callback.js';
-import { facadeCallbackUrl, planFacadeCallback, readFacadeTarget, type FacadeTargetInput } from './facade.js';
-import { prepareAuthorizeClient } from './gateway-setup.js';
+import { applyCallback } from '../steps/client/add-callbacks.js';
+import { facadeCallbackUrl, planFacadeCallback, readFacadeTarget, type FacadeTargetInput } from '../steps/facade/target.js';
+import { prepareAuthorizeClient } from './authorize-client.js';
 import {
   ARCHITECTURE,
   MANAGED_TAG,
@@ -25,7 +25,7 @@ import {
   samePolicy,
   settingsDrift,
   type FacadeNames,
-} from './facade-resources.js';
+} from '../steps/facade/resources.js';
 
 export interface FacadeDeployInput extends FacadeTargetInput {
   name: string;

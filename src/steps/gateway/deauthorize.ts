@@ -8,14 +8,14 @@
  * authorizer accepts a token of any app client of the pool it trusts. Emptying the list is refused
  * unless asked for in so many words (`allowAnyClient`), and the plan says it.
  */
-import { CliError, RefusedError } from '../lib/errors.js';
-import { awsCliCommand, listDiff, type PlanStep } from '../lib/plan.js';
-import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
-import { toUpdateGatewayRequest, type AuthorizerConfiguration, type GetGatewayResponse } from '../aws/rmw.js';
-import type { AgentCoreApi } from '../aws/agentcore.js';
-import { mergeAndVerify } from './merge.js';
-import { gatewayShape, jwtOf, waitForGatewayReady } from './gateway.js';
-import type { Progress } from './progress.js';
+import { CliError, RefusedError } from '../../lib/errors.js';
+import { awsCliCommand, listDiff, type PlanStep } from '../../lib/plan.js';
+import { parseCognitoDiscoveryUrl } from '../../lib/urls.js';
+import { toUpdateGatewayRequest, type AuthorizerConfiguration, type GetGatewayResponse } from '../../aws/rmw.js';
+import type { AgentCoreApi } from '../../aws/agentcore.js';
+import { mergeAndVerify } from '../merge.js';
+import { gatewayShape, jwtOf, waitForGatewayReady } from './authorize.js';
+import type { Progress } from '../progress.js';
 
 /** The flag that allows emptying allowedClients (named in refusals and docs). */
 export const ALLOW_ANY_CLIENT_FLAG = '--allow-any-client';

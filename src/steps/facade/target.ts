@@ -3,14 +3,14 @@
  * code-flow app client (and its secret, read with DescribeUserPoolClient and never printed), and the
  * gateway's MCP URL. Also the façade's one callback on the client, planned through the callback step.
  */
-import { RefusedError, UsageError } from '../lib/errors.js';
-import type { Ctx } from '../lib/context.js';
-import { hostedUiBaseUrl } from '../lib/urls.js';
-import { PRESET_TABLE } from '../domain/presets.js';
-import type { UserPoolClientType } from '../aws/cognito.js';
-import { planCallback, type CallbackPlan } from './callback.js';
-import { clientNotFound } from './client.js';
-import { preflightGateway } from './gateway.js';
+import { RefusedError, UsageError } from '../../lib/errors.js';
+import type { Ctx } from '../../lib/context.js';
+import { hostedUiBaseUrl } from '../../lib/urls.js';
+import { PRESET_TABLE } from '../../domain/presets.js';
+import type { UserPoolClientType } from '../../aws/cognito.js';
+import { planCallback, type CallbackPlan } from '../client/add-callbacks.js';
+import { clientNotFound } from '../client/create.js';
+import { preflightGateway } from '../gateway/authorize.js';
 
 export interface FacadeTargetInput {
   poolId?: string;

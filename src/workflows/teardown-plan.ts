@@ -12,8 +12,8 @@ import { awsCliCommand, type PlanStep } from '../lib/plan.js';
 import { gatewayClientsAdded, gatewayExtrasAdded, isCreated } from '../lib/ownership.js';
 import type { State } from '../lib/state.js';
 import type { GetGatewayResponse } from '../aws/rmw.js';
-import { jwtOf } from './gateway.js';
-import { planGatewayDeauthorization, type DeauthPlan } from './gateway-deauth.js';
+import { jwtOf } from '../steps/gateway/authorize.js';
+import { planGatewayDeauthorization, type DeauthPlan } from '../steps/gateway/deauthorize.js';
 
 export interface TeardownRead {
   state: State;

@@ -3,15 +3,15 @@
  * it lets through. Plan from GetGateway (adding only), apply through the merge-and-verify loop with
  * the status re-checked right before UpdateGateway, then wait for READY.
  */
-import { CliError, RefusedError } from '../lib/errors.js';
-import { awsCliCommand, listDiff, type PlanStep } from '../lib/plan.js';
-import { discoveryUrl, parseCognitoDiscoveryUrl } from '../lib/urls.js';
-import { COPILOT_STUDIO_MCP_REASON, COPILOT_STUDIO_MCP_VERSION, GATEWAY_BASELINE_MCP_VERSIONS } from '../domain/oauth.js';
-import { toUpdateGatewayRequest, type AuthorizerConfiguration, type GatewayPatch, type GatewayProtocolConfiguration, type GetGatewayResponse } from '../aws/rmw.js';
-import type { AgentCoreApi } from '../aws/agentcore.js';
-import { waitUntil } from '../aws/waiter.js';
-import { mergeAndVerify, type MergeShape } from './merge.js';
-import type { Progress } from './progress.js';
+import { CliError, RefusedError } from '../../lib/errors.js';
+import { awsCliCommand, listDiff, type PlanStep } from '../../lib/plan.js';
+import { discoveryUrl, parseCognitoDiscoveryUrl } from '../../lib/urls.js';
+import { COPILOT_STUDIO_MCP_REASON, COPILOT_STUDIO_MCP_VERSION, GATEWAY_BASELINE_MCP_VERSIONS } from '../../domain/oauth.js';
+import { toUpdateGatewayRequest, type AuthorizerConfiguration, type GatewayPatch, type GatewayProtocolConfiguration, type GetGatewayResponse } from '../../aws/rmw.js';
+import type { AgentCoreApi } from '../../aws/agentcore.js';
+import { waitUntil } from '../../aws/waiter.js';
+import { mergeAndVerify, type MergeShape } from '../merge.js';
+import type { Progress } from '../progress.js';
 
 /** What one client brings to the gateway: its ID, its custom scopes, the MCP versions its kind of caller needs. */
 export interface ClientGrant {

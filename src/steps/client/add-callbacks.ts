@@ -3,15 +3,15 @@
  * merge-and-verify loop. UpdateUserPoolClient replaces the whole client, so every updatable field is
  * written from a fresh read (src/aws/rmw.ts).
  */
-import { InputError } from '../lib/errors.js';
-import { awsCliCommand, listDiff, type PlanStep } from '../lib/plan.js';
-import { describeNearMiss, nearMisses } from '../lib/urls.js';
-import { MAX_URLS_PER_LIST } from '../lib/validate.js';
-import { PLACEHOLDER_CALLBACK } from '../domain/oauth.js';
-import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../aws/rmw.js';
-import type { CognitoApi } from '../aws/cognito.js';
-import { mergeAndVerify, type MergeShape } from './merge.js';
-import type { Progress } from './progress.js';
+import { InputError } from '../../lib/errors.js';
+import { awsCliCommand, listDiff, type PlanStep } from '../../lib/plan.js';
+import { describeNearMiss, nearMisses } from '../../lib/urls.js';
+import { MAX_URLS_PER_LIST } from '../../lib/validate.js';
+import { PLACEHOLDER_CALLBACK } from '../../domain/oauth.js';
+import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../../aws/rmw.js';
+import type { CognitoApi } from '../../aws/cognito.js';
+import { mergeAndVerify, type MergeShape } from '../merge.js';
+import type { Progress } from '../progress.js';
 
 export interface CallbackInput {
   urls: string[];

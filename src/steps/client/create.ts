@@ -3,12 +3,12 @@
  * client of the same name (never a duplicate), and give a login page a branding style on a managed
  * login (v2) domain.
  */
-import { CliError, InputError } from '../lib/errors.js';
-import { awsCliCommand, type PlanStep } from '../lib/plan.js';
-import { CLIENT_TOKEN_VALIDITY, PLACEHOLDER_CALLBACK, isOidcScope } from '../domain/oauth.js';
-import { PRESET_TABLE, flowOf, isBrowserPreset, type Preset } from '../domain/presets.js';
-import type { CognitoApi, CreateUserPoolClientRequest, ResourceServerType, UserPoolClientType } from '../aws/cognito.js';
-import type { Progress } from './progress.js';
+import { CliError, InputError } from '../../lib/errors.js';
+import { awsCliCommand, type PlanStep } from '../../lib/plan.js';
+import { CLIENT_TOKEN_VALIDITY, PLACEHOLDER_CALLBACK, isOidcScope } from '../../domain/oauth.js';
+import { PRESET_TABLE, flowOf, isBrowserPreset, type Preset } from '../../domain/presets.js';
+import type { CognitoApi, CreateUserPoolClientRequest, ResourceServerType, UserPoolClientType } from '../../aws/cognito.js';
+import type { Progress } from '../progress.js';
 
 export interface ClientSpec {
   preset: Preset;

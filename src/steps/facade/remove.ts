@@ -5,14 +5,14 @@
  * client's place on the gateway is left alone (it may predate the façade). Idempotent: what is
  * already gone is skipped.
  */
-import { RefusedError } from '../lib/errors.js';
-import type { Ctx } from '../lib/context.js';
-import { awsCliCommand, listDiff, type PlanStep, type Prepared } from '../lib/plan.js';
-import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../aws/rmw.js';
-import { clientShape } from './callback.js';
-import { mergeAndVerify } from './merge.js';
-import { facadeCallbackUrl } from './facade.js';
-import { MANAGED_TAG, URL_PERMISSIONS, facadeNames } from './facade-resources.js';
+import { RefusedError } from '../../lib/errors.js';
+import type { Ctx } from '../../lib/context.js';
+import { awsCliCommand, listDiff, type PlanStep, type Prepared } from '../../lib/plan.js';
+import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../../aws/rmw.js';
+import { clientShape } from '../client/add-callbacks.js';
+import { mergeAndVerify } from '../merge.js';
+import { facadeCallbackUrl } from './target.js';
+import { MANAGED_TAG, URL_PERMISSIONS, facadeNames } from './resources.js';
 
 export interface FacadeRemoveResult {
   functionName?: string;

@@ -4,9 +4,9 @@
  * move the consumer to it, then delete the old one. Planners here are pure; the API calls are in
  * src/aws/cognito.ts. Secret values never reach a plan, a diff or an aws CLI line.
  */
-import { RefusedError } from '../lib/errors.js';
-import { awsCliCommand, type PlanStep } from '../lib/plan.js';
-import type { ClientSecretDescriptorType, UserPoolClientType } from '../aws/cognito.js';
+import { RefusedError } from '../../lib/errors.js';
+import { awsCliCommand, type PlanStep } from '../../lib/plan.js';
+import type { ClientSecretDescriptorType, UserPoolClientType } from '../../aws/cognito.js';
 
 /** Cognito's limit: "Supports up to 2 active secrets per app client" (AddUserPoolClientSecret). */
 export const MAX_CLIENT_SECRETS = 2;

@@ -11,7 +11,7 @@ import { isAdopted, isCreated, type Origin, type OwnedKind } from '../lib/owners
 import type { Preset } from '../domain/presets.js';
 import type { CognitoApi, UserPoolClientType } from '../aws/cognito.js';
 import type { AgentCoreApi, GetGatewayResponse } from '../aws/agentcore.js';
-import { ageInDays, secretInfo, sortSecrets, type SecretInfo } from './secret.js';
+import { ageInDays, secretInfo, sortSecrets, type SecretInfo } from '../steps/client/rotate-secret.js';
 
 export interface StatusFlag {
   /** `pool`, `domain`, `resourceServer`, `client <id>`, `gateway`, `facade`. */

@@ -5,7 +5,7 @@ import type { PlanStep } from '../lib/plan.js';
 import { passwordProblem } from '../lib/user.js';
 import type { PasswordPolicy } from '../domain/oauth.js';
 import { withOrigin } from '../lib/ownership.js';
-import { applyUser, cannotSignIn, planUser, readUser } from './user.js';
+import { applyUser, cannotSignIn, planUser, readUser } from '../steps/user/create.js';
 
 export interface CreateUserInput {
   poolId?: string;

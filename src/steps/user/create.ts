@@ -2,11 +2,11 @@
  * A sign-in user for testing: AdminCreateUser without an invitation, AdminSetUserPassword
  * --permanent (so it is not left in FORCE_CHANGE_PASSWORD), optional group (created if missing).
  */
-import { awsCliCommand, type PlanStep } from '../lib/plan.js';
-import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../domain/oauth.js';
-import type { CognitoApi, UserPoolType, UserType } from '../aws/cognito.js';
-import { CliError, RefusedError } from '../lib/errors.js';
-import type { Progress } from './progress.js';
+import { awsCliCommand, type PlanStep } from '../../lib/plan.js';
+import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../../domain/oauth.js';
+import type { CognitoApi, UserPoolType, UserType } from '../../aws/cognito.js';
+import { CliError, RefusedError } from '../../lib/errors.js';
+import type { Progress } from '../progress.js';
 
 /**
  * How a pool names its users (DescribeUserPool's UsernameAttributes and AliasAttributes), which

@@ -3,11 +3,11 @@
  * the function's state, its URL and invoke mode, its permissions, role and parameters, and where
  * its configuration drifted from what deploy would set now.
  */
-import type { Ctx } from '../lib/context.js';
-import { codeSha256, zip } from '../lib/zip.js';
-import { ENV } from '../facade/env.js';
-import { readFacadeTarget } from './facade.js';
-import { URL_PERMISSIONS, desiredSettings, facadeNames, settingsDrift } from './facade-resources.js';
+import type { Ctx } from '../../lib/context.js';
+import { codeSha256, zip } from '../../lib/zip.js';
+import { ENV } from '../../facade/env.js';
+import { readFacadeTarget } from './target.js';
+import { URL_PERMISSIONS, desiredSettings, facadeNames, settingsDrift } from './resources.js';
 
 export interface FacadeStatus {
   recorded: boolean;

@@ -8,7 +8,7 @@ import { checkDotenvPath, describeDotenvWrite, writeDotenv, type DotenvWriteResu
 import type { CopilotStudioForm } from '../lib/copilot-form.js';
 import { PLACEHOLDER_CALLBACK, isOidcScope } from '../domain/oauth.js';
 import { DEFAULT_PRESET, PRESETS, PRESET_TABLE, isBrowserPreset, isPreset, type Preset } from '../domain/presets.js';
-import { applyClient, planClient, readClient, resolveScopes, type ClientSpec } from './client.js';
+import { applyClient, planClient, readClient, resolveScopes, type ClientSpec } from '../steps/client/create.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import { withOrigin } from '../lib/ownership.js';
 

@@ -3,11 +3,11 @@
  * UpdateResourceServer replaces the whole server: the full scope list and the name are written,
  * through the merge-and-verify loop.
  */
-import { awsCliCommand, listDiff, type PlanStep } from '../lib/plan.js';
-import type { ScopeSpec } from '../lib/validate.js';
-import type { CognitoApi, ResourceServerScopeType, ResourceServerType } from '../aws/cognito.js';
-import { mergeAndVerify, type MergeShape } from './merge.js';
-import type { Progress } from './progress.js';
+import { awsCliCommand, listDiff, type PlanStep } from '../../lib/plan.js';
+import type { ScopeSpec } from '../../lib/validate.js';
+import type { CognitoApi, ResourceServerScopeType, ResourceServerType } from '../../aws/cognito.js';
+import { mergeAndVerify, type MergeShape } from '../merge.js';
+import type { Progress } from '../progress.js';
 
 type Scope = ResourceServerScopeType;
 

@@ -4,13 +4,13 @@
  * a code-flow client is never left without a callback URL, and DefaultRedirectURI never points
  * at a removed URL.
  */
-import { RefusedError } from '../lib/errors.js';
-import { awsCliCommand, listDiff, type PlanStep } from '../lib/plan.js';
-import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../aws/rmw.js';
-import type { CognitoApi } from '../aws/cognito.js';
-import { clientShape } from './callback.js';
-import { mergeAndVerify } from './merge.js';
-import type { Progress } from './progress.js';
+import { RefusedError } from '../../lib/errors.js';
+import { awsCliCommand, listDiff, type PlanStep } from '../../lib/plan.js';
+import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../../aws/rmw.js';
+import type { CognitoApi } from '../../aws/cognito.js';
+import { clientShape } from './add-callbacks.js';
+import { mergeAndVerify } from '../merge.js';
+import type { Progress } from '../progress.js';
 
 export interface RemoveCallbackInput {
   urls: string[];

@@ -10,8 +10,8 @@ import { withGatewayClients, withoutOwned, isCreated } from '../lib/ownership.js
 import type { State } from '../lib/state.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import type { AgentCoreApi } from '../aws/agentcore.js';
-import { applyGatewayDeauthorization, planGatewayDeauthorization, type DeauthPlan } from './gateway-deauth.js';
-import { clientNotFound } from './client.js';
+import { applyGatewayDeauthorization, planGatewayDeauthorization, type DeauthPlan } from '../steps/gateway/deauthorize.js';
+import { clientNotFound } from '../steps/client/create.js';
 
 export interface DeleteClientTarget {
   poolId: string;

@@ -6,8 +6,8 @@ import { mcpEndpointUrl, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import { isOidcScope } from '../domain/oauth.js';
 import { PRESET_TABLE } from '../domain/presets.js';
 import type { GetGatewayResponse } from '../aws/rmw.js';
-import { FAILED_STATUSES, UPDATABLE_STATUSES, applyGatewayAuthorization, jwtOf, mcpOf, planGatewayAuthorization, preflightGateway, statusSentence, type ClientGrant, type GatewayAuthorizationOptions, type GatewayMerge } from './gateway.js';
-import { clientNotFound } from './client.js';
+import { FAILED_STATUSES, UPDATABLE_STATUSES, applyGatewayAuthorization, jwtOf, mcpOf, planGatewayAuthorization, preflightGateway, statusSentence, type ClientGrant, type GatewayAuthorizationOptions, type GatewayMerge } from '../steps/gateway/authorize.js';
+import { clientNotFound } from '../steps/client/create.js';
 import { withGatewayClients } from '../lib/ownership.js';
 
 /** The resolved target: the pool, the gateway, the clients, how to wait, and what else the gateway should accept. */
