@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { CancelledError, InputError, UsageError } from '../../lib/errors.js';
 import { Ctx, runAction, type Holder } from '../../lib/context.js';
 import { readSecretFromStdin } from '../../lib/user.js';
-import { DEFAULT_POOL_NAME } from '../../domain/oauth.js';
+import { AGENTCORE_MCP_VERSIONS, DEFAULT_POOL_NAME } from '../../domain/oauth.js';
 import { awsFacts } from './facts.js';
 import { init } from './run.js';
 import { renderInit } from './render.js';
@@ -24,6 +24,7 @@ export function initCommand(holder: Holder): Command {
     )
     .option('--gateway-id <id>', 'the gateway whose CUSTOM_JWT authorizer should accept the new clients (its trusted pool is used)')
     .option('--no-gateway', 'set up Cognito only; authorize a gateway later with authorize-client')
+    .option('--mcp-version <version>', `an MCP version the gateway should speak, added to supportedVersions (repeatable; ${AGENTCORE_MCP_VERSIONS.join(', ')})`, collect)
     .option('--pool-name <name>', `user pool to adopt or create when no gateway decides it (default "${DEFAULT_POOL_NAME}")`)
     .option('--pool-id <id>', 'adopt this existing user pool')
     .option('--domain <prefix>', 'hosted-UI domain prefix for a pool without one (default: from the pool name plus a random suffix)')
