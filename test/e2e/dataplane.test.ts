@@ -43,7 +43,7 @@ const SCOPE = 'gw/invoke';
 const emu = useEmulator({ resetEachTest: false, gatewayDelayMs: 0, tools: [{ name: 'tools___echo', description: 'Echo' }, { name: 'tools___time' }] });
 let f: FetchLike;
 const aws = () => sdk(emu.endpoint());
-const env = {} as { poolId: string; otherPool: string; prefix: string; web: string; other: string; noflow: string; m2m: string; m2mSecret: string; gw: string; gwUrl: string; gwOtherIssuer: string; gw2026Url: string };
+const env = {} as { poolId: string; otherPool: string; prefix: string; web: string; other: string; noflow: string; m2m: string; m2mSecret: string; gw: string; gwUrl: string; gwOtherIssuer: string; gw2026Url: string; gwOnly2026Url: string };
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -95,6 +95,7 @@ beforeAll(async () => {
   env.gwUrl = gw.gatewayUrl!;
   env.gwOtherIssuer = (await gateway('other-gw', env.otherPool)).gatewayId!;
   env.gw2026Url = (await gateway('gw-2026', env.poolId, ['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'])).gatewayUrl!;
+  env.gwOnly2026Url = (await gateway('gw-only-2026', env.poolId, ['2026-07-28'])).gatewayUrl!;
 });
 
 /** The user's browser on the hosted UI: authorize → /login → POST credentials → the redirect to the callback. */
@@ -449,6 +450,10 @@ describe('gateway on MCP 2026-07-28 (stateless; test/emulator/dataplane/mcp-2026
     expect(await code(await post(noCaps, h2026('tools/call', { 'mcp-name': 'tools___echo' })))).toEqual([400, -32602]);
     const init = await post({ ...initialize, params: { ...initialize.params, protocolVersion: '2026-07-28' } }, {});
     expect(((await init.json()) as { result: { protocolVersion: string } }).result.protocolVersion).toBe('2025-11-25');
+    // A gateway that lists only 2026-07-28 has no initialize: 400 -32022 naming what it supports.
+    const only = await mcpPost(t, initialize, {}, env.gwOnly2026Url);
+    expect(only.status).toBe(400);
+    expect(await only.json()).toMatchObject({ error: { code: -32022, data: { supported: ['2026-07-28'], requested: '2025-06-18' } } });
   });
 });
 
