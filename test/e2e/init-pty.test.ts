@@ -135,6 +135,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     const { term, cwd } = start([]);
     await term.answer('AWS Region');
     await term.answer('Gateway to connect');
+    await term.answer('MCP versions the gateway should also speak'); // offered, none ticked
     await term.answer('Hosted-UI domain prefix');
     await term.answer('Resource server identifier');
     await term.answer('Scope on mcp');
@@ -163,6 +164,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
 
     // Re-run after success: the state answers the setup questions; nothing is created.
     const again = start(['--no-doctor'], cwd).term;
+    await again.answer('MCP versions the gateway should also speak');
     await again.answer('Clients to create');
     await again.answer('Create a sign-in user');
     expect(await again.exitCode()).toBe(0);
