@@ -232,7 +232,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     const seed = await seedSample(moto.endpoint());
     // 1. Interrupted at the confirmation: nothing changed.
     const first = start(['--no-doctor']);
-    for (const p of ['AWS Region', 'Gateway to connect', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user']) await first.term.answer(p);
+    for (const p of ['AWS Region', 'Gateway to connect', 'MCP versions the gateway should also speak', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user']) await first.term.answer(p);
     await first.term.waitFor('Create and change these resources?');
     first.term.keys('C-c');
     expect(await first.term.exitCode()).toBe(130);
@@ -249,6 +249,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     });
     const resumed = start(['--no-doctor'], cwd).term;
     await resumed.answer('Gateway to connect');
+    await resumed.answer('MCP versions the gateway should also speak');
     await resumed.answer('Clients to create');
     await resumed.answer('Create a sign-in user');
     const plan = await resumed.waitFor('Create and change these resources?');
@@ -279,7 +280,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     const term = new Terminal([shq(process.execPath), shq(join(repoRoot, 'scripts', 'sandbox.mjs'))].join(' '), env, repoRoot);
     terminals.push(term);
     await term.waitFor('with a sample gateway sample-gateway', 40_000);
-    for (const p of ['Gateway to connect', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user', 'Create and change these resources?']) await term.answer(p);
+    for (const p of ['Gateway to connect', 'MCP versions the gateway should also speak', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user', 'Create and change these resources?']) await term.answer(p);
     expect(await term.exitCode(60_000), term.screen()).toBe(0);
     const screen = term.screen();
     expect(screen).toContain('Client secret');

@@ -20,7 +20,7 @@ export function initCommand(holder: Holder): Command {
   const collect = (v: string, prev: string[] = []) => [...prev, v];
   return new Command('init')
     .description(
-      'Asks for what it needs (Region, gateway, pool, domain prefix, resource server and scope, clients, an optional test user), shows one plan, asks once, then runs init-pool → create-client → authorize-client → create-user and prints the Copilot Studio form and the next step. Pressing Enter at every prompt gives a working setup. Every question has a flag, so `init --no-input --yes …` runs unattended. Re-running resumes from the state file and creates nothing twice.',
+      'Asks for what it needs (Region, gateway, the MCP versions it lacks, pool, domain prefix, resource server and scope, clients, an optional test user), shows one plan, asks once, then runs init-pool → create-client → authorize-client → create-user and prints the Copilot Studio form and the next step. Pressing Enter at every prompt gives a working setup. Every question has a flag, so `init --no-input --yes …` runs unattended. Re-running resumes from the state file and creates nothing twice.',
     )
     .option('--gateway-id <id>', 'the gateway whose CUSTOM_JWT authorizer should accept the new clients (its trusted pool is used)')
     .option('--no-gateway', 'set up Cognito only; authorize a gateway later with authorize-client')
