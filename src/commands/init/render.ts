@@ -12,8 +12,9 @@ export function renderInit(r: InitResult, out: Output): string {
   if (r.dryRun || !r.userPoolId) return c.dim('Dry run: nothing was changed. The plan and the equivalent aws CLI commands are above.');
   const what = r.created.length || r.updated.length ? `Created: ${r.created.join(', ') || 'nothing'}. Updated: ${r.updated.join(', ') || 'nothing'}.` : 'Nothing to change: everything was already in place.';
   lines.push(c.bold(`Cognito is set up in ${r.region}: user pool ${r.userPoolName} (${r.userPoolId}), domain ${r.domain}.`), c.dim(what), '');
+  const mcpUrl = r.gateway && !r.gateway.skipped ? (r.gateway.mcpUrl ?? (r.gateway.gatewayUrl ? mcpEndpointUrl(r.gateway.gatewayUrl) : undefined)) : undefined;
   if (r.copilotStudio) {
-    lines.push(renderCopilotStudioForm(r.copilotStudio, out), '');
+    lines.push(renderCopilotStudioForm({ ...r.copilotStudio, ...(mcpUrl ? { serverUrl: mcpUrl } : {}), ...(r.gateway?.gatewayName ? { serverName: r.gateway.gatewayName } : {}) }, out), '');
     // doctor's next steps (at the end) say it when doctor ran; otherwise init says it here.
     if (!r.doctor?.nextSteps?.length) {
       lines.push(`${c.bold('Next:')} after you click Create, Copilot Studio shows a Redirect URL. Register it with:`);
@@ -31,8 +32,7 @@ export function renderInit(r: InitResult, out: Output): string {
   }
   if (r.gateway) {
     lines.push(r.gateway.skipped ? c.yellow(`Gateway: ${r.gateway.message}`) : `Gateway ${r.gateway.gatewayName ?? r.gateway.gatewayId}: ${r.gateway.message}`);
-    const mcp = r.gateway.mcpUrl ?? (r.gateway.gatewayUrl ? mcpEndpointUrl(r.gateway.gatewayUrl) : undefined);
-    if (mcp) lines.push(`  MCP endpoint: ${mcp}`);
+    if (mcpUrl && !r.copilotStudio) lines.push(`  MCP endpoint: ${mcpUrl}`);
     lines.push('');
   }
   if (r.user) lines.push(`Sign-in user for testing: ${r.user.signInName} (${r.user.status}${r.user.group ? `, group ${r.user.group}` : ''}${r.user.username !== r.user.signInName ? `; user name ${r.user.username}` : ''}).`, '');
