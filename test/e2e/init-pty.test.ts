@@ -32,7 +32,8 @@ class Terminal {
       .join(' ');
     // env -i: nothing from the test process leaks in (CI=true would turn the prompts off).
     const script = `cd ${shq(cwd)} && env -i ${exports} ${command}; echo "[exit $?]"; sleep 120`;
-    this.tmux('new-session', '-d', '-x', '160', '-y', '50', 'sh', '-c', script);
+    // bash, not sh: after a Ctrl-C that the program handles (exiting normally), bash goes on to print the exit code; dash exits too.
+    this.tmux('new-session', '-d', '-x', '160', '-y', '50', 'bash', '-c', script);
     // A copy of what the pane receives: the screen can only have changed when this file grew.
     this.tmux('pipe-pane', '-O', `cat >> ${shq(this.log)}`);
   }
@@ -261,7 +262,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toHaveLength(2);
   }, 90_000);
 
-  it('the sandbox (node scripts/sandbox.mjs, what npm run sandbox runs after the build): own emulator, sample gateway, the wizard, clean exit', async () => {
+  it('the sandbox (node scripts/sandbox.mjs, what npm run sandbox runs after the build): own emulator, sample gateway with a target, the wizard, then every printed command works when pasted into a fresh shell, and Ctrl-C stops it', async () => {
     const home = join(base, 'home');
     mkdirSync(join(home, '.aws'), { recursive: true });
     const env: Record<string, string> = {
@@ -277,13 +278,25 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     const term = new Terminal([shq(process.execPath), shq(join(repoRoot, 'scripts', 'sandbox.mjs'))].join(' '), env, repoRoot);
     terminals.push(term);
     await term.waitFor('with a sample gateway sample-gateway', 40_000);
-    for (const p of ['Gateway to connect', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user', 'Create and change these resources?']) await term.answer(p);
-    expect(await term.exitCode(60_000), term.screen()).toBe(0);
-    const screen = term.screen();
+    for (const p of ['AWS Region', 'Gateway to connect', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user', 'Create and change these resources?']) await term.answer(p);
+    const screen = await term.waitFor(/for example:/, 60_000);
     expect(screen).toContain('Client secret');
-    expect(screen).toMatch(/mcp-cognito add-callback <the redirect URL> --client-id \w+/);
     expect(screen).toMatch(/Gateway sample-gateway: updated \(allowed clients \+ \w+/);
-    expect(screen).toContain('Emulator stopped: the pool, clients and gateway above existed only in it');
-    expect(screen).toContain('Nothing was sent to AWS.');
+    // The block the sandbox prints, pasted as printed into a fresh shell (nothing inherited but PATH and HOME).
+    const block = screen.slice(screen.indexOf('paste these lines'), screen.indexOf('for example:')).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    expect(block[0]).toMatch(/^cd /);
+    const printed = /Register it: (mcp-cognito add-callback <the redirect URL> --client-id \w+)/.exec(screen)?.[1];
+    expect(printed, screen).toBeDefined();
+    // Each printed command, as printed (the placeholder filled in as a person would, --yes for the pipe).
+    const commands = [`${printed!.replace('<the redirect URL>', 'https://global.consent.azure-apim.net/redirect/sandbox-tool')} --yes`, 'mcp-cognito doctor', 'mcp-cognito status'];
+    const shell = spawnSync('bash', ['-c', [...block, ...commands.map((c) => `${c}; echo "[exit $?]"`)].join('\n')], { env: { PATH: env.PATH, HOME: env.HOME, AWS_CONFIG_FILE: env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE, NO_COLOR: '1' }, cwd: tmpdir(), encoding: 'utf8', timeout: 60_000 });
+    const out = shell.stdout + shell.stderr;
+    expect(out.match(/\[exit (\d+)\]/g), out).toEqual(['[exit 0]', '[exit 0]', '[exit 0]']);
+    expect(out).toContain('+ https://global.consent.azure-apim.net/redirect/sandbox-tool');
+    expect(out).toMatch(/\d+ passed, 0 warnings, 0 failed/);
+    term.keys('C-c');
+    expect(await term.exitCode(30_000), term.screen()).toBe(0);
+    expect(term.screen()).toContain('Emulator stopped: the pool, clients and gateway above existed only in it');
+    expect(term.screen()).toContain('nothing was sent to AWS');
   }, 120_000);
 });
