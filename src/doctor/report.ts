@@ -52,8 +52,8 @@ function findingLines(ch: Check, out: Output, o: RenderOptions): string[] {
   const c = out.c;
   const lines = [wrapIndent(`${icon(ch.status, out)} ${c.bold(ch.title)}`, '  ', 100, '    '), wrapIndent(ch.detail, '      ')];
   // A command is never wrapped: it must paste as one line.
-  if (ch.fix) lines.push(`      ${c.cyan('fix:')} ${ch.fix}`);
-  if (ch.todo) lines.push(wrapIndent(`${c.cyan(ch.fix ? 'also:' : 'to fix:')} ${ch.todo}`, '      ', 100, '        '));
+  if (ch.fix) lines.push(`      ${c.cyan('Fix:')} ${ch.fix}`);
+  if (ch.todo) lines.push(wrapIndent(`${c.cyan(ch.fix ? 'Also:' : 'Fix:')} ${ch.todo}`, '      ', 100, '        '));
   if (ch.aws && o.verbose) lines.push(`      ${c.dim('aws:')} ${c.dim(ch.aws)}`);
   if (o.verbose) lines.push(`      ${c.dim(`(${ch.id})`)}`);
   return lines;
@@ -63,21 +63,28 @@ const VERDICT: Record<string, string> = { confirmed: 'confirmed', possible: 'pos
 
 export function renderSymptom(s: SymptomResult, out: Output, offline: boolean, o: RenderOptions = {}): string[] {
   const c = out.c;
-  const lines = [`${c.bold('Symptom:')} ${c.bold(s.title)}${s.certainty === 'documented' ? '' : c.dim(` (${s.certainty === 'reported' ? 'reported by users, not documented by AWS' : 'unconfirmed'})`)}`];
+  const lines = [`${c.bold('Symptom:')} ${c.bold(s.title)}`];
   if (s.matched.trim().toLowerCase() !== s.id) lines.push(wrapIndent(`You saw: ${s.matched.slice(0, 200)}`, '  ', 100, '    '));
   lines.push(wrapIndent(`Usually seen as: ${s.strings.join(' | ')} — ${s.where}.`, '  ', 100, '    '));
-  if (s.correction) lines.push(wrapIndent(`${c.yellow('Good to know:')} ${s.correction}`, '  ', 100, '    '));
+  if (s.correction) lines.push(wrapIndent(`${c.yellow('Note:')} ${s.correction}`, '  ', 100, '    '));
   if (s.note) lines.push(wrapIndent(s.note, '  '));
-  lines.push('', offline ? `  ${c.bold('Causes')} (not checked: --offline; run without it to check them):` : `  ${c.bold('Causes, most likely first')} (by what the checks found):`);
-  const shown = offline || o.verbose ? s.causes : s.causes.filter((x) => x.verdict !== 'ruled-out');
+  lines.push('', offline ? `  ${c.bold('Causes, most likely first')} (not checked: --offline; run without it to check them):` : `  ${c.bold('Causes, most likely first')} (by what the checks found):`);
+  // Offline, what AWS documents comes before what users report, before the rest ("likely", then "possible").
+  const rank = (x: (typeof s.causes)[number]) => (x.certainty === 'unconfirmed' ? 2 : x.certainty === 'reported' ? 1 : 0);
+  const causes = offline ? s.causes.map((x, i) => [x, i] as const).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([x]) => x) : s.causes;
+  const shown = offline || o.verbose ? causes : causes.filter((x) => x.verdict !== 'ruled-out');
+  const said = new Map<string, number>();
   shown.forEach((cause, i) => {
     const v = cause.verdict;
-    const tag = v === 'confirmed' ? c.red(VERDICT[v]!) : v === 'possible' ? c.yellow(VERDICT[v]!) : v === 'ruled-out' ? c.green(VERDICT[v]!) : c.dim(VERDICT[v]!);
-    const sure = cause.certainty && cause.certainty !== 'documented' ? c.dim(` (${cause.certainty === 'reported' ? 'reported by users' : 'unconfirmed'})`) : '';
-    lines.push(wrapIndent(`${i + 1}. ${offline ? '' : `[${tag}] `}${cause.cause}${sure}`, '  ', 100, '     '));
-    lines.push(wrapIndent(offline ? `How to confirm: ${cause.evidence.replace(/^Not checked \(offline\)\. To confirm: /, '')}` : `Evidence: ${cause.evidence}`, '     ', 100, '       '));
+    const word = offline ? (rank(cause) < 2 ? 'likely' : 'possible') : VERDICT[v]!;
+    const tag = offline ? c.dim(word) : v === 'confirmed' ? c.red(word) : v === 'possible' ? c.yellow(word) : v === 'ruled-out' ? c.green(word) : c.dim(word);
+    lines.push(wrapIndent(`${i + 1}. [${tag}] ${cause.cause}`, '  ', 100, '     '));
+    // The same finding behind two causes is said once.
+    const first = said.get(cause.evidence);
+    lines.push(wrapIndent(first !== undefined && !offline ? `Found: the same as for cause ${first + 1}.` : cause.evidence, '     ', 100, '       '));
+    if (first === undefined) said.set(cause.evidence, i);
     if (cause.fix) lines.push(`     ${c.cyan('Fix:')} ${cause.fix}`);
-    if (cause.todo) lines.push(wrapIndent(`${c.cyan(cause.fix ? 'Also:' : 'To fix:')} ${cause.todo}`, '     ', 100, '       '));
+    if (cause.todo) lines.push(wrapIndent(`${c.cyan(cause.fix ? 'Also:' : 'Fix:')} ${cause.todo}`, '     ', 100, '       '));
   });
   const hidden = s.causes.length - shown.length;
   if (hidden) lines.push(`  ${c.dim(`Ruled out by the checks: ${hidden} more cause${hidden > 1 ? 's' : ''} (--verbose lists them).`)}`);
