@@ -61,20 +61,22 @@ async function run(t: Terminal, command: string, ms: number, onScreen?: (t: Term
   return { code: Number(new RegExp(`\\${mark} (\\d+)\\]\\n`).exec(screen)![1]), output: screen.slice(before) };
 }
 
-/** Press Enter at each `? ` prompt until `until` shows. */
+/** Press Enter at each prompt (the latest `? ` line, once the screen has settled) until `until` shows. */
 async function enterUntil(t: Terminal, until: RegExp, ms: number): Promise<string> {
   const deadline = Date.now() + ms;
-  let answered = 0;
+  let last = '';
+  let since = Date.now();
   for (;;) {
     const s = t.screen();
     if (until.test(s)) return s;
-    const prompts = (s.match(/^\? /gm) ?? []).length + (s.match(/^✔ /gm) ?? []).length;
-    if (/^\? [^\n]*$/m.test(s.split('\n').filter(Boolean).slice(-1)[0] ?? '') && prompts > answered) {
-      answered = prompts;
+    if (s !== last) [last, since] = [s, Date.now()];
+    const prompt = s.split('\n').filter((l) => /^[?✔] /.test(l)).pop();
+    if (prompt?.startsWith('? ') && Date.now() - since > 400) {
       t.keys('Enter');
+      since = Date.now() + 1000; // give the answer time to redraw the prompt as "✔ …"
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(until)}; the screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 150));
   }
 }
 

@@ -387,7 +387,7 @@ describe('renderInit (the hand-off)', () => {
     expect(text).toContain('Gateway tools-gateway: updated (allowed clients + cs1).');
     expect(text).not.toContain('MCP endpoint:'); // said once, as the form's Server URL
     expect(text).toContain('Sign-in user for testing: a@example.com (CONFIRMED)');
-    expect(text).toContain('20 passed, 1 warning, 0 failed, 3 skipped');
+    expect(text).toContain('20 passed, 1 warning, 0 failed, 3 not checked');
     expect(text).toContain('! Callback URLs registered — mcp-cognito add-callback <redirect URL>');
     expect(text).toContain('These findings inform; they do not change init');
     expect(text).not.toContain('Next steps:');
