@@ -15,6 +15,7 @@ const AREAS: [string, RegExp][] = [
   ['Gateway targets', /^targets\./],
   ['Token', /^token\./],
   ['Live probes', /^probe\./],
+  ['OAuth façade', /^facade\./],
 ];
 const areaOf = (id: string) => AREAS.find(([, re]) => re.test(id))?.[0] ?? 'Other';
 
