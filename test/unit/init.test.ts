@@ -409,14 +409,18 @@ describe('renderInit (the hand-off)', () => {
       },
       t.ctx.out,
     );
-    for (const row of ['Client ID          cs1', 'Client secret      s3cr3t', `Token URL          ${tokenUrl}`, `Refresh URL        ${tokenUrl}`, 'Scopes             openid email profile mcp/invoke']) expect(text).toContain(row);
+    // Copilot Studio's wizard order: server name, description, Server URL, then the OAuth fields.
+    const rows = ['Server name         tools-gateway', 'Server description  ', 'Server URL          https://gw.example/mcp', 'Authentication      OAuth 2.0, type Manual', 'Client ID           cs1', 'Client secret       s3cr3t', 'Authorization URL   https://p-x1.auth', `Token URL template  ${tokenUrl}`, `Refresh URL         ${tokenUrl}`, 'Scopes              openid email profile mcp/invoke'];
+    const at = rows.map((row) => text.indexOf(row));
+    expect(at.every((i) => i >= 0), `rows missing: ${rows.filter((_, i) => at[i]! < 0).join(' | ')}`).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(text).toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
     expect(text).toMatch(/M2M agent client mcp-agent-m2m \(m2mclient\)\n\s+Token URL\s+https:\/\/p-x1\.auth\.us-east-1\.amazoncognito\.com\/oauth2\/token/);
     expect(text).toContain('.env (mode 0600)');
     expect(text).toContain('Gateway tools-gateway: updated (allowed clients + cs1).');
-    expect(text).toContain('MCP endpoint: https://gw.example/mcp');
+    expect(text).not.toContain('MCP endpoint:'); // said once, as the form's Server URL
     expect(text).toContain('Sign-in user for testing: a@example.com (CONFIRMED)');
-    expect(text).toContain('20 passed, 1 warning, 0 failed, 3 skipped');
+    expect(text).toContain('20 passed, 1 warning, 0 failed, 3 not checked');
     expect(text).toContain('! Callback URLs registered — mcp-cognito add-callback <redirect URL>');
     expect(text).toContain('These findings inform; they do not change init');
     expect(text).not.toContain('Next steps:');
@@ -449,6 +453,6 @@ describe('renderInit (the hand-off)', () => {
     expect(text).toContain(`Next steps:\n  • ${next}`);
     expect(text).not.toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
     expect(text).not.toContain('These findings inform');
-    expect(text).toContain('MCP endpoint: https://gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp\n');
+    expect(text).toContain('Server URL          https://gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp\n');
   });
 });
