@@ -12,6 +12,10 @@ export const visible = (s: string): number => s.replace(ANSI, '').length;
 export function wrapIndent(text: string, indent: string, width: number | undefined, hanging = indent): string {
   const words = text.split(/\s+/).filter(Boolean);
   if (width === undefined) return indent + words.join(' ');
+  // A command to paste stays on one line (its own, when the line is full): a line break in it would
+  // run half of it when pasted.
+  const cmd = words.findIndex((w) => /^`?(mcp-cognito|aws|claude|codex|npm|npx)$/.test(w) && /^[a-z-]/.test(words[words.indexOf(w) + 1] ?? ''));
+  if (cmd >= 0) words.splice(cmd, words.length - cmd, words.slice(cmd).join(' '));
   const lines: string[] = [];
   let line = '';
   const pad = () => (lines.length ? hanging : indent);

@@ -205,7 +205,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     // The block the sandbox prints, pasted as printed into a fresh shell (nothing inherited but PATH and HOME).
     const block = screen.slice(screen.indexOf('paste these lines'), screen.indexOf('for example:')).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
     expect(block[0]).toMatch(/^cd /);
-    const printed = /Register it: (mcp-cognito add-callback <the redirect URL> --client-id \w+)/.exec(screen)?.[1];
+    const printed = /Register it:\s+(mcp-cognito add-callback <the redirect URL> --client-id \w+)/.exec(screen)?.[1];
     expect(printed, screen).toBeDefined();
     // Each printed command, as printed (the placeholder filled in as a person would, --yes for the pipe).
     const commands = [`${printed!.replace('<the redirect URL>', 'https://global.consent.azure-apim.net/redirect/sandbox-tool')} --yes`, 'mcp-cognito doctor', 'mcp-cognito status'];
