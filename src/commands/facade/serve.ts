@@ -15,7 +15,7 @@ import { FACADE_DEFAULT_PORT } from '../../domain/oauth.js';
 import { applyCallback } from '../../steps/client/add-callbacks.js';
 import { planFacadeCallback, readFacadeTarget, facadeCallbackUrl, type FacadeTargetInput } from '../../steps/facade/target.js';
 import { createFacade } from '../../facade/index.js';
-import { toNodeListener } from '../../facade/node.js';
+import { startingListener } from '../../facade/node.js';
 import { allowedRedirects, claudeName } from './shared.js';
 
 export interface ServeFlags extends FacadeTargetInput {
@@ -75,7 +75,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeResult> {
-  const server = createServer();
+  // Answers 503 until the façade is ready: a request during set-up (or the confirmation) is never left hanging.
+  const starting = startingListener();
+  const server = createServer(starting.listener);
   if (!ctx.dryRun) await listen(server, input.port, input.host);
   try {
     const t = await readFacadeTarget(input, ctx);
@@ -112,7 +114,7 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
       // The request log is this server's output (stderr, --json too): route, status, time; never a query string.
       log: (e) => ctx.out.err(ctx.out.c.dim(`${e.method} ${e.path} ${e.status} ${e.ms} ms${e.reason ? ` (${e.reason})` : ''}`)),
     });
-    server.on('request', toNodeListener(handler));
+    starting.ready(handler);
     const ready = result(Boolean(plan.step), true);
     ctx.out.result(ready, renderServe, { final: true });
     ctx.out.err(ctx.out.c.dim('Serving; press Ctrl-C to stop.'));
