@@ -43,7 +43,7 @@ let serve: ChildProcessWithoutNullStreams;
 let serveOut = '';
 let serveErr = '';
 let cwd: string;
-let ready: { mcpUrl: string; claudeCommand: string; callbackUrl: string; clientId: string; callbackAdded: boolean };
+let ready: { mcpUrl: string; claudeCommand: string; codexCommand: string; callbackUrl: string; clientId: string; callbackAdded: boolean };
 const seed = {} as { poolId: string; gatewayId: string };
 
 /** The CIMD document host, served by the front's data plane beside the AWS hosts. */
@@ -203,10 +203,11 @@ async function signInAndList(provider: Provider): Promise<string[]> {
 }
 
 describe('facade serve with the MCP TypeScript SDK', () => {
-  it('prints the MCP URL and the claude mcp add line, and registered its callback on the init-made client (placeholder kept)', async () => {
+  it('prints the MCP URL and the claude mcp add and codex mcp add lines, and registered its callback on the init-made client (placeholder kept)', async () => {
     const origin = new URL(ready.mcpUrl).origin;
     expect(ready.mcpUrl).toBe(`${origin}/mcp`);
     expect(ready.claudeCommand).toBe(`claude mcp add --transport http sample-gateway ${ready.mcpUrl}`);
+    expect(ready.codexCommand).toBe(`codex mcp add sample-gateway --url ${ready.mcpUrl}`);
     expect(ready.callbackAdded).toBe(true);
     const { cognito } = sdk(front.endpoint);
     const c = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: ready.clientId }))).UserPoolClient!;
