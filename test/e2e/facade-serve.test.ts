@@ -11,6 +11,7 @@
  * loopback (as it serves the AWS hosts), so nothing in the product is relaxed for the test.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -243,6 +244,59 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(provider.authUrls[0]!.searchParams.get('client_id')).toBe(CIMD_URL);
   });
 
+  it("refreshes only what it issued: its sealed token rotates, a used one and Cognito's own refresh token (obtained with the secret, as Copilot Studio does) are invalid_grant", async () => {
+    const origin = new URL(ready.mcpUrl).origin;
+    const provider = new Provider();
+    await signInAndList(provider);
+    const sealed = provider.saved!.refresh_token!;
+    expect(sealed).toMatch(/^mcfr1\./);
+    const refresh = (token: string) =>
+      fetch(`${origin}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: ready.clientId }) });
+    const first = await refresh(sealed);
+    expect(first.status).toBe(200);
+    const next = ((await first.json()) as { access_token: string; refresh_token: string });
+    expect(next.access_token).toBeTruthy();
+    expect(next.refresh_token).toMatch(/^mcfr1\./);
+    expect(next.refresh_token).not.toBe(sealed);
+    const reused = await refresh(sealed);
+    expect(reused.status).toBe(400);
+    expect(await reused.json()).toMatchObject({ error: 'invalid_grant' });
+
+    // Copilot Studio's way: the hosted UI, then Cognito's token endpoint with the client's secret.
+    const verifier = randomBytes(32).toString('base64url');
+    const atFacade = await fetch(`${origin}/authorize?${new URLSearchParams({ response_type: 'code', client_id: ready.clientId, redirect_uri: APP_REDIRECT, state: 's', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`, { redirect: 'manual' });
+    const cognitoAuthorize = new URL(atFacade.headers.get('location')!);
+    const direct = new URL(`${cognitoAuthorize.origin}${cognitoAuthorize.pathname}`);
+    direct.search = new URLSearchParams({ response_type: 'code', client_id: ready.clientId, redirect_uri: ready.callbackUrl, state: 'cs', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' }).toString();
+    const landed = await browser(direct.href, ready.callbackUrl);
+    const { cognito } = sdk(front.endpoint);
+    const secret = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: ready.clientId }))).UserPoolClient!.ClientSecret!;
+    const issued = await f(`${cognitoAuthorize.origin}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${ready.clientId}:${secret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: landed.searchParams.get('code')!, redirect_uri: ready.callbackUrl, code_verifier: verifier }).toString(),
+    });
+    expect(issued.status).toBe(200);
+    const cognitoRefresh = ((await issued.json()) as { refresh_token: string }).refresh_token;
+    expect(cognitoRefresh).toBeTruthy();
+    const lent = await refresh(cognitoRefresh);
+    expect(lent.status).toBe(400);
+    expect(await lent.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('names the printed URL to a request that reached it under another host name', async () => {
+    const { port } = new URL(ready.mcpUrl);
+    const res = await new Promise<{ status: number; body: string }>((resolvePromise, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/.well-known/oauth-protected-resource/mcp', headers: { host: `localhost:${port}` } }, (r) => {
+        let body = '';
+        r.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolvePromise({ status: r.statusCode!, body }));
+      });
+      req.on('error', reject).end();
+    });
+    expect(res.status).toBe(421);
+    expect(JSON.parse(res.body).error_description).toContain(`use ${ready.mcpUrl} exactly as printed`);
+  });
+
   it('never an open redirect: a non-loopback redirect_uri and plain PKCE are answered 400 with an OAuth error, no Location', async () => {
     const origin = new URL(ready.mcpUrl).origin;
     const verifier = randomBytes(32).toString('base64url');
@@ -276,5 +330,43 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     serve.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(serveErr).toMatch(/Stopped\./);
+  });
+
+  it('answers 503 (never silence) while it sets up, then serves; --client-metadata off stops advertising documents', async () => {
+    const port = await freePort();
+    let out = '';
+    const second = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), 'facade', 'serve', '--port', String(port), '--client-metadata', 'off', '--yes', '--json'], {
+      cwd,
+      env: cliEnv({ AWS_ENDPOINT_URL: front.endpoint, MCP_COGNITO_PROBE_BASE: front.endpoint }),
+    });
+    second.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const statuses: number[] = [];
+    const once = () =>
+      new Promise<number | 'refused'>((resolvePromise, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/.well-known/oauth-authorization-server', timeout: 3000 }, (r) => {
+          r.resume();
+          resolvePromise(r.statusCode!);
+        });
+        req.on('timeout', () => reject(new Error('a request during set-up was never answered'))).on('error', () => resolvePromise('refused')).end();
+      });
+    try {
+      for (let i = 0; i < 600; i++) {
+        const status = await once();
+        if (status !== 'refused') statuses.push(status);
+        if (status === 200) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(statuses.at(-1)).toBe(200);
+      expect(statuses).toContain(503);
+      expect(new Set(statuses)).toEqual(new Set([503, 200]));
+      const asm = (await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+      expect(asm).not.toHaveProperty('client_id_metadata_document_supported');
+      expect(asm.registration_endpoint).toBe(`http://127.0.0.1:${port}/register`);
+    } finally {
+      const exited = new Promise((r) => second.once('exit', r));
+      second.kill('SIGINT');
+      await exited;
+    }
+    expect(out).toContain(`codex mcp add sample-gateway --url http://127.0.0.1:${port}/mcp`);
   });
 });
