@@ -3,6 +3,9 @@
  * discovery → registration (RFC 7591) or a Client ID Metadata Document → PKCE authorize → sign-in on
  * the emulator's hosted UI → token → initialize → tools/list, through the built CLI's façade (a
  * child process) over an `init`-made setup on the emulator front.
+ * mcp-remote (npm, a stdio bridge many clients use) runs the same through the façade: it opens the
+ * browser with `open`, whose bundled xdg-open runs $BROWSER, here test/fixtures/fake-browser.mjs,
+ * which reaches only loopback and the emulator front.
  *
  * The façade's outbound calls (Cognito's token endpoint, the gateway, a CIMD document) go through
  * MCP_COGNITO_PROBE_BASE, the loopback-only data-plane override doctor's probes use: the front
@@ -12,7 +15,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -319,6 +322,71 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(forged.status).toBe(400);
     expect(forged.headers.get('location')).toBeNull();
   });
+
+  it('mcp-remote (a client nobody here wrote) registers, signs in through a browser it opens, and lists the tools over stdio', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mcp-remote-'));
+    const browserLog = join(home, 'browser.log');
+    const callbackPort = await freePort();
+    // No DISPLAY and no desktop: `open` runs its bundled xdg-open, which runs $BROWSER: the fake browser.
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      MCP_REMOTE_CONFIG_DIR: join(home, '.mcp-auth'),
+      BROWSER: join(repoRoot, 'test', 'fixtures', 'fake-browser.mjs'),
+      FAKE_BROWSER_FRONT: front.endpoint,
+      FAKE_BROWSER_USER: USER,
+      FAKE_BROWSER_PASSWORD: PASSWORD,
+      FAKE_BROWSER_LOG: browserLog,
+      NO_COLOR: '1',
+    };
+    const remote = spawn(process.execPath, [join(repoRoot, 'node_modules', 'mcp-remote', 'dist', 'proxy.js'), ready.mcpUrl, String(callbackPort), '--transport', 'http-only'], { env, cwd: home });
+    let stdout = '';
+    let stderr = '';
+    const t0 = Date.now();
+    remote.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d.split('\n').map((l) => (l ? `[${Date.now() - t0}] ${l}` : l)).join('\n')));
+    const answers = new Map<number, Record<string, unknown>>();
+    const waiters = new Map<number, (m: Record<string, unknown>) => void>();
+    remote.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      let nl: number;
+      while ((nl = stdout.indexOf('\n')) >= 0) {
+        const line = stdout.slice(0, nl);
+        stdout = stdout.slice(nl + 1);
+        if (!line.trim()) continue;
+        const m = JSON.parse(line) as { id?: number } & Record<string, unknown>;
+        if (typeof m.id === 'number') {
+          answers.set(m.id, m);
+          waiters.get(m.id)?.(m);
+        }
+      }
+    });
+    const call = (id: number, method: string, params: Record<string, unknown> = {}) =>
+      new Promise<Record<string, unknown>>((resolvePromise, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer to ${method}.\n${stderr.slice(-3000)}`)), 30_000);
+        waiters.set(id, (m) => {
+          clearTimeout(timer);
+          resolvePromise(m);
+        });
+        remote.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+      });
+    try {
+      const init = await call(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e-stdio', version: '1' } });
+      expect(init).toMatchObject({ result: { protocolVersion: expect.any(String) } });
+      remote.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+      const listed = (await call(2, 'tools/list')) as { result: { tools: { name: string }[] } };
+      expect(listed.result.tools.length).toBeGreaterThan(0);
+      // It went through the façade: registration, then the browser from /authorize to mcp-remote's loopback callback.
+      expect(serveErr).toMatch(/POST \/register 201/);
+      const hops = readFileSync(browserLog, 'utf8');
+      expect(hops).toMatch(new RegExp(`GET ${new URL(ready.mcpUrl).origin}/authorize`));
+      expect(hops).toMatch(new RegExp(`GET http://localhost:${callbackPort}/oauth/callback`));
+    } finally {
+      const exited = new Promise((r) => remote.once('exit', r));
+      remote.kill('SIGTERM');
+      await exited;
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('a second run finds the callback registered (nothing to change); Ctrl-C stops the server with exit 0', async () => {
     const again = await runCli(['facade', 'serve', '--port', new URL(ready.mcpUrl).port, '--dry-run'], { endpoint: front.endpoint, cwd });
