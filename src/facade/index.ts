@@ -10,6 +10,10 @@
  *   GET  /callback                                   the one callback registered on the app client
  *   POST /token, /revoke                             to Cognito, with the app client's secret added
  *   *    /mcp                                        to the gateway, streamed
+ *
+ * On every route: the Host must be the façade URL's (421 naming it otherwise); on /mcp, a browser
+ * Origin must be loopback, the façade's own or a configured one (403 otherwise: DNS rebinding).
+ * Refresh tokens handed out are sealed and bound to the client (refresh.ts).
  */
 import { authorize, callback } from './authorize.js';
 import { resolveConfig, type FacadeConfig, type Resolved } from './config.js';
