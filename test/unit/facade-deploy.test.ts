@@ -14,7 +14,9 @@ import { lambdaApi } from '../../src/aws/lambda.js';
 import { codeSha256, crc32, zip } from '../../src/lib/zip.js';
 import { desiredSettings, facadeNames, runtimePolicy, settingsDrift } from '../../src/steps/facade/resources.js';
 import type { FacadeTarget } from '../../src/steps/facade/target.js';
-import { parseDeployFlags } from '../../src/commands/facade/deploy.js';
+import { parseDeployFlags, renderDeploy } from '../../src/commands/facade/deploy.js';
+import { renderServe } from '../../src/commands/facade/serve.js';
+import { Output } from '../../src/lib/output.js';
 import { clientCommands } from '../../src/domain/oauth.js';
 
 const settings = { region: 'us-east-1', log: () => undefined };
@@ -104,10 +106,16 @@ describe('the execution role and the function settings', () => {
     expect(() => parseDeployFlags({ clientMetadata: 'no' })).toThrow(/--client-metadata must be on or off/);
   });
 
-  it('prints the codex mcp add line beside the claude one', () => {
-    expect(clientCommands('my-gateway', 'https://abc.lambda-url.us-east-1.on.aws/mcp')).toEqual({
-      claudeCommand: 'claude mcp add --transport http my-gateway https://abc.lambda-url.us-east-1.on.aws/mcp',
-      codexCommand: 'codex mcp add my-gateway --url https://abc.lambda-url.us-east-1.on.aws/mcp',
-    });
+  it('prints the codex mcp add line beside the claude one (deploy and serve)', () => {
+    const mcpUrl = 'https://abc.lambda-url.us-east-1.on.aws/mcp';
+    const lines = clientCommands('my-gateway', mcpUrl);
+    expect(lines).toEqual({ claudeCommand: `claude mcp add --transport http my-gateway ${mcpUrl}`, codexCommand: `codex mcp add my-gateway --url ${mcpUrl}` });
+    const out = new Output({ command: 'facade deploy', json: false, color: false, debug: false });
+    const deployed = renderDeploy({ functionName: 'f', roleName: 'f-role', parameterNames: ['/p'], url: mcpUrl.slice(0, -4), mcpUrl, ...lines, clientId: 'c', gatewayId: 'g', codeSha256: 'x', changes: [], changed: false }, out);
+    expect(deployed).toContain(`  ${lines.claudeCommand}\n`);
+    expect(deployed).toContain(`  ${lines.codexCommand}`);
+    const served = renderServe({ mcpUrl, ...lines, callbackUrl: 'http://127.0.0.1:8790/callback', userPoolId: 'p', clientId: 'c', gatewayId: 'g', callbackAdded: false, serving: true }, out);
+    expect(served).toContain(`  ${lines.claudeCommand}\n`);
+    expect(served).toContain(`  ${lines.codexCommand}`);
   });
 });
