@@ -32,7 +32,7 @@ export function facadeCommand(holder: Holder): Command {
     .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect, [])
     .option('--name <name>', 'the server name in the printed `claude mcp add` and `codex mcp add` lines (default: the gateway name)')
     .option('--client-metadata <on|off>', 'advertise and accept client ID metadata documents (off: clients register instead; for a façade without direct internet access)', 'on')
-    .addHelpText('after', '\nExamples:\n  $ mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --port 9000 --client-id <id>\n  $ claude mcp add --transport http my-gateway http://127.0.0.1:8790/mcp')
+    .addHelpText('after', '\nExamples:\n  $ mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --port 9000 --client-id <id>\n  $ claude mcp add --transport http my-gateway http://127.0.0.1:8790/mcp\n  $ codex mcp add my-gateway --url http://127.0.0.1:8790/mcp\n  $ HTTPS_PROXY=http://proxy.corp:3128 mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --client-metadata off --yes')
     .action(
       runAction<ServeFlags, ServeResult>('facade serve', holder, async (flags, ctx) => {
         const input = parseServeFlags({ ...flags, port: flags.port === String(FACADE_DEFAULT_PORT) ? undefined : flags.port });
