@@ -15,12 +15,13 @@
  *   that must refuse internal destinations.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { Readable } from 'node:stream';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import type { LookupFunction, Socket } from 'node:net';
+
+// node:https, node:tls and node:dns are loaded when a document is fetched, not when the CLI starts.
+const https = () => import('node:https');
 
 export interface HostAddress {
   address: string;
@@ -37,7 +38,7 @@ export type Via = { address: HostAddress } | { proxy: URL };
 export type DocumentConnect = (url: URL, via: Via, init: { signal: AbortSignal; headers: Record<string, string> }) => Promise<Response>;
 
 export const systemResolver: Resolver = async (host) =>
-  (await lookup(host, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  (await (await import('node:dns/promises')).lookup(host, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
 const V4: [string, number, string][] = [
   ['0.0.0.0', 8, 'unspecified'],
@@ -159,7 +160,8 @@ function toResponse(res: IncomingMessage): Response {
 }
 
 /** A tunnel to `host:port` through the proxy (HTTP CONNECT). */
-function tunnel(proxy: URL, host: string, port: string, signal: AbortSignal): Promise<Socket> {
+async function tunnel(proxy: URL, host: string, port: string, signal: AbortSignal): Promise<Socket> {
+  const httpsRequest = (await https()).request;
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host: `${host}:${port}` };
     if (proxy.username) headers['proxy-authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
@@ -184,6 +186,8 @@ export function httpsConnector(tls: Pick<ConnectionOptions, 'ca'> = {}): Documen
     const host = normalHost(url.hostname);
     const port = url.port || '443';
     const socket = 'proxy' in via ? await tunnel(via.proxy, host, port, init.signal) : undefined;
+    const httpsRequest = (await https()).request;
+    const tlsConnect = (await import('node:tls')).connect;
     return new Promise<Response>((resolve, reject) => {
       const req = httpsRequest({
         host,
