@@ -13,6 +13,7 @@ import type { StateFacade } from '../lib/state.js';
 import { applyCallback } from '../steps/client/add-callbacks.js';
 import { facadeCallbackUrl, planFacadeCallback, readFacadeTarget, type FacadeTargetInput } from '../steps/facade/target.js';
 import { prepareAuthorizeClient } from './authorize-client.js';
+import { clientCommands } from '../domain/oauth.js';
 import {
   ARCHITECTURE,
   MANAGED_TAG,
@@ -31,6 +32,8 @@ export interface FacadeDeployInput extends FacadeTargetInput {
   name: string;
   allowedRedirectUris: string[];
   kmsKeyArn?: string;
+  /** false: --client-metadata off (FACADE_CLIENT_METADATA=off in its environment). */
+  clientMetadata?: boolean;
   /** The façade's Lambda bundle (dist/facade-lambda.mjs), zipped as index.mjs. */
   bundle: Uint8Array;
   wait: boolean;
@@ -44,6 +47,7 @@ export interface FacadeDeployResult {
   url?: string;
   mcpUrl?: string;
   claudeCommand?: string;
+  codexCommand?: string;
   clientId: string;
   gatewayId: string;
   codeSha256: string;
@@ -100,7 +104,8 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   if (secretStale) steps.push({ action: secretParam ? 'update' : 'create', resource: `SSM SecureString parameter ${n.clientSecretParameter} (the secret of app client ${t.clientName ?? t.clientId}, not shown)` });
 
   const current = fn?.Configuration;
-  const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris);
+  const options = { clientMetadata: input.clientMetadata !== false };
+  const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris, options);
   const drift = role ? settingsDrift(current, want) : settingsDrift(current, { ...want, Role: current?.Role ?? want.Role });
   const codeStale = Boolean(current) && current!.CodeSha256 !== sha;
   if (!current) {
@@ -136,7 +141,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
     functionName: n.functionName,
     roleName: n.roleName,
     parameterNames: paramNames,
-    ...(url ? { url, mcpUrl: `${url}/mcp`, claudeCommand: `claude mcp add --transport http ${t.gatewayName?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'agentcore-gateway'} ${url}/mcp` } : {}),
+    ...(url ? { url, mcpUrl: `${url}/mcp`, ...clientCommands(t.gatewayName?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'agentcore-gateway', `${url}/mcp`) } : {}),
     clientId: t.clientId,
     gatewayId: t.gatewayId,
     codeSha256: sha,
@@ -185,7 +190,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         changes.push(`${secretParam ? 'updated' : 'created'} parameter ${n.clientSecretParameter}`);
         ctx.out.step(`Stored the app client secret in ${n.clientSecretParameter}`);
       }
-      const settings = desiredSettings(t, n, r.Arn!, input.allowedRedirectUris);
+      const settings = desiredSettings(t, n, r.Arn!, input.allowedRedirectUris, options);
       if (!current) {
         await lambda.createFunction({ FunctionName: n.functionName, Code: { ZipFile: pkg }, Architectures: [ARCHITECTURE], Tags: { [MANAGED_TAG.key]: MANAGED_TAG.value }, ...settings });
         changes.push(`created function ${n.functionName}`);
