@@ -108,7 +108,7 @@ describe.skipIf(!hasTmux)("the README's quick start, typed as written into a fre
     expect(pasted.output).toMatch(/\d+ passed, 0 warnings, 0 failed/);
     t.keys('C-c');
     // Ctrl-C reaches npm too (the terminal's foreground group): the shell's prompt comes back after the sandbox's last line.
-    expect(await t.waitFor(/Emulator stopped: [^\n]*\n[\s\S]*nothing was sent to AWS[\s\S]*\n[^\n]*# \s*$/, 30_000)).toContain('With your AWS account: mcp-cognito init');
+    expect(await t.waitFor(/Emulator stopped:[\s\S]*nothing was sent to AWS[\s\S]*\n[^\n]*# \s*$/, 30_000)).toContain('With your AWS account: mcp-cognito init');
 
     const tests = await run(t, test!, 600_000);
     expect(tests.code, tests.output.slice(-3000)).toBe(0);
