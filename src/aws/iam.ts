@@ -26,6 +26,7 @@ export async function iamApi(settings: AwsSettings) {
         create: async () => (await sender.send<{ Role: Role }>(new m.CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trustPolicy, Description: description, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }), { once: true })).Role,
         lookup: () => api.getRole(name, { fresh: true }),
         alreadyExists: (e) => awsErrorName(e) === 'EntityAlreadyExistsException' || awsErrorName(e) === 'EntityAlreadyExists',
+        intent: { log: settings.intents, kind: 'role', name },
       });
       return r.value;
     },

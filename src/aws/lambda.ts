@@ -52,6 +52,7 @@ export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = 
             create: () => sender.send<FunctionConfiguration>(new m.CreateFunctionCommand(input), { once: true }),
             lookup: async () => (await api.getFunction(input.FunctionName!, { fresh: true }))?.Configuration,
             alreadyExists: (e) => awsErrorName(e) === 'ResourceConflictException',
+            intent: { log: settings.intents, kind: 'function', name: input.FunctionName!, in: settings.region },
           });
           return r.value;
         } catch (e) {
@@ -92,6 +93,7 @@ export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = 
         create: () => sender.send<FunctionUrlConfig>(new m.CreateFunctionUrlConfigCommand({ FunctionName: name, AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' }), { once: true }),
         lookup: () => api.getFunctionUrlConfig(name, { fresh: true }),
         alreadyExists: (e) => awsErrorName(e) === 'ResourceConflictException',
+        intent: { log: settings.intents, kind: 'functionUrl', name, in: settings.region },
       });
       return r.value;
     },

@@ -150,7 +150,8 @@ export class Ctx {
   private async settings() {
     const region = await this.region();
     const endpoint = this.endpoint;
-    return { region, profile: this.profile, endpoint, log: (l: string) => this.out.debug(l) };
+    const { stateIntents } = await import('./intents.js');
+    return { region, profile: this.profile, endpoint, log: (l: string) => this.out.debug(l), intents: stateIntents(this.state, (l) => this.out.warn(l)) };
   }
 
   /** The Cognito API (SDK loaded on first use). */

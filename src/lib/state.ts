@@ -70,6 +70,15 @@ export type GatewayAdditions = z.infer<typeof GatewayAdditions>;
 const Created = z.extend(Owned, { gatewayClients: z.optional(z.array(GatewayAdditions)) });
 export type Created = z.infer<typeof Created>;
 
+/**
+ * A Create about to be sent (src/aws/create-once.ts): written before the request goes out, gone once
+ * what it made is recorded as created (src/lib/ownership.ts) or it is known that nothing was made. A
+ * re-run that finds a resource of that kind and name records it as created; while it is recent, a
+ * Create that may still land is looked for before another is sent.
+ */
+const Intent = z.object({ kind: z.string(), name: z.string(), in: z.optional(z.string()), status: z.literal('creating'), since: z.string() });
+export type Intent = z.infer<typeof Intent>;
+
 export const StateSchema = z.object({
   version: z.literal(1),
   region: z.optional(z.string()),
@@ -83,6 +92,8 @@ export const StateSchema = z.object({
   adopted: z.optional(Owned),
   /** The OAuth façade `facade deploy` made (`facade remove` removes it). */
   facade: z.optional(StateFacade),
+  /** Creates sent (or about to be) whose resource is not recorded yet. */
+  creating: z.optional(z.array(Intent)),
 });
 export type State = z.infer<typeof StateSchema>;
 

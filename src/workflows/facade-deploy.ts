@@ -220,9 +220,11 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
       record({ url });
       const cb = callbackPlan ?? planFacadeCallback(t, url);
       if (cb.step) {
+        // Recorded before the write that adds it: `facade remove` takes it away even after a kill mid-write
+        // (and leaves the client alone when the callback is not there).
+        record({ url, callbackAdded: true });
         await applyCallback(await ctx.cognito(), cb, ctx.out);
         changes.push(`added ${facadeCallbackUrl(url)} to the client`);
-        record({ url, callbackAdded: true });
       }
       if (gateway.steps.length) {
         await gateway.apply();

@@ -26,12 +26,14 @@ import {
 import { cognitoApi } from '../../src/aws/cognito.js';
 import { classifyCreateFailure, createOnce } from '../../src/aws/create-once.js';
 import { CliError } from '../../src/lib/errors.js';
+import { memoryIntents } from '../../src/lib/intents.js';
 
 const POOL = 'us-east-1_AbC123xyz';
 // Local dummy credentials: the wire tests sign requests to a loopback server.
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
-const settings = { region: 'us-east-1', log: () => {} };
+const settings = { region: 'us-east-1', log: () => {}, intents: memoryIntents() };
+const intent = { log: memoryIntents(), kind: 'clients' as const, name: 'c' };
 
 /** SDK-shaped failures. */
 const reset = () => Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
@@ -63,20 +65,20 @@ describe('createOnce', () => {
 
   it('a lost answer whose write happened: adopted, one Create', async () => {
     let creates = 0;
-    const r = await createOnce({ create: () => (creates++, Promise.reject(reset())), lookup: () => Promise.resolve('made'), sleep: noSleep });
+    const r = await createOnce({ create: () => (creates++, Promise.reject(reset())), lookup: () => Promise.resolve('made'), sleep: noSleep, intent });
     expect(r).toEqual({ value: 'made', adopted: true, sent: 1 });
     expect(creates).toBe(1);
   });
 
   it('a final error is thrown at once, without a lookup', async () => {
     let lookups = 0;
-    await expect(createOnce({ create: () => Promise.reject(invalid('bad name')), lookup: () => (lookups++, Promise.resolve('x')), sleep: noSleep })).rejects.toThrow('bad name');
+    await expect(createOnce({ create: () => Promise.reject(invalid('bad name')), lookup: () => (lookups++, Promise.resolve('x')), sleep: noSleep, intent })).rejects.toThrow('bad name');
     expect(lookups).toBe(0);
   });
 
   it('gives up after the attempts with the last error', async () => {
     let creates = 0;
-    await expect(createOnce({ create: () => (creates++, Promise.reject(internal())), lookup: () => Promise.resolve(undefined), sleep: noSleep })).rejects.toThrow('Internal server error');
+    await expect(createOnce({ create: () => (creates++, Promise.reject(internal())), lookup: () => Promise.resolve(undefined), sleep: noSleep, intent })).rejects.toThrow('Internal server error');
     expect(creates).toBe(3);
   });
 
@@ -84,7 +86,7 @@ describe('createOnce', () => {
     let creates = 0;
     let lookups = 0;
     // The write lands after the first look (a slow request the client gave up on).
-    const r = await createOnce({ create: () => (creates++, Promise.reject(timeout())), lookup: () => Promise.resolve(++lookups >= 2 ? 'late' : undefined), sleep: noSleep, inFlightMs: 2000 });
+    const r = await createOnce({ create: () => (creates++, Promise.reject(timeout())), lookup: () => Promise.resolve(++lookups >= 2 ? 'late' : undefined), sleep: noSleep, intent, inFlightMs: 2000 });
     expect(r).toEqual({ value: 'late', adopted: true, sent: 1 });
     expect([creates, lookups]).toEqual([1, 2]);
   });
@@ -92,7 +94,7 @@ describe('createOnce', () => {
   it('a timed-out Create that never lands: sent again once the in-flight window has passed', async () => {
     let creates = 0;
     const started = Date.now();
-    const r = await createOnce({ create: () => (creates++ === 0 ? Promise.reject(timeout()) : Promise.resolve('made')), lookup: () => Promise.resolve(undefined), sleep: noSleep, inFlightMs: 300 });
+    const r = await createOnce({ create: () => (creates++ === 0 ? Promise.reject(timeout()) : Promise.resolve('made')), lookup: () => Promise.resolve(undefined), sleep: noSleep, intent, inFlightMs: 300 });
     expect(r).toEqual({ value: 'made', adopted: false, sent: 2 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
@@ -100,10 +102,10 @@ describe('createOnce', () => {
   it('"already exists" is adopted only after an attempt that may have been applied', async () => {
     const exists = () => Object.assign(new Error('A group with the name already exists'), { name: 'GroupExistsException' });
     const isExists = (e: unknown) => (e as Error).name === 'GroupExistsException';
-    await expect(createOnce({ create: () => Promise.reject(exists()), lookup: () => Promise.resolve('g'), alreadyExists: isExists, sleep: noSleep })).rejects.toThrow('already exists');
+    await expect(createOnce({ create: () => Promise.reject(exists()), lookup: () => Promise.resolve('g'), alreadyExists: isExists, sleep: noSleep, intent })).rejects.toThrow('already exists');
     let n = 0;
     let found: string | undefined;
-    const r = await createOnce({ create: () => Promise.reject(n++ === 0 ? reset() : exists()), lookup: () => Promise.resolve(found), alreadyExists: isExists, sleep: () => ((found = 'g'), Promise.resolve()) });
+    const r = await createOnce({ create: () => Promise.reject(n++ === 0 ? reset() : exists()), lookup: () => Promise.resolve(found), alreadyExists: isExists, sleep: () => ((found = 'g'), Promise.resolve()), intent });
     expect(r).toEqual({ value: 'g', adopted: true, sent: 2 });
   });
 });

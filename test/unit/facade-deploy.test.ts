@@ -4,6 +4,7 @@
  * CodeSha256); the execution role's policy is least privilege; drift is found field by field.
  */
 import { execFileSync } from 'node:child_process';
+import { memoryIntents } from '../../src/lib/intents.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { codeSha256, crc32, zip } from '../../src/lib/zip.js';
 import { desiredSettings, facadeNames, runtimePolicy, settingsDrift } from '../../src/steps/facade/resources.js';
 import type { FacadeTarget } from '../../src/steps/facade/target.js';
 
-const settings = { region: 'us-east-1', log: () => undefined };
+const settings = { region: 'us-east-1', log: () => undefined, intents: memoryIntents() };
 const lambdaMock = mockClient(LambdaClient);
 afterEach(() => lambdaMock.reset());
 
