@@ -102,7 +102,8 @@ export function lateCreateMs(env: NodeJS.ProcessEnv = process.env): number {
 /** The request may still reach the service (no answer came back: a timeout or a lost connection), as against an answered 5xx. */
 function mayStillLand(e: unknown): boolean {
   const raw = rawError(e);
-  return timedOut(e) || raw.$metadata?.httpStatusCode === undefined;
+  const code = raw.code ?? (raw.cause as { code?: string } | undefined)?.code;
+  return timedOut(e) || (code !== undefined && LOST_ANSWER_CODES.has(code)) || (raw.$metadata?.httpStatusCode === undefined && /socket hang up|aborted|timed? ?out/i.test(raw.message ?? ''));
 }
 
 export interface CreateOnceResult<T> {
