@@ -8,8 +8,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
-import { cliEnv, inLane, listClients, listGateways, listGroups, listPools, listServers, listUsers, type Check, type Lane, type Scenario } from './fault-kit';
+import { inLane, listClients, listGateways, listGroups, listPools, listServers, listUsers, type Check, type Lane, type Scenario, LATE_CREATE_MS } from './fault-kit';
 import { runCli, type CliRun } from './run-cli';
+
+/**
+ * The CLI's environment in kill runs: the lane's Region and the short late-Create window, with the
+ * default request timeout (no fault is injected; a 1 s timeout on a loaded machine is a fault of its own).
+ */
+export const killEnv = (l: Lane) => ({ AWS_REGION: l.region, MCP_COGNITO_LATE_CREATE_MS: String(LATE_CREATE_MS) });
 
 /** What the lane holds (its own pools and gateways, by the lane's tag), one string per resource. */
 export async function snapshot(l: Lane): Promise<Set<string>> {
@@ -67,7 +73,7 @@ export async function runKilledAfter(l: Lane, operation: string, args: string[],
       await gone;
     },
   });
-  const run = await runCli(args, { endpoint: l.endpoint, cwd: o.cwd, input: o.input, env: cliEnv(l), timeoutMs: 45_000, onSpawn: (c) => (child = c) });
+  const run = await runCli(args, { endpoint: l.endpoint, cwd: o.cwd, input: o.input, env: killEnv(l), timeoutMs: 45_000, onSpawn: (c) => (child = c) });
   hook.remove();
   return { run, fired: hook.fired > 0 };
 }
@@ -79,7 +85,7 @@ export async function killAfterWrite<S>(motoEndpoint: string, sc: Scenario<S>, o
     const before = await snapshot(l);
     const cwd = sc.cwd(s);
     const { run: first, fired } = await runKilledAfter(l, operation, sc.args(s), { cwd, input: sc.input, skip });
-    const go = (args: string[], input?: string) => runCli(args, { endpoint: l.endpoint, cwd, input, env: cliEnv(l), timeoutMs: 45_000 });
+    const go = (args: string[], input?: string) => runCli(args, { endpoint: l.endpoint, cwd, input, env: killEnv(l), timeoutMs: 45_000 });
     const rerun = await go(sc.args(s), sc.input);
     const check = await sc.verify(l, s, rerun);
     if (rerun.code !== 0) check.missing.push(`the re-run failed (exit ${rerun.code}): ${rerun.stderr.trim().split('\n')[0]}`);
@@ -105,7 +111,7 @@ export function describeKills(outcomes: KillOutcome[]): string {
         ...c.missing.map((x) => `missing: ${x}`),
         ...o.orphans.map((x) => `orphan after teardown: ${x}`),
       ];
-      return `${o.scenario} killed after ${o.operation}: ${problems.join('; ')}\n  re-run stderr: ${o.rerun.stderr.trim().split('\n').slice(0, 4).join('\n  ')}\n  teardown stderr: ${o.teardown.stderr.trim().split('\n').slice(0, 6).join('\n  ')}`;
+      return `${o.scenario} killed after ${o.operation}: ${problems.join('; ')}\n  re-run stdout: ${o.rerun.stdout.slice(0, 600)}\n  teardown stderr: ${o.teardown.stderr.trim().split('\n').slice(0, 6).join('\n  ')}`;
     })
     .join('\n');
 }

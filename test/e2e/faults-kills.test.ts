@@ -16,9 +16,9 @@
 import { describe, expect, it } from 'vitest';
 import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { useEmulator } from './moto';
-import { cliEnv, inLane, listClients, record, REQUEST_TIMEOUT_MS, LATE_CREATE_MS } from './fault-kit';
+import { cliEnv, inLane, listClients, record, REQUEST_TIMEOUT_MS } from './fault-kit';
 import { addCallback, authorizeClient, createClient, createUser, init, initCognito } from './fault-scenarios';
-import { describeKills, killAfterWrite, killFigures, runKilledAfter, snapshot, type KillOutcome } from './fault-kills';
+import { describeKills, killAfterWrite, killEnv, killFigures, runKilledAfter, snapshot, type KillOutcome } from './fault-kills';
 import { runCli } from './run-cli';
 
 const emu = useEmulator({ resetEachTest: false });
@@ -50,14 +50,14 @@ describe('issue 17: a kill right after a Create landed leaves no orphan', () => 
   it.concurrent('facade deploy killed right after its callback write → facade remove deletes the callback', async () => {
     await inLane(emu.motoEndpoint(), 'facade kill', async (l) => {
       const s = await init.seed(l);
-      const env = cliEnv(l);
+      const env = killEnv(l);
       const go = (args: string[], input?: string) => runCli(args, { endpoint: l.endpoint, cwd: s.cwd, env, input, timeoutMs: 60_000 });
       const first = await go(init.args(s), init.input);
       expect(first.code, first.stderr).toBe(0);
       const clientId = (first.state() as { clients: { clientId: string; name: string }[] }).clients.find((c) => c.name === 'copilot-studio-mcp')!.clientId;
       const name = `facade-${l.tag}`;
       const { run: deploy, fired } = await runKilledAfter(l, 'UpdateUserPoolClient', ['facade', 'deploy', '--name', name, '--yes', '--no-wait', '--json'], { cwd: s.cwd });
-      expect(fired && deploy.signal === 'SIGKILL', deploy.stderr).toBe(true);
+      expect({ fired, signal: deploy.signal, stderr: deploy.stderr, stdout: deploy.stdout }).toMatchObject({ fired: true, signal: 'SIGKILL' });
       const callbacks = async () => (await l.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: s.poolId, ClientId: clientId }))).UserPoolClient!.CallbackURLs ?? [];
       const url = (deploy.state() as { facade: { url: string; callbackAdded: boolean } }).facade;
       expect(url.callbackAdded).toBe(true);
@@ -72,14 +72,14 @@ describe('issue 17: a kill right after a Create landed leaves no orphan', () => 
   it.concurrent('a CreateUserPoolClient landing later than one request timeout is found and used: one client, recorded as created, said so', async () => {
     await inLane(emu.motoEndpoint(), 'late create', async (l) => {
       const s = await createClient.seed(l);
-      // Later than the CLI's request timeout, within the window it keeps looking.
-      const delayMs = REQUEST_TIMEOUT_MS + Math.round(LATE_CREATE_MS * 0.6);
+      // Lands 2.5 s after the CLI gave up on it: later than one request timeout (what was looked for
+      // before), within the window it now keeps looking (set to 4 s here; 60 s by default).
+      const delayMs = REQUEST_TIMEOUT_MS + 2500;
       l.front.faults.inject({ operation: 'CreateUserPoolClient', kind: 'delay', delayMs, times: 1 });
-      const run = await runCli(createClient.args(s), { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l), timeoutMs: 45_000 });
+      const run = await runCli(createClient.args(s), { endpoint: l.endpoint, cwd: s.cwd, env: { ...cliEnv(l), MCP_COGNITO_LATE_CREATE_MS: '4000' }, timeoutMs: 45_000 });
       expect(run.code, run.stderr).toBe(0);
       expect(run.requests.filter((r) => r.operation === 'CreateUserPoolClient')).toHaveLength(1);
       expect(run.stderr).toMatch(/answer to creating the app client .* was lost; the app client .* it made was found.* \(recorded as created; no second one was made\)/);
-      await new Promise((r) => setTimeout(r, 200));
       expect((await listClients(l, s.poolId)).filter((c) => c.ClientName === s.name)).toHaveLength(1);
       const state = run.state() as { created?: { clients?: string[] }; clients: { clientId: string }[] };
       expect(state.created?.clients).toEqual([state.clients[0]!.clientId]);
@@ -103,7 +103,7 @@ describe('faults: SIGKILL right after each write landed, re-run, teardown', () =
       inLane(m, 'teardown kill', async (l) => {
         const s = await init.seed(l);
         const before = await snapshot(l);
-        const go = (args: string[], input?: string) => runCli(args, { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l), input, timeoutMs: 45_000 });
+        const go = (args: string[], input?: string) => runCli(args, { endpoint: l.endpoint, cwd: s.cwd, env: killEnv(l), input, timeoutMs: 45_000 });
         const setUp = await go(init.args(s), init.input);
         const { run: first, fired } = await runKilledAfter(l, op, ['teardown', '--yes', '--no-wait', '--json'], { cwd: s.cwd });
         const again = await go(['teardown', '--yes', '--no-wait', '--json']);
