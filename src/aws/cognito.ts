@@ -197,9 +197,9 @@ export async function cognitoApi(settings: AwsSettings) {
       }
     },
 
-    /** DeleteUserPoolClientSecret (Cognito refuses to delete a client's last secret). */
-    async deleteClientSecret(poolId: string, clientId: string, secretId: string): Promise<void> {
-      await sender.send(new m.DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: secretId }));
+    /** DeleteUserPoolClientSecret (Cognito refuses to delete a client's last secret); false when the secret was gone already (success all the same). */
+    async deleteClientSecret(poolId: string, clientId: string, secretId: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: secretId })));
     },
 
     /** Whether a managed-login branding style is assigned to the client (undefined: cannot tell). */

@@ -40,6 +40,7 @@ export async function iamApi(settings: AwsSettings) {
         throw e;
       }
     },
+    /** PutRolePolicy replaces the inline policy: idempotent, so sent with the SDK's retries (throttling included). */
     async putRolePolicy(role: string, policyName: string, document: string): Promise<void> {
       await sender.send(new m.PutRolePolicyCommand({ RoleName: role, PolicyName: policyName, PolicyDocument: document }));
     },

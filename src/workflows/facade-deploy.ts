@@ -176,9 +176,9 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         ctx.out.step(`Put the least-privilege policy ${n.policyName} on ${n.roleName}`);
       }
       if (!keyParam) {
-        await ssm.putSecureString(n.signingKeyParameter, randomBytes(32).toString('base64url'), { overwrite: false, description: `Signing key of the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
+        const how = await ssm.putSecureString(n.signingKeyParameter, randomBytes(32).toString('base64url'), { overwrite: false, description: `Signing key of the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
         changes.push(`created parameter ${n.signingKeyParameter}`);
-        ctx.out.step(`Stored a new signing key in ${n.signingKeyParameter}`);
+        ctx.out.step(`Stored a new signing key in ${n.signingKeyParameter}${how === 'already there' ? ' (the first attempt landed; its answer was lost)' : ''}`);
       }
       if (secretStale) {
         await ssm.putSecureString(n.clientSecretParameter, t.client.ClientSecret!, { overwrite: Boolean(secretParam), description: `App client secret for the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
@@ -213,8 +213,8 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         ctx.out.step(`${urlConfig ? 'Updated' : 'Created'} the function URL ${urlNow.FunctionUrl}`);
       }
       for (const p of missingPermissions) {
-        await lambda.addPermission({ FunctionName: n.functionName, StatementId: p.sid, Action: p.action, Principal: '*', ...p.extra });
-        changes.push(`added permission ${p.sid}`);
+        const how = await lambda.addPermission({ FunctionName: n.functionName, StatementId: p.sid, Action: p.action, Principal: '*', ...p.extra });
+        changes.push(how === 'added' ? `added permission ${p.sid}` : `permission ${p.sid} was there already (an earlier attempt landed)`);
       }
       const url = trimSlash(urlNow!.FunctionUrl!);
       record({ url });
