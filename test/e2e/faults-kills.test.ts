@@ -26,8 +26,9 @@ const emu = useEmulator({ resetEachTest: false });
 const created = (o: KillOutcome, kind: string): unknown => o.stateAfterRerun?.created?.[kind];
 
 describe('issue 17: a kill right after a Create landed leaves no orphan', () => {
-  it.concurrent('init killed right after CreateUserPoolClient → the re-run records the client as created → teardown deletes it (0 orphans)', async () => {
+  it.concurrent('init killed right after CreateUserPoolClient → the re-run records the client as created → teardown deletes it (0 orphans)', async ({ task }) => {
     const o = await killAfterWrite(emu.motoEndpoint(), init, 'CreateUserPoolClient');
+    record(task, killFigures([o]));
     expect(describeKills([o])).toBe('');
     const client = (o.stateAfterRerun?.clients as { clientId: string; name: string }[]).find((c) => c.name === 'copilot-studio-mcp')!;
     expect(created(o, 'clients')).toContain(client.clientId);
@@ -35,16 +36,31 @@ describe('issue 17: a kill right after a Create landed leaves no orphan', () => 
     expect(o.stateAfterRerun?.creating).toBeUndefined();
   }, 90_000);
 
-  it.concurrent('init killed right after CreateUserPoolDomain → the re-run records the domain as created → teardown deletes it (0 orphans)', async () => {
+  it.concurrent('init killed right after CreateUserPoolDomain → the re-run records the domain as created → teardown deletes it (0 orphans)', async ({ task }) => {
     const o = await killAfterWrite(emu.motoEndpoint(), init, 'CreateUserPoolDomain');
+    record(task, killFigures([o]));
     expect(describeKills([o])).toBe('');
     expect(created(o, 'domain')).toBe(o.stateAfterRerun?.domain);
   }, 90_000);
 
-  it.concurrent('init killed right after CreateResourceServer → the re-run records the resource server as created → teardown deletes it (0 orphans)', async () => {
+  it.concurrent('init killed right after CreateResourceServer → the re-run records the resource server as created → teardown deletes it (0 orphans)', async ({ task }) => {
     const o = await killAfterWrite(emu.motoEndpoint(), init, 'CreateResourceServer');
+    record(task, killFigures([o]));
     expect(describeKills([o])).toBe('');
     expect(created(o, 'resourceServer')).toBe('mcp');
+  }, 90_000);
+
+  it.concurrent('init killed right after CreateUserPoolClient, then teardown without a re-run: the pending intent makes the client ours, deleted (0 orphans)', async () => {
+    await inLane(emu.motoEndpoint(), 'kill then teardown', async (l) => {
+      const s = await init.seed(l);
+      const before = await snapshot(l);
+      const { run, fired } = await runKilledAfter(l, 'CreateUserPoolClient', init.args(s), { cwd: s.cwd, input: init.input });
+      expect({ fired, signal: run.signal }).toEqual({ fired: true, signal: 'SIGKILL' });
+      expect((run.state() as { creating?: unknown[] }).creating).toEqual([expect.objectContaining({ kind: 'clients', name: 'copilot-studio-mcp', status: 'creating' })]);
+      const down = await runCli(['teardown', '--yes', '--no-wait', '--json'], { endpoint: l.endpoint, cwd: s.cwd, env: killEnv(l), timeoutMs: 45_000 });
+      expect(down.code, down.stderr).toBe(0);
+      expect([...(await snapshot(l))].filter((x) => !before.has(x))).toEqual([]);
+    });
   }, 90_000);
 
   it.concurrent('facade deploy killed right after its callback write → facade remove deletes the callback', async () => {
@@ -88,7 +104,7 @@ describe('issue 17: a kill right after a Create landed leaves no orphan', () => 
 });
 
 describe('faults: SIGKILL right after each write landed, re-run, teardown', () => {
-  it('a Create (or the write) of init, init-pool, create-client, create-user, add-callback, authorize-client; teardown killed after a delete: no duplicate, nothing lost, 0 orphans after teardown', async ({ task }) => {
+  it.concurrent('a Create (or the write) of init, init-pool, create-client, create-user, add-callback, authorize-client; teardown killed after a delete: no duplicate, nothing lost, 0 orphans after teardown', async ({ task }) => {
     const m = emu.motoEndpoint();
     // create-user in the state file's pool (a user of another pool is not recorded, by design).
     const createUserHere: typeof createUser = {
@@ -98,10 +114,9 @@ describe('faults: SIGKILL right after each write landed, re-run, teardown', () =
         return { ...s, cwd: stateDir(l, { userPoolId: s.poolId }) };
       },
     };
-    // A few lanes at once (the whole suite stays fast): the repro cases above cover the domain,
-    // the resource server and the first client.
+    // A few lanes, at once with the repro cases above (which cover init's domain, resource server
+    // and client, and count in the figures): the whole suite stays fast.
     const kills: Promise<KillOutcome>[] = [
-      killAfterWrite(m, init, 'CreateUserPoolClient', 1),
       killAfterWrite(m, init, 'AdminCreateUser'),
       killAfterWrite(m, initCognito, 'CreateUserPool'),
       killAfterWrite(m, createClient, 'CreateUserPoolClient'),

@@ -70,3 +70,21 @@ describe('stateIntents over the state file', () => {
     expect(new StateStore(st.path).get().creating).toBeUndefined();
   });
 });
+
+describe('teardown without a re-run: what a killed run made and never recorded is found by its intent', () => {
+  it('a client, a user (by e-mail) and a group of our pending Creates are recorded as created; a client of another name is not', async () => {
+    const { withLandedCreates } = await import('../../src/workflows/teardown.js');
+    let s = withIntent(base, { kind: 'clients', name: 'copilot-studio-mcp', in: POOL }, now);
+    s = withIntent(s, { kind: 'users', name: 'me@example.com', in: POOL }, now);
+    s = withIntent(s, { kind: 'groups', name: 'testers', in: POOL }, now);
+    const next = withLandedCreates({
+      state: s,
+      region: 'us-east-1',
+      gateways: [],
+      pool: { id: POOL, deletionProtection: false },
+      contents: { clients: [{ id: 'c1', name: 'copilot-studio-mcp' }, { id: 'c2', name: 'someone-else' }], users: [{ username: 'u-1', email: 'me@example.com' }], groups: ['testers'], resourceServers: [] },
+    });
+    expect(next.created).toEqual({ clients: ['c1'], users: ['u-1'], groups: ['testers'] });
+    expect(next.creating).toBeUndefined();
+  });
+});
