@@ -53,6 +53,12 @@ export function withoutIntent(state: State, i: CreateIntent): State {
   return withCreating(state, (state.creating ?? []).filter((x) => !same(x, i)));
 }
 
+/** The state without the intents `drop` selects (what a finished command knows is settled). */
+export function withoutIntents(state: State, drop: (i: Intent) => boolean): State {
+  const kept = (state.creating ?? []).filter((i) => !drop(i));
+  return kept.length === (state.creating ?? []).length ? state : withCreating(state, kept);
+}
+
 /**
  * The pending intent of a resource the state records (kind, one of its names), in the state's pool
  * (for a pool: in the state's Region, or anywhere when the state has none).

@@ -10,6 +10,7 @@ import type { Ctx } from '../lib/context.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { codeSha256, zip } from '../lib/zip.js';
 import type { StateFacade } from '../lib/state.js';
+import { withoutIntents } from '../lib/intents.js';
 import { applyCallback } from '../steps/client/add-callbacks.js';
 import { facadeCallbackUrl, planFacadeCallback, readFacadeTarget, type FacadeTargetInput } from '../steps/facade/target.js';
 import { prepareAuthorizeClient } from './authorize-client.js';
@@ -230,6 +231,9 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         await gateway.apply();
         changes.push(`authorized ${t.clientId} on gateway ${t.gatewayId}`);
       }
+      // Every piece exists now and the façade record covers them: no Create of them is pending any more.
+      const pieces = new Set([n.roleName, n.functionName]);
+      ctx.state.change((s) => withoutIntents(s, (i) => (i.kind === 'role' || i.kind === 'function' || i.kind === 'functionUrl') && pieces.has(i.name)));
       return result(changes, url);
     },
   };
