@@ -128,6 +128,7 @@ export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<CreateOnce
   if (earlier !== undefined) {
     const started = Date.now();
     const left = earlier + window - started;
+    if (left > 0) log.waiting?.(intent, { agoMs: started - earlier, forMs: left });
     const found = left > 0 ? await lookLonger(o.lookup, left) : await o.lookup();
     if (found !== undefined) {
       log.made(intent, { late: true, earlierRun: true, waitedMs: Date.now() - started });

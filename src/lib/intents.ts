@@ -77,6 +77,8 @@ export interface IntentLog {
   forget(i: CreateIntent): void;
   /** The Create made it (answered, or found afterwards: `late`, after `waitedMs` of looking). */
   made(i: CreateIntent, o?: { late?: boolean; waitedMs?: number; earlierRun?: boolean }): void;
+  /** Told before looking, for up to `forMs`, for what an earlier run's Create (sent `agoMs` ago) may have made. */
+  waiting?(i: CreateIntent, o: { agoMs: number; forMs: number }): void;
 }
 
 const what = (i: CreateIntent) => {
@@ -108,6 +110,9 @@ export function stateIntents(store: StateStore, say: (line: string) => void): In
     },
     forget(i) {
       if (findIntent(store.get(), i)) store.change((s) => withoutIntent(s, i));
+    },
+    waiting(i, o) {
+      if (o.forMs >= 2000) say(`An earlier run began creating the ${what(i)} ${Math.round(o.agoMs / 1000)} s ago and may not have finished: looking for it for up to ${Math.round(o.forMs / 1000)} s before creating it.`);
     },
     made(i, o = {}) {
       if (o.late) {
