@@ -10,6 +10,7 @@ import type { Ctx } from '../lib/context.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { codeSha256, zip } from '../lib/zip.js';
 import type { StateFacade } from '../lib/state.js';
+import { withoutIntents } from '../lib/intents.js';
 import { applyCallback } from '../steps/client/add-callbacks.js';
 import { facadeCallbackUrl, planFacadeCallback, readFacadeTarget, type FacadeTargetInput } from '../steps/facade/target.js';
 import { prepareAuthorizeClient } from './authorize-client.js';
@@ -181,9 +182,9 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         ctx.out.step(`Put the least-privilege policy ${n.policyName} on ${n.roleName}`);
       }
       if (!keyParam) {
-        await ssm.putSecureString(n.signingKeyParameter, randomBytes(32).toString('base64url'), { overwrite: false, description: `Signing key of the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
+        const how = await ssm.putSecureString(n.signingKeyParameter, randomBytes(32).toString('base64url'), { overwrite: false, description: `Signing key of the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
         changes.push(`created parameter ${n.signingKeyParameter}`);
-        ctx.out.step(`Stored a new signing key in ${n.signingKeyParameter}`);
+        ctx.out.step(`Stored a new signing key in ${n.signingKeyParameter}${how === 'already there' ? ' (the first attempt landed; its answer was lost)' : ''}`);
       }
       if (secretStale) {
         await ssm.putSecureString(n.clientSecretParameter, t.client.ClientSecret!, { overwrite: Boolean(secretParam), description: `App client secret for the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
@@ -218,21 +219,26 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         ctx.out.step(`${urlConfig ? 'Updated' : 'Created'} the function URL ${urlNow.FunctionUrl}`);
       }
       for (const p of missingPermissions) {
-        await lambda.addPermission({ FunctionName: n.functionName, StatementId: p.sid, Action: p.action, Principal: '*', ...p.extra });
-        changes.push(`added permission ${p.sid}`);
+        const how = await lambda.addPermission({ FunctionName: n.functionName, StatementId: p.sid, Action: p.action, Principal: '*', ...p.extra });
+        changes.push(how === 'added' ? `added permission ${p.sid}` : `permission ${p.sid} was there already (an earlier attempt landed)`);
       }
       const url = trimSlash(urlNow!.FunctionUrl!);
       record({ url });
       const cb = callbackPlan ?? planFacadeCallback(t, url);
       if (cb.step) {
+        // Recorded before the write that adds it: `facade remove` takes it away even after a kill mid-write
+        // (and leaves the client alone when the callback is not there).
+        record({ url, callbackAdded: true });
         await applyCallback(await ctx.cognito(), cb, ctx.out);
         changes.push(`added ${facadeCallbackUrl(url)} to the client`);
-        record({ url, callbackAdded: true });
       }
       if (gateway.steps.length) {
         await gateway.apply();
         changes.push(`authorized ${t.clientId} on gateway ${t.gatewayId}`);
       }
+      // Every piece exists now and the façade record covers them: no Create of them is pending any more.
+      const pieces = new Set([n.roleName, n.functionName]);
+      ctx.state.change((s) => withoutIntents(s, (i) => (i.kind === 'role' || i.kind === 'function' || i.kind === 'functionUrl') && pieces.has(i.name)));
       return result(changes, url);
     },
   };

@@ -4,6 +4,7 @@
  * CodeSha256); the execution role's policy is least privilege; drift is found field by field.
  */
 import { execFileSync } from 'node:child_process';
+import { memoryIntents } from '../../src/lib/intents.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ import { renderServe } from '../../src/commands/facade/serve.js';
 import { Output } from '../../src/lib/output.js';
 import { clientCommands } from '../../src/domain/oauth.js';
 
-const settings = { region: 'us-east-1', log: () => undefined };
+const settings = { region: 'us-east-1', log: () => undefined, intents: memoryIntents() };
 const lambdaMock = mockClient(LambdaClient);
 afterEach(() => lambdaMock.reset());
 
