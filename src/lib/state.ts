@@ -43,6 +43,8 @@ const StateFacade = z.object({
   created: z.literal(true),
   /** deploy added <url>/callback to the client (remove takes it away only then). */
   callbackAdded: z.boolean(),
+  /** The ClientSecretId of the secret in the façade's parameter (never the value). */
+  secretId: z.optional(z.string()),
 });
 export type StateFacade = z.infer<typeof StateFacade>;
 
@@ -83,6 +85,8 @@ export const StateSchema = z.object({
   adopted: z.optional(Owned),
   /** The OAuth façade `facade deploy` made (`facade remove` removes it). */
   facade: z.optional(StateFacade),
+  /** What `facade serve` registered: one loopback callback per host and port, on the façade's client. */
+  facadeServe: z.optional(z.object({ clientId: z.string(), callbacks: z.array(z.string()) })),
 });
 export type State = z.infer<typeof StateSchema>;
 

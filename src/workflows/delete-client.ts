@@ -7,6 +7,7 @@ import type { Ctx } from '../lib/context.js';
 import { CliError } from '../lib/errors.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { withGatewayClients, withoutOwned, isCreated } from '../lib/ownership.js';
+import { refuseFacadeClient } from '../steps/facade/owned.js';
 import type { State } from '../lib/state.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import type { AgentCoreApi } from '../aws/agentcore.js';
@@ -21,6 +22,8 @@ export interface DeleteClientTarget {
   allowAnyClient: boolean;
   wait: boolean;
   waitTimeoutSeconds: number;
+  /** Go ahead on the OAuth façade's client (it breaks the façade). */
+  force?: boolean;
 }
 
 export interface DeleteClientResult {
@@ -61,6 +64,7 @@ export function forgetClient(state: State, clientId: string): State {
 }
 
 export async function prepareDeleteClient(o: DeleteClientTarget, ctx: Ctx): Promise<Prepared<DeleteClientResult>> {
+  refuseFacadeClient(ctx.state.get(), [o.clientId], 'deleting it', Boolean(o.force));
   const region = await ctx.region();
   const cognito = await ctx.cognito();
   let client: UserPoolClientType | undefined;
