@@ -5,14 +5,14 @@
  * client's place on the gateway is left alone (it may predate the façade). Idempotent: what is
  * already gone is skipped.
  */
-import { RefusedError } from '../../lib/errors.js';
 import type { Ctx } from '../../lib/context.js';
 import { awsCliCommand, listDiff, type PlanStep, type Prepared } from '../../lib/plan.js';
 import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../../aws/rmw.js';
 import { clientShape } from '../client/add-callbacks.js';
 import { mergeAndVerify } from '../merge.js';
 import { facadeCallbackUrl } from './target.js';
-import { MANAGED_TAG, URL_PERMISSIONS, facadeNames } from './resources.js';
+import { URL_PERMISSIONS, facadeNames } from './resources.js';
+import { assertOurFunction } from './ownership.js';
 
 export interface FacadeRemoveResult {
   functionName?: string;
@@ -33,7 +33,8 @@ export async function prepareFacadeRemoval(ctx: Ctx): Promise<Prepared<FacadeRem
   const region = f.region;
   const [lambda, iam, ssm] = await Promise.all([ctx.lambda(), ctx.iam(), ctx.ssm()]);
   const [fn, role, params] = await Promise.all([lambda.getFunction(n.functionName), iam.getRole(n.roleName), ssm.getParameters(f.parameterNames, false)]);
-  if (fn && fn.Tags?.[MANAGED_TAG.key] !== MANAGED_TAG.value) throw new RefusedError(`Lambda function ${n.functionName} is not tagged ${MANAGED_TAG.key}=${MANAGED_TAG.value}: it was not made by mcp-cognito, and remove leaves it alone.`, 'Check the state file; remove the function yourself if it is yours.');
+  // The state's record is the evidence (tags shown by GetFunction that say otherwise still refuse).
+  if (fn) await assertOurFunction(lambda, fn, n.functionName, f.created === true, 'remove leaves it alone');
   const [urlConfig, statements, policyDoc] = await Promise.all([
     fn ? lambda.getFunctionUrlConfig(n.functionName) : Promise.resolve(undefined),
     fn ? lambda.getPolicyStatements(n.functionName) : Promise.resolve([]),
