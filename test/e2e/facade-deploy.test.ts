@@ -26,13 +26,17 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: emu.endpoint() });
     expect(init.code, init.stderr).toBe(0);
     const cwd = init.cwd;
-    const clientId = (init.state() as { clients: { clientId: string }[] }).clients[0]!.clientId;
+    const copilotId = (init.state() as { clients: { clientId: string }[] }).clients[0]!.clientId;
+    const { cognito, agentcore } = sdk(emu.endpoint());
+    const describeCopilot = async () => JSON.stringify((await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: copilotId }))).UserPoolClient);
+    const copilotBefore = await describeCopilot();
 
     const dry = await runCli(['facade', 'deploy', '--dry-run'], { endpoint: emu.endpoint(), cwd });
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stderr).toMatch(/\+ create IAM role mcp-cognito-facade-role/);
     expect(dry.stderr).toMatch(/\+ create Lambda function mcp-cognito-facade/);
     expect(dry.stderr).toMatch(/create-function-url-config/);
+    expect(dry.stderr).toMatch(/\+ create facade app client "mcp-cognito-facade"/);
     expect(dry.requests.map((r) => r.operation).filter((o) => /^(Create|Put|Update|Add)/.test(o))).toEqual([]);
 
     const first = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
@@ -45,7 +49,11 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     const lambda = new LambdaClient(config(emu.endpoint()));
     const iam = new IAMClient(config(emu.endpoint()));
     const ssm = new SSMClient(config(emu.endpoint()));
-    const { cognito, agentcore } = sdk(emu.endpoint());
+    // The façade has its own client (the façade preset, in the state file); the Copilot Studio client is exactly as it was.
+    const recorded = first.state() as { clients: { clientId: string; preset: string }[] };
+    const clientId = recorded.clients.find((c) => c.preset === 'facade')!.clientId;
+    expect(clientId).not.toBe(copilotId);
+    expect(await describeCopilot()).toBe(copilotBefore);
     const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'mcp-cognito-facade' }));
     expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', Role: expect.stringMatching(/:role\/mcp-cognito-facade-role$/) });
     const secret = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: clientId }))).UserPoolClient!.ClientSecret!;
@@ -75,11 +83,11 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(rolePolicy.Statement.flatMap((s) => [s.Action].flat()).sort()).toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameters']);
     expect(JSON.stringify(rolePolicy)).not.toContain('"*"');
     const client = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: clientId }))).UserPoolClient!;
-    expect(client.CallbackURLs).toContain(`${out.url}/callback`);
-    expect(client.CallbackURLs).toContain('https://placeholder.example.com');
+    expect(client.CallbackURLs).toEqual([`${out.url}/callback`]);
+    expect(client.RefreshTokenRotation).toMatchObject({ Feature: 'ENABLED' });
     const gw = await agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));
     expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toContain(clientId);
-    expect(first.state()).toMatchObject({ facade: { functionName: 'mcp-cognito-facade', roleName: 'mcp-cognito-facade-role', url: out.url, created: true, callbackAdded: true, clientId } });
+    expect(first.state()).toMatchObject({ facade: { functionName: 'mcp-cognito-facade', roleName: 'mcp-cognito-facade-role', url: out.url, created: true, callbackAdded: true, clientId, secretId: expect.any(String) } });
 
     // Idempotent: nothing is created, updated or put the second time.
     const second = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
@@ -100,12 +108,14 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
 
     const removed = await runCli(['facade', 'remove', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(removed.code, removed.stderr).toBe(0);
-    expect(removed.json()).toMatchObject({ changed: true, callbackRemoved: true });
+    // The façade's own client keeps its one callback (Cognito refuses a code-flow client without one).
+    expect(removed.json()).toMatchObject({ changed: true, callbackRemoved: false });
     expect((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).toEqual([]);
     expect(((await iam.send(new ListRolesCommand({}))).Roles ?? []).filter((r) => r.RoleName?.startsWith('mcp-cognito-facade'))).toEqual([]);
     expect((await ssm.send(new GetParametersCommand({ Names: ['/mcp-cognito/mcp-cognito-facade/client-secret', '/mcp-cognito/mcp-cognito-facade/signing-key'] }))).Parameters ?? []).toEqual([]);
     const after = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: clientId }))).UserPoolClient!;
-    expect(after.CallbackURLs).toEqual(client.CallbackURLs!.filter((u) => u !== `${out.url}/callback`));
+    expect(after.CallbackURLs).toEqual(client.CallbackURLs);
+    expect(await describeCopilot()).toBe(copilotBefore);
     expect(removed.state()).not.toHaveProperty('facade');
     // Nothing left to remove.
     const again = await runCli(['facade', 'remove', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });

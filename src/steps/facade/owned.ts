@@ -18,9 +18,9 @@ export function ownFacadeClient(state: State): { clientId: string; name: string 
   return c ? { clientId: c.clientId, name: c.name } : undefined;
 }
 
-/** Every client the façade signs people in with: its own, and the one a deployed or served façade records. */
+/** The clients a façade signs people in with now: the one a deployed façade or `facade serve` records. */
 export function facadeClientIds(state: State): string[] {
-  return [...new Set([ownFacadeClient(state)?.clientId, state.facade?.clientId, state.facadeServe?.clientId].filter((x): x is string => Boolean(x)))];
+  return [...new Set([state.facade?.clientId, state.facadeServe?.clientId].filter((x): x is string => Boolean(x)))];
 }
 
 /** The callback URLs the façade registered on `clientId`, as the state file records them. */
@@ -44,12 +44,11 @@ export function refuseFacadeClient(state: State, clientIds: readonly string[], d
   );
 }
 
-/** remove-callback: refuse removing the façade's callbacks (or any URL of its own client) without --force. */
+/** remove-callback: refuse removing the façade's recorded callbacks without --force. */
 export function refuseFacadeCallbacks(state: State, clientId: string, urls: readonly string[], force: boolean): void {
   if (force) return;
-  const own = ownFacadeClient(state)?.clientId === clientId;
   const recorded = facadeCallbacksOn(state, clientId);
-  const hit = own ? urls[0] : urls.find((u) => recorded.includes(u));
+  const hit = urls.find((u) => recorded.includes(u));
   if (!hit) return;
   throw new RefusedError(
     `${hit} belongs to the OAuth façade (app client ${clientId}), and removing it would break sign-in through the façade: remove the façade with \`${FACADE_REMOVE}\`, or pass ${FORCE_FLAG} to go ahead anyway.`,

@@ -25,9 +25,10 @@ export interface FacadeRemoveResult {
 export async function prepareFacadeRemoval(ctx: Ctx): Promise<Prepared<FacadeRemoveResult>> {
   const f = ctx.state.get().facade;
   if (!f) {
-    ctx.out.info(ctx.out.c.dim(`No façade is recorded in ${ctx.state.path}; nothing to remove.`));
+    const served = ctx.state.get().facadeServe;
+    ctx.out.info(ctx.out.c.dim(`No deployed façade is recorded in ${ctx.state.path}; nothing to remove${served ? ` (the façade's client ${served.clientId} and the callbacks facade serve registered on it stay; forgetting that a façade uses them)` : ''}.`));
     const none: FacadeRemoveResult = { removed: [], callbackRemoved: false, changed: false };
-    return { steps: [], preview: () => none, apply: async () => none };
+    return { steps: [], preview: () => none, apply: async () => (served && !ctx.dryRun ? (ctx.state.update({ facadeServe: undefined }), none) : none) };
   }
   const n = { ...facadeNames(f.functionName), roleName: f.roleName };
   const region = f.region;
@@ -51,6 +52,8 @@ export async function prepareFacadeRemoval(ctx: Ctx): Promise<Prepared<FacadeRem
     const cognito = await ctx.cognito();
     client = await cognito.describeClient(poolId, f.clientId).catch(() => undefined);
     if (client && !(client.CallbackURLs ?? []).includes(callback)) client = undefined;
+    // The façade's own client keeps its last callback (Cognito refuses a code-flow client without one; teardown deletes the client).
+    if (client && (client.CallbackURLs ?? []).length <= 1) client = undefined;
   }
 
   const cli = (service: 'iam' | 'lambda' | 'ssm', op: string, args: Record<string, unknown>) => awsCliCommand(service, op, args, region);
@@ -124,7 +127,7 @@ export async function prepareFacadeRemoval(ctx: Ctx): Promise<Prepared<FacadeRem
         callbackRemoved = true;
         ctx.out.step(`Removed ${callback} from the callback URLs of ${client.ClientName ?? f.clientId}`);
       }
-      ctx.state.update({ facade: undefined });
+      ctx.state.update({ facade: undefined, facadeServe: undefined });
       ctx.out.info(ctx.out.c.dim(`App client ${f.clientId} stays authorized on the gateway (it may have been before the façade); take it off there yourself if you want.`));
       return result(removed, callbackRemoved);
     },
