@@ -81,7 +81,7 @@ describe('the execution role and the function settings', () => {
   });
 
   it('the environment holds parameter names and public settings; drift is listed by field', () => {
-    const t = { region: 'us-east-1', poolId: 'us-east-1_A', domainUrl: 'https://x.auth.us-east-1.amazoncognito.com', clientId: 'c1', client: { ClientSecret: 's3cr3t-value' }, gatewayId: 'gw', gatewayUrl: 'https://gw.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp', scopes: ['openid', 'mcp/invoke'] } as FacadeTarget;
+    const t = { region: 'us-east-1', poolId: 'us-east-1_A', confidential: true, domainUrl: 'https://x.auth.us-east-1.amazoncognito.com', clientId: 'c1', client: { ClientSecret: 's3cr3t-value' }, gatewayId: 'gw', gatewayUrl: 'https://gw.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp', scopes: ['openid', 'mcp/invoke'] } as FacadeTarget;
     const want = desiredSettings(t, n, 'arn:aws:iam::1:role/r', ['https://claude.ai/api/mcp/auth_callback']);
     expect(JSON.stringify(want)).not.toContain('s3cr3t-value');
     expect(want.Environment.Variables).toMatchObject({ FACADE_CLIENT_SECRET_PARAMETER: n.clientSecretParameter, FACADE_SIGNING_KEY_PARAMETER: n.signingKeyParameter, FACADE_SCOPES: 'openid mcp/invoke' });
