@@ -89,8 +89,11 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toContain(clientId);
     expect(first.state()).toMatchObject({ facade: { functionName: 'mcp-cognito-facade', roleName: 'mcp-cognito-facade-role', url: out.url, created: true, callbackAdded: true, clientId, secretId: expect.any(String) } });
 
-    // Idempotent: nothing is created, updated or put the second time.
+    // Idempotent: nothing is created, updated or put the second time, under the documented IAM policy
+    // before lambda:ListTags was added (GetFunction without Tags, ListTags denied): the state's record is the evidence.
+    emu.front().settings.withoutLambdaListTags = true;
     const second = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(second.requests.map((r) => r.operation)).not.toContain('ListTags');
     expect(second.code, second.stderr).toBe(0);
     expect(second.json()).toMatchObject({ changed: false, url: out.url });
     expect(second.requests.map((r) => r.operation).filter((o) => /^(Create|Put|Update|Add|Delete)/.test(o))).toEqual([]);
@@ -99,7 +102,18 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
 
     const status = await runCli(['facade', 'status', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(status.code, status.stderr).toBe(0);
-    expect(status.json()).toMatchObject({ healthy: true, invokeMode: 'RESPONSE_STREAM', drift: [], codeOutdated: false, permissionsMissing: [], parametersMissing: [] });
+    expect(status.json()).toMatchObject({ healthy: true, invokeMode: 'RESPONSE_STREAM', drift: [], codeOutdated: false, permissionsMissing: [], parametersMissing: [], secret: { status: 'current' } });
+    // status shows the façade: its own client, where it is deployed, its callback.
+    const overall = await runCli(['status', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(overall.code, overall.stderr).toBe(0);
+    expect(overall.json()).toMatchObject({ facade: { clientId, clientName: 'mcp-cognito-facade', ownClient: true, deployed: true, functionName: 'mcp-cognito-facade', mcpUrl: out.mcpUrl, callbacks: [`${out.url}/callback`] } });
+
+    // Without lambda:ListTags and without a state record, a function of that name is never called foreign: ACCESS_DENIED names the action.
+    const other = await runCli(['facade', 'deploy', '--yes', '--state', 'other.json', '--pool-id', seed.poolId, '--gateway-id', seed.gatewayId], { endpoint: emu.endpoint(), cwd });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/lambda:ListTags/);
+    expect(other.stderr).not.toMatch(/not made by mcp-cognito/);
+    emu.front().settings.withoutLambdaListTags = false;
 
     // doctor knows the façade: callback, gateway authorization, function health (the metadata probe needs a reachable URL).
     const doctor = await runCli(['doctor', '--json', '--verbose'], { endpoint: emu.endpoint(), cwd });
