@@ -179,6 +179,8 @@ export async function prepareFacadeClient(input: FacadeTargetInput, ctx: Ctx, ca
         await applyRemoveCallback(cognito, plan, ctx.out);
         moved.push(...plan.removed);
       }
+      // serve's record of a client the façade no longer uses is forgotten (its callbacks are gone from there).
+      if (!ctx.dryRun && previous.length) ctx.state.change((s) => (s.facadeServe && previous.includes(s.facadeServe.clientId) ? { ...s, facadeServe: undefined } : s));
       return moved;
     },
   };

@@ -5,6 +5,8 @@
  * client and the client on the gateway; a second deploy changes nothing; nothing secret in the
  * function's configuration; remove takes away exactly that.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
@@ -137,13 +139,33 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(again.json()).toMatchObject({ changed: false });
   });
 
-  it('teardown removes the deployed façade first, then the client init made; the adopted pool and the gateway stay', async () => {
+  it('a façade that borrowed the Copilot Studio client moves to its own (only its recorded callback comes off there); teardown removes the façade first, then the clients; the adopted pool and the gateway stay', async () => {
     const seed = (await seedSample(emu.endpoint())) as { poolId: string; gatewayId: string };
     const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: emu.endpoint() });
     expect(init.code, init.stderr).toBe(0);
     const cwd = init.cwd;
+    // An older setup: facade serve had put its loopback callback on the Copilot Studio client (recorded), beside one the user added.
+    const copilotId = (init.state() as { clients: { clientId: string }[] }).clients[0]!.clientId;
+    const added = await runCli(['add-callback', 'http://127.0.0.1:8790/callback', 'http://localhost:6274/oauth/callback', '--client-id', copilotId, '--yes'], { endpoint: emu.endpoint(), cwd });
+    expect(added.code, added.stderr).toBe(0);
+    const statePath = join(cwd, 'mcp-cognito.json');
+    writeFileSync(statePath, JSON.stringify({ ...JSON.parse(readFileSync(statePath, 'utf8')), facadeServe: { clientId: copilotId, callbacks: ['http://127.0.0.1:8790/callback'] } }));
+    const { cognito: idp } = sdk(emu.endpoint());
+    const describe = async (id: string) => (await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: id }))).UserPoolClient!;
+    const copilotBefore = await describe(copilotId);
+    const doctor = await runCli(['doctor', '--json'], { endpoint: emu.endpoint(), cwd });
+    const byId = Object.fromEntries(doctor.json<{ checks: { id: string; status: string }[] }>().checks.map((c) => [c.id.split('@')[0], c.status]));
+    expect(byId).toMatchObject({ 'facade.client': 'warn', 'client.oauth-metadata': 'fail' });
+
     const deploy = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
     expect(deploy.code, deploy.stderr).toBe(0);
+    expect(deploy.stderr).toMatch(/- http:\/\/127\.0\.0\.1:8790\/callback/);
+    // Moved: only the façade's recorded callback left the Copilot Studio client; everything else there is as it was.
+    const copilotAfter = await describe(copilotId);
+    expect(copilotAfter.CallbackURLs).toEqual(copilotBefore.CallbackURLs!.filter((u) => u !== 'http://127.0.0.1:8790/callback'));
+    const strip = ({ CallbackURLs: _c, LastModifiedDate: _l, ...rest }: typeof copilotBefore) => rest;
+    expect(strip(copilotAfter)).toEqual(strip(copilotBefore));
+    expect(deploy.state()).not.toHaveProperty('facadeServe');
     const lambda = new LambdaClient(config(emu.endpoint()));
     expect(((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).length).toBe(1);
 
