@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AddUserPoolClientSecretCommand, DeleteUserPoolClientSecretCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { GetFunctionConfigurationCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
@@ -121,6 +121,24 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     const doctor = await runCli(['doctor', '--json', '--verbose'], { endpoint: emu.endpoint(), cwd });
     const checks = (doctor.json<{ checks: { id: string; status: string; title: string }[] }>().checks ?? []).filter((c) => c.id.startsWith('facade.') || c.id.startsWith('client.oauth-metadata'));
     expect(Object.fromEntries(checks.map((c) => [c.id, c.status]))).toMatchObject({ 'facade.callback': 'pass', 'facade.authorized': 'pass', 'facade.function': 'pass', 'facade.metadata': 'skip' });
+
+    // The secret the façade holds is deleted behind its back (a rotation that did not reach it): facade status and doctor
+    // say so and name the fix; facade deploy re-delivers the client's current secret and records its ID.
+    const heldId = (first.state() as { facade: { secretId: string } }).facade.secretId;
+    const fresh = await cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: seed.poolId, ClientId: clientId }));
+    await cognito.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: seed.poolId, ClientId: clientId, ClientSecretId: heldId }));
+    const stale = await runCli(['facade', 'status', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(stale.code, stale.stdout).toBe(1);
+    expect(stale.json()).toMatchObject({ success: false, healthy: false, secret: { status: 'gone' }, problems: [expect.stringMatching(/no longer has .*mcp-cognito facade deploy/)] });
+    const staleDoctor = await runCli(['doctor', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(staleDoctor.code).toBe(1);
+    expect(staleDoctor.json<{ checks: { id: string; status: string; fix?: string }[] }>().checks.find((c) => c.id === 'facade.function')).toMatchObject({ status: 'fail', fix: 'mcp-cognito facade deploy' });
+    const redeliver = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(redeliver.code, redeliver.stderr).toBe(0);
+    expect((redeliver.state() as { facade: { secretId: string } }).facade.secretId).toBe(fresh.ClientSecretDescriptor!.ClientSecretId);
+    const delivered = await ssm.send(new GetParametersCommand({ Names: ['/mcp-cognito/mcp-cognito-facade/client-secret'], WithDecryption: true }));
+    expect(delivered.Parameters![0]!.Value).toBe(fresh.ClientSecretDescriptor!.ClientSecretValue);
+    expect((await runCli(['facade', 'status', '--json'], { endpoint: emu.endpoint(), cwd })).json()).toMatchObject({ healthy: true, secret: { status: 'current' } });
 
     const removed = await runCli(['facade', 'remove', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(removed.code, removed.stderr).toBe(0);
