@@ -155,7 +155,7 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     const again = await runCli(['facade', 'remove', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(again.code, again.stderr).toBe(0);
     expect(again.json()).toMatchObject({ changed: false });
-  });
+  }, 150_000);
 
   it('a façade that borrowed the Copilot Studio client moves to its own (only its recorded callback comes off there); teardown removes the façade first, then the clients; the adopted pool and the gateway stay', async () => {
     const seed = (await seedSample(emu.endpoint())) as { poolId: string; gatewayId: string };
@@ -204,5 +204,5 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     const again = await runCli(['teardown', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(again.code, again.stderr).toBe(0);
     expect(again.requests.filter((r) => /^(Delete|Update|Remove)/.test(r.operation))).toEqual([]);
-  });
+  }, 150_000);
 });
