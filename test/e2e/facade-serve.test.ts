@@ -242,7 +242,7 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(del.requests).toEqual([]);
   });
 
-  it('discovery → registration → PKCE S256 on the hosted UI → token → initialize → tools/list', async () => {
+  it('discovery → registration → PKCE S256 on the hosted UI → token → initialize → tools/list; refresh rotates; a Copilot Studio refresh token is refused', async () => {
     const provider = new Provider();
     const names = await signInAndList(provider);
     expect(names.length).toBeGreaterThan(0);
@@ -259,6 +259,35 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(serveErr).toMatch(/GET \/callback 302/);
     expect(serveErr).not.toContain(provider.saved!.access_token);
     expect(serveErr).not.toMatch(/code=|state=/);
+
+    // Refresh through the façade: its client rotates refresh tokens, so the one used is spent.
+    const origin = new URL(ready.mcpUrl).origin;
+    const refresh = (token: string) => fetch(`${origin}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: ready.clientId }).toString() });
+    const first = provider.saved!.refresh_token!;
+    const r1 = await refresh(first);
+    expect(r1.status).toBe(200);
+    const rotated = ((await r1.json()) as { refresh_token?: string }).refresh_token;
+    expect(rotated).toBeTruthy();
+    expect(rotated).not.toBe(first);
+    expect((await refresh(first)).status).toBe(400);
+    expect((await refresh(rotated!)).status).toBe(200);
+
+    // A refresh token Copilot Studio obtained (its own client, with its secret) is refused by the façade's token endpoint.
+    const state = JSON.parse(readFileSync(join(cwd, 'mcp-cognito.json'), 'utf8')) as { domain: string };
+    const hostedUi = `https://${state.domain}.auth.us-east-1.amazoncognito.com`;
+    const placeholder = 'https://placeholder.example.com';
+    const back = await browser(`${hostedUi}/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: copilot.clientId, redirect_uri: placeholder, scope: 'openid mcp/invoke' })}`, placeholder);
+    const secret = (await describeClient(copilot.clientId)).ClientSecret!;
+    const tok = await f(`${hostedUi}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${copilot.clientId}:${secret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: placeholder }).toString(),
+    });
+    expect(tok.status).toBe(200);
+    const copilotRefresh = ((await tok.json()) as { refresh_token: string }).refresh_token;
+    const refused = await refresh(copilotRefresh);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('the same with a Client ID Metadata Document client (https URL client_id, fetched by the façade)', async () => {
