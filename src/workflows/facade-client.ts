@@ -66,6 +66,9 @@ function chooseFacadeClient(input: FacadeTargetInput, ctx: Ctx): { clientId?: st
         'Leave out --client-id: facade serve and facade deploy create (or adopt) the façade\'s client.',
       );
     }
+    if (own && own.clientId !== clientId) {
+      throw new RefusedError(`The state file already records the façade's own client ${own.name} (${own.clientId}); one façade has one client.`, `Leave out --client-id, or delete that client first (mcp-cognito delete-client --client-id ${own.clientId}).`);
+    }
     return { clientId, name: recorded?.name ?? PRESET_TABLE[facadePreset()].defaultName };
   }
   if (own) return own;
