@@ -137,7 +137,14 @@ export async function prepareFacadeClient(input: FacadeTargetInput, ctx: Ctx, ca
     if (!old) continue;
     const present = urls.filter((u) => (old.CallbackURLs ?? []).includes(u));
     if (!present.length) continue;
-    const plan = planRemoveCallback(old, { urls: present, logout: false }, region);
+    let plan: RemoveCallbackPlan;
+    try {
+      plan = planRemoveCallback(old, { urls: present, logout: false }, region);
+    } catch (e) {
+      // Its last callback URL: Cognito keeps a code-flow client's last one, so it stays (said, not fatal).
+      ctx.out.warn(`${present.join(', ')} stays on app client ${old.ClientName ?? oldId}: ${(e as Error).message}`);
+      continue;
+    }
     if (plan.step) {
       plan.step.resource += ' (the façade moves to its own client: only the callbacks it added come off)';
       steps.push(plan.step);
