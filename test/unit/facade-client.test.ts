@@ -96,3 +96,18 @@ describe("a façade whose secret no longer exists (IDs and dates, never the valu
     expect(await secretStatus(ctxListing(denied), { ...f, secretId: 'x' }, undefined)).toMatchObject({ status: 'unknown', detail: expect.stringMatching(/ListUserPoolClientSecrets/) });
   });
 });
+
+describe('status shows the façade', () => {
+  it('its client (own or not), whether and where it is deployed, its callbacks', async () => {
+    const { renderStatus } = await import('../../src/commands/status.js');
+    const tc = (t = testCtx({ noColor: true } as never, {}));
+    const text = renderStatus(
+      { stateFile: 'mcp-cognito.json', region: 'us-east-1', clients: [], flags: [], summary: { missing: 0, warnings: 0 }, facade: { clientId: FACADE, clientName: 'mcp-cognito-facade', ownClient: true, deployed: false, callbacks: ['http://127.0.0.1:8790/callback'] } },
+      tc.ctx.out,
+    );
+    expect(text).toMatch(/Façade/);
+    expect(text).toMatch(/App client +mcp-cognito-facade \(7f3e9a1b2c4d5e6f7a8b9c0d1e\) — its own/);
+    expect(text).toMatch(/Deployed +no \(facade serve runs it here\)/);
+    expect(text).toMatch(/Callbacks +http:\/\/127\.0\.0\.1:8790\/callback/);
+  });
+});
