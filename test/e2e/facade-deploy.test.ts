@@ -184,6 +184,25 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     const strip = ({ CallbackURLs: _c, LastModifiedDate: _l, ...rest }: typeof copilotBefore) => rest;
     expect(strip(copilotAfter)).toEqual(strip(copilotBefore));
     expect(deploy.state()).not.toHaveProperty('facadeServe');
+
+    // A deployed façade of an older version stood for the Copilot Studio client (its <url>/callback there, recorded):
+    // the next deploy moves it to its own client and takes that callback (only it) off the Copilot Studio client.
+    const url = deploy.json<{ url: string }>().url;
+    const legacyCallback = `${url}/callback`;
+    expect((await runCli(['add-callback', legacyCallback, '--client-id', copilotId, '--yes'], { endpoint: emu.endpoint(), cwd })).code).toBe(0);
+    const recorded = JSON.parse(readFileSync(statePath, 'utf8')) as { facade: Record<string, unknown> };
+    const ownId = recorded.facade.clientId as string;
+    writeFileSync(statePath, JSON.stringify({ ...recorded, facade: { ...recorded.facade, clientId: copilotId, callbackAdded: true, secretId: undefined } }));
+    const beforeMove = await describe(copilotId);
+    const moved = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect((moved.state() as { facade: { clientId: string } }).facade.clientId).toBe(ownId);
+    const afterMove = await describe(copilotId);
+    expect(afterMove.CallbackURLs).toEqual(beforeMove.CallbackURLs!.filter((u) => u !== legacyCallback));
+    expect(strip(afterMove)).toEqual(strip(beforeMove));
+    // The parameter holds the façade's own client's secret again (it held "another client's").
+    const param = await new SSMClient(config(emu.endpoint())).send(new GetParametersCommand({ Names: ['/mcp-cognito/mcp-cognito-facade/client-secret'], WithDecryption: true }));
+    expect(param.Parameters![0]!.Value).toBe((await describe(ownId)).ClientSecret);
     const lambda = new LambdaClient(config(emu.endpoint()));
     expect(((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).length).toBe(1);
 
