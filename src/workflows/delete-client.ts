@@ -60,7 +60,9 @@ export function forgetClient(state: State, clientId: string): State {
   let next = withoutOwned(state, 'clients', [clientId]);
   for (const g of next.created?.gatewayClients ?? []) if (g.clientIds.includes(clientId)) next = withGatewayClients(next, g.gatewayId, [clientId], 'remove');
   const clients = (next.clients ?? []).filter((c) => c.clientId !== clientId);
-  return { ...next, clients };
+  // What facade serve recorded on that client goes with it.
+  const { facadeServe, ...rest } = next;
+  return { ...rest, clients, ...(facadeServe && facadeServe.clientId !== clientId ? { facadeServe } : {}) };
 }
 
 export async function prepareDeleteClient(o: DeleteClientTarget, ctx: Ctx): Promise<Prepared<DeleteClientResult>> {
