@@ -34,6 +34,9 @@ function build(event: FunctionUrlEvent): Promise<FacadeHandler> {
     const list = (name: string) => env(name, false).split(/\s+/).filter(Boolean);
     return createFacade({
       publicUrl: env(ENV.publicUrl, false) || `https://${event.requestContext.domainName}`,
+      // Behind a custom domain (FACADE_PUBLIC_URL) the function URL's own host arrives: not checked then.
+      checkHost: !env(ENV.publicUrl, false),
+      clientMetadata: env(ENV.clientMetadata, false) !== 'off',
       cognito: {
         region: env(ENV.region, false) || env('AWS_REGION'),
         userPoolId: env(ENV.userPoolId),

@@ -4,6 +4,9 @@
  * A request without a bearer token never reaches the gateway: the façade answers 401 with a
  * WWW-Authenticate that points at its own protected-resource metadata, and it rewrites the
  * gateway's own challenges the same way (otherwise discovery would lead to Cognito again).
+ * MCP 2026-07-28 is stateless: its requests carry MCP-Protocol-Version, Mcp-Method and Mcp-Name (SEP-2243) and no
+ * Mcp-Session-Id; the proxy keeps no session and passes those headers (and any Mcp-Param-*) as they are, and the
+ * gateway's answer (a result with resultType, or 400 -32022 naming the versions it supports) goes back unchanged.
  */
 import { CORS, json } from './http.js';
 import type { Resolved } from './config.js';
@@ -19,10 +22,12 @@ const RESPONSE_DROP = new Set(['content-encoding', 'set-cookie', 'www-authentica
 
 export function challenge(r: Resolved, upstream?: string | null): string {
   const base = `Bearer resource_metadata="${r.resourceMetadataUrl}"`;
-  if (!upstream) return base;
+  // MCP 2025-11-25: the challenge SHOULD name the scopes needed (the gateway's, as advertised).
+  const scope = r.scopes.length ? `scope="${r.scopes.join(' ')}"` : undefined;
   // Keep error, error_description and scope from the gateway's challenge; replace its resource_metadata.
   const kept: string[] = [];
-  for (const m of upstream.matchAll(/(error|error_description|scope)="([^"\\]*)"/g)) kept.push(`${m[1]}="${m[2]}"`);
+  for (const m of (upstream ?? '').matchAll(/(error|error_description|scope)="([^"\\]*)"/g)) kept.push(`${m[1]}="${m[2]}"`);
+  if (scope && !kept.some((k) => k.startsWith('scope='))) kept.push(scope);
   return kept.length ? `${base}, ${kept.join(', ')}` : base;
 }
 

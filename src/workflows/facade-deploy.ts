@@ -13,6 +13,7 @@ import type { StateFacade } from '../lib/state.js';
 import { facadeCallbackUrl, type FacadeTargetInput } from '../steps/facade/target.js';
 import { assertOurFunction, assertOurRole } from '../steps/facade/ownership.js';
 import { prepareFacadeClient } from './facade-client.js';
+import { clientCommands } from '../domain/oauth.js';
 import {
   ARCHITECTURE,
   MANAGED_TAG,
@@ -31,6 +32,8 @@ export interface FacadeDeployInput extends FacadeTargetInput {
   name: string;
   allowedRedirectUris: string[];
   kmsKeyArn?: string;
+  /** false: --client-metadata off (FACADE_CLIENT_METADATA=off in its environment). */
+  clientMetadata?: boolean;
   /** The façade's Lambda bundle (dist/facade-lambda.mjs), zipped as index.mjs. */
   bundle: Uint8Array;
   wait: boolean;
@@ -44,6 +47,7 @@ export interface FacadeDeployResult {
   url?: string;
   mcpUrl?: string;
   claudeCommand?: string;
+  codexCommand?: string;
   clientId: string;
   gatewayId: string;
   codeSha256: string;
@@ -115,7 +119,8 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   if (secretNeeded) steps.push({ action: secretParam ? 'update' : 'create', resource: `SSM SecureString parameter ${n.clientSecretParameter} (the secret of the façade's app client ${t.clientName ?? (t.clientId || '(new)')}, not shown)${staleId ? ': the secret it holds no longer exists' : ''}` });
 
   const current = fn?.Configuration;
-  const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris);
+  const options = { clientMetadata: input.clientMetadata !== false };
+  const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris, options);
   const drift = role ? settingsDrift(current, want) : settingsDrift(current, { ...want, Role: current?.Role ?? want.Role });
   const codeStale = Boolean(current) && current!.CodeSha256 !== sha;
   if (!current) {
@@ -144,7 +149,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
     functionName: n.functionName,
     roleName: n.roleName,
     parameterNames: paramNames,
-    ...(url ? { url, mcpUrl: `${url}/mcp`, claudeCommand: `claude mcp add --transport http ${t.gatewayName?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'agentcore-gateway'} ${url}/mcp` } : {}),
+    ...(url ? { url, mcpUrl: `${url}/mcp`, ...clientCommands(t.gatewayName?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'agentcore-gateway', `${url}/mcp`) } : {}),
     clientId: clientId || '(new)',
     gatewayId: t.gatewayId,
     codeSha256: sha,
@@ -190,7 +195,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
       }
       // A new client needs the function URL for its callback: the function is made first, without the client's ID,
       // and is given it once the client exists (before anyone has been told the URL).
-      const settingsFor = (target: typeof t) => desiredSettings(target, n, r.Arn!, input.allowedRedirectUris);
+      const settingsFor = (target: typeof t) => desiredSettings(target, n, r.Arn!, input.allowedRedirectUris, options);
       const waitUpdated = () => lambda.waitReady(n.functionName, input.waitTimeoutSeconds);
       let deployed = current;
       if (!current) {

@@ -2,7 +2,13 @@
  * `facade serve` end to end with a client nobody here wrote: the official MCP TypeScript SDK runs
  * discovery → registration (RFC 7591) or a Client ID Metadata Document → PKCE authorize → sign-in on
  * the emulator's hosted UI → token → initialize → tools/list, through the built CLI's façade (a
- * child process) over an `init`-made setup on the emulator front.
+ * child process) over an `init`-made setup on the emulator front. The gateway is then given MCP
+ * 2026-07-28 with `authorize-client --mcp-version 2026-07-28`, and both client generations run: the
+ * 1.x SDK (@modelcontextprotocol/sdk, initialize with a 2025 version) and the 2.x SDK
+ * (@modelcontextprotocol/client, server/discover and stateless requests with 2026-07-28).
+ * mcp-remote (npm, a stdio bridge many clients use) runs the same through the façade: it opens the
+ * browser with `open`, whose bundled xdg-open runs $BROWSER, here test/fixtures/fake-browser.mjs,
+ * which reaches only loopback and the emulator front.
  *
  * The façade's outbound calls (Cognito's token endpoint, the gateway, a CIMD document) go through
  * MCP_COGNITO_PROBE_BASE, the loopback-only data-plane override doctor's probes use: the front
@@ -11,6 +17,7 @@
  * loopback (as it serves the AWS hosts), so nothing in the product is relaxed for the test.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +30,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import * as v2 from '@modelcontextprotocol/client';
 import { acquireMoto, freePort, sdk } from './moto';
 import { runCli } from './run-cli';
 import { startFront, type Front } from '../emulator/server';
@@ -44,11 +52,14 @@ let serve: ChildProcessWithoutNullStreams;
 let serveOut = '';
 let serveErr = '';
 let cwd: string;
-let ready: { mcpUrl: string; claudeCommand: string; callbackUrl: string; clientId: string; callbackAdded: boolean };
+let ready: { mcpUrl: string; claudeCommand: string; codexCommand: string; callbackUrl: string; clientId: string; callbackAdded: boolean };
 const seed = {} as { poolId: string; gatewayId: string };
 /** The Copilot Studio client init made, as DescribeUserPoolClient answered before facade serve. */
 let copilot: { clientId: string; before: string };
 const describeClient = async (clientId: string) => (await sdk(front.endpoint).cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: clientId }))).UserPoolClient!;
+let versions: Awaited<ReturnType<typeof runCli>>;
+/** The 2.x client's access token, reused by the raw request test (one sign-in fewer). */
+let token2x = '';
 
 /** The CIMD document host, served by the front's data plane beside the AWS hosts. */
 const cimdDocument = { client_id: CIMD_URL, client_name: 'CIMD test client', redirect_uris: ['http://localhost/callback'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
@@ -100,6 +111,9 @@ beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'facade-serve-'));
   const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: front.endpoint, cwd });
   expect(init.code, init.stderr).toBe(0);
+  // The stateless MCP revision for the clients of 2026-07-28, every version the gateway lists kept.
+  versions = await runCli(['authorize-client', '--mcp-version', '2026-07-28', '--yes', '--no-wait', '--json'], { endpoint: front.endpoint, cwd });
+  expect(versions.code, versions.stderr).toBe(0);
   const { cognito } = sdk(front.endpoint);
   await cognito.send(new AdminCreateUserCommand({ UserPoolId: seed.poolId, Username: USER, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: USER }, { Name: 'email_verified', Value: 'true' }] }));
   await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: seed.poolId, Username: USER, Password: PASSWORD, Permanent: true }));
@@ -195,6 +209,50 @@ class Provider implements OAuthClientProvider {
   }
 }
 
+/** The 2.x SDK's OAuth client: the same browser, plus what SEP-2352 asks a provider to keep (the discovery state). */
+class Provider2 implements v2.OAuthClientProvider {
+  info?: v2.StoredOAuthClientInformation;
+  saved?: v2.StoredOAuthTokens;
+  verifier = '';
+  discovery?: v2.OAuthDiscoveryState;
+  authUrls: URL[] = [];
+  callback?: URLSearchParams;
+  get redirectUrl() {
+    return APP_REDIRECT;
+  }
+  get clientMetadata(): v2.OAuthClientMetadata {
+    return { client_name: 'facade e2e 2.x', redirect_uris: [APP_REDIRECT], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+  }
+  clientInformation() {
+    return this.info;
+  }
+  saveClientInformation(c: v2.StoredOAuthClientInformation) {
+    this.info = c;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(t: v2.StoredOAuthTokens) {
+    this.saved = t;
+  }
+  saveCodeVerifier(v: string) {
+    this.verifier = v;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+  saveDiscoveryState(s: v2.OAuthDiscoveryState) {
+    this.discovery = s;
+  }
+  discoveryState() {
+    return this.discovery;
+  }
+  async redirectToAuthorization(url: URL) {
+    this.authUrls.push(url);
+    this.callback = (await browser(url.href, APP_REDIRECT)).searchParams;
+  }
+}
+
 async function signInAndList(provider: Provider): Promise<string[]> {
   const transport = () => new StreamableHTTPClientTransport(new URL(ready.mcpUrl), { authProvider: provider, fetch: f });
   const first = transport();
@@ -209,10 +267,11 @@ async function signInAndList(provider: Provider): Promise<string[]> {
 }
 
 describe('facade serve with the MCP TypeScript SDK', () => {
-  it("prints the MCP URL and the claude mcp add line; made the façade's own client with only its callback; the Copilot Studio client is byte-for-byte as it was", async () => {
+  it("prints the MCP URL and the claude mcp add and codex mcp add lines; made the façade's own client with only its callback; the Copilot Studio client is byte-for-byte as it was", async () => {
     const origin = new URL(ready.mcpUrl).origin;
     expect(ready.mcpUrl).toBe(`${origin}/mcp`);
     expect(ready.claudeCommand).toBe(`claude mcp add --transport http sample-gateway ${ready.mcpUrl}`);
+    expect(ready.codexCommand).toBe(`codex mcp add sample-gateway --url ${ready.mcpUrl}`);
     expect(ready.callbackAdded).toBe(true);
     expect(ready.clientId).not.toBe(copilot.clientId);
     const c = await describeClient(ready.clientId);
@@ -298,6 +357,59 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(provider.authUrls[0]!.searchParams.get('client_id')).toBe(CIMD_URL);
   });
 
+  it("refreshes only what it issued: its sealed token rotates, a used one and Cognito's own refresh token (obtained with the secret, as Copilot Studio does) are invalid_grant", async () => {
+    const origin = new URL(ready.mcpUrl).origin;
+    const provider = new Provider();
+    await signInAndList(provider);
+    const sealed = provider.saved!.refresh_token!;
+    expect(sealed).toMatch(/^mcfr1\./);
+    const refresh = (token: string) =>
+      fetch(`${origin}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: ready.clientId }) });
+    const first = await refresh(sealed);
+    expect(first.status).toBe(200);
+    const next = ((await first.json()) as { access_token: string; refresh_token: string });
+    expect(next.access_token).toBeTruthy();
+    expect(next.refresh_token).toMatch(/^mcfr1\./);
+    expect(next.refresh_token).not.toBe(sealed);
+    const reused = await refresh(sealed);
+    expect(reused.status).toBe(400);
+    expect(await reused.json()).toMatchObject({ error: 'invalid_grant' });
+
+    // Copilot Studio's way: the hosted UI, then Cognito's token endpoint with the client's secret.
+    const verifier = randomBytes(32).toString('base64url');
+    const atFacade = await fetch(`${origin}/authorize?${new URLSearchParams({ response_type: 'code', client_id: ready.clientId, redirect_uri: APP_REDIRECT, state: 's', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`, { redirect: 'manual' });
+    const cognitoAuthorize = new URL(atFacade.headers.get('location')!);
+    const direct = new URL(`${cognitoAuthorize.origin}${cognitoAuthorize.pathname}`);
+    direct.search = new URLSearchParams({ response_type: 'code', client_id: ready.clientId, redirect_uri: ready.callbackUrl, state: 'cs', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' }).toString();
+    const landed = await browser(direct.href, ready.callbackUrl);
+    const { cognito } = sdk(front.endpoint);
+    const secret = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: ready.clientId }))).UserPoolClient!.ClientSecret!;
+    const issued = await f(`${cognitoAuthorize.origin}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${ready.clientId}:${secret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: landed.searchParams.get('code')!, redirect_uri: ready.callbackUrl, code_verifier: verifier }).toString(),
+    });
+    expect(issued.status).toBe(200);
+    const cognitoRefresh = ((await issued.json()) as { refresh_token: string }).refresh_token;
+    expect(cognitoRefresh).toBeTruthy();
+    const lent = await refresh(cognitoRefresh);
+    expect(lent.status).toBe(400);
+    expect(await lent.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('names the printed URL to a request that reached it under another host name', async () => {
+    const { port } = new URL(ready.mcpUrl);
+    const res = await new Promise<{ status: number; body: string }>((resolvePromise, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/.well-known/oauth-protected-resource/mcp', headers: { host: `localhost:${port}` } }, (r) => {
+        let body = '';
+        r.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolvePromise({ status: r.statusCode!, body }));
+      });
+      req.on('error', reject).end();
+    });
+    expect(res.status).toBe(421);
+    expect(JSON.parse(res.body).error_description).toContain(`use ${ready.mcpUrl} exactly as printed`);
+  });
+
   it('never an open redirect: a non-loopback redirect_uri and plain PKCE are answered 400 with an OAuth error, no Location', async () => {
     const origin = new URL(ready.mcpUrl).origin;
     const verifier = randomBytes(32).toString('base64url');
@@ -321,6 +433,135 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(forged.headers.get('location')).toBeNull();
   });
 
+  it('authorize-client --mcp-version 2026-07-28 kept every version the gateway listed', async () => {
+    const sent = versions.requests.filter((r) => r.operation === 'UpdateGateway');
+    expect(sent).toHaveLength(1);
+    expect((sent[0]!.input as { protocolConfiguration: { mcp: { supportedVersions: string[] } } }).protocolConfiguration.mcp.supportedVersions).toEqual(['2025-06-18', '2025-03-26', '2026-07-28']);
+  });
+
+  it('the 2.x SDK client (MCP 2026-07-28): discovery → registration → PKCE S256 on the hosted UI → token (iss checked) → server/discover → tools/list + tools/call, no session', async () => {
+    const provider = new Provider2();
+    const seen: { method?: string; session?: string | null; name?: string | null; version?: string | null; status?: number }[] = [];
+    // The 2.x client's own fetch, observed: what it sends through the façade and what comes back.
+    const watch: FetchLike = async (input, init) => {
+      const res = await f(input, init);
+      if (String(input instanceof Request ? input.url : input) === ready.mcpUrl) {
+        const h = new Headers(init?.headers);
+        seen.push({ method: h.get('mcp-method') ?? JSON.parse(String(init?.body ?? '{}')).method, session: h.get('mcp-session-id'), name: h.get('mcp-name'), version: h.get('mcp-protocol-version'), status: res.status });
+      }
+      return res;
+    };
+    const transport = () => new v2.StreamableHTTPClientTransport(new URL(ready.mcpUrl), { authProvider: provider, fetch: watch });
+    const client = () => new v2.Client({ name: 'e2e-2x', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+    const first = transport();
+    await expect(client().connect(first)).rejects.toBeInstanceOf(v2.UnauthorizedError);
+    expect(provider.callback, serveErr).toBeTruthy();
+    // RFC 9207: the façade names itself as the issuer on the callback; the 2.x SDK checks it.
+    expect(provider.callback!.get('iss')).toBe(new URL(ready.mcpUrl).origin);
+    await first.finishAuth(provider.callback!);
+    expect(provider.saved?.access_token).toBeTruthy();
+    token2x = provider.saved!.access_token;
+    const authz = provider.authUrls[0]!;
+    expect(authz.origin).toBe(new URL(ready.mcpUrl).origin);
+    expect(authz.searchParams.get('code_challenge_method')).toBe('S256');
+
+    const c = client();
+    await c.connect(transport());
+    expect(c.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect(c.getServerVersion()?.name).toBe('sample-gateway');
+    const tools = (await c.listTools()).tools.map((t) => t.name);
+    expect(tools.length).toBeGreaterThan(0);
+    const called = await c.callTool({ name: tools[0]!, arguments: { city: 'Lisbon' } });
+    expect(called.content).toEqual([{ type: 'text', text: '{"city":"Lisbon"}' }]);
+    await c.close();
+    // Stateless through the façade: no initialize, no Mcp-Session-Id; the 2026 headers reached the gateway (the
+    // emulator answers 400 -32020 without them).
+    const after = seen.filter((x) => x.status === 200);
+    expect(after.map((x) => x.method)).toEqual(['server/discover', 'tools/list', 'tools/call']);
+    expect(after.every((x) => x.session === null && x.version === '2026-07-28')).toBe(true);
+    expect(after[2]!.name).toBe(tools[0]);
+  });
+
+  it("Claude Code's first request, a raw server/discover with 2026-07-28, is answered through the façade (not 400)", async () => {
+    if (!token2x) {
+      const provider = new Provider();
+      await signInAndList(provider);
+      token2x = provider.saved!.access_token;
+    }
+    const r = await fetch(ready.mcpUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token2x}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'server/discover', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'claude-code', version: '2.1.332' } } } }),
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('mcp-session-id')).toBeNull();
+    expect(await r.json()).toMatchObject({ jsonrpc: '2.0', id: 0, result: { resultType: 'complete', supportedVersions: ['2025-06-18', '2025-03-26', '2026-07-28'] } });
+  });
+  it('mcp-remote (a client nobody here wrote) registers, signs in through a browser it opens, and lists the tools over stdio', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mcp-remote-'));
+    const browserLog = join(home, 'browser.log');
+    const callbackPort = await freePort();
+    // No DISPLAY and no desktop: `open` runs its bundled xdg-open, which runs $BROWSER: the fake browser.
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      MCP_REMOTE_CONFIG_DIR: join(home, '.mcp-auth'),
+      BROWSER: join(repoRoot, 'test', 'fixtures', 'fake-browser.mjs'),
+      FAKE_BROWSER_FRONT: front.endpoint,
+      FAKE_BROWSER_USER: USER,
+      FAKE_BROWSER_PASSWORD: PASSWORD,
+      FAKE_BROWSER_LOG: browserLog,
+      NO_COLOR: '1',
+    };
+    const remote = spawn(process.execPath, [join(repoRoot, 'node_modules', 'mcp-remote', 'dist', 'proxy.js'), ready.mcpUrl, String(callbackPort), '--transport', 'http-only'], { env, cwd: home });
+    let stdout = '';
+    let stderr = '';
+    const t0 = Date.now();
+    remote.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d.split('\n').map((l) => (l ? `[${Date.now() - t0}] ${l}` : l)).join('\n')));
+    const answers = new Map<number, Record<string, unknown>>();
+    const waiters = new Map<number, (m: Record<string, unknown>) => void>();
+    remote.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      let nl: number;
+      while ((nl = stdout.indexOf('\n')) >= 0) {
+        const line = stdout.slice(0, nl);
+        stdout = stdout.slice(nl + 1);
+        if (!line.trim()) continue;
+        const m = JSON.parse(line) as { id?: number } & Record<string, unknown>;
+        if (typeof m.id === 'number') {
+          answers.set(m.id, m);
+          waiters.get(m.id)?.(m);
+        }
+      }
+    });
+    const call = (id: number, method: string, params: Record<string, unknown> = {}) =>
+      new Promise<Record<string, unknown>>((resolvePromise, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer to ${method}.\n${stderr.slice(-3000)}`)), 30_000);
+        waiters.set(id, (m) => {
+          clearTimeout(timer);
+          resolvePromise(m);
+        });
+        remote.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+      });
+    try {
+      const init = await call(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e-stdio', version: '1' } });
+      expect(init).toMatchObject({ result: { protocolVersion: expect.any(String) } });
+      remote.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+      const listed = (await call(2, 'tools/list')) as { result: { tools: { name: string }[] } };
+      expect(listed.result.tools.length).toBeGreaterThan(0);
+      // It went through the façade: registration, then the browser from /authorize to mcp-remote's loopback callback.
+      expect(serveErr).toMatch(/POST \/register 201/);
+      const hops = readFileSync(browserLog, 'utf8');
+      expect(hops).toMatch(new RegExp(`GET ${new URL(ready.mcpUrl).origin}/authorize`));
+      expect(hops).toMatch(new RegExp(`GET http://localhost:${callbackPort}/oauth/callback`));
+    } finally {
+      const exited = new Promise((r) => remote.once('exit', r));
+      remote.kill('SIGTERM');
+      await exited;
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('a second run finds the callback registered (nothing to change); Ctrl-C stops the server with exit 0', async () => {
     const again = await runCli(['facade', 'serve', '--port', new URL(ready.mcpUrl).port, '--dry-run'], { endpoint: front.endpoint, cwd });
     expect(again.code, again.stderr).toBe(0);
@@ -332,5 +573,43 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     serve.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(serveErr).toMatch(/Stopped\./);
+  });
+
+  it('answers 503 (never silence) while it sets up, then serves; --client-metadata off stops advertising documents', async () => {
+    const port = await freePort();
+    let out = '';
+    const second = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), 'facade', 'serve', '--port', String(port), '--client-metadata', 'off', '--yes', '--json'], {
+      cwd,
+      env: cliEnv({ AWS_ENDPOINT_URL: front.endpoint, MCP_COGNITO_PROBE_BASE: front.endpoint }),
+    });
+    second.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const statuses: number[] = [];
+    const once = () =>
+      new Promise<number | 'refused'>((resolvePromise, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/.well-known/oauth-authorization-server', timeout: 3000 }, (r) => {
+          r.resume();
+          resolvePromise(r.statusCode!);
+        });
+        req.on('timeout', () => reject(new Error('a request during set-up was never answered'))).on('error', () => resolvePromise('refused')).end();
+      });
+    try {
+      for (let i = 0; i < 600; i++) {
+        const status = await once();
+        if (status !== 'refused') statuses.push(status);
+        if (status === 200) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(statuses.at(-1)).toBe(200);
+      expect(statuses).toContain(503);
+      expect(new Set(statuses)).toEqual(new Set([503, 200]));
+      const asm = (await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+      expect(asm).not.toHaveProperty('client_id_metadata_document_supported');
+      expect(asm.registration_endpoint).toBe(`http://127.0.0.1:${port}/register`);
+    } finally {
+      const exited = new Promise((r) => second.once('exit', r));
+      second.kill('SIGINT');
+      await exited;
+    }
+    expect(out).toContain(`codex mcp add sample-gateway --url http://127.0.0.1:${port}/mcp`);
   });
 });

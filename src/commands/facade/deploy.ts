@@ -16,7 +16,7 @@ import { prepareFacadeDeploy, type FacadeDeployResult } from '../../workflows/fa
 import { prepareFacadeRemoval, type FacadeRemoveResult } from '../../steps/facade/remove.js';
 import { readFacadeStatus, type FacadeStatus } from '../../steps/facade/status.js';
 import { DEFAULT_FACADE_NAME } from '../../steps/facade/resources.js';
-import { allowedRedirects } from './shared.js';
+import { allowedRedirects, clientMetadataFlag } from './shared.js';
 
 export interface DeployFlags {
   name?: string;
@@ -26,6 +26,7 @@ export interface DeployFlags {
   allowRedirect?: string[];
   claudeAi?: boolean;
   kmsKeyArn?: string;
+  clientMetadata?: string;
   wait?: boolean;
   waitTimeout?: string;
 }
@@ -44,7 +45,7 @@ export function parseDeployFlags(f: DeployFlags) {
   const kmsKeyArn = f.kmsKeyArn === undefined ? undefined : check(KmsKeyArn, f.kmsKeyArn, '--kms-key-arn');
   const timeout = f.waitTimeout === undefined ? DEFAULT_GATEWAY_WAIT_SECONDS : Number(f.waitTimeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) throw new CliError('--wait-timeout must be a whole number of seconds between 1 and 3600.', { code: 'INVALID_INPUT', exit: 2 });
-  return { name, poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, allowedRedirectUris: [...new Set([...(f.claudeAi === false ? [] : CLAUDE_AI_CALLBACKS), ...extra])], ...(kmsKeyArn ? { kmsKeyArn } : {}), wait: f.wait !== false, waitTimeoutSeconds: timeout };
+  return { name, poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, allowedRedirectUris: [...new Set([...(f.claudeAi === false ? [] : CLAUDE_AI_CALLBACKS), ...extra])], ...(kmsKeyArn ? { kmsKeyArn } : {}), clientMetadata: clientMetadataFlag(f.clientMetadata), wait: f.wait !== false, waitTimeoutSeconds: timeout };
 }
 
 export async function deployFacade(f: DeployFlags, ctx: Ctx): Promise<FacadeDeployResult> {
@@ -55,7 +56,7 @@ export async function deployFacade(f: DeployFlags, ctx: Ctx): Promise<FacadeDepl
 export function renderDeploy(r: FacadeDeployResult, out: Output): string {
   const head = r.changed ? `Deployed the OAuth façade ${r.functionName}: ${r.changes.join('; ')}.` : r.url ? `The OAuth façade ${r.functionName} is deployed; nothing changed.` : `Would deploy the OAuth façade ${r.functionName} (nothing was changed).`;
   if (!r.url) return head;
-  return [head, out.table([['MCP URL', r.mcpUrl!], ['Function', r.functionName], ['Role', r.roleName], ['Parameters', r.parameterNames.join(', ')]]), '', 'Add it to Claude Code (or claude.ai → Connectors):', `  ${r.claudeCommand}`].join('\n');
+  return [head, out.table([['MCP URL', r.mcpUrl!], ['Function', r.functionName], ['Role', r.roleName], ['Parameters', r.parameterNames.join(', ')]]), '', 'Add it to Claude Code (or claude.ai → Connectors):', `  ${r.claudeCommand}`, 'or to Codex:', `  ${r.codexCommand}`].join('\n');
 }
 
 export async function facadeStatus(ctx: Ctx): Promise<FacadeStatus> {

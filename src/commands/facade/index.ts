@@ -22,16 +22,17 @@ export function facadeCommand(holder: Holder): Command {
   const serve = new Command('serve')
     .summary('Serve the façade on this machine until Ctrl-C')
     .description(
-      "Run the façade over the state file's pool and gateway on a loopback address, with its own app client (the facade preset: code flow, secret, refresh-token rotation, only the façade's callbacks), created or adopted through create-client's step and recorded in the state file; no other client is touched. Registers one callback per host and port (http://127.0.0.1:<port>/callback) on that client and allows the client on the gateway (plan, confirm, --yes), reads its secret (never printed), makes a signing key in memory, prints the MCP URL and the `claude mcp add` line.",
+      "Run the façade over the state file's pool and gateway on a loopback address, with its own app client (the facade preset: code flow, secret, refresh-token rotation, only the façade's callbacks), created or adopted through create-client's step and recorded in the state file; no other client is touched. Registers one callback per host and port (http://127.0.0.1:<port>/callback) on that client and allows the client on the gateway (plan, confirm, --yes), reads its secret (never printed), makes a signing key in memory, prints the MCP URL and the `claude mcp add` and `codex mcp add` lines. Client ID metadata documents are fetched directly, or through HTTPS_PROXY (NO_PROXY honoured).",
     )
     .option('--port <n>', 'port to listen on', String(FACADE_DEFAULT_PORT))
     .option('--host <address>', 'loopback address to listen on: 127.0.0.1, localhost or ::1', '127.0.0.1')
     .option('--pool-id <id>', "user pool (default: the state file's)")
     .option('--client-id <id>', "adopt this app client as the façade's own (default: the state file's façade client, else a new one named mcp-cognito-facade); never another kind of caller's client")
     .option('--gateway-id <id>', "AgentCore gateway (default: the state file's)")
-    .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect, [])
-    .option('--name <name>', 'the server name in the printed `claude mcp add` line (default: the gateway name)')
-    .addHelpText('after', '\nExamples:\n  $ mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --port 9000 --client-id <id>\n  $ claude mcp add --transport http my-gateway http://127.0.0.1:8790/mcp')
+    .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect)
+    .option('--name <name>', 'the server name in the printed `claude mcp add` and `codex mcp add` lines (default: the gateway name)')
+    .option('--client-metadata <on|off>', 'advertise and accept client ID metadata documents (off: clients register instead; for a façade without direct internet access)', 'on')
+    .addHelpText('after', '\nExamples:\n  $ mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --port 9000 --client-id <id>\n  $ claude mcp add --transport http my-gateway http://127.0.0.1:8790/mcp\n  $ codex mcp add my-gateway --url http://127.0.0.1:8790/mcp\n  $ HTTPS_PROXY=http://proxy.corp:3128 mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --client-metadata off --yes')
     .action(
       runAction<ServeFlags, ServeResult>('facade serve', holder, async (flags, ctx) => {
         const input = parseServeFlags({ ...flags, port: flags.port === String(FACADE_DEFAULT_PORT) ? undefined : flags.port });
@@ -47,8 +48,9 @@ export function facadeCommand(holder: Holder): Command {
     .option('--pool-id <id>', "user pool (default: the state file's)")
     .option('--client-id <id>', "adopt this app client as the façade's own (default: the state file's façade client, else a new one named mcp-cognito-facade); never another kind of caller's client")
     .option('--gateway-id <id>', "AgentCore gateway (default: the state file's)")
-    .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect, [])
+    .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect)
     .option('--no-claude-ai', "do not allow claude.ai's callbacks (allowed by default)")
+    .option('--client-metadata <on|off>', 'advertise and accept client ID metadata documents (off: clients register instead)', 'on')
     .option('--kms-key-arn <arn>', 'encrypt the parameters with this customer managed key (the role gets kms:Decrypt on it through SSM)')
     .option('--no-wait', 'do not wait for the gateway to be READY')
     .option('--wait-timeout <seconds>', 'how long to wait for the function and the gateway')

@@ -11,18 +11,19 @@ import type { Ctx } from '../../lib/context.js';
 import type { Output } from '../../lib/output.js';
 import { McpServerName, PortNumber, check } from '../../lib/validate.js';
 import { dataPlaneBase, dataPlaneFetch } from '../../lib/data-plane.js';
-import { DEFAULT_GATEWAY_WAIT_SECONDS, FACADE_DEFAULT_PORT } from '../../domain/oauth.js';
+import { DEFAULT_GATEWAY_WAIT_SECONDS, FACADE_DEFAULT_PORT, clientCommands } from '../../domain/oauth.js';
 import { facadeCallbackUrl, type FacadeTargetInput } from '../../steps/facade/target.js';
 import { prepareFacadeClient } from '../../workflows/facade-client.js';
 import { createFacade } from '../../facade/index.js';
-import { toNodeListener } from '../../facade/node.js';
-import { allowedRedirects, claudeName } from './shared.js';
+import { startingListener } from '../../facade/node.js';
+import { allowedRedirects, claudeName, clientMetadataFlag } from './shared.js';
 
 export interface ServeFlags extends FacadeTargetInput {
   port?: string;
   host?: string;
   allowRedirect?: string[];
   name?: string;
+  clientMetadata?: string;
 }
 
 export interface ServeInput extends FacadeTargetInput {
@@ -30,11 +31,13 @@ export interface ServeInput extends FacadeTargetInput {
   host: '127.0.0.1' | 'localhost' | '::1';
   allowedRedirectUris: string[];
   name?: string;
+  clientMetadata: boolean;
 }
 
 export interface ServeResult {
   mcpUrl: string;
   claudeCommand: string;
+  codexCommand: string;
   callbackUrl: string;
   userPoolId: string;
   clientId: string;
@@ -50,7 +53,7 @@ export function parseServeFlags(f: ServeFlags): ServeInput {
   const port = f.port === undefined ? FACADE_DEFAULT_PORT : Number(check(PortNumber, f.port, '--port'));
   const host = (f.host ?? '127.0.0.1') as ServeInput['host'];
   if (!HOSTS.includes(host)) throw new InputError(`--host must be a loopback address (${HOSTS.join(', ')}): the façade's local URL is http, which only loopback makes safe.`, 'Deploy it (mcp-cognito facade deploy) to reach it from elsewhere.');
-  return { poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, port, host, allowedRedirectUris: allowedRedirects(f.allowRedirect ?? []), name: f.name === undefined ? undefined : check(McpServerName, f.name, '--name') };
+  return { poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, port, host, allowedRedirectUris: allowedRedirects(f.allowRedirect ?? []), name: f.name === undefined ? undefined : check(McpServerName, f.name, '--name'), clientMetadata: clientMetadataFlag(f.clientMetadata) };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -75,7 +78,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeResult> {
-  const server = createServer();
+  // Answers 503 until the façade is ready: a request during set-up (or the confirmation) is never left hanging.
+  const starting = startingListener();
+  const server = createServer(starting.listener);
   if (!ctx.dryRun) await listen(server, input.port, input.host);
   try {
     const origin = `http://${input.host === '::1' ? '[::1]' : input.host}:${input.port}`;
@@ -87,7 +92,7 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
     const name = input.name ?? claudeName(t.gatewayName ?? 'agentcore-gateway');
     const result = (callbackAdded: boolean, serving: boolean, clientId = t.clientId || '(new)'): ServeResult => ({
       mcpUrl,
-      claudeCommand: `claude mcp add --transport http ${name} ${mcpUrl}`,
+      ...clientCommands(name, mcpUrl),
       callbackUrl,
       userPoolId: t.poolId,
       clientId,
@@ -120,10 +125,13 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
       // A fresh key each run: flows in progress when the façade restarts start again.
       signingKey: randomBytes(32),
       fetch: dataPlaneFetch(base),
+      clientMetadata: input.clientMetadata,
+      // With the (loopback, test) data-plane override, documents come through it like through a proxy: nothing resolved here.
+      ...(base ? { cimd: { env: { HTTPS_PROXY: base }, connect: (url: URL, _via: unknown, init: RequestInit) => dataPlaneFetch(base)(url.href, { ...init, redirect: 'manual' }) } } : {}),
       // The request log is this server's output (stderr, --json too): route, status, time; never a query string.
       log: (e) => ctx.out.err(ctx.out.c.dim(`${e.method} ${e.path} ${e.status} ${e.ms} ms${e.reason ? ` (${e.reason})` : ''}`)),
     });
-    server.on('request', toNodeListener(handler));
+    starting.ready(handler);
     const ready = result(applied.callbackAdded, true, applied.target.clientId);
     ctx.out.result(ready, renderServe, { final: true });
     ctx.out.err(ctx.out.c.dim('Serving; press Ctrl-C to stop.'));
@@ -167,5 +175,7 @@ export function renderServe(r: ServeResult, out: Output): string {
     '',
     'Add it to Claude Code:',
     `  ${r.claudeCommand}`,
+    'or to Codex:',
+    `  ${r.codexCommand}`,
   ].join('\n');
 }

@@ -73,7 +73,7 @@ export function runtimePolicy(n: FacadeNames, o: { region: string; account: stri
 }
 
 /** The function's environment: public settings and parameter names. */
-export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedirectUris: readonly string[]): Record<string, string> {
+export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedirectUris: readonly string[], o: FacadeOptions = {}): Record<string, string> {
   return {
     [ENV.region]: t.region,
     [ENV.userPoolId]: t.poolId,
@@ -85,11 +85,18 @@ export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedire
     ...(t.scopes.length ? { [ENV.scopes]: t.scopes.join(' ') } : {}),
     ...(t.confidential ? { [ENV.clientSecretParameter]: n.clientSecretParameter } : {}),
     [ENV.signingKeyParameter]: n.signingKeyParameter,
+    ...(o.clientMetadata === false ? { [ENV.clientMetadata]: 'off' } : {}),
   };
 }
 
+/** Settings of the façade's behaviour (flags of deploy), kept in its environment. */
+export interface FacadeOptions {
+  /** false: client ID metadata documents off (--client-metadata off). */
+  clientMetadata?: boolean;
+}
+
 /** The function settings deploy owns (compared with GetFunction's configuration for drift). */
-export function desiredSettings(t: FacadeTarget, n: FacadeNames, roleArn: string, allowedRedirectUris: readonly string[]) {
+export function desiredSettings(t: FacadeTarget, n: FacadeNames, roleArn: string, allowedRedirectUris: readonly string[], o: FacadeOptions = {}) {
   return {
     Role: roleArn,
     Runtime: RUNTIME,
@@ -97,7 +104,7 @@ export function desiredSettings(t: FacadeTarget, n: FacadeNames, roleArn: string
     MemorySize: MEMORY_MB,
     Timeout: TIMEOUT_S,
     Description: `OAuth façade for AgentCore gateway ${t.gatewayName ?? t.gatewayId} (mcp-cognito)`,
-    Environment: { Variables: facadeEnvironment(t, n, allowedRedirectUris) },
+    Environment: { Variables: facadeEnvironment(t, n, allowedRedirectUris, o) },
   };
 }
 export type DesiredSettings = ReturnType<typeof desiredSettings>;

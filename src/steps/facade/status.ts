@@ -101,7 +101,8 @@ export async function readFacadeStatus(ctx: Ctx, o: { bundle?: Uint8Array; allow
   if (role) {
     const t = await readFacadeTarget({ clientId: f.clientId }, ctx).catch(() => undefined);
     const current = (c.Environment?.Variables ?? {})[ENV.allowedRedirectUris];
-    if (t) s.drift = settingsDrift(c, desiredSettings(t, n, role.Arn!, o.allowedRedirectUris ?? (current ? current.split(' ') : [])));
+    const clientMetadata = (c.Environment?.Variables ?? {})[ENV.clientMetadata] !== 'off';
+    if (t) s.drift = settingsDrift(c, desiredSettings(t, n, role.Arn!, o.allowedRedirectUris ?? (current ? current.split(' ') : []), { clientMetadata }));
   }
   s.healthy = problems.length === 0;
   return s;
