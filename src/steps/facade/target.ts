@@ -1,14 +1,13 @@
 /**
  * What the OAuth façade runs over, served locally or deployed: the pool, its hosted UI, the
- * code-flow app client (and its secret, read with DescribeUserPoolClient and never printed), and the
- * gateway's MCP URL. Also the façade's one callback on the client, planned through the callback step.
+ * gateway's MCP URL (readFacadeBase), and its app client (targetOf; the client itself is found or
+ * made by src/workflows/facade-client.ts; its secret is never printed).
  */
 import { RefusedError, UsageError } from '../../lib/errors.js';
 import type { Ctx } from '../../lib/context.js';
 import { hostedUiBaseUrl } from '../../lib/urls.js';
 import { PRESET_TABLE } from '../../domain/presets.js';
 import type { UserPoolClientType } from '../../aws/cognito.js';
-import { planCallback, type CallbackPlan } from '../client/add-callbacks.js';
 import { clientNotFound } from '../client/create.js';
 import { preflightGateway } from '../gateway/authorize.js';
 
@@ -43,18 +42,6 @@ export interface FacadeTarget extends FacadeBase {
   confidential: boolean;
   /** The client's allowed scopes: what the façade advertises and asks for. */
   scopes: string[];
-}
-
-/** The code-flow client the façade stands for: --client-id, else the state file's only copilot-studio or web client. */
-async function chooseClient(input: FacadeTargetInput, ctx: Ctx): Promise<string> {
-  if (input.clientId) return ctx.clientId(input.clientId);
-  const clients = (ctx.state.get().clients ?? []).filter((c) => PRESET_TABLE[c.preset].oauthFlows[0] === 'code');
-  if (clients.length === 1) return clients[0]!.clientId;
-  if (clients.length > 1 && ctx.canPrompt) {
-    return ctx.prompt.select({ message: 'Which app client does the façade stand for?', choices: clients.map((c) => ({ name: `${c.name} (${c.clientId}, ${c.preset})`, value: c.clientId })) });
-  }
-  if (clients.length > 1) throw new UsageError(`The state file lists ${clients.length} code-flow clients (${clients.map((c) => c.clientId).join(', ')}): pass --client-id to say which one the façade stands for.`);
-  throw new UsageError('No code-flow app client: pass --client-id, or create one first (mcp-cognito create-client --preset web --callback-url http://localhost/callback).');
 }
 
 export const mcpUrlOf = (gatewayUrl: string) => (/\/mcp\/?$/.test(gatewayUrl) ? gatewayUrl : `${gatewayUrl.replace(/\/$/, '')}/mcp`);
@@ -102,9 +89,9 @@ export function targetOf(base: FacadeBase, client: UserPoolClientType, confident
   };
 }
 
-/** Read everything the façade needs over a known client (facade status's drift); refuse what it cannot work with. */
-export async function readFacadeTarget(input: FacadeTargetInput, ctx: Ctx): Promise<FacadeTarget> {
-  const clientId = await chooseClient(input, ctx);
+/** Read everything the façade needs over its recorded client (facade status's drift); refuse what it cannot work with. */
+export async function readFacadeTarget(input: FacadeTargetInput & { clientId: string }, ctx: Ctx): Promise<FacadeTarget> {
+  const clientId = ctx.clientId(input.clientId);
   const base = await readFacadeBase(input, ctx);
   const cognito = await ctx.cognito();
   const client = await cognito.describeClient(base.poolId, clientId).catch((e: unknown) => {
@@ -116,8 +103,3 @@ export async function readFacadeTarget(input: FacadeTargetInput, ctx: Ctx): Prom
 
 /** The façade's callback URL for its origin. */
 export const facadeCallbackUrl = (origin: string) => `${origin.replace(/\/$/, '')}/callback`;
-
-/** Plan registering the façade's callback on the client: added only, every other URL (the placeholder too) kept. */
-export function planFacadeCallback(t: FacadeTarget, origin: string): CallbackPlan {
-  return planCallback(t.client, { urls: [facadeCallbackUrl(origin)], logout: false, keepPlaceholder: true }, t.region);
-}
