@@ -111,3 +111,40 @@ describe('status shows the façade', () => {
     expect(text).toMatch(/Callbacks +http:\/\/127\.0\.0\.1:8790\/callback/);
   });
 });
+
+describe('a re-deploy never depends on DescribeUserPoolClient returning a secret', () => {
+  const gateway = {
+    gatewayId: GATEWAY,
+    name: 'my-gateway',
+    status: 'READY',
+    gatewayUrl: 'https://my-gateway-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp',
+    authorizerType: 'CUSTOM_JWT',
+    authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: `https://cognito-idp.us-east-1.amazonaws.com/${POOL}/.well-known/openid-configuration`, allowedClients: [COPILOT, FACADE] } },
+  };
+  // The façade's client after a rotation: DescribeUserPoolClient shows no secret.
+  const client = { UserPoolId: POOL, ClientId: FACADE, ClientName: 'mcp-cognito-facade', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'mcp/invoke'], CallbackURLs: ['http://127.0.0.1:8790/callback'] };
+  const deps = (params: Map<string, { type: string }>) => ({
+    state,
+    aws: {
+      cognito: async () => ({ describePool: async () => ({ Id: POOL, Domain: 'my-pool' }), describeClient: async () => client, listClientSecrets: async () => [] }) as never,
+      agentcore: async () => ({ getGateway: async () => gateway }) as never,
+      lambda: async () => ({ getFunction: async () => undefined }) as never,
+      iam: async () => ({ getRole: async () => undefined }) as never,
+      ssm: async () => ({ getParameters: async () => params }) as never,
+    },
+  });
+  const input = { name: 'mcp-cognito-facade', allowedRedirectUris: [], bundle: new Uint8Array([1]), wait: false, waitTimeoutSeconds: 1 };
+
+  it('no parameter holds it and Describe shows none: refused before any change, naming rotate-secret', async () => {
+    const { prepareFacadeDeploy } = await import('../../src/workflows/facade-deploy.js');
+    t = testCtx({ yes: true }, deps(new Map()));
+    await expect(prepareFacadeDeploy(input, t.ctx)).rejects.toMatchObject({ code: 'REFUSED', message: expect.stringMatching(/cannot be read .*no parameter holds it/), hint: `Give the client a new secret, which is delivered to the façade: mcp-cognito rotate-secret --client-id ${FACADE}` });
+  });
+
+  it('the parameter holds it: the plan keeps it (no secret needed)', async () => {
+    const { prepareFacadeDeploy } = await import('../../src/workflows/facade-deploy.js');
+    t = testCtx({ yes: true }, deps(new Map([['/mcp-cognito/mcp-cognito-facade/client-secret', { type: 'SecureString' }]])));
+    const plan = await prepareFacadeDeploy(input, t.ctx);
+    expect(plan.steps.map((s) => s.resource).join('\n')).not.toMatch(/client-secret/);
+  });
+});
