@@ -154,6 +154,11 @@ export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = 
         }
       }
     },
+    /** The function's tags (lambda:ListTags: GetFunction returns Tags only to an identity allowed that action). */
+    async listTags(functionArn: string): Promise<Record<string, string>> {
+      const r = await sender.send<{ Tags?: Record<string, string> }>(new m.ListTagsCommand({ Resource: functionArn }));
+      return r.Tags ?? {};
+    },
     async removePermission(name: string, sid: string): Promise<void> {
       try {
         await sender.send(new m.RemovePermissionCommand({ FunctionName: name, StatementId: sid }));

@@ -8,9 +8,9 @@ export async function ssmApi(settings: AwsSettings) {
   const api = {
     sender,
     /** Which of `names` exist, with their decrypted values when `decrypt` (kept in memory only). */
-    async getParameters(names: string[], decrypt: boolean): Promise<Map<string, { value?: string; type?: string; version?: number }>> {
-      const r = await sender.send<{ Parameters?: { Name?: string; Value?: string; Type?: string; Version?: number }[] }>(new m.GetParametersCommand({ Names: names, WithDecryption: decrypt }), { fresh: true });
-      return new Map((r.Parameters ?? []).map((p) => [p.Name!, { ...(decrypt ? { value: p.Value } : {}), type: p.Type, version: p.Version }]));
+    async getParameters(names: string[], decrypt: boolean): Promise<Map<string, { value?: string; type?: string; version?: number; lastModified?: Date }>> {
+      const r = await sender.send<{ Parameters?: { Name?: string; Value?: string; Type?: string; Version?: number; LastModifiedDate?: Date }[] }>(new m.GetParametersCommand({ Names: names, WithDecryption: decrypt }), { fresh: true });
+      return new Map((r.Parameters ?? []).map((p) => [p.Name!, { ...(decrypt ? { value: p.Value } : {}), type: p.Type, version: p.Version, ...(p.LastModifiedDate ? { lastModified: new Date(p.LastModifiedDate) } : {}) }]));
     },
     /**
      * A SecureString parameter (created, or overwritten when `overwrite`), encrypted with `keyId` or

@@ -5,6 +5,7 @@ import type { Output } from '../lib/output.js';
 import { parseSeconds } from '../lib/seconds.js';
 import { DEFAULT_GATEWAY_WAIT_SECONDS } from '../domain/oauth.js';
 import { ALLOW_ANY_CLIENT_FLAG } from '../steps/gateway/deauthorize.js';
+import { FORCE_FLAG } from '../steps/facade/owned.js';
 import { gatewayOf, prepareDeauthorizeClient, type DeauthorizeClientResult } from '../workflows/deauthorize-client.js';
 
 export type { DeauthorizeClientResult };
@@ -15,6 +16,7 @@ interface DeauthorizeClientFlags {
   allowAnyClient?: boolean;
   wait?: boolean;
   waitTimeout?: string;
+  force?: boolean;
 }
 
 export interface DeauthorizeClientInput {
@@ -23,6 +25,7 @@ export interface DeauthorizeClientInput {
   allowAnyClient: boolean;
   wait: boolean;
   waitTimeoutSeconds: number;
+  force?: boolean;
 }
 
 /** Checks that need no AWS call (exit 2): at least one --client-id, each a client ID; the wait timeout. */
@@ -34,6 +37,7 @@ export function parseDeauthorizeClientFlags(f: DeauthorizeClientFlags, ctx: Pick
     allowAnyClient: Boolean(f.allowAnyClient),
     wait: f.wait !== false,
     waitTimeoutSeconds: parseSeconds(f.waitTimeout, DEFAULT_GATEWAY_WAIT_SECONDS, '--wait-timeout'),
+    ...(f.force ? { force: true } : {}),
   };
 }
 
@@ -61,6 +65,7 @@ export function deauthorizeClientCommand(holder: Holder): Command {
     .option('--client-id <id>', 'app client to take off (repeatable; on a terminal, offered from the state file when not given)', collect)
     .option('--gateway-id <id>', "gateway (default: the state file's)")
     .option(ALLOW_ANY_CLIENT_FLAG, 'allow the list to become empty, which lets any client of the pool in')
+    .option(FORCE_FLAG, "go ahead on the OAuth façade's client (breaks the façade; mcp-cognito facade remove is the way to take it away)")
     .option('--no-wait', 'return once UpdateGateway is accepted, without waiting for READY')
     .option('--wait-timeout <seconds>', `how long to wait for READY (default ${DEFAULT_GATEWAY_WAIT_SECONDS})`)
     .addHelpText('after', '\nExamples:\n  $ mcp-cognito deauthorize-client --client-id <id>\n  $ mcp-cognito deauthorize-client --client-id <id> --client-id <id2> --gateway-id my-gateway-abc1234567 --yes\n  $ mcp-cognito deauthorize-client --client-id <id> --dry-run')

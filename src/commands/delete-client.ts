@@ -5,6 +5,7 @@ import type { Output } from '../lib/output.js';
 import { parseSeconds } from '../lib/seconds.js';
 import { DEFAULT_GATEWAY_WAIT_SECONDS } from '../domain/oauth.js';
 import { ALLOW_ANY_CLIENT_FLAG } from '../steps/gateway/deauthorize.js';
+import { FORCE_FLAG } from '../steps/facade/owned.js';
 import { gatewayOf } from '../workflows/deauthorize-client.js';
 import { gatewaysFor, prepareDeleteClient, type DeleteClientResult } from '../workflows/delete-client.js';
 
@@ -15,6 +16,7 @@ interface DeleteClientFlags {
   allowAnyClient?: boolean;
   wait?: boolean;
   waitTimeout?: string;
+  force?: boolean;
 }
 
 export function renderDeleteClient(r: DeleteClientResult, out: Output): string {
@@ -37,6 +39,7 @@ export function deleteClientCommand(holder: Holder): Command {
     .option('--pool-id <id>', "user pool of the client (default: the state file's)")
     .option('--gateway-id <id>', "gateway to take the client off (default: the state file's)")
     .option(ALLOW_ANY_CLIENT_FLAG, "allow a gateway's allowed clients to become empty, which lets any client of the pool in")
+    .option(FORCE_FLAG, "delete the OAuth façade's client anyway (breaks the façade; mcp-cognito facade remove is the way to take it away)")
     .option('--no-wait', 'do not wait for the gateway to be READY again')
     .option('--wait-timeout <seconds>', `how long to wait for READY (default ${DEFAULT_GATEWAY_WAIT_SECONDS})`)
     .addHelpText('after', '\nExamples:\n  $ mcp-cognito delete-client --client-id <id> --dry-run\n  $ mcp-cognito delete-client --client-id <id> --yes')
@@ -48,7 +51,7 @@ export function deleteClientCommand(holder: Holder): Command {
         const waitTimeoutSeconds = parseSeconds(flags.waitTimeout, DEFAULT_GATEWAY_WAIT_SECONDS, '--wait-timeout');
         const poolId = await ctx.poolId(flags.poolId);
         const gatewayIds = gatewaysFor(ctx.state.get(), clientId, [gatewayOf(given, ctx, { required: false })]);
-        const prepared = await prepareDeleteClient({ poolId, clientId, gatewayIds, allowAnyClient: Boolean(flags.allowAnyClient), wait: flags.wait !== false, waitTimeoutSeconds }, ctx);
+        const prepared = await prepareDeleteClient({ poolId, clientId, gatewayIds, allowAnyClient: Boolean(flags.allowAnyClient), force: Boolean(flags.force), wait: flags.wait !== false, waitTimeoutSeconds }, ctx);
         return { result: await ctx.run(prepared), render: renderDeleteClient };
       }),
     );

@@ -7,6 +7,7 @@ import type { UserPoolClientType } from '../aws/rmw.js';
 import { applyRemoveCallback, planRemoveCallback } from '../steps/client/remove-callbacks.js';
 import { chooseClient } from '../steps/client/choose.js';
 import { clientNotFound } from '../steps/client/create.js';
+import { FORCE_FLAG, refuseFacadeCallbacks } from '../steps/facade/owned.js';
 
 export interface RemoveCallbackInput {
   poolId?: string;
@@ -15,6 +16,8 @@ export interface RemoveCallbackInput {
   urls: string[];
   /** Remove from LogoutURLs instead of CallbackURLs. */
   logout: boolean;
+  /** Go ahead on the OAuth façade's callbacks (breaks sign-in through it). */
+  force?: boolean;
 }
 
 export interface RemoveCallbackResult {
@@ -35,19 +38,21 @@ interface RemoveCallbackFlags {
   poolId?: string;
   clientId?: string;
   logout?: boolean;
+  force?: boolean;
 }
 
 /** The URLs are checked like add-callback's (a malformed one cannot be registered, so is a typo: exit 2). */
 export function parseRemoveCallbackFlags(urls: string[], f: RemoveCallbackFlags): RemoveCallbackInput {
   if (urls.length === 0) throw new UsageError('Give at least one URL: mcp-cognito remove-callback <url...>.');
   const valid = [...new Set(urls.map((u) => check(RedirectUrl, u, f.logout ? 'Logout URL' : 'Callback URL')))];
-  return { poolId: f.poolId, clientId: f.clientId, urls: valid, logout: Boolean(f.logout) };
+  return { poolId: f.poolId, clientId: f.clientId, urls: valid, logout: Boolean(f.logout), ...(f.force ? { force: true } : {}) };
 }
 
 /** Describe → plan (refusing to strand a code-flow client) → approve → merge-and-verify. */
 export async function removeCallback(input: RemoveCallbackInput, ctx: Ctx): Promise<RemoveCallbackResult> {
   const poolId = await ctx.poolId(input.poolId);
   const { clientId } = await chooseClient(ctx, input.clientId, 'remove-callback');
+  if (!input.logout) refuseFacadeCallbacks(ctx.state.get(), clientId, input.urls, Boolean(input.force));
   const region = await ctx.region();
   const cognito = await ctx.cognito();
   const described = await cognito.describeClient(poolId, clientId).catch((e: unknown) => {
@@ -99,6 +104,7 @@ export function removeCallbackCommand(holder: Holder): Command {
     .option('--pool-id <id>', "user pool (default: the state file's)")
     .option('--client-id <id>', "app client (default: the state file's copilot-studio client, or its only client)")
     .option('--logout', 'remove from the logout (sign-out) URLs instead')
+    .option(FORCE_FLAG, "remove the OAuth façade's callbacks anyway (breaks sign-in through it)")
     .addHelpText(
       'after',
       '\nExit codes: 0 removed, or nothing to remove; 1 refused (the last callback URL of a code-flow client) or an AWS error; 2 bad usage.\n\nExamples:\n  $ mcp-cognito remove-callback https://global.consent.azure-apim.net/redirect/<old-id>\n  $ mcp-cognito remove-callback http://localhost:6274/oauth/callback --client-id <id> --yes\n  $ mcp-cognito remove-callback https://app.example.com/signed-out --logout --dry-run',

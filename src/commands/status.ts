@@ -93,8 +93,14 @@ export function renderStatus(r: StatusResult, out: Output): string {
     }
   }
   if (r.facade) {
-    lines.push('', `${c.bold('Façade')}           ${c.dim('(as recorded; not read from AWS)')}`);
-    lines.push(...indented(Object.entries(r.facade).map(([k, v]) => [k, String(v)]), out));
+    const fr = r.facade;
+    lines.push('', `${c.bold('Façade')}           ${c.dim('(as recorded; the function: mcp-cognito facade status)')}`);
+    const rows: [string, string][] = [
+      ['App client', fr.clientId ? `${fr.clientName ? `${fr.clientName} (${fr.clientId})` : fr.clientId}${fr.ownClient ? ' — its own' : c.yellow(' — not its own')}` : '(none yet)'],
+      ['Deployed', fr.deployed ? `yes: ${fr.functionName}${fr.mcpUrl ? ` at ${fr.mcpUrl}` : ' (no URL yet)'}` : 'no (facade serve runs it here)'],
+      ['Callbacks', fr.callbacks.join(', ') || '(none recorded)'],
+    ];
+    lines.push(...indented(rows, out));
   }
   lines.push('');
   if (!r.flags.length) lines.push(c.green('✓ Everything the state file records exists in AWS.'));

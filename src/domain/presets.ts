@@ -34,6 +34,13 @@ export interface PresetSpec {
   addCallbackDefault: boolean;
   /** In init's "Clients to create" question: the label, and whether it is checked by default. */
   wizard?: { label: string; checked: boolean };
+  /**
+   * The OAuth façade's own client: `facade serve`/`deploy` create or adopt it (callback URLs: only
+   * the façade's), and delete-client, deauthorize-client and remove-callback leave it to `facade remove`.
+   */
+  facade?: true;
+  /** RefreshTokenRotation on the client: each refresh returns a new refresh token and invalidates the one sent. */
+  refreshTokenRotation?: { retryGracePeriodSeconds: number };
   /** One line for --help. */
   help: string;
 }
@@ -83,6 +90,23 @@ export const PRESET_TABLE = {
     addCallbackDefault: false,
     help: 'web (code flow, secret)',
   },
+  facade: {
+    defaultName: 'mcp-cognito-facade',
+    oauthFlows: ['code'],
+    // The façade is a confidential client to Cognito: it holds the secret, its callers need none.
+    secret: true,
+    oidcScopes: DEFAULT_OIDC_SCOPES,
+    customScopes: 'all',
+    allowsOidcScopes: true,
+    authFlows: ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
+    callback: 'required',
+    branding: true,
+    gatewayMcpVersions: [],
+    addCallbackDefault: false,
+    facade: true,
+    refreshTokenRotation: { retryGracePeriodSeconds: 0 },
+    help: 'facade (the OAuth façade\'s own client: code flow, secret, refresh-token rotation; made by facade serve/deploy)',
+  },
 } as const satisfies Record<string, PresetSpec>;
 
 export type Preset = keyof typeof PRESET_TABLE;
@@ -108,6 +132,16 @@ export function flowOf(preset: Preset): OAuthFlow {
 /** A preset whose clients sign people in through a browser (code flow): callbacks, OIDC scopes, login page. */
 export function isBrowserPreset(preset: Preset): boolean {
   return PRESET_TABLE[preset].callback !== 'none';
+}
+
+/** The preset of the OAuth façade's own client. */
+export function facadePreset(): Preset {
+  return PRESETS.find((p) => (PRESET_TABLE[p] as PresetSpec).facade)!;
+}
+
+/** Whether a preset's clients belong to the OAuth façade. */
+export function isFacadePreset(preset: Preset): boolean {
+  return Boolean((PRESET_TABLE[preset] as PresetSpec).facade);
 }
 
 /** The presets offered by init's wizard, in table order. */

@@ -44,6 +44,8 @@ const StateFacade = z.object({
   created: z.literal(true),
   /** deploy added <url>/callback to the client (remove takes it away only then). */
   callbackAdded: z.boolean(),
+  /** The ClientSecretId of the secret in the façade's parameter (never the value). */
+  secretId: z.optional(z.string()),
 });
 export type StateFacade = z.infer<typeof StateFacade>;
 
@@ -95,6 +97,8 @@ export const StateSchema = z.object({
   facade: z.optional(StateFacade),
   /** Creates sent (or about to be) whose resource is not recorded yet. */
   creating: z.optional(z.array(Intent)),
+  /** What `facade serve` registered: one loopback callback per host and port, on the façade's client. */
+  facadeServe: z.optional(z.object({ clientId: z.string(), callbacks: z.array(z.string()) })),
 });
 export type State = z.infer<typeof StateSchema>;
 

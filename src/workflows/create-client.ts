@@ -163,7 +163,7 @@ export async function prepareCreateClient(input: CreateClientInput, ctx: Ctx): P
  * Record the client in the state file. The state's clients belong to the state's pool: a client
  * of another pool is not added (later commands would pair it with the wrong pool).
  */
-function recordClient(ctx: Ctx, poolId: string, region: string, clientId: string, input: CreateClientInput, created: boolean): void {
+export function recordClient(ctx: Ctx, poolId: string, region: string, clientId: string, input: Pick<CreateClientInput, 'name' | 'preset'>, created: boolean): void {
   if (ctx.dryRun) return;
   const statePool = ctx.state.get().userPoolId;
   if (statePool && statePool !== poolId) {

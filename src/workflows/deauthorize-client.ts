@@ -4,6 +4,7 @@ import { UsageError } from '../lib/errors.js';
 import { GatewayId, check } from '../lib/validate.js';
 import type { Prepared } from '../lib/plan.js';
 import { withGatewayClients } from '../lib/ownership.js';
+import { refuseFacadeClient } from '../steps/facade/owned.js';
 import type { GetGatewayResponse } from '../aws/rmw.js';
 import { applyGatewayDeauthorization, planGatewayDeauthorization, type DeauthPlan } from '../steps/gateway/deauthorize.js';
 
@@ -14,6 +15,8 @@ export interface DeauthorizeTarget {
   allowAnyClient: boolean;
   wait: boolean;
   waitTimeoutSeconds: number;
+  /** Go ahead on the OAuth façade's client (its tokens are then refused by the gateway). */
+  force?: boolean;
 }
 
 export interface DeauthorizeClientResult {
@@ -62,6 +65,7 @@ function resultOf(plan: DeauthPlan, changed: boolean, g: GetGatewayResponse): De
 
 /** GetGateway → plan the removal (refusals: emptying without the flag, not READY) → Prepared. */
 export async function prepareDeauthorizeClient(o: DeauthorizeTarget, ctx: Ctx): Promise<Prepared<DeauthorizeClientResult>> {
+  refuseFacadeClient(ctx.state.get(), o.clientIds, 'taking it off the gateway', Boolean(o.force));
   const region = await ctx.region();
   const agentcore = await ctx.agentcore();
   const got = await agentcore.getGateway(o.gatewayId);

@@ -7,6 +7,7 @@ import type { Ctx } from '../lib/context.js';
 import { CliError } from '../lib/errors.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { withGatewayClients, withoutOwned, isCreated } from '../lib/ownership.js';
+import { refuseFacadeClient } from '../steps/facade/owned.js';
 import type { State } from '../lib/state.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import type { AgentCoreApi } from '../aws/agentcore.js';
@@ -21,6 +22,8 @@ export interface DeleteClientTarget {
   allowAnyClient: boolean;
   wait: boolean;
   waitTimeoutSeconds: number;
+  /** Go ahead on the OAuth façade's client (it breaks the façade). */
+  force?: boolean;
 }
 
 export interface DeleteClientResult {
@@ -57,10 +60,13 @@ export function forgetClient(state: State, clientId: string): State {
   let next = withoutOwned(state, 'clients', [clientId]);
   for (const g of next.created?.gatewayClients ?? []) if (g.clientIds.includes(clientId)) next = withGatewayClients(next, g.gatewayId, [clientId], 'remove');
   const clients = (next.clients ?? []).filter((c) => c.clientId !== clientId);
-  return { ...next, clients };
+  // What facade serve recorded on that client goes with it.
+  const { facadeServe, ...rest } = next;
+  return { ...rest, clients, ...(facadeServe && facadeServe.clientId !== clientId ? { facadeServe } : {}) };
 }
 
 export async function prepareDeleteClient(o: DeleteClientTarget, ctx: Ctx): Promise<Prepared<DeleteClientResult>> {
+  refuseFacadeClient(ctx.state.get(), [o.clientId], 'deleting it', Boolean(o.force));
   const region = await ctx.region();
   const cognito = await ctx.cognito();
   let client: UserPoolClientType | undefined;

@@ -11,9 +11,9 @@ import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { codeSha256, zip } from '../lib/zip.js';
 import type { StateFacade } from '../lib/state.js';
 import { withoutIntents } from '../lib/intents.js';
-import { applyCallback } from '../steps/client/add-callbacks.js';
-import { facadeCallbackUrl, planFacadeCallback, readFacadeTarget, type FacadeTargetInput } from '../steps/facade/target.js';
-import { prepareAuthorizeClient } from './authorize-client.js';
+import { facadeCallbackUrl, type FacadeTargetInput } from '../steps/facade/target.js';
+import { assertOurFunction, assertOurRole } from '../steps/facade/ownership.js';
+import { prepareFacadeClient } from './facade-client.js';
 import { clientCommands } from '../domain/oauth.js';
 import {
   ARCHITECTURE,
@@ -59,32 +59,36 @@ export interface FacadeDeployResult {
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
-/** The ownership tag: deploy adopts only what it made (a function or role of that name made by someone else is refused). */
-function refuseForeign(kind: string, name: string, tags: Record<string, string> | undefined): void {
-  if (tags?.[MANAGED_TAG.key] !== MANAGED_TAG.value) {
-    throw new RefusedError(`A ${kind} named ${name} exists and was not made by mcp-cognito (no ${MANAGED_TAG.key}=${MANAGED_TAG.value} tag); deploy will not take it over.`, 'Pass another --name, or remove that resource yourself.');
-  }
+/** The ID of the client's only secret (the one the façade was just given); undefined when it has several or they cannot be listed. */
+async function onlySecretId(ctx: Ctx, poolId: string, clientId: string): Promise<string | undefined> {
+  const list = await (await ctx.cognito()).listClientSecrets(poolId, clientId, { fresh: true }).catch(() => undefined);
+  return list?.length === 1 ? list[0]!.ClientSecretId : undefined;
 }
 
 export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): Promise<Prepared<FacadeDeployResult>> {
-  const t = await readFacadeTarget(input, ctx);
   const n = facadeNames(input.name);
-  const region = t.region;
+  const prev = ctx.state.get().facade;
+  const recorded = prev?.functionName === n.functionName && prev.created === true;
   const [lambda, iam, ssm] = await Promise.all([ctx.lambda(), ctx.iam(), ctx.ssm()]);
-  const withSecret = Boolean(t.client.ClientSecret);
-  const paramNames = [n.signingKeyParameter, ...(withSecret ? [n.clientSecretParameter] : [])];
-  const [fn, role, params] = await Promise.all([lambda.getFunction(n.functionName), iam.getRole(n.roleName), ssm.getParameters(paramNames, true)]);
-  if (fn) refuseForeign('Lambda function', n.functionName, fn.Tags);
-  if (role) refuseForeign('IAM role', n.roleName, Object.fromEntries((role.Tags ?? []).map((x) => [x.Key ?? '', x.Value ?? ''])));
+  const paramNames = [n.signingKeyParameter, n.clientSecretParameter];
+  const [fn, role, params] = await Promise.all([lambda.getFunction(n.functionName), iam.getRole(n.roleName), ssm.getParameters(paramNames, false)]);
+  const doing = 'deploy will not take it over';
+  if (fn) await assertOurFunction(lambda, fn, n.functionName, recorded, doing);
+  if (role) assertOurRole(role.Tags, n.roleName, recorded, doing);
   const [policyDoc, urlConfig, statements] = await Promise.all([
     role ? iam.getRolePolicy(n.roleName, n.policyName) : Promise.resolve(undefined),
     fn ? lambda.getFunctionUrlConfig(n.functionName) : Promise.resolve(undefined),
     fn ? lambda.getPolicyStatements(n.functionName) : Promise.resolve([]),
   ]);
+  const origin = urlConfig?.FunctionUrl ? trimSlash(urlConfig.FunctionUrl) : undefined;
+  // The façade's own app client (created, adopted, or found in the state file), with its callback and its place on the gateway.
+  const setup = await prepareFacadeClient(input, ctx, origin ? facadeCallbackUrl(origin) : undefined, { wait: input.wait, waitTimeoutSeconds: input.waitTimeoutSeconds });
+  const t = setup.target;
+  const region = t.region;
   const pkg = zip([{ name: 'index.mjs', data: input.bundle }]);
   const sha = codeSha256(pkg);
   const roleArnFor = (account: string, partition = 'aws') => `arn:${partition}:iam::${account}:role/${n.roleName}`;
-  const policyFor = (arn: string) => runtimePolicy(n, { region, ...arnParts(arn), withSecret, ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}) });
+  const policyFor = (arn: string) => runtimePolicy(n, { region, ...arnParts(arn), withSecret: true, ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}) });
 
   const steps: PlanStep[] = [];
   const cli = (service: 'iam' | 'lambda' | 'ssm', op: string, args: Record<string, unknown>) => awsCliCommand(service, op, args, region);
@@ -100,9 +104,20 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   }
   const keyParam = params.get(n.signingKeyParameter);
   if (!keyParam) steps.push({ action: 'create', resource: `SSM SecureString parameter ${n.signingKeyParameter} (a new random signing key)` });
-  const secretParam = withSecret ? params.get(n.clientSecretParameter) : undefined;
-  const secretStale = withSecret && (!secretParam || secretParam.value !== t.client.ClientSecret || secretParam.type !== 'SecureString');
-  if (secretStale) steps.push({ action: secretParam ? 'update' : 'create', resource: `SSM SecureString parameter ${n.clientSecretParameter} (the secret of app client ${t.clientName ?? t.clientId}, not shown)` });
+
+  // The secret the façade uses is the one it got at creation (or a rotation) and keeps in its parameter:
+  // a parameter for this client is kept; DescribeUserPoolClient is asked only when nothing holds it.
+  const secretParam = params.get(n.clientSecretParameter);
+  const sameClient = Boolean(setup.existing) && (prev?.clientId ?? t.clientId) === t.clientId;
+  const staleId = sameClient && prev?.secretId && setup.existing ? !(await (await ctx.cognito()).listClientSecrets(t.poolId, t.clientId).then((l) => l.some((d) => d.ClientSecretId === prev.secretId)).catch(() => true)) : false;
+  const secretNeeded = !secretParam || secretParam.type !== 'SecureString' || !sameClient || staleId;
+  if (secretNeeded && setup.existing && !setup.existing.ClientSecret) {
+    throw new RefusedError(
+      `The secret of the façade's app client ${t.clientName ?? t.clientId} cannot be read (DescribeUserPoolClient returns none) and ${secretParam ? 'the parameter ' + n.clientSecretParameter + ' holds ' + (staleId ? 'a deleted one' : "another client's") : 'no parameter holds it'}.`,
+      `Give the client a new secret, which is delivered to the façade: mcp-cognito rotate-secret --client-id ${t.clientId}`,
+    );
+  }
+  if (secretNeeded) steps.push({ action: secretParam ? 'update' : 'create', resource: `SSM SecureString parameter ${n.clientSecretParameter} (the secret of the façade's app client ${t.clientName ?? (t.clientId || '(new)')}, not shown)${staleId ? ': the secret it holds no longer exists' : ''}` });
 
   const current = fn?.Configuration;
   const options = { clientMetadata: input.clientMetadata !== false };
@@ -129,21 +144,14 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   const sids = new Set(statements.map((s) => s.Sid));
   const missingPermissions = URL_PERMISSIONS.filter((p) => !sids.has(p.sid));
   for (const p of missingPermissions) steps.push({ action: 'create', resource: `permission ${p.sid} on ${n.functionName} (${p.action} for anyone, through the function URL)` });
+  steps.push(...setup.steps);
 
-  const origin = urlConfig?.FunctionUrl ? trimSlash(urlConfig.FunctionUrl) : undefined;
-  const callbackPlan = origin ? planFacadeCallback(t, origin) : undefined;
-  if (callbackPlan?.step) steps.push(callbackPlan.step);
-  if (!origin) steps.push({ action: 'update', resource: `callback URLs of app client ${t.clientName ?? t.clientId}`, diff: ['+ <the function URL>/callback'] });
-  const gateway = await prepareAuthorizeClient({ poolId: t.poolId, gatewayId: t.gatewayId, clientIds: [t.clientId], wait: input.wait, waitTimeoutSeconds: input.waitTimeoutSeconds }, ctx);
-  steps.push(...gateway.steps);
-
-  const prev = ctx.state.get().facade;
-  const result = (changes: string[], url = origin): FacadeDeployResult => ({
+  const result = (changes: string[], url = origin, clientId = t.clientId): FacadeDeployResult => ({
     functionName: n.functionName,
     roleName: n.roleName,
     parameterNames: paramNames,
     ...(url ? { url, mcpUrl: `${url}/mcp`, ...clientCommands(t.gatewayName?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'agentcore-gateway', `${url}/mcp`) } : {}),
-    clientId: t.clientId,
+    clientId: clientId || '(new)',
     gatewayId: t.gatewayId,
     codeSha256: sha,
     changes,
@@ -153,7 +161,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   const record = (patch: Partial<StateFacade>) => {
     const before = ctx.state.get().facade;
     const base: StateFacade = before?.functionName === n.functionName ? before : { functionName: n.functionName, roleName: n.roleName, parameterNames: paramNames, region, clientId: t.clientId, created: true, callbackAdded: false };
-    ctx.state.update({ facade: { ...base, parameterNames: paramNames, clientId: t.clientId, ...patch } });
+    ctx.state.update({ facade: { ...base, parameterNames: paramNames, ...patch } });
   };
 
   return {
@@ -169,7 +177,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
       if (prev && prev.functionName !== n.functionName) {
         throw new RefusedError(`The state file records another façade (${prev.functionName}); one state file records one façade.`, `Remove it first (mcp-cognito facade remove), or use another --state file.`);
       }
-      record({});
+      record(prev?.functionName === n.functionName ? {} : { clientId: t.clientId });
       const r = role ?? (await iam.createRole(n.roleName, TRUST_POLICY, `Execution role of the OAuth façade ${n.functionName} (mcp-cognito)`, { [MANAGED_TAG.key]: MANAGED_TAG.value }));
       if (!role) {
         changes.push(`created role ${n.roleName}`);
@@ -186,31 +194,21 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         changes.push(`created parameter ${n.signingKeyParameter}`);
         ctx.out.step(`Stored a new signing key in ${n.signingKeyParameter}${how === 'already there' ? ' (the first attempt landed; its answer was lost)' : ''}`);
       }
-      if (secretStale) {
-        await ssm.putSecureString(n.clientSecretParameter, t.client.ClientSecret!, { overwrite: Boolean(secretParam), description: `App client secret for the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
-        changes.push(`${secretParam ? 'updated' : 'created'} parameter ${n.clientSecretParameter}`);
-        ctx.out.step(`Stored the app client secret in ${n.clientSecretParameter}`);
-      }
-      const settings = desiredSettings(t, n, r.Arn!, input.allowedRedirectUris, options);
+      // A new client needs the function URL for its callback: the function is made first, without the client's ID,
+      // and is given it once the client exists (before anyone has been told the URL).
+      const settingsFor = (target: typeof t) => desiredSettings(target, n, r.Arn!, input.allowedRedirectUris, options);
+      const waitUpdated = () => lambda.waitReady(n.functionName, input.waitTimeoutSeconds);
+      let deployed = current;
       if (!current) {
-        await lambda.createFunction({ FunctionName: n.functionName, Code: { ZipFile: pkg }, Architectures: [ARCHITECTURE], Tags: { [MANAGED_TAG.key]: MANAGED_TAG.value }, ...settings });
+        deployed = await lambda.createFunction({ FunctionName: n.functionName, Code: { ZipFile: pkg }, Architectures: [ARCHITECTURE], Tags: { [MANAGED_TAG.key]: MANAGED_TAG.value }, ...settingsFor(t) });
         changes.push(`created function ${n.functionName}`);
         ctx.out.step(`Created Lambda function ${n.functionName}`);
-        await lambda.waitReady(n.functionName, input.waitTimeoutSeconds);
-      } else {
-        if (codeStale) {
-          await lambda.updateFunctionCode(n.functionName, pkg);
-          await lambda.waitReady(n.functionName, input.waitTimeoutSeconds);
-          changes.push('updated code');
-          ctx.out.step(`Updated the code of ${n.functionName}`);
-        }
-        const drifted = settingsDrift(current, settings);
-        if (drifted.length) {
-          await lambda.updateFunctionConfiguration({ FunctionName: n.functionName, ...settings });
-          await lambda.waitReady(n.functionName, input.waitTimeoutSeconds);
-          changes.push(`updated configuration (${drifted.join(', ')})`);
-          ctx.out.step(`Updated the configuration of ${n.functionName} (${drifted.join(', ')})`);
-        }
+        await waitUpdated();
+      } else if (codeStale) {
+        await lambda.updateFunctionCode(n.functionName, pkg);
+        await waitUpdated();
+        changes.push('updated code');
+        ctx.out.step(`Updated the code of ${n.functionName}`);
       }
       let urlNow = urlConfig;
       if (!urlOk) {
@@ -224,22 +222,37 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
       }
       const url = trimSlash(urlNow!.FunctionUrl!);
       record({ url });
-      const cb = callbackPlan ?? planFacadeCallback(t, url);
-      if (cb.step) {
-        // Recorded before the write that adds it: `facade remove` takes it away even after a kill mid-write
-        // (and leaves the client alone when the callback is not there).
-        record({ url, callbackAdded: true });
-        await applyCallback(await ctx.cognito(), cb, ctx.out);
-        changes.push(`added ${facadeCallbackUrl(url)} to the client`);
+
+      // The callback is recorded before the write that adds it: `facade remove` takes it away even after a
+      // kill mid-write (and leaves the client alone when the callback is not there).
+      const applied = await setup.apply(facadeCallbackUrl(url), { beforeCallback: (clientId) => record({ url, ...(clientId ? { clientId } : {}), callbackAdded: true }) });
+      const target = applied.target;
+      if (applied.created) changes.push(`created the façade's app client ${target.clientName ?? target.clientId}`);
+      if (applied.callbackAdded) changes.push(`added ${facadeCallbackUrl(url)} to the façade's client`);
+      record({ url, clientId: target.clientId, callbackAdded: applied.callbackAdded || (prev?.callbackAdded === true && prev.clientId === target.clientId) });
+      if (secretNeeded) {
+        if (!applied.secret) throw new RefusedError(`The secret of the façade's app client ${target.clientId} cannot be read.`, `mcp-cognito rotate-secret --client-id ${target.clientId}`);
+        await ssm.putSecureString(n.clientSecretParameter, applied.secret, { overwrite: Boolean(secretParam), description: `App client secret for the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
+        const secretId = await onlySecretId(ctx, target.poolId, target.clientId);
+        const { secretId: _old, ...rest } = ctx.state.get().facade!;
+        ctx.state.update({ facade: { ...rest, ...(secretId ? { secretId } : {}) } });
+        changes.push(`${secretParam ? 'updated' : 'created'} parameter ${n.clientSecretParameter}`);
+        ctx.out.step(`Stored the façade's client secret in ${n.clientSecretParameter}`);
       }
-      if (gateway.steps.length) {
-        await gateway.apply();
-        changes.push(`authorized ${t.clientId} on gateway ${t.gatewayId}`);
+      const settings = settingsFor(target);
+      const drifted = settingsDrift(deployed, settings);
+      if (drifted.length) {
+        await lambda.updateFunctionConfiguration({ FunctionName: n.functionName, ...settings });
+        await waitUpdated();
+        changes.push(`updated configuration (${drifted.join(', ')})`);
+        ctx.out.step(`Updated the configuration of ${n.functionName} (${drifted.join(', ')})`);
       }
       // Every piece exists now and the façade record covers them: no Create of them is pending any more.
       const pieces = new Set([n.roleName, n.functionName]);
       ctx.state.change((s) => withoutIntents(s, (i) => (i.kind === 'role' || i.kind === 'function' || i.kind === 'functionUrl') && pieces.has(i.name)));
-      return result(changes, url);
+      // The façade works on its own client now: the callbacks it had put on another client come off.
+      for (const u of await setup.moveOff()) changes.push(`removed ${u} from the client the façade used before`);
+      return result(changes, url, target.clientId);
     },
   };
 }

@@ -8,7 +8,8 @@ import { CliError } from '../lib/errors.js';
 import type { State } from '../lib/state.js';
 import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import { isAdopted, isCreated, type Origin, type OwnedKind } from '../lib/ownership.js';
-import type { Preset } from '../domain/presets.js';
+import { isFacadePreset, type Preset } from '../domain/presets.js';
+import { facadeCallbacksOn, facadeClientIds, ownFacadeClient } from '../steps/facade/owned.js';
 import type { CognitoApi, UserPoolClientType } from '../aws/cognito.js';
 import type { AgentCoreApi, GetGatewayResponse } from '../aws/agentcore.js';
 import { ageInDays, secretInfo, sortSecrets, type SecretInfo } from '../steps/client/rotate-secret.js';
@@ -41,6 +42,19 @@ export interface ClientStatus {
   onGateway?: boolean;
 }
 
+export interface FacadeReport {
+  clientId?: string;
+  clientName?: string;
+  /** The client is the façade's own (the façade preset); false: it borrows another kind of caller's client. */
+  ownClient: boolean;
+  deployed: boolean;
+  functionName?: string;
+  url?: string;
+  mcpUrl?: string;
+  /** The callbacks the façade registered (deploy's and serve's), as the state file records them. */
+  callbacks: string[];
+}
+
 export interface StatusReport {
   stateFile: string;
   region: string;
@@ -61,7 +75,8 @@ export interface StatusReport {
     unknownClients?: { clientId: string; name?: string; inPool: boolean }[];
     trustsPool?: string;
   };
-  facade?: Record<string, unknown>;
+  /** The OAuth façade: its app client, whether it is deployed (and where), the callbacks it registered. */
+  facade?: FacadeReport;
   flags: StatusFlag[];
 }
 
@@ -88,9 +103,6 @@ export interface StatusDeps {
   agentcore: () => Promise<AgentCoreApi>;
   now?: number;
 }
-
-/** Keys whose values are never shown, whatever records them (defence in depth). */
-const SECRETISH = /secret|token|password|key$/i;
 
 export async function readStatus(state: State & { facade?: unknown }, stateFile: string, region: string, deps: StatusDeps): Promise<StatusReport> {
   const now = deps.now ?? Date.now();
@@ -207,9 +219,26 @@ export async function readStatus(state: State & { facade?: unknown }, stateFile:
     }
   }
 
-  if (state.facade && typeof state.facade === 'object') {
-    // Recorded by the façade's deployment; shown as recorded (no secret-like keys), not read from AWS here.
-    report.facade = Object.fromEntries(Object.entries(state.facade as Record<string, unknown>).filter(([k, v]) => !SECRETISH.test(k) && (typeof v !== 'object' || v === null)));
+  const facadeIds = facadeClientIds(state);
+  const own = ownFacadeClient(state);
+  if (facadeIds.length || own) {
+    // As the state file records it (the function itself: mcp-cognito facade status); the client as AWS has it above.
+    const clientId = state.facade?.clientId || state.facadeServe?.clientId || own?.clientId;
+    const rc = recordedClients.find((c) => c.clientId === clientId);
+    const f = state.facade;
+    report.facade = {
+      ...(clientId ? { clientId } : {}),
+      ...(rc ? { clientName: rc.name } : {}),
+      ownClient: Boolean(rc && isFacadePreset(rc.preset)),
+      deployed: Boolean(f),
+      ...(f ? { functionName: f.functionName } : {}),
+      ...(f?.url ? { url: f.url, mcpUrl: `${f.url}/mcp` } : {}),
+      callbacks: clientId ? facadeCallbacksOn(state, clientId) : [],
+    };
+    for (const id of facadeIds.filter((x) => x !== own?.clientId)) {
+      const c = recordedClients.find((x) => x.clientId === id);
+      flags.push({ resource: 'facade', severity: 'warning', message: `The OAuth façade uses app client ${c ? `${c.name} (${id}, ${c.preset})` : id}, not its own: run mcp-cognito facade ${f ? 'deploy' : 'serve'} to move it to its own client.` });
+    }
   }
   return report;
 }

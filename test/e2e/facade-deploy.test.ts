@@ -5,8 +5,10 @@
  * client and the client on the gateway; a second deploy changes nothing; nothing secret in the
  * function's configuration; remove takes away exactly that.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AddUserPoolClientSecretCommand, DeleteUserPoolClientSecretCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { GetFunctionConfigurationCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
@@ -26,13 +28,17 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: emu.endpoint() });
     expect(init.code, init.stderr).toBe(0);
     const cwd = init.cwd;
-    const clientId = (init.state() as { clients: { clientId: string }[] }).clients[0]!.clientId;
+    const copilotId = (init.state() as { clients: { clientId: string }[] }).clients[0]!.clientId;
+    const { cognito, agentcore } = sdk(emu.endpoint());
+    const describeCopilot = async () => JSON.stringify((await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: copilotId }))).UserPoolClient);
+    const copilotBefore = await describeCopilot();
 
     const dry = await runCli(['facade', 'deploy', '--dry-run'], { endpoint: emu.endpoint(), cwd });
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stderr).toMatch(/\+ create IAM role mcp-cognito-facade-role/);
     expect(dry.stderr).toMatch(/\+ create Lambda function mcp-cognito-facade/);
     expect(dry.stderr).toMatch(/create-function-url-config/);
+    expect(dry.stderr).toMatch(/\+ create facade app client "mcp-cognito-facade"/);
     expect(dry.requests.map((r) => r.operation).filter((o) => /^(Create|Put|Update|Add)/.test(o))).toEqual([]);
 
     const first = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
@@ -45,7 +51,11 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     const lambda = new LambdaClient(config(emu.endpoint()));
     const iam = new IAMClient(config(emu.endpoint()));
     const ssm = new SSMClient(config(emu.endpoint()));
-    const { cognito, agentcore } = sdk(emu.endpoint());
+    // The façade has its own client (the façade preset, in the state file); the Copilot Studio client is exactly as it was.
+    const recorded = first.state() as { clients: { clientId: string; preset: string }[] };
+    const clientId = recorded.clients.find((c) => c.preset === 'facade')!.clientId;
+    expect(clientId).not.toBe(copilotId);
+    expect(await describeCopilot()).toBe(copilotBefore);
     const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'mcp-cognito-facade' }));
     expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', Role: expect.stringMatching(/:role\/mcp-cognito-facade-role$/) });
     const secret = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: clientId }))).UserPoolClient!.ClientSecret!;
@@ -75,14 +85,17 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(rolePolicy.Statement.flatMap((s) => [s.Action].flat()).sort()).toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameters']);
     expect(JSON.stringify(rolePolicy)).not.toContain('"*"');
     const client = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: clientId }))).UserPoolClient!;
-    expect(client.CallbackURLs).toContain(`${out.url}/callback`);
-    expect(client.CallbackURLs).toContain('https://placeholder.example.com');
+    expect(client.CallbackURLs).toEqual([`${out.url}/callback`]);
+    expect(client.RefreshTokenRotation).toMatchObject({ Feature: 'ENABLED' });
     const gw = await agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));
     expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toContain(clientId);
-    expect(first.state()).toMatchObject({ facade: { functionName: 'mcp-cognito-facade', roleName: 'mcp-cognito-facade-role', url: out.url, created: true, callbackAdded: true, clientId } });
+    expect(first.state()).toMatchObject({ facade: { functionName: 'mcp-cognito-facade', roleName: 'mcp-cognito-facade-role', url: out.url, created: true, callbackAdded: true, clientId, secretId: expect.any(String) } });
 
-    // Idempotent: nothing is created, updated or put the second time.
+    // Idempotent: nothing is created, updated or put the second time, under the documented IAM policy
+    // before lambda:ListTags was added (GetFunction without Tags, ListTags denied): the state's record is the evidence.
+    emu.front().settings.withoutLambdaListTags = true;
     const second = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(second.requests.map((r) => r.operation)).not.toContain('ListTags');
     expect(second.code, second.stderr).toBe(0);
     expect(second.json()).toMatchObject({ changed: false, url: out.url });
     expect(second.requests.map((r) => r.operation).filter((o) => /^(Create|Put|Update|Add|Delete)/.test(o))).toEqual([]);
@@ -91,35 +104,105 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
 
     const status = await runCli(['facade', 'status', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(status.code, status.stderr).toBe(0);
-    expect(status.json()).toMatchObject({ healthy: true, invokeMode: 'RESPONSE_STREAM', drift: [], codeOutdated: false, permissionsMissing: [], parametersMissing: [] });
+    expect(status.json()).toMatchObject({ healthy: true, invokeMode: 'RESPONSE_STREAM', drift: [], codeOutdated: false, permissionsMissing: [], parametersMissing: [], secret: { status: 'current' } });
+    // status shows the façade: its own client, where it is deployed, its callback.
+    const overall = await runCli(['status', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(overall.code, overall.stderr).toBe(0);
+    expect(overall.json()).toMatchObject({ facade: { clientId, clientName: 'mcp-cognito-facade', ownClient: true, deployed: true, functionName: 'mcp-cognito-facade', mcpUrl: out.mcpUrl, callbacks: [`${out.url}/callback`] } });
+
+    // Without lambda:ListTags and without a state record, a function of that name is never called foreign: ACCESS_DENIED names the action.
+    const other = await runCli(['facade', 'deploy', '--yes', '--state', 'other.json', '--pool-id', seed.poolId, '--gateway-id', seed.gatewayId], { endpoint: emu.endpoint(), cwd });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/lambda:ListTags/);
+    expect(other.stderr).not.toMatch(/not made by mcp-cognito/);
+    emu.front().settings.withoutLambdaListTags = false;
 
     // doctor knows the façade: callback, gateway authorization, function health (the metadata probe needs a reachable URL).
     const doctor = await runCli(['doctor', '--json', '--verbose'], { endpoint: emu.endpoint(), cwd });
     const checks = (doctor.json<{ checks: { id: string; status: string; title: string }[] }>().checks ?? []).filter((c) => c.id.startsWith('facade.') || c.id.startsWith('client.oauth-metadata'));
     expect(Object.fromEntries(checks.map((c) => [c.id, c.status]))).toMatchObject({ 'facade.callback': 'pass', 'facade.authorized': 'pass', 'facade.function': 'pass', 'facade.metadata': 'skip' });
 
+    // The secret the façade holds is deleted behind its back (a rotation that did not reach it): facade status and doctor
+    // say so and name the fix; facade deploy re-delivers the client's current secret and records its ID.
+    const heldId = (first.state() as { facade: { secretId: string } }).facade.secretId;
+    const fresh = await cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: seed.poolId, ClientId: clientId }));
+    await cognito.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: seed.poolId, ClientId: clientId, ClientSecretId: heldId }));
+    const stale = await runCli(['facade', 'status', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(stale.code, stale.stdout).toBe(1);
+    expect(stale.json()).toMatchObject({ success: false, healthy: false, secret: { status: 'gone' }, problems: [expect.stringMatching(/no longer has .*mcp-cognito facade deploy/)] });
+    const staleDoctor = await runCli(['doctor', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(staleDoctor.code).toBe(1);
+    expect(staleDoctor.json<{ checks: { id: string; status: string; fix?: string }[] }>().checks.find((c) => c.id === 'facade.function')).toMatchObject({ status: 'fail', fix: 'mcp-cognito facade deploy' });
+    const redeliver = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
+    expect(redeliver.code, redeliver.stderr).toBe(0);
+    expect((redeliver.state() as { facade: { secretId: string } }).facade.secretId).toBe(fresh.ClientSecretDescriptor!.ClientSecretId);
+    const delivered = await ssm.send(new GetParametersCommand({ Names: ['/mcp-cognito/mcp-cognito-facade/client-secret'], WithDecryption: true }));
+    expect(delivered.Parameters![0]!.Value).toBe(fresh.ClientSecretDescriptor!.ClientSecretValue);
+    expect((await runCli(['facade', 'status', '--json'], { endpoint: emu.endpoint(), cwd })).json()).toMatchObject({ healthy: true, secret: { status: 'current' } });
+
     const removed = await runCli(['facade', 'remove', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(removed.code, removed.stderr).toBe(0);
-    expect(removed.json()).toMatchObject({ changed: true, callbackRemoved: true });
+    // The façade's own client keeps its one callback (Cognito refuses a code-flow client without one).
+    expect(removed.json()).toMatchObject({ changed: true, callbackRemoved: false });
     expect((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).toEqual([]);
     expect(((await iam.send(new ListRolesCommand({}))).Roles ?? []).filter((r) => r.RoleName?.startsWith('mcp-cognito-facade'))).toEqual([]);
     expect((await ssm.send(new GetParametersCommand({ Names: ['/mcp-cognito/mcp-cognito-facade/client-secret', '/mcp-cognito/mcp-cognito-facade/signing-key'] }))).Parameters ?? []).toEqual([]);
     const after = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: clientId }))).UserPoolClient!;
-    expect(after.CallbackURLs).toEqual(client.CallbackURLs!.filter((u) => u !== `${out.url}/callback`));
+    expect(after.CallbackURLs).toEqual(client.CallbackURLs);
+    expect(await describeCopilot()).toBe(copilotBefore);
     expect(removed.state()).not.toHaveProperty('facade');
     // Nothing left to remove.
     const again = await runCli(['facade', 'remove', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(again.code, again.stderr).toBe(0);
     expect(again.json()).toMatchObject({ changed: false });
-  });
+  }, 150_000);
 
-  it('teardown removes the deployed façade first, then the client init made; the adopted pool and the gateway stay', async () => {
+  it('a façade that borrowed the Copilot Studio client moves to its own (only its recorded callback comes off there); teardown removes the façade first, then the clients; the adopted pool and the gateway stay', async () => {
     const seed = (await seedSample(emu.endpoint())) as { poolId: string; gatewayId: string };
     const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: emu.endpoint() });
     expect(init.code, init.stderr).toBe(0);
     const cwd = init.cwd;
+    // An older setup: facade serve had put its loopback callback on the Copilot Studio client (recorded), beside one the user added.
+    const copilotId = (init.state() as { clients: { clientId: string }[] }).clients[0]!.clientId;
+    const added = await runCli(['add-callback', 'http://127.0.0.1:8790/callback', 'http://localhost:6274/oauth/callback', '--client-id', copilotId, '--yes'], { endpoint: emu.endpoint(), cwd });
+    expect(added.code, added.stderr).toBe(0);
+    const statePath = join(cwd, 'mcp-cognito.json');
+    writeFileSync(statePath, JSON.stringify({ ...JSON.parse(readFileSync(statePath, 'utf8')), facadeServe: { clientId: copilotId, callbacks: ['http://127.0.0.1:8790/callback'] } }));
+    const { cognito: idp } = sdk(emu.endpoint());
+    const describe = async (id: string) => (await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: id }))).UserPoolClient!;
+    const copilotBefore = await describe(copilotId);
+    const doctor = await runCli(['doctor', '--json'], { endpoint: emu.endpoint(), cwd });
+    const byId = Object.fromEntries(doctor.json<{ checks: { id: string; status: string }[] }>().checks.map((c) => [c.id.split('@')[0], c.status]));
+    expect(byId).toMatchObject({ 'facade.client': 'warn', 'client.oauth-metadata': 'fail' });
+
     const deploy = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
     expect(deploy.code, deploy.stderr).toBe(0);
+    expect(deploy.stderr).toMatch(/- http:\/\/127\.0\.0\.1:8790\/callback/);
+    // Moved: only the façade's recorded callback left the Copilot Studio client; everything else there is as it was.
+    const copilotAfter = await describe(copilotId);
+    expect(copilotAfter.CallbackURLs).toEqual(copilotBefore.CallbackURLs!.filter((u) => u !== 'http://127.0.0.1:8790/callback'));
+    const strip = ({ CallbackURLs: _c, LastModifiedDate: _l, ...rest }: typeof copilotBefore) => rest;
+    expect(strip(copilotAfter)).toEqual(strip(copilotBefore));
+    expect(deploy.state()).not.toHaveProperty('facadeServe');
+
+    // A deployed façade of an older version stood for the Copilot Studio client (its <url>/callback there, recorded):
+    // the next deploy moves it to its own client and takes that callback (only it) off the Copilot Studio client.
+    const url = deploy.json<{ url: string }>().url;
+    const legacyCallback = `${url}/callback`;
+    expect((await runCli(['add-callback', legacyCallback, '--client-id', copilotId, '--yes'], { endpoint: emu.endpoint(), cwd })).code).toBe(0);
+    const recorded = JSON.parse(readFileSync(statePath, 'utf8')) as { facade: Record<string, unknown> };
+    const ownId = recorded.facade.clientId as string;
+    writeFileSync(statePath, JSON.stringify({ ...recorded, facade: { ...recorded.facade, clientId: copilotId, callbackAdded: true, secretId: undefined } }));
+    const beforeMove = await describe(copilotId);
+    const moved = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect((moved.state() as { facade: { clientId: string } }).facade.clientId).toBe(ownId);
+    const afterMove = await describe(copilotId);
+    expect(afterMove.CallbackURLs).toEqual(beforeMove.CallbackURLs!.filter((u) => u !== legacyCallback));
+    expect(strip(afterMove)).toEqual(strip(beforeMove));
+    // The parameter holds the façade's own client's secret again (it held "another client's").
+    const param = await new SSMClient(config(emu.endpoint())).send(new GetParametersCommand({ Names: ['/mcp-cognito/mcp-cognito-facade/client-secret'], WithDecryption: true }));
+    expect(param.Parameters![0]!.Value).toBe((await describe(ownId)).ClientSecret);
     const lambda = new LambdaClient(config(emu.endpoint()));
     expect(((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).length).toBe(1);
 
@@ -140,5 +223,5 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     const again = await runCli(['teardown', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(again.code, again.stderr).toBe(0);
     expect(again.requests.filter((r) => /^(Delete|Update|Remove)/.test(r.operation))).toEqual([]);
-  });
+  }, 150_000);
 });

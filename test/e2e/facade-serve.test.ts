@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -53,6 +54,9 @@ let serveErr = '';
 let cwd: string;
 let ready: { mcpUrl: string; claudeCommand: string; codexCommand: string; callbackUrl: string; clientId: string; callbackAdded: boolean };
 const seed = {} as { poolId: string; gatewayId: string };
+/** The Copilot Studio client init made, as DescribeUserPoolClient answered before facade serve. */
+let copilot: { clientId: string; before: string };
+const describeClient = async (clientId: string) => (await sdk(front.endpoint).cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: clientId }))).UserPoolClient!;
 let versions: Awaited<ReturnType<typeof runCli>>;
 /** The 2.x client's access token, reused by the raw request test (one sign-in fewer). */
 let token2x = '';
@@ -113,6 +117,8 @@ beforeAll(async () => {
   const { cognito } = sdk(front.endpoint);
   await cognito.send(new AdminCreateUserCommand({ UserPoolId: seed.poolId, Username: USER, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: USER }, { Name: 'email_verified', Value: 'true' }] }));
   await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: seed.poolId, Username: USER, Password: PASSWORD, Permanent: true }));
+  const copilotId = (init.state() as { clients: { clientId: string }[] }).clients[0]!.clientId;
+  copilot = { clientId: copilotId, before: JSON.stringify(await describeClient(copilotId)) };
 
   const port = await freePort();
   serve = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), 'facade', 'serve', '--port', String(port), '--yes', '--json'], {
@@ -261,20 +267,41 @@ async function signInAndList(provider: Provider): Promise<string[]> {
 }
 
 describe('facade serve with the MCP TypeScript SDK', () => {
-  it('prints the MCP URL and the claude mcp add and codex mcp add lines, and registered its callback on the init-made client (placeholder kept)', async () => {
+  it("prints the MCP URL and the claude mcp add and codex mcp add lines; made the façade's own client with only its callback; the Copilot Studio client is byte-for-byte as it was", async () => {
     const origin = new URL(ready.mcpUrl).origin;
     expect(ready.mcpUrl).toBe(`${origin}/mcp`);
     expect(ready.claudeCommand).toBe(`claude mcp add --transport http sample-gateway ${ready.mcpUrl}`);
     expect(ready.codexCommand).toBe(`codex mcp add sample-gateway --url ${ready.mcpUrl}`);
     expect(ready.callbackAdded).toBe(true);
-    const { cognito } = sdk(front.endpoint);
-    const c = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: ready.clientId }))).UserPoolClient!;
-    expect(c.CallbackURLs).toEqual(['https://placeholder.example.com', `${origin}/callback`]);
+    expect(ready.clientId).not.toBe(copilot.clientId);
+    const c = await describeClient(ready.clientId);
+    expect(c).toMatchObject({ ClientName: 'mcp-cognito-facade', AllowedOAuthFlows: ['code'], RefreshTokenRotation: { Feature: 'ENABLED' } });
+    expect(c.CallbackURLs).toEqual([`${origin}/callback`]);
+    expect(c.AllowedOAuthScopes).toEqual(expect.arrayContaining(['openid', 'mcp/invoke']));
+    expect(JSON.stringify(await describeClient(copilot.clientId))).toBe(copilot.before);
+    // Recorded with its preset, and the one callback serve registered for this host and port.
+    const state = JSON.parse(readFileSync(join(cwd, 'mcp-cognito.json'), 'utf8')) as { clients: { clientId: string; preset: string }[]; facadeServe: unknown; created: { clients: string[] } };
+    expect(state.clients).toContainEqual(expect.objectContaining({ clientId: ready.clientId, preset: 'facade' }));
+    expect(state.created.clients).toContain(ready.clientId);
+    expect(state.facadeServe).toEqual({ clientId: ready.clientId, callbacks: [`${origin}/callback`] });
+    const gw = await sdk(front.endpoint).agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));
+    expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toEqual(expect.arrayContaining([copilot.clientId, ready.clientId]));
     // The secret was read, never shown.
     expect(serveOut + serveErr).not.toContain(c.ClientSecret!);
   });
 
-  it('discovery → registration → PKCE S256 on the hosted UI → token → initialize → tools/list', async () => {
+  it('doctor knows the façade: a healthy setup after facade serve exits 0; delete-client on its client refuses naming facade remove', async () => {
+    const doctor = await runCli(['doctor', '--json'], { endpoint: front.endpoint, cwd });
+    const checks = doctor.json<{ checks: { id: string; status: string; title: string; detail: string }[] }>().checks;
+    expect(checks.filter((c) => c.status === 'fail'), doctor.stdout).toEqual([]);
+    expect(doctor.code, doctor.stderr).toBe(0);
+    const del = await runCli(['delete-client', '--client-id', ready.clientId, '--yes'], { endpoint: front.endpoint, cwd });
+    expect(del.code).toBe(1);
+    expect(del.stderr).toMatch(/the OAuth façade's client.*mcp-cognito facade remove.*--force/);
+    expect(del.requests).toEqual([]);
+  });
+
+  it('discovery → registration → PKCE S256 on the hosted UI → token → initialize → tools/list; refresh rotates; a Copilot Studio refresh token is refused', async () => {
     const provider = new Provider();
     const names = await signInAndList(provider);
     expect(names.length).toBeGreaterThan(0);
@@ -291,6 +318,35 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(serveErr).toMatch(/GET \/callback 302/);
     expect(serveErr).not.toContain(provider.saved!.access_token);
     expect(serveErr).not.toMatch(/code=|state=/);
+
+    // Refresh through the façade: its client rotates refresh tokens, so the one used is spent.
+    const origin = new URL(ready.mcpUrl).origin;
+    const refresh = (token: string) => fetch(`${origin}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: ready.clientId }).toString() });
+    const first = provider.saved!.refresh_token!;
+    const r1 = await refresh(first);
+    expect(r1.status).toBe(200);
+    const rotated = ((await r1.json()) as { refresh_token?: string }).refresh_token;
+    expect(rotated).toBeTruthy();
+    expect(rotated).not.toBe(first);
+    expect((await refresh(first)).status).toBe(400);
+    expect((await refresh(rotated!)).status).toBe(200);
+
+    // A refresh token Copilot Studio obtained (its own client, with its secret) is refused by the façade's token endpoint.
+    const state = JSON.parse(readFileSync(join(cwd, 'mcp-cognito.json'), 'utf8')) as { domain: string };
+    const hostedUi = `https://${state.domain}.auth.us-east-1.amazoncognito.com`;
+    const placeholder = 'https://placeholder.example.com';
+    const back = await browser(`${hostedUi}/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: copilot.clientId, redirect_uri: placeholder, scope: 'openid mcp/invoke' })}`, placeholder);
+    const secret = (await describeClient(copilot.clientId)).ClientSecret!;
+    const tok = await f(`${hostedUi}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${copilot.clientId}:${secret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: placeholder }).toString(),
+    });
+    expect(tok.status).toBe(200);
+    const copilotRefresh = ((await tok.json()) as { refresh_token: string }).refresh_token;
+    const refused = await refresh(copilotRefresh);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('the same with a Client ID Metadata Document client (https URL client_id, fetched by the façade)', async () => {
@@ -511,7 +567,8 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/already a callback URL/);
     expect(again.stdout).toMatch(/Would serve the façade at/);
-    expect(again.requests.map((r) => r.operation)).not.toContain('UpdateUserPoolClient');
+    expect(again.requests.map((r) => r.operation).filter((o) => /^(Create|Update|Add|Delete)/.test(o))).toEqual([]);
+    expect(JSON.stringify(await describeClient(copilot.clientId))).toBe(copilot.before);
     const exited = new Promise<number | null>((r) => serve.once('exit', (code) => r(code)));
     serve.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -70,9 +70,10 @@ describe('issue 17: a kill right after a Create landed leaves no orphan', () => 
       const s = await init.seed(l);
       const env = killEnv(l);
       const go = (args: string[], input?: string) => runCli(args, { endpoint: l.endpoint, cwd: s.cwd, env, input, timeoutMs: 60_000 });
-      const first = await go(init.args(s), init.input);
+      // The façade's own client exists already (init --facade-client), so deploy's callback is an UpdateUserPoolClient.
+      const first = await go([...init.args(s), '--facade-client'], init.input);
       expect(first.code, first.stderr).toBe(0);
-      const clientId = (first.state() as { clients: { clientId: string; name: string }[] }).clients.find((c) => c.name === 'copilot-studio-mcp')!.clientId;
+      const clientId = (first.state() as { clients: { clientId: string; preset: string }[] }).clients.find((c) => c.preset === 'facade')!.clientId;
       const name = `facade-${l.tag}`;
       const { run: deploy, fired } = await runKilledAfter(l, 'UpdateUserPoolClient', ['facade', 'deploy', '--name', name, '--yes', '--no-wait', '--json'], { cwd: s.cwd });
       expect({ fired, signal: deploy.signal, stderr: deploy.stderr, stdout: deploy.stdout }).toMatchObject({ fired: true, signal: 'SIGKILL' });

@@ -90,10 +90,10 @@ describe('init --no-input (moto)', () => {
     expect((await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: seed.poolId, MaxResults: 60 }))).UserPoolClients).toHaveLength(2);
   });
 
-  it('human output: the Copilot Studio form, the add-callback next step, a test user and an M2M client with its .env', async () => {
+  it("human output: the Copilot Studio form, the add-callback next step, a test user, an M2M client with its .env, and the façade's own client when asked", async () => {
     const seed = (await seedSample(moto.endpoint())) as Seed;
     const r = await runCli(
-      ['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--m2m', '--dotenv', 'agent.env', '--user-email', 'tester@example.com', '--user-group', 'testers', '--user-password-stdin'],
+      ['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--m2m', '--dotenv', 'agent.env', '--user-email', 'tester@example.com', '--user-group', 'testers', '--user-password-stdin', '--facade-client'],
       { endpoint: moto.endpoint(), input: 'Passw0rd!Xy\n' },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -114,7 +114,12 @@ describe('init --no-input (moto)', () => {
     const create = r.requests.find((c) => c.operation === 'AdminCreateUser')!;
     expect(create.input).toMatchObject({ MessageAction: 'SUPPRESS' });
     const gw = await agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));
-    expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toHaveLength(3);
+    expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toHaveLength(4);
+    // The façade's client: recorded with its preset, with facade serve's default callback only, allowed on the gateway.
+    const facade = (r.state() as { clients: { clientId: string; preset: string }[] }).clients.find((c) => c.preset === 'facade')!;
+    expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toContain(facade.clientId);
+    const fc = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: facade.clientId }))).UserPoolClient!;
+    expect(fc).toMatchObject({ ClientName: 'mcp-cognito-facade', CallbackURLs: ['http://127.0.0.1:8790/callback'], RefreshTokenRotation: { Feature: 'ENABLED' } });
   });
 
   it('refuses an AWS_IAM gateway: exit 1, REFUSED, nothing created', async () => {

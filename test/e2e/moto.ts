@@ -77,6 +77,7 @@ export function useEmulator(options: Omit<FrontOptions, 'motoEndpoint'> & { /** 
       front.settings.pageSize = options.pageSize ?? 2;
       front.settings.gatewayDelayMs = options.gatewayDelayMs ?? 300;
       delete front.settings.conflictWhileTransitional;
+      delete front.settings.withoutLambdaListTags;
     }
   });
   const need = () => {

@@ -20,6 +20,11 @@ export interface FrontSettings {
   gatewayDelayMs: number;
   /** UpdateGateway while CREATING/UPDATING answers ConflictException (default true; agentcore.ts). */
   conflictWhileTransitional?: boolean;
+  /**
+   * The caller's identity lacks lambda:ListTags (server.ts#lambdaWithoutListTags): ListTags answers
+   * AccessDeniedException, and GetFunction leaves Tags out.
+   */
+  withoutLambdaListTags?: boolean;
 }
 
 export interface Ctx {

@@ -209,6 +209,28 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     send(res, reply);
   }
 
+  /**
+   * Lambda for an identity without lambda:ListTags (the policy docs/iam.md documented before issue 18).
+   * Evidence: AWS Lambda API reference, GetFunction, response element Tags: "The function's tags.
+   * Lambda returns tag data only if you have explicit allow permissions for lambda:ListTags."; ListTags
+   * (GET /2017-03-31/tags/<ARN>) is then denied like any action the policy does not allow: HTTP 403
+   * AccessDeniedException. moto always returns the tags.
+   */
+  async function lambdaWithoutListTags(method: string, path: string, forward: () => Promise<MotoAnswer>): Promise<Reply | undefined> {
+    if (method === 'GET' && /^\/2017-03-31\/tags\//.test(path)) {
+      const message = `User: arn:aws:iam::123456789012:user/emulator is not authorized to perform: lambda:ListTags on resource: ${decodeURIComponent(path.slice('/2017-03-31/tags/'.length))} because no identity-based policy allows the lambda:ListTags action`;
+      return { status: 403, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' }, body: Buffer.from(JSON.stringify({ Type: 'User', Message: message })) };
+    }
+    if (method === 'GET' && /^\/2015-03-31\/functions\/[^/]+$/.test(path)) {
+      const a = await forward();
+      if (!a.ok || !a.json || typeof a.json !== 'object') return relayRaw(a);
+      const { Tags: _hidden, ...rest } = a.json as Record<string, unknown>;
+      const r = relayRaw(a);
+      return { ...r, body: Buffer.from(JSON.stringify(rest)) };
+    }
+    return undefined;
+  }
+
   function relayRaw(a: MotoAnswer): Reply {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(a.headers)) if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date', 'server'].includes(k)) headers[k] = v;
@@ -245,6 +267,10 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       }
       const body = await readBody(req);
       const op = identify(req.method ?? 'GET', url.pathname, req.headers);
+      if (!op && settings.withoutLambdaListTags) {
+        const answer = await lambdaWithoutListTags(req.method ?? 'GET', url.pathname, () => forwardRaw(req.method ?? 'GET', (req.url ?? '/') as string, req.headers, body));
+        if (answer) return send(res, answer);
+      }
       if (!op) return send(res, relayRaw(await forwardRaw(req.method ?? 'GET', (req.url ?? '/') as string, req.headers, body)));
       await handleApi(req, res, op, body, url);
     })().catch((e: unknown) => {

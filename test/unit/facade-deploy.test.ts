@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreateFunctionCommand, GetFunctionCommand, InvalidParameterValueException, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, GetFunctionCommand, InvalidParameterValueException, LambdaClient, ListTagsCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { CliError } from '../../src/lib/errors.js';
+import { assertOurFunction, assertOurRole } from '../../src/steps/facade/ownership.js';
 import { lambdaApi } from '../../src/aws/lambda.js';
 import { codeSha256, crc32, zip } from '../../src/lib/zip.js';
 import { desiredSettings, facadeNames, runtimePolicy, settingsDrift } from '../../src/steps/facade/resources.js';
@@ -86,7 +88,7 @@ describe('the execution role and the function settings', () => {
   });
 
   it('the environment holds parameter names and public settings; drift is listed by field', () => {
-    const t = { region: 'us-east-1', poolId: 'us-east-1_A', domainUrl: 'https://x.auth.us-east-1.amazoncognito.com', clientId: 'c1', client: { ClientSecret: 's3cr3t-value' }, gatewayId: 'gw', gatewayUrl: 'https://gw.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp', scopes: ['openid', 'mcp/invoke'] } as FacadeTarget;
+    const t = { region: 'us-east-1', poolId: 'us-east-1_A', confidential: true, domainUrl: 'https://x.auth.us-east-1.amazoncognito.com', clientId: 'c1', client: { ClientSecret: 's3cr3t-value' }, gatewayId: 'gw', gatewayUrl: 'https://gw.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp', scopes: ['openid', 'mcp/invoke'] } as FacadeTarget;
     const want = desiredSettings(t, n, 'arn:aws:iam::1:role/r', ['https://claude.ai/api/mcp/auth_callback']);
     expect(JSON.stringify(want)).not.toContain('s3cr3t-value');
     expect(want.Environment.Variables).toMatchObject({ FACADE_CLIENT_SECRET_PARAMETER: n.clientSecretParameter, FACADE_SIGNING_KEY_PARAMETER: n.signingKeyParameter, FACADE_SCOPES: 'openid mcp/invoke' });
@@ -118,5 +120,43 @@ describe('the execution role and the function settings', () => {
     const served = renderServe({ mcpUrl, ...lines, callbackUrl: 'http://127.0.0.1:8790/callback', userPoolId: 'p', clientId: 'c', gatewayId: 'g', callbackAdded: false, serving: true }, out);
     expect(served).toContain(`  ${lines.claudeCommand}\n`);
     expect(served).toContain(`  ${lines.codexCommand}`);
+  });
+});
+
+describe('ownership under the documented IAM policy (GetFunction shows Tags only with lambda:ListTags)', () => {
+  const denied = () => Object.assign(new Error('User: arn:aws:iam::123456789012:user/dev is not authorized to perform: lambda:ListTags on resource: arn:aws:lambda:us-east-1:123456789012:function:mcp-cognito-facade'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
+  const fnWithoutTags = { Configuration: { FunctionName: 'mcp-cognito-facade', FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:mcp-cognito-facade' } };
+
+  it('no state record, no Tags, ListTags denied: ACCESS_DENIED naming lambda:ListTags, never "not made by mcp-cognito"', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(fnWithoutTags);
+    lambdaMock.on(ListTagsCommand).rejects(denied());
+    const api = await lambdaApi(settings);
+    const fn = (await api.getFunction('mcp-cognito-facade'))!;
+    const e = await assertOurFunction(api, fn, 'mcp-cognito-facade', false, 'deploy will not take it over').catch((x: unknown) => x as CliError);
+    expect(e).toBeInstanceOf(CliError);
+    expect(e).toMatchObject({ code: 'ACCESS_DENIED', message: expect.stringContaining('lambda:ListTags') });
+    expect((e as Error).message).not.toMatch(/not made by/);
+    expect(lambdaMock.commandCalls(ListTagsCommand)[0]!.args[0].input).toEqual({ Resource: fnWithoutTags.Configuration.FunctionArn });
+  });
+
+  it('the state record is the evidence: no ListTags call, it proceeds', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(fnWithoutTags);
+    lambdaMock.on(ListTagsCommand).rejects(denied());
+    const api = await lambdaApi(settings);
+    await expect(assertOurFunction(api, (await api.getFunction('mcp-cognito-facade'))!, 'mcp-cognito-facade', true, 'x')).resolves.toBeUndefined();
+    expect(lambdaMock.commandCalls(ListTagsCommand)).toHaveLength(0);
+  });
+
+  it('no record: the tags decide (ours proceeds; someone else\'s is refused); tags shown that say otherwise refuse even with a record', async () => {
+    lambdaMock.on(GetFunctionCommand).resolves(fnWithoutTags);
+    lambdaMock.on(ListTagsCommand).resolvesOnce({ Tags: { 'managed-by': 'mcp-cognito' } }).resolvesOnce({ Tags: { team: 'x' } });
+    const api = await lambdaApi(settings);
+    const fn = (await api.getFunction('mcp-cognito-facade'))!;
+    await expect(assertOurFunction(api, fn, 'mcp-cognito-facade', false, 'x')).resolves.toBeUndefined();
+    // (a new API: reads are answered once per run)
+    await expect(assertOurFunction(await lambdaApi(settings), fn, 'mcp-cognito-facade', false, 'deploy will not take it over')).rejects.toThrow(/was not made by mcp-cognito .*deploy will not take it over/);
+    await expect(assertOurFunction(api, { ...fn, Tags: { team: 'x' } }, 'mcp-cognito-facade', true, 'x')).rejects.toMatchObject({ code: 'REFUSED' });
+    expect(() => assertOurRole(undefined, 'r', true, 'x')).not.toThrow();
+    expect(() => assertOurRole(undefined, 'r', false, 'x')).toThrow(/IAM role named r/);
   });
 });

@@ -10,6 +10,7 @@ export {
   GetFunctionUrlConfigCommand,
   GetPolicyCommand,
   LambdaClient,
+  ListTagsCommand,
   RemovePermissionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,

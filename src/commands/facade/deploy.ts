@@ -67,6 +67,11 @@ export async function facadeStatus(ctx: Ctx): Promise<FacadeStatus> {
     /* status works without it */
   }
   const s = await readFacadeStatus(ctx, bundle ? { bundle } : {});
+  if (!s.healthy && s.recorded) {
+    // The report first (stdout), then exit 1; --json carries it in the failure envelope.
+    if (!ctx.out.json) ctx.out.result(s, renderStatus);
+    throw new CliError(`The OAuth façade ${s.functionName} has ${s.problems.length > 1 ? `${s.problems.length} problems` : 'a problem'}.`, { code: 'CHECKS_FAILED', hint: s.problems.some((p) => p.includes('mcp-cognito facade deploy')) ? 'Run mcp-cognito facade deploy.' : 'See the problems above.', result: s as unknown as Record<string, unknown> });
+  }
   if (!s.healthy) process.exitCode = 1;
   return s;
 }

@@ -22,12 +22,12 @@ export function facadeCommand(holder: Holder): Command {
   const serve = new Command('serve')
     .summary('Serve the façade on this machine until Ctrl-C')
     .description(
-      "Run the façade over the state file's pool, code-flow app client and gateway on a loopback address. Registers its callback (http://127.0.0.1:<port>/callback) on the client (plan, confirm, --yes), reads the client secret with DescribeUserPoolClient (never printed), makes a signing key in memory, prints the MCP URL and the `claude mcp add` and `codex mcp add` lines. Client ID metadata documents are fetched directly, or through HTTPS_PROXY (NO_PROXY honoured).",
+      "Run the façade over the state file's pool and gateway on a loopback address, with its own app client (the facade preset: code flow, secret, refresh-token rotation, only the façade's callbacks), created or adopted through create-client's step and recorded in the state file; no other client is touched. Registers one callback per host and port (http://127.0.0.1:<port>/callback) on that client and allows the client on the gateway (plan, confirm, --yes), reads its secret (never printed), makes a signing key in memory, prints the MCP URL and the `claude mcp add` and `codex mcp add` lines. Client ID metadata documents are fetched directly, or through HTTPS_PROXY (NO_PROXY honoured).",
     )
     .option('--port <n>', 'port to listen on', String(FACADE_DEFAULT_PORT))
     .option('--host <address>', 'loopback address to listen on: 127.0.0.1, localhost or ::1', '127.0.0.1')
     .option('--pool-id <id>', "user pool (default: the state file's)")
-    .option('--client-id <id>', "code-flow app client the façade stands for (default: the state file's copilot-studio or web client)")
+    .option('--client-id <id>', "adopt this app client as the façade's own (default: the state file's façade client, else a new one named mcp-cognito-facade); never another kind of caller's client")
     .option('--gateway-id <id>', "AgentCore gateway (default: the state file's)")
     .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect)
     .option('--name <name>', 'the server name in the printed `claude mcp add` and `codex mcp add` lines (default: the gateway name)')
@@ -42,11 +42,11 @@ export function facadeCommand(holder: Holder): Command {
   const deploy = new Command('deploy')
     .summary('Deploy the façade as an AWS Lambda function with a function URL')
     .description(
-      'Deploy the façade as a Lambda function behind a function URL (invoke mode RESPONSE_STREAM: MCP answers stream, and there is no API Gateway 30 s limit). Creates its execution role (logs and ssm:GetParameters on its two parameters only), stores the app client secret and a new signing key as SSM SecureString parameters (the function environment holds only their names and public settings), registers <function URL>/callback on the client and authorizes the client on the gateway. Idempotent: a second run changes nothing; code is updated only when the bundle changed.',
+      "Deploy the façade as a Lambda function behind a function URL (invoke mode RESPONSE_STREAM: MCP answers stream, and there is no API Gateway 30 s limit). Creates its execution role (logs and ssm:GetParameters on its two parameters only), creates or adopts the façade's own app client (as facade serve does) with <function URL>/callback, stores its secret (obtained at creation, kept across deploys: a re-deploy never needs DescribeUserPoolClient to show it) and a new signing key as SSM SecureString parameters (the function environment holds only their names and public settings), and allows the client on the gateway. A façade that used another client before moves to its own, and the callbacks it had added there are removed. Idempotent: a second run changes nothing; code is updated only when the bundle changed.",
     )
     .option('--name <name>', 'function name; the role is <name>-role, the parameters /mcp-cognito/<name>/…', 'mcp-cognito-facade')
     .option('--pool-id <id>', "user pool (default: the state file's)")
-    .option('--client-id <id>', "code-flow app client the façade stands for (default: the state file's copilot-studio or web client)")
+    .option('--client-id <id>', "adopt this app client as the façade's own (default: the state file's façade client, else a new one named mcp-cognito-facade); never another kind of caller's client")
     .option('--gateway-id <id>', "AgentCore gateway (default: the state file's)")
     .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect)
     .option('--no-claude-ai', "do not allow claude.ai's callbacks (allowed by default)")
@@ -62,7 +62,7 @@ export function facadeCommand(holder: Holder): Command {
     .action(runAction<object, FacadeStatus>('facade status', holder, async (_f, ctx) => ({ result: await facadeStatus(ctx), render: renderStatus })));
   const remove = new Command('remove')
     .summary('Remove exactly what facade deploy made')
-    .description("Deletes the function URL, its permissions, the function, the role and its policy, and the two parameters, as the state file records them; removes the façade's callback from the client only if deploy added it. The client stays authorized on the gateway.")
+    .description("Deletes the function URL, its permissions, the function, the role and its policy, and the two parameters, as the state file records them; removes the façade's callback from the client only if deploy added it (the façade's own client keeps its last one). The façade's client stays, authorized on the gateway (delete-client --force, or teardown, removes it).")
     .action(runAction<object, FacadeRemoveResult>('facade remove', holder, async (_f, ctx) => ({ result: await removeFacade(ctx), render: renderRemove })));
   for (const cmd of [serve, deploy, status, remove]) {
     cmd.exitOverride().configureOutput({ outputError: () => undefined }).configureHelp({ showGlobalOptions: true });

@@ -11,9 +11,9 @@ import type { Ctx } from '../../lib/context.js';
 import type { Output } from '../../lib/output.js';
 import { McpServerName, PortNumber, check } from '../../lib/validate.js';
 import { dataPlaneBase, dataPlaneFetch } from '../../lib/data-plane.js';
-import { FACADE_DEFAULT_PORT, clientCommands } from '../../domain/oauth.js';
-import { applyCallback } from '../../steps/client/add-callbacks.js';
-import { planFacadeCallback, readFacadeTarget, facadeCallbackUrl, type FacadeTargetInput } from '../../steps/facade/target.js';
+import { DEFAULT_GATEWAY_WAIT_SECONDS, FACADE_DEFAULT_PORT, clientCommands } from '../../domain/oauth.js';
+import { facadeCallbackUrl, type FacadeTargetInput } from '../../steps/facade/target.js';
+import { prepareFacadeClient } from '../../workflows/facade-client.js';
 import { createFacade } from '../../facade/index.js';
 import { startingListener } from '../../facade/node.js';
 import { allowedRedirects, claudeName, clientMetadataFlag } from './shared.js';
@@ -83,34 +83,46 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
   const server = createServer(starting.listener);
   if (!ctx.dryRun) await listen(server, input.port, input.host);
   try {
-    const t = await readFacadeTarget(input, ctx);
     const origin = `http://${input.host === '::1' ? '[::1]' : input.host}:${input.port}`;
-    const plan = planFacadeCallback(t, origin);
+    // One stable callback per host and port, on the façade's own client (never on another client).
+    const callbackUrl = facadeCallbackUrl(origin);
+    const setup = await prepareFacadeClient(input, ctx, callbackUrl, { wait: true, waitTimeoutSeconds: DEFAULT_GATEWAY_WAIT_SECONDS });
+    const t = setup.target;
     const mcpUrl = `${origin}/mcp`;
     const name = input.name ?? claudeName(t.gatewayName ?? 'agentcore-gateway');
-    const result = (callbackAdded: boolean, serving: boolean): ServeResult => ({
+    const result = (callbackAdded: boolean, serving: boolean, clientId = t.clientId || '(new)'): ServeResult => ({
       mcpUrl,
       ...clientCommands(name, mcpUrl),
-      callbackUrl: facadeCallbackUrl(origin),
+      callbackUrl,
       userPoolId: t.poolId,
-      clientId: t.clientId,
+      clientId,
       gatewayId: t.gatewayId,
       callbackAdded,
       serving,
     });
-    if (!plan.step) ctx.out.step(`${facadeCallbackUrl(origin)} is already a callback URL of ${t.clientName ?? t.clientId}`);
-    const approved = await ctx.approve(plan.step ? [plan.step] : [], `Register the façade's callback on ${t.clientName ?? t.clientId}?`);
+    if (setup.existing && !setup.steps.length) ctx.out.step(`${callbackUrl} is already a callback URL of the façade's client ${t.clientName ?? t.clientId}`);
+    const approved = await ctx.approve(setup.steps, `Set up the façade's app client${t.clientName ? ` ${t.clientName}` : ''}?`);
     if (!approved || ctx.dryRun) return result(false, false);
-    if (plan.step) await applyCallback(await ctx.cognito(), plan, ctx.out);
+    // Recorded before the write that adds it (when the client exists), and once more after (a new client's ID is known only then).
+    const applied = await setup.apply(callbackUrl, { beforeCallback: (id) => id && recordServeCallback(ctx, id, callbackUrl) });
+    recordServeCallback(ctx, applied.target.clientId, callbackUrl);
+    await setup.moveOff();
+    const secret = applied.secret;
+    if (!secret) {
+      throw new CliError(`The secret of the façade's app client ${applied.target.clientId} cannot be read (DescribeUserPoolClient returns none), and the façade needs it to talk to Cognito.`, {
+        code: 'REFUSED',
+        hint: `Give the client a new secret, then serve again: mcp-cognito rotate-secret --client-id ${applied.target.clientId}`,
+      });
+    }
 
     const { base, warning } = dataPlaneBase(process.env);
     if (warning) ctx.out.warn(warning);
     const handler = createFacade({
       publicUrl: origin,
-      cognito: { region: t.region, userPoolId: t.poolId, domainUrl: t.domainUrl, clientId: t.clientId, clientSecret: t.client.ClientSecret },
+      cognito: { region: t.region, userPoolId: t.poolId, domainUrl: t.domainUrl, clientId: applied.target.clientId, clientSecret: secret },
       gatewayUrl: t.gatewayUrl,
       allowedRedirectUris: input.allowedRedirectUris,
-      scopes: t.scopes,
+      scopes: applied.target.scopes,
       // A fresh key each run: flows in progress when the façade restarts start again.
       signingKey: randomBytes(32),
       fetch: dataPlaneFetch(base),
@@ -121,7 +133,7 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
       log: (e) => ctx.out.err(ctx.out.c.dim(`${e.method} ${e.path} ${e.status} ${e.ms} ms${e.reason ? ` (${e.reason})` : ''}`)),
     });
     starting.ready(handler);
-    const ready = result(Boolean(plan.step), true);
+    const ready = result(applied.callbackAdded, true, applied.target.clientId);
     ctx.out.result(ready, renderServe, { final: true });
     ctx.out.err(ctx.out.c.dim('Serving; press Ctrl-C to stop.'));
     await untilInterrupted(ctx);
@@ -130,6 +142,14 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
     server.closeAllConnections();
     await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
   }
+}
+
+/** Record the callback serve registered (one per host and port), so that doctor, status and a move know it as the façade's. */
+function recordServeCallback(ctx: Ctx, clientId: string, url: string): void {
+  ctx.state.change((s) => {
+    const prev = s.facadeServe?.clientId === clientId ? s.facadeServe.callbacks : [];
+    return prev.includes(url) ? s : { ...s, facadeServe: { clientId, callbacks: [...prev, url] } };
+  });
 }
 
 /** Resolves on Ctrl-C (or SIGTERM): the server then stops cleanly, exit 0. */

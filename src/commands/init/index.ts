@@ -38,6 +38,7 @@ export function initCommand(holder: Holder): Command {
     .option('--no-copilot-studio', 'do not create the Copilot Studio client')
     .option('--m2m', 'also create an M2M agent client (client_credentials)')
     .option('--m2m-name <name>', 'name of the M2M client (default "mcp-agent-m2m")')
+    .option('--facade-client', "also create the OAuth façade's own client (facade serve and facade deploy otherwise create it when they first run)")
     .option('--env-file <path>', 'write the M2M client\'s credentials to this dotenv file (mode 0600)')
     .option('--dotenv <path>', 'the same as --env-file')
     .option('--force-env-file', 'write into the --env-file/--dotenv file even if it does not look like a dotenv file (every line is kept)')

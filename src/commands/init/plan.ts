@@ -29,7 +29,7 @@ export function planInit(a: InitAnswers): PlanStep[] {
   // An update is previewed without its aws command: the descriptions of the scopes it keeps are not read here.
   if (scopes) steps.push(scopes.action === 'update' ? { action: 'update', resource: scopes.resource, diff: (scopes.diff ?? []).filter((l) => l.startsWith('+')) } : scopes);
   const existingClients = new Set([...(a.pool?.clients ?? []).map((c) => c.name)]);
-  for (const c of [a.copilot, a.m2m]) {
+  for (const c of [a.copilot, a.m2m, a.facade]) {
     if (!c || existingClients.has(c.name)) continue;
     steps.push(...planClient(poolId, c, presetScopes(c.preset, scopeNames), { managedLogin: false }, a.region).steps);
   }
@@ -37,7 +37,7 @@ export function planInit(a: InitAnswers): PlanStep[] {
   if (a.gateway) {
     // authorize-client's own plan, with the clients to be created standing in by name.
     const byName = new Map((a.pool?.clients ?? []).map((c) => [c.name, c.clientId]));
-    const grants = [a.copilot, a.m2m]
+    const grants = [a.copilot, a.m2m, a.facade]
       .filter((c): c is CreateClientInput => Boolean(c))
       .map((c) => ({ clientId: byName.get(c.name) ?? `<new ${c.name}>`, name: c.name, customScopes: scopeNames, copilotStudio: PRESET_TABLE[c.preset].gatewayMcpVersions.length > 0, mcpVersions: PRESET_TABLE[c.preset].gatewayMcpVersions }));
     const got = a.gateway.raw ?? ({ name: a.gateway.name, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: a.gateway.discoveryUrl, allowedClients: a.gateway.allowedClients } } } as GetGatewayResponse);

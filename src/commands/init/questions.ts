@@ -11,8 +11,8 @@ import { parseCognitoDiscoveryUrl } from '../../lib/urls.js';
 import { parseSeconds } from '../../lib/seconds.js';
 import { checkDotenvPath, confirmDotenvTarget, foreignDotenvReason } from '../../lib/dotenv.js';
 import { askPassword, emailProblem, groupProblem, passwordProblem } from '../../lib/user.js';
-import { AGENTCORE_MCP_VERSIONS, DEFAULT_PASSWORD_POLICY, DEFAULT_POOL_NAME, DEFAULT_SCOPE, MCP_VERSION_NOTES } from '../../domain/oauth.js';
-import { wizardPresets } from '../../domain/presets.js';
+import { AGENTCORE_MCP_VERSIONS, DEFAULT_PASSWORD_POLICY, DEFAULT_POOL_NAME, DEFAULT_SCOPE, FACADE_DEFAULT_PORT, MCP_VERSION_NOTES } from '../../domain/oauth.js';
+import { facadePreset, wizardPresets } from '../../domain/presets.js';
 import type { State } from '../../lib/state.js';
 import { parseInitPoolFlags, type InitPoolInput } from '../../workflows/init-pool.js';
 import { suggestDomainPrefix } from '../../steps/pool/domain.js';
@@ -47,6 +47,7 @@ interface Wizard {
   initPoolInput: InitPoolInput;
   copilot?: CreateClientInput;
   m2m?: CreateClientInput;
+  facade?: CreateClientInput;
   user?: InitAnswers['user'];
   mcpVersions?: string[];
 }
@@ -64,6 +65,7 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
     initPool: w.initPoolInput,
     copilot: w.copilot,
     m2m: w.m2m,
+    ...(w.facade ? { facade: w.facade } : {}),
     user: w.user,
     ...(w.mcpVersions?.length ? { mcpVersions: w.mcpVersions } : {}),
     wait: flags.wait !== false,
@@ -137,7 +139,7 @@ async function checkFlags(w: Wizard): Promise<void> {
     if (w.gatewayIdFlag === undefined && flags.gateway !== false && !state.gatewayId) {
       throw new UsageError('Which gateway should the new client be allowed through? Pass --gateway-id <id>, or --no-gateway to skip the gateway step.', 'List your gateways with: aws bedrock-agentcore-control list-gateways');
     }
-    if (flags.copilotStudio === false && !flags.m2m) throw new UsageError('--no-copilot-studio leaves no client to create: add --m2m, or drop --no-copilot-studio.');
+    if (flags.copilotStudio === false && !flags.m2m && !flags.facadeClient) throw new UsageError('--no-copilot-studio leaves no client to create: add --m2m, or drop --no-copilot-studio.');
   }
   w.timeout = flags.waitTimeout === undefined ? undefined : parseSeconds(flags.waitTimeout, 300, '--wait-timeout');
 }
@@ -329,6 +331,8 @@ async function askClients(w: Wizard): Promise<void> {
   const { ctx, flags, facts, ask, p, state } = w;
   w.copilot = w.copilotFlags;
   w.m2m = w.m2mFlags;
+  // The façade's own client, when asked: with the callback `facade serve` registers by default.
+  if (flags.facadeClient) w.facade = parseCreateClientFlags({ preset: facadePreset(), callbackUrl: [`http://127.0.0.1:${FACADE_DEFAULT_PORT}/callback`] });
   // commander sets copilotStudio to true unless --no-copilot-studio: ask unless a client flag was given.
   if (ask && flags.copilotStudio !== false && flags.m2m === undefined) {
     let kinds: string[] = [];

@@ -46,7 +46,7 @@ export async function init(ctx: Ctx, flags: InitFlags, facts: InitFacts, secrets
 
   // 2. Clients (create-client): adopted by name on a re-run, never duplicated.
   const clients: CreateClientResult[] = [];
-  for (const c of [answers.copilot, answers.m2m]) {
+  for (const c of [answers.copilot, answers.m2m, answers.facade]) {
     if (!c) continue;
     const r = await (await prepareCreateClient({ ...c, poolId: pool.userPoolId }, ctx)).apply();
     clients.push(r);

@@ -16,6 +16,8 @@ export interface InitFlags extends InitPoolFlags {
   logoutUrl?: string[];
   m2m?: boolean;
   m2mName?: string;
+  /** Also create the OAuth façade's own client (with facade serve's default callback). */
+  facadeClient?: boolean;
   envFile?: string;
   dotenv?: string;
   forceEnvFile?: boolean;
@@ -82,6 +84,8 @@ export interface InitAnswers {
   initPool: InitPoolInput;
   copilot?: CreateClientInput;
   m2m?: CreateClientInput;
+  /** The OAuth façade's own client (--facade-client). */
+  facade?: CreateClientInput;
   user?: CreateUserInput & { exists?: string };
   /** MCP versions to add to the gateway's supportedVersions (besides a Copilot Studio client's). */
   mcpVersions?: string[];

@@ -3,6 +3,8 @@ import { describeNearMiss, hostedUiBaseUrl, nearMisses } from '../../lib/urls.js
 import { PLACEHOLDER_CALLBACKS } from '../../domain/oauth.js';
 import { LOOPBACK_HOSTS } from '../../lib/validate.js';
 import type { UserPoolClientType } from '../../aws/cognito.js';
+import { isFacadePreset } from '../../domain/presets.js';
+import { facadeCallbacksOn, ownFacadeClient } from '../../steps/facade/owned.js';
 import type { UserPoolClientPatch } from '../../aws/rmw.js';
 import { FACADE_FIX, brandingFix, clientLabel, defineClientCheck, interactive, isOidc, kindOf, list, mcpClientOf, q, redirectTargets, updateClientAws, type CheckEnv } from '../kit.js';
 
@@ -202,8 +204,19 @@ export const CLIENT_CHECKS = [
   defineClientCheck('client.oauth-metadata', 'Its MCP client needs no OAuth metadata Cognito lacks', async (k, env, ref) => {
     const c = await env.reads.client(ref.clientId);
     if (!interactive(kindOf(c, ref))) return k.skip(`${clientLabel(c)} is an M2M client: it signs in with client_credentials, no discovery needed.`);
-    const who = mcpClientOf(c);
-    const facade = env.ctx.state.get().facade;
+    const state = env.ctx.state.get();
+    // The façade's own client, and the callbacks the façade recorded on a client: the façade's, not an MCP client's.
+    if (ref.preset && isFacadePreset(ref.preset)) return k.pass(`${clientLabel(c)} is the OAuth façade's own client: the façade serves the registration endpoint and PKCE metadata Cognito lacks, and its callbacks (${list(c.CallbackURLs)}) are the façade's.`);
+    const facadeUrls = facadeCallbacksOn(state, c.ClientId!);
+    const who = mcpClientOf({ ...c, CallbackURLs: (c.CallbackURLs ?? []).filter((u) => !facadeUrls.includes(u)) });
+    const facade = state.facade;
+    if (!who && facadeUrls.length) return k.pass(`${clientLabel(c)}: ${facadeUrls.join(', ')} ${facadeUrls.length > 1 ? 'are' : 'is'} the OAuth façade's callback (mcp-cognito facade serve or deploy moves the façade to its own client).`);
+    // The façade has its own client: a loopback callback left on another client (an older facade serve put it
+    // there unrecorded, or it was added by hand) is not how Claude Code signs in any more.
+    const own = ownFacadeClient(state);
+    if (who && own && own.clientId !== c.ClientId) {
+      return k.warn(`${clientLabel(c)} still has ${who.name}'s redirect URL`, `${who.url} is registered on it, but ${who.name} signs in through the OAuth façade, which has its own client ${own.name} (${own.clientId}); the façade does not use this URL (an older facade serve left it, or it was added by hand).`, { fix: `mcp-cognito remove-callback ${q(who.url)} --client-id ${c.ClientId}` });
+    }
     if (facade?.url && (facade.clientId === c.ClientId || who)) return k.pass(`${clientLabel(c)}: the OAuth façade at ${facade.url} serves the registration endpoint and PKCE metadata Cognito lacks; MCP clients connect to ${facade.url}/mcp.`);
     if (!who) return k.pass(`${clientLabel(c)}: Copilot Studio's Manual OAuth (and other clients given the URLs by hand) needs no registration endpoint or PKCE metadata.`);
     return k.fail(`${who.name} cannot sign in through Cognito directly`, `${clientLabel(c)} has ${who.url}, the redirect URL of ${who.name}. ${who.name} follows the MCP authorization spec of 2025-11-25: it refuses an authorization server whose metadata lacks code_challenge_methods_supported, and it wants a registration endpoint; Cognito publishes neither. The OAuth façade serves both in front of Cognito.`, { fix: who.remote ? FACADE_FIX.deploy : FACADE_FIX.serve, todo: who.remote ? undefined : `For a shared or remote setup: ${FACADE_FIX.deploy}` });

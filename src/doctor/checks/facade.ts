@@ -5,7 +5,8 @@
  */
 import { probeFetch, probeSettings, json, Unreachable } from '../probe-http.js';
 import { readFacadeStatus } from '../../steps/facade/status.js';
-import { Skip, authorizeFix, defineCheck, jwtOf, type CheckEnv } from '../kit.js';
+import { FACADE_FIX, Skip, authorizeFix, defineCheck, jwtOf, type CheckEnv } from '../kit.js';
+import { facadeClientIds, ownFacadeClient } from '../../steps/facade/owned.js';
 
 const recorded = (env: CheckEnv) => {
   const f = env.ctx.state.get().facade;
@@ -14,6 +15,21 @@ const recorded = (env: CheckEnv) => {
 };
 
 export const FACADE_CHECKS = [
+  defineCheck('facade.client', 'The façade has its own app client', async (k, env) => {
+    const state = env.ctx.state.get();
+    const ids = facadeClientIds(state);
+    if (!ids.length) throw new Skip('no OAuth façade is recorded in the state file (facade serve and facade deploy record one)');
+    const own = ownFacadeClient(state);
+    const borrowed = ids.filter((id) => id !== own?.clientId);
+    if (!borrowed.length) return k.pass(`${own!.name} (${own!.clientId}): the façade's own client; no other client carries its callbacks.`);
+    const names = borrowed.map((id) => {
+      const c = state.clients?.find((x) => x.clientId === id);
+      return c ? `${c.name} (${id}, ${c.preset})` : id;
+    });
+    const fix = state.facade ? FACADE_FIX.deploy : FACADE_FIX.serve;
+    return k.warn(`The façade uses app client ${names.join(', ')}, not its own`, "It shares that client's secret with whoever else uses it (a refresh token obtained there is accepted by the façade), and its callbacks sit on that client. Running the façade again moves it to its own client and takes its callbacks off the other one (nothing else there changes).", { fix });
+  }),
+
   defineCheck('facade.metadata', 'The façade serves its OAuth metadata, naming itself, with S256', async (k, env) => {
     const f = recorded(env);
     if (!f.url) return k.fail('The façade has no URL', 'Its deployment did not finish (no function URL recorded).', { fix: 'mcp-cognito facade deploy' });

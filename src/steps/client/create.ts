@@ -6,7 +6,7 @@
 import { CliError, InputError } from '../../lib/errors.js';
 import { awsCliCommand, type PlanStep } from '../../lib/plan.js';
 import { CLIENT_TOKEN_VALIDITY, PLACEHOLDER_CALLBACK, isOidcScope } from '../../domain/oauth.js';
-import { PRESET_TABLE, flowOf, isBrowserPreset, type Preset } from '../../domain/presets.js';
+import { PRESET_TABLE, flowOf, isBrowserPreset, type Preset, type PresetSpec } from '../../domain/presets.js';
 import type { CognitoApi, CreateUserPoolClientRequest, ResourceServerType, UserPoolClientType } from '../../aws/cognito.js';
 import type { Progress } from '../progress.js';
 
@@ -60,7 +60,7 @@ export function resolveScopes(input: Pick<ClientSpec, 'preset' | 'scopes'>, serv
 
 /** The CreateUserPoolClient request for a preset. */
 export function clientRequest(poolId: string, input: ClientSpec, scopes: string[]): CreateUserPoolClientRequest {
-  const spec = PRESET_TABLE[input.preset];
+  const spec: PresetSpec = PRESET_TABLE[input.preset];
   const browser = isBrowserPreset(input.preset);
   return {
     UserPoolId: poolId,
@@ -80,6 +80,7 @@ export function clientRequest(poolId: string, input: ClientSpec, scopes: string[
     ...structuredClone(CLIENT_TOKEN_VALIDITY),
     PreventUserExistenceErrors: 'ENABLED',
     EnableTokenRevocation: true,
+    ...(spec.refreshTokenRotation ? { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: spec.refreshTokenRotation.retryGracePeriodSeconds } } : {}),
   } as CreateUserPoolClientRequest;
 }
 
@@ -96,6 +97,7 @@ export function presetDifferences(c: UserPoolClientType, preset: Preset, scopes:
   const missing = scopes.filter((s) => !have.includes(s));
   if (missing.length) d.push(`scopes missing: ${missing.join(', ')}`);
   if (isBrowserPreset(preset) && !(c.SupportedIdentityProviders ?? []).includes('COGNITO')) d.push('COGNITO is not among the identity providers');
+  if ((PRESET_TABLE[preset] as PresetSpec).refreshTokenRotation && c.RefreshTokenRotation?.Feature !== 'ENABLED') d.push('refresh-token rotation is off');
   return d;
 }
 

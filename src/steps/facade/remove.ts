@@ -5,14 +5,14 @@
  * client's place on the gateway is left alone (it may predate the façade). Idempotent: what is
  * already gone is skipped.
  */
-import { RefusedError } from '../../lib/errors.js';
 import type { Ctx } from '../../lib/context.js';
 import { awsCliCommand, listDiff, type PlanStep, type Prepared } from '../../lib/plan.js';
 import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../../aws/rmw.js';
 import { clientShape } from '../client/add-callbacks.js';
 import { mergeAndVerify } from '../merge.js';
 import { facadeCallbackUrl } from './target.js';
-import { MANAGED_TAG, URL_PERMISSIONS, facadeNames } from './resources.js';
+import { URL_PERMISSIONS, facadeNames } from './resources.js';
+import { assertOurFunction } from './ownership.js';
 
 export interface FacadeRemoveResult {
   functionName?: string;
@@ -25,15 +25,17 @@ export interface FacadeRemoveResult {
 export async function prepareFacadeRemoval(ctx: Ctx): Promise<Prepared<FacadeRemoveResult>> {
   const f = ctx.state.get().facade;
   if (!f) {
-    ctx.out.info(ctx.out.c.dim(`No façade is recorded in ${ctx.state.path}; nothing to remove.`));
+    const served = ctx.state.get().facadeServe;
+    ctx.out.info(ctx.out.c.dim(`No deployed façade is recorded in ${ctx.state.path}; nothing to remove${served ? ` (the façade's client ${served.clientId} and the callbacks facade serve registered on it stay; forgetting that a façade uses them)` : ''}.`));
     const none: FacadeRemoveResult = { removed: [], callbackRemoved: false, changed: false };
-    return { steps: [], preview: () => none, apply: async () => none };
+    return { steps: [], preview: () => none, apply: async () => (served && !ctx.dryRun ? (ctx.state.update({ facadeServe: undefined }), none) : none) };
   }
   const n = { ...facadeNames(f.functionName), roleName: f.roleName };
   const region = f.region;
   const [lambda, iam, ssm] = await Promise.all([ctx.lambda(), ctx.iam(), ctx.ssm()]);
   const [fn, role, params] = await Promise.all([lambda.getFunction(n.functionName), iam.getRole(n.roleName), ssm.getParameters(f.parameterNames, false)]);
-  if (fn && fn.Tags?.[MANAGED_TAG.key] !== MANAGED_TAG.value) throw new RefusedError(`Lambda function ${n.functionName} is not tagged ${MANAGED_TAG.key}=${MANAGED_TAG.value}: it was not made by mcp-cognito, and remove leaves it alone.`, 'Check the state file; remove the function yourself if it is yours.');
+  // The state's record is the evidence (tags shown by GetFunction that say otherwise still refuse).
+  if (fn) await assertOurFunction(lambda, fn, n.functionName, f.created === true, 'remove leaves it alone');
   const [urlConfig, statements, policyDoc] = await Promise.all([
     fn ? lambda.getFunctionUrlConfig(n.functionName) : Promise.resolve(undefined),
     fn ? lambda.getPolicyStatements(n.functionName) : Promise.resolve([]),
@@ -50,6 +52,8 @@ export async function prepareFacadeRemoval(ctx: Ctx): Promise<Prepared<FacadeRem
     const cognito = await ctx.cognito();
     client = await cognito.describeClient(poolId, f.clientId).catch(() => undefined);
     if (client && !(client.CallbackURLs ?? []).includes(callback)) client = undefined;
+    // The façade's own client keeps its last callback (Cognito refuses a code-flow client without one; teardown deletes the client).
+    if (client && (client.CallbackURLs ?? []).length <= 1) client = undefined;
   }
 
   const cli = (service: 'iam' | 'lambda' | 'ssm', op: string, args: Record<string, unknown>) => awsCliCommand(service, op, args, region);
@@ -123,7 +127,7 @@ export async function prepareFacadeRemoval(ctx: Ctx): Promise<Prepared<FacadeRem
         callbackRemoved = true;
         ctx.out.step(`Removed ${callback} from the callback URLs of ${client.ClientName ?? f.clientId}`);
       }
-      ctx.state.update({ facade: undefined });
+      ctx.state.update({ facade: undefined, facadeServe: undefined });
       ctx.out.info(ctx.out.c.dim(`App client ${f.clientId} stays authorized on the gateway (it may have been before the façade); take it off there yourself if you want.`));
       return result(removed, callbackRemoved);
     },

@@ -78,11 +78,12 @@ export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedire
     [ENV.region]: t.region,
     [ENV.userPoolId]: t.poolId,
     [ENV.domainUrl]: t.domainUrl,
-    [ENV.clientId]: t.clientId,
+    // Absent only while deploy creates the façade's client (set once it exists, before anyone has the URL).
+    ...(t.clientId ? { [ENV.clientId]: t.clientId } : {}),
     [ENV.gatewayUrl]: t.gatewayUrl,
     ...(allowedRedirectUris.length ? { [ENV.allowedRedirectUris]: allowedRedirectUris.join(' ') } : {}),
     ...(t.scopes.length ? { [ENV.scopes]: t.scopes.join(' ') } : {}),
-    ...(t.client.ClientSecret ? { [ENV.clientSecretParameter]: n.clientSecretParameter } : {}),
+    ...(t.confidential ? { [ENV.clientSecretParameter]: n.clientSecretParameter } : {}),
     [ENV.signingKeyParameter]: n.signingKeyParameter,
     ...(o.clientMetadata === false ? { [ENV.clientMetadata]: 'off' } : {}),
   };

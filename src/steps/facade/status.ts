@@ -4,6 +4,7 @@
  * its configuration drifted from what deploy would set now.
  */
 import type { Ctx } from '../../lib/context.js';
+import type { StateFacade } from '../../lib/state.js';
 import { codeSha256, zip } from '../../lib/zip.js';
 import { ENV } from '../../facade/env.js';
 import { readFacadeTarget } from './target.js';
@@ -27,11 +28,37 @@ export interface FacadeStatus {
   codeOutdated?: boolean;
   /** Environment variables that are not the façade's public settings or parameter names. */
   unexpectedEnvironment: string[];
+  /**
+   * Whether the secret in the façade's parameter still exists on its client: by the recorded secret ID,
+   * else by dates (a parameter written before every secret the client has now holds none of them). Never by value.
+   */
+  secret?: { status: 'current' | 'gone' | 'unknown'; detail: string };
   healthy: boolean;
   problems: string[];
 }
 
 const KNOWN_ENV = new Set<string>(Object.values(ENV));
+
+/** The façade's secret against ListUserPoolClientSecrets (IDs and creation dates only). */
+export async function secretStatus(ctx: Ctx, f: StateFacade, parameterModified: Date | undefined): Promise<NonNullable<FacadeStatus['secret']>> {
+  const poolId = ctx.state.get().userPoolId;
+  if (!poolId || !f.clientId) return { status: 'unknown', detail: 'The state file names no user pool or client for the façade.' };
+  let list;
+  try {
+    list = await (await ctx.cognito()).listClientSecrets(poolId, f.clientId);
+  } catch (e) {
+    return { status: 'unknown', detail: `The client's secrets could not be listed: ${(e as Error).message.split('\n')[0]}` };
+  }
+  if (f.secretId) {
+    if (list.some((d) => d.ClientSecretId === f.secretId)) return { status: 'current', detail: `The façade holds secret ${f.secretId}, one of the client's ${list.length}.` };
+    return { status: 'gone', detail: `The façade's parameter holds secret ${f.secretId}, which app client ${f.clientId} no longer has (deleted by a rotation).` };
+  }
+  const created = list.map((d) => (d.ClientSecretCreateDate ? new Date(d.ClientSecretCreateDate).getTime() : NaN)).filter((t) => !Number.isNaN(t));
+  if (parameterModified && created.length && created.every((t) => t > parameterModified.getTime() + 1000)) {
+    return { status: 'gone', detail: `The façade's secret parameter was last written ${parameterModified.toISOString()}, before every secret app client ${f.clientId} has now: it holds a deleted secret.` };
+  }
+  return { status: parameterModified && created.length ? 'current' : 'unknown', detail: parameterModified && created.length ? 'The façade\'s parameter was written after one of the client\'s secrets was created.' : 'The secret ID is not recorded and the dates cannot be compared.' };
+}
 
 export async function readFacadeStatus(ctx: Ctx, o: { bundle?: Uint8Array; allowedRedirectUris?: string[] } = {}): Promise<FacadeStatus> {
   const f = ctx.state.get().facade;
@@ -68,6 +95,8 @@ export async function readFacadeStatus(ctx: Ctx, o: { bundle?: Uint8Array; allow
   const sids = new Set(statements.map((x) => x.Sid));
   s.permissionsMissing = URL_PERMISSIONS.filter((p) => !sids.has(p.sid)).map((p) => `${p.sid} (${p.action})`);
   if (s.permissionsMissing.length) problems.push(`Permission${s.permissionsMissing.length > 1 ? 's' : ''} missing: ${s.permissionsMissing.join(', ')}; callers get 403 Forbidden.`);
+  s.secret = await secretStatus(ctx, f, params.get(n.clientSecretParameter)?.lastModified);
+  if (s.secret.status === 'gone') problems.push(`${s.secret.detail} Every sign-in through the façade fails at its token endpoint (502). Run mcp-cognito facade deploy to deliver the client's current secret (it says what to do if the secret cannot be read).`);
   if (o.bundle) s.codeOutdated = c.CodeSha256 !== codeSha256(zip([{ name: 'index.mjs', data: o.bundle }]));
   if (role) {
     const t = await readFacadeTarget({ clientId: f.clientId }, ctx).catch(() => undefined);

@@ -93,7 +93,11 @@ async function token(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promi
     return sendJson(res, 200, out);
   }
 
-  // refresh_token: new access (and ID) tokens, the same refresh token is kept (no rotation emulated).
+  // refresh_token: new access (and ID) tokens; the same refresh token is kept, unless the client has
+  // RefreshTokenRotation ENABLED (SDK-C models_0.d.ts RefreshTokenRotationType: "your app client issues new ID,
+  // access, and refresh tokens when users renew their sessions with refresh tokens"; RetryGracePeriodSeconds 0:
+  // "a successful request immediately invalidates the submitted refresh token"). A grace period above 0 keeps
+  // the old one usable that long.
   const rt = form.get('refresh_token');
   if (!rt) return fail(res, 'invalid_request');
   const g = ctx.state.refresh.get(rt);
@@ -105,6 +109,15 @@ async function token(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promi
   if (g.scopes.includes('openid')) out.id_token = await ctx.state.idToken({ poolId: ctx.poolId, clientId: client.ClientId!, ttl: life.id, username: g.username, attributes: g.attributes, authTime: g.authTime, originJti: g.originJti });
   out.access_token = await ctx.state.accessToken({ poolId: ctx.poolId, clientId: client.ClientId!, scopes: g.scopes, ttl: life.access, user });
   Object.assign(out, { expires_in: life.access, token_type: 'Bearer' });
+  const rotation = (client as { RefreshTokenRotation?: { Feature?: string; RetryGracePeriodSeconds?: number } }).RefreshTokenRotation;
+  if (rotation?.Feature === 'ENABLED') {
+    const next = ctx.state.newRefreshToken();
+    ctx.state.refresh.set(next, { ...g });
+    const grace = rotation.RetryGracePeriodSeconds ?? 0;
+    if (grace > 0) ctx.state.refresh.set(rt, { ...g, expires: Math.min(g.expires, Date.now() + grace * 1000) });
+    else ctx.state.refresh.delete(rt);
+    out.refresh_token = next;
+  }
   return sendJson(res, 200, out);
 }
 
