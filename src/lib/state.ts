@@ -154,6 +154,12 @@ export class StateStore {
     return this.data ?? { version: 1 };
   }
 
+  /** The state as it is on disk now (another process may have written it since `get`). */
+  fresh(): State {
+    this.loaded = false;
+    return this.get();
+  }
+
   /** A state file that could not be written is found before anything changes in AWS (exit 2). */
   assertWritable(): void {
     const real = resolveTarget(this.path);
