@@ -1,4 +1,7 @@
-import { cognitoSender, collect, pagedClient, type AwsSettings } from './clients.js';
+import { cognitoSender, collect, pagedClient, requestTimeoutMs, type AwsSettings } from './clients.js';
+
+/** How long AddUserPoolClientSecret's answer is waited for (a late Add lands within a minute, issue 17 §3). */
+export const ADD_SECRET_ANSWER_MS = 60_000;
 import { classifyCreateFailure, createOnce } from './create-once.js';
 import { CliError } from '../lib/errors.js';
 import type {
@@ -178,7 +181,8 @@ export async function cognitoApi(settings: AwsSettings) {
     async addClientSecret(poolId: string, clientId: string): Promise<Required<Pick<ClientSecretDescriptorType, 'ClientSecretId' | 'ClientSecretValue'>> & ClientSecretDescriptorType> {
       for (let attempt = 1; ; attempt++) {
         try {
-          const r = await sender.send<{ ClientSecretDescriptor?: ClientSecretDescriptorType }>(new m.AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId }), { once: true });
+          // Its answer is the only proof of which secret it added (and the only copy of the value): waited for up to a minute.
+          const r = await sender.send<{ ClientSecretDescriptor?: ClientSecretDescriptorType }>(new m.AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId }), { once: true, requestTimeoutMs: Math.max(requestTimeoutMs(), ADD_SECRET_ANSWER_MS) });
           const d = r.ClientSecretDescriptor;
           if (!d?.ClientSecretId || !d.ClientSecretValue) throw new Error('AddUserPoolClientSecret returned no secret');
           return d as Required<Pick<ClientSecretDescriptorType, 'ClientSecretId' | 'ClientSecretValue'>> & ClientSecretDescriptorType;

@@ -22,7 +22,7 @@ import type { ClientSecretDescriptorType } from '../aws/cognito.js';
 import { classifyCreateFailure } from '../aws/create-once.js';
 import { chooseClient } from '../steps/client/choose.js';
 import { clientNotFound } from '../steps/client/create.js';
-import { checkFinish, judgeResume, planFinish, planRotate, provablyOurs, secretInfo, sortSecrets, type SecretInfo } from '../steps/client/rotate-secret.js';
+import { appearedSince, checkFinish, judgeResume, planFinish, planRotate, secretInfo, sortSecrets, type SecretInfo } from '../steps/client/rotate-secret.js';
 import { facadeSecretParameter, giveFacadeSecret } from '../steps/facade/secret.js';
 
 export interface RotateSecretInput {
@@ -193,19 +193,18 @@ export async function rotateSecret(input: RotateSecretInput, ctx: Ctx, show: Sho
       } catch {
         return new CliError(`AddUserPoolClientSecret got no answer, so the new secret may have been added: run \`mcp-cognito status\` to see.`, { code: 'AWS_ERROR', cause: e, hint: 'Run the same rotate-secret again: it deletes a secret this run added and never showed, and adds a fresh one.' });
       }
-      const ours = provablyOurs({ userPoolId: poolId, clientId, before, sentAt, gaveUpAt, deliveredTo: [] }, now);
-      if (ours) {
-        // Its value is unknown: unusable. Deleted at once (it was never delivered), and the record with it.
-        await cognito.deleteClientSecret(poolId, clientId, ours.secretId);
-        record(() => undefined);
-        return new CliError(`AddUserPoolClientSecret's answer was lost, so the value of the secret it added (${ours.secretId}) is unknown; that secret was deleted again. Nothing changed.`, { code: 'AWS_ERROR', cause: e, hint: 'Run the same command again.' });
-      }
-      const appeared = now.filter((d) => !before.includes(d.ClientSecretId!));
+      const appeared = appearedSince({ before, sentAt }, now);
       return new CliError(
         appeared.length
-          ? `AddUserPoolClientSecret got no answer, and ${appeared.map((d) => d.ClientSecretId).join(', ')} appeared meanwhile; this run cannot tell whether it added ${appeared.length > 1 ? 'them' : 'it'}, and nothing was deleted.`
-          : `AddUserPoolClientSecret got no answer, so the new secret may have been added (it can still land): run \`mcp-cognito status\` to see.`,
-        { code: 'AWS_ERROR', cause: e, hint: 'Run the same rotate-secret again: it deletes a secret this run added and never showed (its record is in the state file), and adds a fresh one.' },
+          ? `AddUserPoolClientSecret got no answer, and ${appeared.join(' and ')} appeared meanwhile: most likely the secret this run added, whose value is unknown, but nothing proves it, so nothing was deleted.`
+          : 'AddUserPoolClientSecret got no answer, so the new secret may have been added (it can still land): run `mcp-cognito status` to see.',
+        {
+          code: 'AWS_ERROR',
+          cause: e,
+          hint: appeared.length
+            ? `If no consumer uses it, delete it (aws cognito-idp delete-user-pool-client-secret --user-pool-id ${poolId} --client-id ${clientId} --client-secret-id <id>) and run rotate-secret again.`
+            : 'Run the same rotate-secret again: it finds what landed (the rotation is recorded in the state file) and says what to do.',
+        },
       );
     }
 

@@ -107,52 +107,74 @@ describe('rotate-secret: interrupted (issue 17 repro: Ctrl-C after Add sent, re-
     expect(t.state().rotations).toBeUndefined();
   });
 
-  it('a lost answer whose secret landed within the request window is deleted again (provably ours) and the error says so', async () => {
-    cognito.on(AddUserPoolClientSecretCommand).callsFake(async () => {
-      land();
-      throw lost();
-    });
+  it('a lost answer: the secret that appeared is named and never deleted (nothing proves it is ours); the re-run says the same; once the person deletes it, a fresh one', async () => {
+    cognito
+      .on(AddUserPoolClientSecretCommand)
+      .callsFakeOnce(async () => {
+        land();
+        throw lost();
+      })
+      .callsFake(async () => ({ ClientSecretDescriptor: land() }));
     const t = testCtx({ yes: true }, { state: STATE });
-    const err = await run(t).catch((e: unknown) => e);
-    expect((err as CliError).message).toMatch(/answer was lost.*deleted again/);
-    expect(secrets.map((s) => s.id)).toEqual([`${CLIENT}--1`]);
-    expect(t.state().rotations).toBeUndefined();
+    const err = (await run(t).catch((e: unknown) => e)) as CliError;
+    const appeared = secrets[1]!.id;
+    expect(err.message).toContain(`AddUserPoolClientSecret got no answer, and ${appeared}`);
+    expect(err.message).toContain('nothing was deleted');
+    expect(deletes()).toEqual([]);
+    const again = (await run(t).catch((e: unknown) => e)) as CliError;
+    expect(again).toMatchObject({ code: 'REFUSED', exit: 1 });
+    expect(again.message).toContain(appeared);
+    expect(again.hint).toContain(`--client-secret-id '${appeared}'`);
+    expect(deletes()).toEqual([]);
+    // The person deletes it (the hint's command); the next run adds a fresh one and shows it.
+    secrets = secrets.filter((x) => x.id !== appeared);
+    const shown: RotateSecretResult[] = [];
+    await run(t, false, shown);
+    expect(shown[0]!.clientSecret).toBe(secrets.at(-1)!.value);
   });
 });
 
 describe('rotate-secret: an Add that lands late (issue 17 repro)', () => {
-  it('is not reported as "nothing changed": the error says it may have been added; the re-run finds it, deletes it (never shown) and adds a fresh one', async () => {
-    let late: (() => void) | undefined;
+  it('its answer is waited for (up to a minute, whatever the request timeout), so a slow Add succeeds', async () => {
+    const t = testCtx({ yes: true }, { state: STATE });
+    const shown: RotateSecretResult[] = [];
+    await run(t, false, shown);
+    const opts = (cognito.commandCalls(AddUserPoolClientSecretCommand)[0]!.args as unknown[])[1] as { requestTimeout?: number } | undefined;
+    expect(opts?.requestTimeout).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it('one later than that is not reported as "nothing changed": the error says it may have been added; the re-run names what landed and deletes nothing', async () => {
     cognito.on(AddUserPoolClientSecretCommand).callsFakeOnce(async () => {
-      late = () => void land();
       throw Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
     });
     const t = testCtx({ yes: true }, { state: STATE });
     const err = (await run(t).catch((e: unknown) => e)) as CliError;
-    expect(err.message).toContain('may have been added');
+    expect(err.message).toContain('the new secret may have been added');
+    expect(err.message).toContain('mcp-cognito status');
     expect(err.message).not.toMatch(/Nothing changed|no secret was added/i);
-    expect(t.state().rotations[0]).toMatchObject({ gaveUpAt: expect.any(String) });
-    late!();
-    const lateId = secrets[1]!.id;
-    cognito.on(AddUserPoolClientSecretCommand).callsFake(async () => ({ ClientSecretDescriptor: land() }));
-    const shown: RotateSecretResult[] = [];
-    const again = await run(t, false, shown);
-    expect(again.discarded?.secretId).toBe(lateId);
-    expect(secrets.map((s) => s.value)).toEqual([secret('1').value, shown[0]!.clientSecret]);
+    expect(t.state().rotations[0]).toMatchObject({ gaveUpAt: expect.any(String), deliveredTo: [] });
+    land();
+    const again = (await run(t).catch((e: unknown) => e)) as CliError;
+    expect(again).toMatchObject({ code: 'REFUSED', message: expect.stringContaining(secrets[1]!.id) });
+    expect(deletes()).toEqual([]);
+    // --finish keeps every secret: the newest was never delivered, nor recorded as this tool's.
+    await expect(run(t, true)).rejects.toMatchObject({ code: 'REFUSED' });
+    expect(deletes()).toEqual([]);
   });
 });
 
 describe('rotate-secret: clean-up never deletes another writer\'s secret (issue 17 repro)', () => {
-  it('a lost answer and a secret created outside the request window: nothing deleted, the error names it', async () => {
-    cognito.on(AddUserPoolClientSecretCommand).callsFake(async () => {
-      secrets.push(secret('other', new Date(Date.now() - 10 * 60_000)));
-      throw lost();
-    });
-    const t = testCtx({ yes: true }, { state: STATE });
-    const err = (await run(t).catch((e: unknown) => e)) as CliError;
-    expect(err.message).toContain(`${CLIENT}--other`);
-    expect(err.message).toContain('cannot tell');
+  it('another rotate-secret on the same client waits for the lock, then finds the delivered rotation and refuses: nothing deleted', async () => {
+    const t1 = testCtx({ yes: true }, { state: STATE });
+    // Two runs share one state file (as two processes would).
+    const t2 = testCtx({ yes: true, state: t1.statePath });
+    const [a, b] = await Promise.allSettled([run(t1), run(t2)]);
+    const ok = [a, b].filter((x) => x.status === 'fulfilled');
+    const refused = [a, b].filter((x) => x.status === 'rejected') as PromiseRejectedResult[];
+    expect(ok).toHaveLength(1);
+    expect(refused[0]!.reason).toMatchObject({ code: 'REFUSED', message: expect.stringContaining('already holds 2 secrets') });
     expect(deletes()).toEqual([]);
+    expect(secrets).toHaveLength(2);
   });
 
   it('another writer\'s secret beside the one a lost answer added: nothing deleted (two appeared: not provable)', async () => {
@@ -234,13 +256,12 @@ describe('rotate-secret and the deployed façade (issue 18 §2)', () => {
 
 describe('the planners of an interrupted rotation', () => {
   const d = (id: string, at: Date) => ({ ClientSecretId: `${CLIENT}--${id}`, ClientSecretCreateDate: at });
-  it('provablyOurs: the recorded ID; else the one secret that appeared within the window; never with two', () => {
+  it('provablyOurs: only the ID the Add answered with; a secret that merely appeared is not proof', () => {
     const now = new Date();
     expect(provablyOurs(rec({ addedId: `${CLIENT}--2` }), [d('1', now), d('2', now)])?.secretId).toBe(`${CLIENT}--2`);
     expect(provablyOurs(rec({ addedId: `${CLIENT}--9` }), [d('1', now), d('2', now)])).toBeUndefined();
-    expect(provablyOurs(rec({}), [d('1', now), d('2', now)])?.secretId).toBe(`${CLIENT}--2`);
-    expect(provablyOurs(rec({}), [d('1', now), d('2', new Date(now.getTime() - 3_600_000))])).toBeUndefined();
-    expect(provablyOurs(rec({}), [d('1', now), d('2', now), d('3', now)])).toBeUndefined();
+    expect(provablyOurs(rec({}), [d('1', now), d('2', now)])).toBeUndefined();
+    expect(provablyOurs(rec({ addedId: `${CLIENT}--1` }), [d('1', now)])).toBeUndefined();
   });
   it('judgeResume: a delivered rotation is left alone', () => {
     expect(judgeResume(rec({ addedId: `${CLIENT}--2`, deliveredTo: ['stdout'] }), RICH_CLIENT, [d('1', new Date()), d('2', new Date())], 'us-east-1')).toEqual({ kind: 'fresh' });

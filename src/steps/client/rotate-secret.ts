@@ -109,32 +109,26 @@ export interface RotationRecord {
   deliveredTo: string[];
 }
 
-/**
- * How long after its request an Add whose answer never came may still land (the look-again window of
- * a late Create, issue 17 §3), and how far apart the machine's clock and AWS's may be.
- */
-export const LATE_ADD_MS = 60_000;
-export const CLOCK_SKEW_MS = 5_000;
-
 const created = (d: ClientSecretDescriptorType) => (d.ClientSecretCreateDate ? new Date(d.ClientSecretCreateDate).getTime() : Number(d.ClientSecretId?.split('--').pop() ?? NaN));
 
 /**
- * The secret a recorded rotation can prove it added among `secrets`: the ID its Add's answer gave;
- * or, when the answer never came, the only secret that appeared since the record's `before` list,
- * created between the request and the end of the window a late Add may land in (the rotation held
- * the client's lock meanwhile, so no other mcp-cognito added one). Undefined: none, or not provable.
+ * The secret a recorded rotation can prove it added among `secrets`: the one whose ID its Add's
+ * answer gave. A secret that merely appeared since (an answer that never came) is not proof: another
+ * writer (the console, another machine) may have added it, and deleting it could take its consumers
+ * down. Undefined: not there, or not provable.
  */
 export function provablyOurs(rec: RotationRecord, secrets: readonly ClientSecretDescriptorType[]): SecretInfo | undefined {
-  const appeared = secrets.filter((d) => d.ClientSecretId && !rec.before.includes(d.ClientSecretId));
-  if (rec.addedId) {
-    const d = appeared.find((x) => x.ClientSecretId === rec.addedId);
-    return d ? secretInfo(d) : undefined;
-  }
-  if (appeared.length !== 1) return undefined;
-  const sent = Date.parse(rec.sentAt);
-  const end = Date.parse(rec.gaveUpAt ?? rec.sentAt) + LATE_ADD_MS;
-  const t = created(appeared[0]!);
-  return t >= sent - CLOCK_SKEW_MS && t <= end + CLOCK_SKEW_MS ? secretInfo(appeared[0]!) : undefined;
+  if (!rec.addedId || rec.before.includes(rec.addedId)) return undefined;
+  const d = secrets.find((x) => x.ClientSecretId === rec.addedId);
+  return d ? secretInfo(d) : undefined;
+}
+
+/** The secrets that appeared since the record's `before` list, oldest first, each with how long after the Add was sent it was created. */
+export function appearedSince(rec: Pick<RotationRecord, 'before' | 'sentAt'>, secrets: readonly ClientSecretDescriptorType[]): string[] {
+  return sortSecrets(secrets.filter((d) => d.ClientSecretId && !rec.before.includes(d.ClientSecretId))).map((d) => {
+    const after = Math.round((created(d) - Date.parse(rec.sentAt)) / 1000);
+    return `${d.ClientSecretId}${Number.isFinite(after) ? ` (created ${after >= 0 ? `${after} s after` : `${-after} s before`} that request was sent)` : ''}`;
+  });
 }
 
 export const isDelivered = (rec: RotationRecord | undefined): boolean => Boolean(rec && rec.deliveredTo.length > 0);
@@ -165,9 +159,10 @@ export function judgeResume(rec: RotationRecord | undefined, client: UserPoolCli
   if (ours) return { kind: 'discard', rec, secret: ours };
   const appeared = sortSecrets(secrets.filter((d) => d.ClientSecretId && !rec.before.includes(d.ClientSecretId))).map(secretInfo);
   if (appeared.length === 0) return { kind: 'not-landed', rec };
+  const them = appeared.length > 1 ? 'them' : 'it';
   throw new RefusedError(
-    `The rotate-secret of ${rec.sentAt} on app client ${label(client)} was interrupted before its new secret was shown, and ${appeared.map(describeSecret).join(' and ')} appeared since; this run cannot tell whether that run added ${appeared.length > 1 ? 'them' : 'it'}, so nothing was changed.`,
-    `If no consumer uses ${appeared.length > 1 ? 'them' : 'it'}, delete ${appeared.length > 1 ? 'them' : 'it'} (${appeared.map((s) => awsCliCommand('cognito-idp', 'DeleteUserPoolClientSecret', { UserPoolId: client.UserPoolId, ClientId: client.ClientId, ClientSecretId: s.secretId }, region)).join(' && ')}) and run rotate-secret again; if one was given to its consumers, run \`mcp-cognito rotate-secret --finish --client-id ${client.ClientId}\` after confirming it works (see \`mcp-cognito status\`).`,
+    `The rotate-secret of ${rec.sentAt} on app client ${label(client)} stopped before AddUserPoolClientSecret answered, and ${appearedSince(rec, secrets).join(' and ')} appeared since: most likely that run's secret, whose value nobody has, but nothing proves it, so nothing was changed.`,
+    `If no consumer uses ${them}, delete ${them} (${appeared.map((s) => awsCliCommand('cognito-idp', 'DeleteUserPoolClientSecret', { UserPoolId: client.UserPoolId, ClientId: client.ClientId, ClientSecretId: s.secretId }, region)).join(' && ')}) and run rotate-secret again.`,
   );
 }
 
