@@ -193,13 +193,18 @@ export class Ctx {
    */
   async uninterrupted<T>(fn: () => Promise<T>): Promise<T> {
     this.writing++;
+    let failed = false;
     try {
       return await fn();
+    } catch (e) {
+      // Its error says what is true; the held interrupt adds nothing to it.
+      failed = true;
+      throw e;
     } finally {
       if (--this.writing === 0 && this.pendingInterrupt) {
         const go = this.pendingInterrupt;
         this.pendingInterrupt = undefined;
-        go();
+        if (!failed) go();
       }
     }
   }

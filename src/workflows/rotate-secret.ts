@@ -160,96 +160,95 @@ export async function rotateSecret(input: RotateSecretInput, ctx: Ctx, show: Sho
       ctx.out.step(`Deleted ${discard.secretId}, which the interrupted rotate-secret added and never showed`);
     }
 
-    // Recorded before the Add is sent; Ctrl-C from here waits for the answer and its record.
+    // Recorded before the Add is sent; Ctrl-C from here waits for the answer, its record and the deliveries.
     const before = current.map((d) => d.ClientSecretId!).filter(Boolean);
     const sentAt = new Date().toISOString();
-    ctx.interruptNote = {
-      message: 'Interrupted: the new secret may have been added, and its value was not shown.',
-      hint: `Run \`mcp-cognito status\` to see; run the same rotate-secret again: it deletes a secret this run added and never showed, and adds a fresh one.`,
-    };
-    const added = await ctx.uninterrupted(async () => {
-      record(() => ({ userPoolId: poolId, clientId, before, sentAt, deliveredTo: [] }));
-      try {
-        const d = await cognito.addClientSecret(poolId, clientId);
-        record((r) => ({ ...(r ?? { userPoolId: poolId, clientId, before, sentAt, deliveredTo: [] }), addedId: d.ClientSecretId }));
-        return d;
-      } catch (e) {
-        throw await afterFailedAdd(e);
-      }
-    });
-
-    /** The Add failed: judge what landed, say what is true, keep the record where a re-run needs it. */
-    async function afterFailedAdd(e: unknown): Promise<unknown> {
-      if (classifyCreateFailure(e) !== 'maybe-applied') {
-        // Refused: nothing was added by this request (an earlier one that may still land keeps its record).
-        record(() => (resume.kind === 'not-landed' ? resume.rec : undefined));
-        return e;
-      }
-      const gaveUpAt = new Date().toISOString();
-      record((r) => (r ? { ...r, gaveUpAt } : r));
-      let now: ClientSecretDescriptorType[];
-      try {
-        now = await cognito.listClientSecrets(poolId, clientId, { fresh: true });
-      } catch {
-        return new CliError(`AddUserPoolClientSecret got no answer, so the new secret may have been added: run \`mcp-cognito status\` to see.`, { code: 'AWS_ERROR', cause: e, hint: 'Run the same rotate-secret again: it deletes a secret this run added and never showed, and adds a fresh one.' });
-      }
-      const appeared = appearedSince({ before, sentAt }, now);
-      return new CliError(
-        appeared.length
-          ? `AddUserPoolClientSecret got no answer, and ${appeared.join(' and ')} appeared meanwhile: most likely the secret this run added, whose value is unknown, but nothing proves it, so nothing was deleted.`
-          : 'AddUserPoolClientSecret got no answer, so the new secret may have been added (it can still land): run `mcp-cognito status` to see.',
-        {
-          code: 'AWS_ERROR',
-          cause: e,
-          hint: appeared.length
-            ? `If no consumer uses it, delete it (aws cognito-idp delete-user-pool-client-secret --user-pool-id ${poolId} --client-id ${clientId} --client-secret-id <id>) and run rotate-secret again.`
-            : 'Run the same rotate-secret again: it finds what landed (the rotation is recorded in the state file) and says what to do.',
-        },
-      );
-    }
-
-    const delivered = (to: string) => record((r) => (r && r.addedId === added.ClientSecretId ? { ...r, deliveredTo: [...new Set([...r.deliveredTo, to])] } : r));
-    ctx.out.step(`Added secret ${added.ClientSecretId} to ${name}; the old one still works`);
-    const result: RotateSecretResult = {
-      ...base,
-      action: 'add',
-      changed: true,
-      clientSecret: added.ClientSecretValue,
-      secretId: added.ClientSecretId,
-      ...(discard ? { discarded: discard } : {}),
-      secrets: [...sortSecrets(current).map(secretInfo), secretInfo(added)],
-      nextSteps: nextAfterAdd('printed above'),
-    };
-    ctx.interruptNote = { message: 'Interrupted after the new secret was added.', hint: `Run \`mcp-cognito status\` to see whether it was delivered; run the same rotate-secret again to go on (an undelivered secret is replaced).` };
-    await ctx.uninterrupted(async () => {
-      if (input.envFile) {
+    // One block from the record before the Add to the last delivery: Ctrl-C waits for all of it.
+    return ctx.uninterrupted(async () => {
+      const added = await ctx.uninterrupted(async () => {
+        record(() => ({ userPoolId: poolId, clientId, before, sentAt, deliveredTo: [] }));
         try {
-          // Only the secret changes: the other COGNITO_* keys (and every other line) stay as they are.
-          const written = writeDotenv(input.envFile, { COGNITO_CLIENT_SECRET: added.ClientSecretValue }, { allowForeign });
-          delivered(`file:${input.envFile}`);
-          const { path: _p, tightenedFrom: _t, ...changes } = written;
-          result.envFile = input.envFile;
-          result.envFileChanges = changes;
-          ctx.out.step(describeDotenvWrite(written));
-          result.nextSteps = [`Restart whatever reads ${input.envFile} so it uses the new secret.`, ...result.nextSteps];
+          const d = await cognito.addClientSecret(poolId, clientId);
+          record((r) => ({ ...(r ?? { userPoolId: poolId, clientId, before, sentAt, deliveredTo: [] }), addedId: d.ClientSecretId }));
+          return d;
         } catch (e) {
-          ctx.out.warn(`Could not write ${input.envFile} (${(e as Error).message}); the new secret is in this output only.`);
+          throw await afterFailedAdd(e);
         }
-      }
-      if (facade) {
-        // The façade is a consumer: its parameter and its running instances get the new secret before anyone may finish.
+      });
+
+      /** The Add failed: judge what landed, say what is true, keep the record where a re-run needs it. */
+      async function afterFailedAdd(e: unknown): Promise<unknown> {
+        if (classifyCreateFailure(e) !== 'maybe-applied') {
+          // Refused: nothing was added by this request (an earlier one that may still land keeps its record).
+          record(() => (resume.kind === 'not-landed' ? resume.rec : undefined));
+          return e;
+        }
+        const gaveUpAt = new Date().toISOString();
+        record((r) => (r ? { ...r, gaveUpAt } : r));
+        let now: ClientSecretDescriptorType[];
         try {
-          await giveFacadeSecret(ctx, facade, added.ClientSecretId, added.ClientSecretValue);
-          delivered(`facade:${facade.functionName}`);
-          result.facade = facade.functionName;
-        } catch (e) {
-          ctx.out.warn(`Could not give the new secret to the façade ${facade.functionName} (${(e as Error).message}); it keeps the old one, and --finish will refuse until it has the new one.`);
-          result.nextSteps = [`Put the new secret in the façade's parameter ${facadeSecretParameter(facade) ?? ''} (aws ssm put-parameter --type SecureString --overwrite) and run mcp-cognito facade deploy.`, ...result.nextSteps];
+          now = await cognito.listClientSecrets(poolId, clientId, { fresh: true });
+        } catch {
+          return new CliError(`AddUserPoolClientSecret failed without saying whether it added a secret, so the new secret may have been added: run \`mcp-cognito status\` to see.`, { code: 'AWS_ERROR', cause: e, hint: 'Run the same rotate-secret again: it deletes a secret this run added and never showed, and adds a fresh one.' });
         }
+        const appeared = appearedSince({ before, sentAt }, now);
+        return new CliError(
+          appeared.length
+            ? `AddUserPoolClientSecret failed without saying whether it added a secret (${(e as Error).message}), and ${appeared.join(' and ')} appeared meanwhile: most likely the secret this run added, whose value is unknown, but nothing proves it, so nothing was deleted.`
+            : `AddUserPoolClientSecret failed without saying whether it added a secret (${(e as Error).message}), so the new secret may have been added (it can still land): run \`mcp-cognito status\` to see.`,
+          {
+            code: 'AWS_ERROR',
+            cause: e,
+            hint: appeared.length
+              ? `If no consumer uses it, delete it (aws cognito-idp delete-user-pool-client-secret --user-pool-id ${poolId} --client-id ${clientId} --client-secret-id <id>) and run rotate-secret again.`
+              : 'Run the same rotate-secret again: it finds what landed (the rotation is recorded in the state file) and says what to do.',
+          },
+        );
       }
-      show(result);
-      delivered('stdout');
+
+      const delivered = (to: string) => record((r) => (r && r.addedId === added.ClientSecretId ? { ...r, deliveredTo: [...new Set([...r.deliveredTo, to])] } : r));
+      ctx.out.step(`Added secret ${added.ClientSecretId} to ${name}; the old one still works`);
+      const result: RotateSecretResult = {
+        ...base,
+        action: 'add',
+        changed: true,
+        clientSecret: added.ClientSecretValue,
+        secretId: added.ClientSecretId,
+        ...(discard ? { discarded: discard } : {}),
+        secrets: [...sortSecrets(current).map(secretInfo), secretInfo(added)],
+        nextSteps: nextAfterAdd('printed above'),
+      };
+      ctx.interruptNote = { message: 'Interrupted after the new secret was added and delivered (above).', hint: `Give it to its consumers, then run \`mcp-cognito rotate-secret --finish --client-id ${clientId}\`.` };
+      await ctx.uninterrupted(async () => {
+        if (input.envFile) {
+          try {
+            // Only the secret changes: the other COGNITO_* keys (and every other line) stay as they are.
+            const written = writeDotenv(input.envFile, { COGNITO_CLIENT_SECRET: added.ClientSecretValue }, { allowForeign });
+            delivered(`file:${input.envFile}`);
+            const { path: _p, tightenedFrom: _t, ...changes } = written;
+            result.envFile = input.envFile;
+            result.envFileChanges = changes;
+            ctx.out.step(describeDotenvWrite(written));
+            result.nextSteps = [`Restart whatever reads ${input.envFile} so it uses the new secret.`, ...result.nextSteps];
+          } catch (e) {
+            ctx.out.warn(`Could not write ${input.envFile} (${(e as Error).message}); the new secret is in this output only.`);
+          }
+        }
+        if (facade) {
+          // The façade is a consumer: its parameter and its running instances get the new secret before anyone may finish.
+          try {
+            await giveFacadeSecret(ctx, facade, added.ClientSecretId, added.ClientSecretValue);
+            delivered(`facade:${facade.functionName}`);
+            result.facade = facade.functionName;
+          } catch (e) {
+            ctx.out.warn(`Could not give the new secret to the façade ${facade.functionName} (${(e as Error).message}); it keeps the old one, and --finish will refuse until it has the new one.`);
+            result.nextSteps = [`Put the new secret in the façade's parameter ${facadeSecretParameter(facade) ?? ''} (aws ssm put-parameter --type SecureString --overwrite) and run mcp-cognito facade deploy.`, ...result.nextSteps];
+          }
+        }
+        show(result);
+        delivered('stdout');
+      });
+      return result;
     });
-    return result;
   });
 }

@@ -24,9 +24,13 @@ export interface Figures {
   concurrentProcesses: number;
   badInputs: number;
   badInputsHandled: number;
+  /** Clients left with no secret their consumers hold (a dotenv file, the façade, the value shown). */
+  outages: number;
+  /** Runs that stopped (exit 1) naming a secret they could not prove they added, and deleted nothing. */
+  stoppedUnprovable: number;
 }
 
-export const noFigures = (): Figures => ({ faultsTried: 0, survived: 0, failedThenRerun: 0, unclear: 0, duplicates: 0, itemsLost: 0, writersBetween: 0, concurrentProcesses: 0, badInputs: 0, badInputsHandled: 0 });
+export const noFigures = (): Figures => ({ faultsTried: 0, survived: 0, failedThenRerun: 0, unclear: 0, duplicates: 0, itemsLost: 0, writersBetween: 0, concurrentProcesses: 0, badInputs: 0, badInputsHandled: 0, outages: 0, stoppedUnprovable: 0 });
 
 export function addFigures(into: Figures, more: Partial<Figures>): Figures {
   for (const [k, v] of Object.entries(more)) into[k as keyof Figures] += v ?? 0;

@@ -35,6 +35,8 @@ export interface CliOptions {
   cwd?: string;
   /** Kills the CLI and rejects after this long (default 30 s). */
   timeoutMs?: number;
+  /** Given the child process once spawned (e.g. to interrupt it from a front hook). */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
 
 export interface CliRun {
@@ -108,6 +110,7 @@ export async function runCli(args: string[], opts: CliOptions = {}): Promise<Cli
 
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const child = spawn(process.execPath, [binPath, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  opts.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -161,7 +161,7 @@ export function judgeResume(rec: RotationRecord | undefined, client: UserPoolCli
   if (appeared.length === 0) return { kind: 'not-landed', rec };
   const them = appeared.length > 1 ? 'them' : 'it';
   throw new RefusedError(
-    `The rotate-secret of ${rec.sentAt} on app client ${label(client)} stopped before AddUserPoolClientSecret answered, and ${appearedSince(rec, secrets).join(' and ')} appeared since: most likely that run's secret, whose value nobody has, but nothing proves it, so nothing was changed.`,
+    `The rotate-secret of ${rec.sentAt} on app client ${label(client)} stopped without AddUserPoolClientSecret's answer, and ${appearedSince(rec, secrets).join(' and ')} appeared since: most likely that run's secret, whose value nobody has, but nothing proves it, so nothing was changed.`,
     `If no consumer uses ${them}, delete ${them} (${appeared.map((s) => awsCliCommand('cognito-idp', 'DeleteUserPoolClientSecret', { UserPoolId: client.UserPoolId, ClientId: client.ClientId, ClientSecretId: s.secretId }, region)).join(' && ')}) and run rotate-secret again.`,
   );
 }
