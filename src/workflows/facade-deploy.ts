@@ -96,7 +96,9 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   const keyParam = params.get(n.signingKeyParameter);
   if (!keyParam) steps.push({ action: 'create', resource: `SSM SecureString parameter ${n.signingKeyParameter} (a new random signing key)` });
   const secretParam = withSecret ? params.get(n.clientSecretParameter) : undefined;
-  const secretStale = withSecret && (!secretParam || secretParam.value !== t.client.ClientSecret || secretParam.type !== 'SecureString');
+  // After rotate-secret gave the façade its secret (facade.secretId), the parameter is the rotation's: DescribeUserPoolClient may show an older secret.
+  const rotated = Boolean(secretParam && ctx.state.get().facade?.secretId && ctx.state.get().facade?.clientId === t.clientId && ctx.state.get().facade?.functionName === n.functionName);
+  const secretStale = withSecret && !rotated && (!secretParam || secretParam.value !== t.client.ClientSecret || secretParam.type !== 'SecureString');
   if (secretStale) steps.push({ action: secretParam ? 'update' : 'create', resource: `SSM SecureString parameter ${n.clientSecretParameter} (the secret of app client ${t.clientName ?? t.clientId}, not shown)` });
 
   const current = fn?.Configuration;
