@@ -29,7 +29,7 @@ export function facadeCommand(holder: Holder): Command {
     .option('--pool-id <id>', "user pool (default: the state file's)")
     .option('--client-id <id>', "code-flow app client the façade stands for (default: the state file's copilot-studio or web client)")
     .option('--gateway-id <id>', "AgentCore gateway (default: the state file's)")
-    .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect, [])
+    .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect)
     .option('--name <name>', 'the server name in the printed `claude mcp add` line (default: the gateway name)')
     .addHelpText('after', '\nExamples:\n  $ mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --port 9000 --client-id <id>\n  $ claude mcp add --transport http my-gateway http://127.0.0.1:8790/mcp')
     .action(
@@ -47,7 +47,7 @@ export function facadeCommand(holder: Holder): Command {
     .option('--pool-id <id>', "user pool (default: the state file's)")
     .option('--client-id <id>', "code-flow app client the façade stands for (default: the state file's copilot-studio or web client)")
     .option('--gateway-id <id>', "AgentCore gateway (default: the state file's)")
-    .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect, [])
+    .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect)
     .option('--no-claude-ai', "do not allow claude.ai's callbacks (allowed by default)")
     .option('--kms-key-arn <arn>', 'encrypt the parameters with this customer managed key (the role gets kms:Decrypt on it through SSM)')
     .option('--no-wait', 'do not wait for the gateway to be READY')
