@@ -9,6 +9,7 @@ import { RefusedError } from '../lib/errors.js';
 import type { Ctx } from '../lib/context.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { codeSha256, zip } from '../lib/zip.js';
+import { resourceKey, withResourceLock } from '../lib/resource-lock.js';
 import type { StateFacade } from '../lib/state.js';
 import { applyCallback } from '../steps/client/add-callbacks.js';
 import { facadeCallbackUrl, planFacadeCallback, readFacadeTarget, type FacadeTargetInput } from '../steps/facade/target.js';
@@ -182,8 +183,13 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         changes.push(`created parameter ${n.signingKeyParameter}`);
         ctx.out.step(`Stored a new signing key in ${n.signingKeyParameter}`);
       }
-      if (secretStale) {
+      // Under the façade's lock, and not when rotate-secret gave the façade its secret meanwhile (facade.secretId).
+      const secretWritten = secretStale && (await withResourceLock(resourceKey.facade(region, n.functionName), `the façade ${n.functionName}`, async () => {
+        if (secretParam && ctx.state.fresh().facade?.secretId) return false;
         await ssm.putSecureString(n.clientSecretParameter, t.client.ClientSecret!, { overwrite: Boolean(secretParam), description: `App client secret for the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
+        return true;
+      }));
+      if (secretWritten) {
         changes.push(`${secretParam ? 'updated' : 'created'} parameter ${n.clientSecretParameter}`);
         ctx.out.step(`Stored the app client secret in ${n.clientSecretParameter}`);
       }
