@@ -126,7 +126,7 @@ export async function rotateSecret(input: RotateSecretInput, ctx: Ctx, show: Sho
       if (!input.confirmed && !(await ctx.approve([plan.step], { question: `Delete the older secret${plan.remove.length > 1 ? 's' : ''} of ${name}? Consumers still using ${plan.remove.length > 1 ? 'them' : 'it'} will fail to get tokens.` }))) {
         return { ...base, action: 'finish', changed: false, deleted: plan.remove, secrets: [...plan.remove, plan.keep!], nextSteps: [] };
       }
-      ctx.interruptNote = { message: 'Interrupted while deleting the old secret.', hint: `The new secret ${plan.keep!.secretId} is kept either way; run \`${finishCommand}\` again to finish (see \`mcp-cognito status\`).` };
+      ctx.interruptNote = { message: 'Interrupted during --finish.', hint: `The new secret ${plan.keep!.secretId} is kept either way; run \`${finishCommand}\` again: it finishes, or says there is nothing left to finish.` };
       for (const s of plan.remove) await ctx.uninterrupted(() => cognito.deleteClientSecret(poolId, clientId, s.secretId));
       record(() => undefined);
       const after = sortSecrets(await cognito.listClientSecrets(poolId, clientId, { fresh: true })).map(secretInfo);
