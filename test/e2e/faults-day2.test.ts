@@ -3,40 +3,18 @@
  * remove-callback, deauthorize-client, delete-client — every fault kind on every write, SIGINT and
  * SIGKILL right after each write landed, and two writers on one resource. Besides duplicates and
  * lost items it counts outages: a client left with no secret its consumer (a dotenv file) holds.
- * Figures: test/faults-reporter.ts.
+ * rotate-secret's repro cases: faults-rotation.test.ts. Figures: test/faults-reporter.ts.
  */
-import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AddUserPoolClientSecretCommand, DeleteUserPoolClientSecretCommand, DescribeUserPoolClientCommand, ListUserPoolClientSecretsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { useEmulator } from './moto';
 import { runCli, type CliRun } from './run-cli';
-import { cliEnv, emptyCheck, EVERY_KIND, expectClean, figuresOf, inLane, LOST_ANSWERS, matrix, record, type Check, type Lane, type Scenario } from './fault-kit';
-import { activeSecretValues, checkNoOutage, deauthorizeClient, deleteClient, fileSecret, removeCallback, rotateAdd, rotateFinish, seedSecretClient, type SecretSeed } from './fault-scenarios-day2';
+import { cliEnv, emptyCheck, EVERY_KIND, expectClean, figuresOf, inLane, LOST_ANSWERS, matrix, record, type Scenario } from './fault-kit';
+import { deauthorizeClient, deleteClient, removeCallback, rotateAdd, rotateFinish } from './fault-scenarios-day2';
+import { problems, runInterrupted } from './fault-interrupt';
 
 const emu = useEmulator();
-const problems = (c: Check) => [...c.duplicates.map((d) => `duplicate ${d}`), ...c.lost.map((x) => `lost: ${x}`), ...c.missing.map((x) => `missing: ${x}`), ...c.outages.map((x) => `outage: ${x}`)];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Runs the CLI on a lane, sending `signal` to it from a hook right after `operation` landed (before its answer leaves). */
-async function runInterrupted(l: Lane, args: string[], cwd: string, operation: string, signal: 'SIGINT' | 'SIGKILL'): Promise<{ run: CliRun; hooked: number }> {
-  let child: ChildProcess | undefined;
-  const h = l.front.faults.hook({
-    operation,
-    when: 'after',
-    async run() {
-      child?.kill(signal);
-      // The signal is handled (or the process gone) before the answer is sent.
-      await sleep(signal === 'SIGKILL' ? 300 : 150);
-    },
-  });
-  const run = await runCli(args, { endpoint: l.endpoint, cwd, env: cliEnv(l), onSpawn: (c) => (child = c) });
-  return { run, hooked: h.fired };
-}
-
-const secretsOf = async (l: Lane, s: SecretSeed) => (await l.cognito.send(new ListUserPoolClientSecretsCommand({ UserPoolId: s.poolId, ClientId: s.clientId }))).ClientSecrets!.map((d) => d.ClientSecretId!);
 
 describe('faults: rotate-secret, remove-callback, deauthorize-client, delete-client', () => {
   it('every kind × every write operation: survived, failed clearly and re-ran clean, or (rotation) stopped naming a secret it cannot prove; no duplicate, nothing lost, no outage', async ({ task }) => {
@@ -53,125 +31,6 @@ describe('faults: rotate-secret, remove-callback, deauthorize-client, delete-cli
     const fired = new Set(out.filter((o) => o.scenario === 'rotate-secret').flatMap((o) => o.firedOn));
     expect([...fired].sort()).toEqual(['throttle', 'server-error', 'reset-before', 'reset-after', 'server-error-after', 'delay'].map((k) => `AddUserPoolClientSecret ${k}`).sort());
   }, 180_000);
-
-  it('interrupted rotate (Ctrl-C after AddUserPoolClientSecret was sent) + re-run + --finish keeps a working secret', async ({ task }) => {
-    await inLane(emu.motoEndpoint(), 'rotate-sigint', async (l) => {
-      const s = await seedSecretClient(l);
-      const { run, hooked } = await runInterrupted(l, ['rotate-secret', '--env-file', '.env', '--yes', '--json'], s.cwd, 'AddUserPoolClientSecret', 'SIGINT');
-      expect(hooked).toBe(1);
-      // Ctrl-C waited for the Add's answer, its record, and the delivery: exit 130, the new secret in .env and on stdout.
-      expect(run.code, run.stderr).toBe(130);
-      const shown = run.json<{ clientSecret: string; secretId: string }>();
-      expect(fileSecret(s)).toBe(shown.clientSecret);
-      expect(run.stderr).toContain('Interrupted after the new secret was added and delivered');
-      expect((run.state() as { rotations: unknown[] }).rotations).toEqual([expect.objectContaining({ addedId: shown.secretId, deliveredTo: ['file:.env', 'stdout'] })]);
-      const c = emptyCheck();
-      await checkNoOutage(l, s, c);
-      // The re-run: a delivered rotation in progress, refused with the way on (exit 1, nothing sent).
-      const again = await runCli(['rotate-secret', '--env-file', '.env', '--yes', '--json'], { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l) });
-      expect(again.code).toBe(1);
-      expect(again.json()).toMatchObject({ error: { code: 'REFUSED', message: expect.stringContaining('already holds 2 secrets') } });
-      const finish = await runCli(['rotate-secret', '--finish', '--yes', '--json'], { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l) });
-      expect(finish.code, finish.stderr).toBe(0);
-      expect(await activeSecretValues(l, s)).toEqual([shown.clientSecret]);
-      await checkNoOutage(l, s, c);
-      record(task, { faultsTried: 1, survived: 1, outages: c.outages.length });
-      expect(problems(c)).toEqual([]);
-    });
-  });
-
-  it('killed right after AddUserPoolClientSecret landed: the re-run names the secret it cannot prove it added and deletes nothing; once it is gone, a fresh rotation and --finish keep a working secret', async ({ task }) => {
-    await inLane(emu.motoEndpoint(), 'rotate-sigkill', async (l) => {
-      const s = await seedSecretClient(l);
-      const { run } = await runInterrupted(l, ['rotate-secret', '--env-file', '.env', '--yes', '--json'], s.cwd, 'AddUserPoolClientSecret', 'SIGKILL');
-      expect(run.signal).toBe('SIGKILL');
-      const c = emptyCheck();
-      await checkNoOutage(l, s, c);
-      const [, appeared] = await secretsOf(l, s);
-      expect(appeared).toBeDefined();
-      const again = await runCli(['rotate-secret', '--env-file', '.env', '--yes', '--json'], { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l) });
-      expect(again.code).toBe(1);
-      expect(again.json()).toMatchObject({ error: { code: 'REFUSED', message: expect.stringContaining(appeared!) } });
-      expect(again.requests.map((r) => r.operation)).not.toContain('DeleteUserPoolClientSecret');
-      // --finish refuses too: the newest secret was never delivered.
-      const early = await runCli(['rotate-secret', '--finish', '--yes', '--json'], { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l) });
-      expect(early.code).toBe(1);
-      expect(early.requests.map((r) => r.operation)).not.toContain('DeleteUserPoolClientSecret');
-      await checkNoOutage(l, s, c);
-      // The person deletes it, as the hint says; then the rotation goes through.
-      await l.cognito.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: s.poolId, ClientId: s.clientId, ClientSecretId: appeared }));
-      const third = await runCli(['rotate-secret', '--env-file', '.env', '--yes', '--json'], { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l) });
-      expect(third.code, third.stderr).toBe(0);
-      const finish = await runCli(['rotate-secret', '--finish', '--yes', '--json'], { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l) });
-      expect(finish.code, finish.stderr).toBe(0);
-      await checkNoOutage(l, s, c);
-      expect(await activeSecretValues(l, s)).toEqual([fileSecret(s)]);
-      record(task, { faultsTried: 1, stoppedUnprovable: 1, outages: c.outages.length });
-      expect(problems(c)).toEqual([]);
-    });
-  });
-
-  it('an Add that lands late is not reported as "nothing changed": its answer is waited for, and the secret delivered', async ({ task }) => {
-    await inLane(emu.motoEndpoint(), 'rotate-late', async (l) => {
-      const s = await seedSecretClient(l);
-      // Longer than the request timeout (1 s here).
-      l.front.faults.inject({ operation: 'AddUserPoolClientSecret', kind: 'delay', delayMs: 2500 });
-      const run = await runCli(['rotate-secret', '--env-file', '.env', '--yes', '--json'], { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l) });
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout + run.stderr).not.toMatch(/Nothing changed|no secret was added/i);
-      expect(run.requests.filter((r) => r.operation === 'AddUserPoolClientSecret')).toHaveLength(1);
-      const c = emptyCheck();
-      const active = await checkNoOutage(l, s, c);
-      expect(active).toHaveLength(2);
-      expect(fileSecret(s)).toBe(run.json<{ clientSecret: string }>().clientSecret);
-      record(task, { faultsTried: 1, survived: 1, outages: c.outages.length });
-    });
-  });
-
-  it("clean-up never deletes another writer's secret: a lost Add while another writer adds one, and two rotate-secret at once", async ({ task }) => {
-    const moto = emu.motoEndpoint();
-    const [lostAdd, twoAtOnce] = await Promise.all([
-      inLane(moto, 'rotate-foreign', async (l) => {
-        const s = await seedSecretClient(l);
-        // Our Add never reaches Cognito (the connection drops first); another writer adds a secret meanwhile.
-        l.front.faults.inject({ operation: 'AddUserPoolClientSecret', kind: 'reset-before' });
-        let lists = 0;
-        let theirs: string | undefined;
-        l.front.faults.hook({
-          operation: 'ListUserPoolClientSecrets',
-          when: 'before',
-          times: 5,
-          async run(ctx) {
-            if (++lists !== 2) return;
-            theirs = (await ctx.aws.cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: s.poolId, ClientId: s.clientId }))).ClientSecretDescriptor!.ClientSecretId;
-          },
-        });
-        const run = await runCli(['rotate-secret', '--env-file', '.env', '--yes', '--json'], { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l) });
-        const c = emptyCheck();
-        expect(run.code).toBe(1);
-        expect(theirs).toBeDefined();
-        expect(run.json()).toMatchObject({ error: { message: expect.stringContaining(theirs!) } });
-        expect(run.requests.map((r) => r.operation)).not.toContain('DeleteUserPoolClientSecret');
-        keptAll2(c, await secretsOf(l, s), theirs!);
-        await checkNoOutage(l, s, c);
-        return c;
-      }),
-      inLane(moto, 'rotate-two', async (l) => {
-        const s = await seedSecretClient(l);
-        copyFileSync(s.envFile, join(s.cwd, '.env2'));
-        const runs = await Promise.all(['.env', '.env2'].map((f) => runCli(['rotate-secret', '--env-file', f, '--yes', '--json'], { endpoint: l.endpoint, cwd: s.cwd, env: cliEnv(l) })));
-        const c = emptyCheck();
-        expect(runs.map((r) => r.code).sort()).toEqual([0, 1]);
-        for (const r of runs) expect(r.requests.map((q) => q.operation)).not.toContain('DeleteUserPoolClientSecret');
-        // Both consumers still hold a working secret.
-        await checkNoOutage(l, s, c);
-        await checkNoOutage(l, s, c, /^COGNITO_CLIENT_SECRET=(.*)$/m.exec(readFileSync(join(s.cwd, '.env2'), 'utf8'))?.[1]);
-        return c;
-      }),
-    ]);
-    record(task, { faultsTried: 1, concurrentProcesses: 2, outages: lostAdd.outages.length + twoAtOnce.outages.length, itemsLost: lostAdd.lost.length });
-    expect([...problems(lostAdd), ...problems(twoAtOnce)]).toEqual([]);
-  });
 
   it('SIGINT and SIGKILL right after each write landed (--finish, remove-callback, deauthorize-client, delete-client): a clean re-run reaches the end state; nothing lost, no outage', async ({ task }) => {
     const cases: [Scenario<any>, string][] = [
@@ -255,7 +114,3 @@ describe('faults: rotate-secret, remove-callback, deauthorize-client, delete-cli
     expect(all.flatMap(problems)).toEqual([]);
   }, 120_000);
 });
-
-function keptAll2(c: Check, have: string[], theirs: string): void {
-  if (!have.includes(theirs)) c.lost.push(`another writer's secret ${theirs}`);
-}
