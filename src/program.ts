@@ -60,10 +60,21 @@ export async function run(argv: string[], deps: Deps = {}): Promise<number> {
   }
   const onSigint = () => {
     if (holder.ctx?.ownsInterrupt) return;
+    // A write under way (and its state record) finishes first; a second Ctrl-C stops at once.
+    if (holder.ctx?.deferInterrupt(interrupted)) return;
+    interrupted();
+  };
+  const interrupted = () => {
     (deps.stderr ?? process.stderr).write('\n');
     // Under --json this is the CANCELLED envelope on stdout: scripts still get one document.
     const exit = () => process.exit(ExitCode.Cancelled);
-    const done = report(new CancelledError('Interrupted.', 'The state file is consistent: run the same command again to resume.'), holder, program, argv, deps);
+    const note = holder.ctx?.interruptNote ?? { message: 'Interrupted.', hint: 'The state file is consistent: run the same command again to resume.' };
+    if (holder.ctx?.out.resultPrinted) {
+      // The result is out already (a write that finished first): one line, no second document.
+      (deps.stderr ?? process.stderr).write(`${note.message} ${note.hint}\n`);
+      return exit();
+    }
+    const done = report(new CancelledError(note.message, note.hint), holder, program, argv, deps);
     if (done) void done.then(exit, exit);
     else exit();
   };

@@ -28,7 +28,7 @@ export default class FaultsReporter implements Reporter {
     writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), tests, ...sum }, null, 2) + '\n');
     process.stdout.write(
       `\nFault injection: ${sum.faultsTried} faults tried; ${sum.survived} runs survived, ${sum.failedThenRerun} failed with one clear error and re-ran clean, ${sum.unclear} unclear; ` +
-        `${sum.duplicates} duplicates, ${sum.itemsLost} items lost; ${sum.writersBetween} other writers between read and write, ${sum.concurrentProcesses} concurrent processes; ` +
+        `${sum.duplicates} duplicates, ${sum.itemsLost} items lost, ${sum.outages} outages (${sum.stoppedUnprovable} rotations stopped naming a secret they could not prove theirs); ${sum.writersBetween} other writers between read and write, ${sum.concurrentProcesses} concurrent processes; ` +
         `${sum.killsAfterWrite} runs killed right after a write landed, ${sum.orphansAfterTeardown} orphans after teardown; ` +
         `bad inputs ${sum.badInputsHandled}/${sum.badInputs} exit 2 with zero AWS requests (${file})\n`,
     );

@@ -75,8 +75,9 @@ export class Sender<C extends SendableClient = SendableClient> {
   /**
    * `fresh`: read again even if this run read it already. `once`: send without the SDK's automatic
    * retry (non-idempotent Creates: see create-once.ts, which decides what to do after a failure).
+   * `requestTimeoutMs`: wait this long for the answer instead of the request timeout.
    */
-  async send<O>(command: AnyCommand, opts: { fresh?: boolean; once?: boolean } = {}): Promise<O> {
+  async send<O>(command: AnyCommand, opts: { fresh?: boolean; once?: boolean; requestTimeoutMs?: number } = {}): Promise<O> {
     const operation = command.constructor.name.replace(/Command$/, '');
     const isRead = READ_OP.test(operation);
     if (!isRead) {
@@ -90,7 +91,8 @@ export class Sender<C extends SendableClient = SendableClient> {
       if (hit) return hit as Promise<O>;
     }
     const via = opts.once && this.makeOnceClient ? (this.onceClient ??= this.makeOnceClient()) : this.client;
-    const p = via.send(command).catch((err: unknown) => {
+    // `requestTimeoutMs`: this request may take longer than the others (its answer is the only proof of what it did).
+    const p = (opts.requestTimeoutMs ? via.send(command, { requestTimeout: opts.requestTimeoutMs }) : via.send(command)).catch((err: unknown) => {
       this.cache.delete(key);
       throw toCliError(err, { service: this.service, operation, region: this.settings.region, endpoint: this.settings.endpoint });
     });

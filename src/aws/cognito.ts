@@ -1,4 +1,7 @@
-import { cognitoSender, collect, pagedClient, type AwsSettings } from './clients.js';
+import { cognitoSender, collect, pagedClient, requestTimeoutMs, type AwsSettings } from './clients.js';
+
+/** How long AddUserPoolClientSecret's answer is waited for (a late Add lands within a minute, issue 17 §3). */
+export const ADD_SECRET_ANSWER_MS = 60_000;
 import { classifyCreateFailure, createOnce } from './create-once.js';
 import { CliError } from '../lib/errors.js';
 import type {
@@ -174,32 +177,40 @@ export async function cognitoApi(settings: AwsSettings) {
 
     /**
      * AddUserPoolClientSecret with a value Cognito generates (returned this once). Sent without SDK
-     * retries: a lost answer would leave a secret nobody knows. After a failure that may have been
-     * applied, a secret that appeared since `before` is deleted again (it is unusable) and the
-     * error says so: nothing changed, run again.
+     * retries: a lost answer leaves a secret whose value nobody knows, and a second Add could make
+     * another. A refusal that proves nothing was added (throttling) is sent again after a pause.
+     * Any other failure is thrown as it is: the caller (rotate-secret) has recorded the rotation
+     * and judges what landed (steps/client/rotate-secret.ts provablyOurs).
      */
-    async addClientSecret(poolId: string, clientId: string, before: readonly ClientSecretDescriptorType[]): Promise<Required<Pick<ClientSecretDescriptorType, 'ClientSecretId' | 'ClientSecretValue'>> & ClientSecretDescriptorType> {
-      try {
-        const r = await sender.send<{ ClientSecretDescriptor?: ClientSecretDescriptorType }>(new m.AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId }), { once: true });
-        const d = r.ClientSecretDescriptor;
-        if (!d?.ClientSecretId || !d.ClientSecretValue) throw new Error('AddUserPoolClientSecret returned no secret');
-        return d as Required<Pick<ClientSecretDescriptorType, 'ClientSecretId' | 'ClientSecretValue'>> & ClientSecretDescriptorType;
-      } catch (e) {
-        if (classifyCreateFailure(e) !== 'maybe-applied') throw e;
-        const known = new Set(before.map((d) => d.ClientSecretId));
-        const lost = (await api.listClientSecrets(poolId, clientId, { fresh: true })).filter((d) => !known.has(d.ClientSecretId));
-        for (const d of lost) await api.deleteClientSecret(poolId, clientId, d.ClientSecretId!);
-        throw new CliError(`AddUserPoolClientSecret's answer was lost${lost.length ? ', so the value of the secret it added is unknown; that secret was deleted again' : ' and no secret was added'}. Nothing changed.`, {
-          code: 'AWS_ERROR',
-          cause: e,
-          hint: 'Run the same command again.',
-        });
+    async addClientSecret(poolId: string, clientId: string): Promise<Required<Pick<ClientSecretDescriptorType, 'ClientSecretId' | 'ClientSecretValue'>> & ClientSecretDescriptorType> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          // Its answer is the only proof of which secret it added (and the only copy of the value): waited for up to a minute.
+          const r = await sender.send<{ ClientSecretDescriptor?: ClientSecretDescriptorType }>(new m.AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId }), { once: true, requestTimeoutMs: Math.max(requestTimeoutMs(), ADD_SECRET_ANSWER_MS) });
+          const d = r.ClientSecretDescriptor;
+          if (!d?.ClientSecretId || !d.ClientSecretValue) throw new Error('AddUserPoolClientSecret returned no secret');
+          return d as Required<Pick<ClientSecretDescriptorType, 'ClientSecretId' | 'ClientSecretValue'>> & ClientSecretDescriptorType;
+        } catch (e) {
+          if (classifyCreateFailure(e) !== 'not-applied' || attempt >= 3) throw e;
+          await new Promise((r) => setTimeout(r, 200 * 2 ** attempt + Math.floor(Math.random() * 100)));
+        }
       }
     },
 
-    /** DeleteUserPoolClientSecret (Cognito refuses to delete a client's last secret); false when the secret was gone already (success all the same). */
+    /**
+     * DeleteUserPoolClientSecret (Cognito refuses to delete a client's last secret). False when the
+     * secret was already gone (a delete whose answer was lost, repeated).
+     */
     async deleteClientSecret(poolId: string, clientId: string, secretId: string): Promise<boolean> {
-      return api.gone(() => sender.send(new m.DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: secretId })));
+      try {
+        await sender.send(new m.DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: secretId }));
+        return true;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        const still = (await api.listClientSecrets(poolId, clientId, { fresh: true })).some((d) => d.ClientSecretId === secretId);
+        if (still) throw e;
+        return false;
+      }
     },
 
     /** Whether a managed-login branding style is assigned to the client (undefined: cannot tell). */

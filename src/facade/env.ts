@@ -12,4 +12,6 @@ export const ENV = {
   clientMetadata: 'FACADE_CLIENT_METADATA',
   clientSecretParameter: 'FACADE_CLIENT_SECRET_PARAMETER',
   signingKeyParameter: 'FACADE_SIGNING_KEY_PARAMETER',
+  /** The ClientSecretId whose value the secret parameter holds (an ID, not the secret): rotate-secret changes it to recycle running instances. */
+  clientSecretId: 'FACADE_CLIENT_SECRET_ID',
 } as const;

@@ -54,6 +54,10 @@ export class Ctx {
   readonly planned: PlanStep[] = [];
   /** The command handles Ctrl-C itself (a server that stops cleanly): the program's interrupt handler stands aside. */
   ownsInterrupt = false;
+  /** What Ctrl-C should say at this point of the command (default: interrupted, run again to resume). */
+  interruptNote?: { message: string; hint: string };
+  private writing = 0;
+  private pendingInterrupt?: () => void;
   private regionValue?: Promise<string>;
   private cognitoApi?: Promise<CognitoApi>;
   private agentcoreApi?: Promise<AgentCoreApi>;
@@ -186,6 +190,36 @@ export class Ctx {
     return this.ssmApi;
   }
 
+  /**
+   * A write and its state record that Ctrl-C must not split: an interrupt that arrives meanwhile is
+   * held until `fn` has finished (its request answered, its record written), then acted on.
+   */
+  async uninterrupted<T>(fn: () => Promise<T>): Promise<T> {
+    this.writing++;
+    let failed = false;
+    try {
+      return await fn();
+    } catch (e) {
+      // Its error says what is true; the held interrupt adds nothing to it.
+      failed = true;
+      throw e;
+    } finally {
+      if (--this.writing === 0 && this.pendingInterrupt) {
+        const go = this.pendingInterrupt;
+        this.pendingInterrupt = undefined;
+        if (!failed) go();
+      }
+    }
+  }
+
+  /** Called on Ctrl-C: true when a write is under way and `go` will run once it has finished. */
+  deferInterrupt(go: () => void): boolean {
+    if (this.writing === 0) return false;
+    this.pendingInterrupt = go;
+    this.out.err('Interrupted: finishing the write under way and recording it first…');
+    return true;
+  }
+
   /** Approve a prepared command's steps (the one path below), then apply them, or preview under --dry-run. */
   async run<R>(p: Prepared<R>): Promise<R> {
     return (await this.approve(p.steps, p.question)) ? p.apply() : p.preview();
@@ -250,7 +284,7 @@ export interface Holder {
 }
 
 /** Commands that never write the state file (so need no writable one). */
-const READ_ONLY_COMMANDS = new Set(['doctor', 'status', 'remove-callback', 'rotate-secret']);
+const READ_ONLY_COMMANDS = new Set(['doctor', 'status', 'remove-callback']);
 
 /**
  * An ID flag given an empty value (`--gateway-id ""`, `--pool-id ""`, `--client-id ""`: an unset
@@ -271,7 +305,7 @@ export function refuseEmptyIds(opts: Record<string, unknown>): void {
 export function runAction<O extends object, R extends object>(
   name: string,
   holder: Holder,
-  fn: (opts: O, ctx: Ctx, args: string[]) => Promise<{ result: R; render: (r: R, out: Output) => string }>,
+  fn: (opts: O, ctx: Ctx, args: string[]) => Promise<{ result: R; render: (r: R, out: Output) => string; printed?: boolean }>,
 ) {
   return async (...all: unknown[]) => {
     const cmd = all[all.length - 1] as Command;
@@ -282,7 +316,9 @@ export function runAction<O extends object, R extends object>(
     ctx.checkGlobalFlags();
     // These never write the state file; every other command records what it sets up.
     if (!ctx.dryRun && !READ_ONLY_COMMANDS.has(name)) ctx.state.assertWritable();
-    const { result, render } = await fn(opts, ctx, cmd.args);
+    const { result, render, printed } = await fn(opts, ctx, cmd.args);
+    // `printed`: the command printed its result itself (rotate-secret records that the new secret was shown).
+    if (printed) return;
     const withPlan = ctx.dryRun ? { dryRun: true, ...result, plan: ctx.planned } : result;
     ctx.out.result(withPlan as R, render as (r: R, out: Output) => string);
   };

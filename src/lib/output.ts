@@ -96,6 +96,8 @@ export class Output {
   }
 
   private finalPrinted = false;
+  /** A result is on stdout (an interrupt after it adds no second document). */
+  resultPrinted = false;
 
   /**
    * Print the command's result: the JSON envelope, or the human rendering. `final`: nothing is
@@ -104,6 +106,7 @@ export class Output {
    */
   result<T extends object>(r: T, render: (r: T, out: Output) => string, opts: { final?: boolean } = {}): void {
     if (this.finalPrinted) return;
+    this.resultPrinted = true;
     if (opts.final) this.finalPrinted = true;
     if (this.json) {
       this.stdout.write(JSON.stringify({ success: true, command: this.command, ...r }, null, 2) + '\n');

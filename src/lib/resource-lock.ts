@@ -11,7 +11,13 @@
  * MCP_COGNITO_LOCK_DIR;
  * created exclusively, holding pid, host and time). A lock whose process is gone on this host, or
  * older than `staleMs`, is broken.
+ *
+ * By construction (issue 17 §1): a resource's key is a `ResourceKey`, which only `resourceKey`
+ * below makes, and the shared merge loop (steps/merge.ts) requires one and takes its lock itself: a
+ * writer without a lock does not type-check. A lock this async context already holds is re-entered
+ * (delete-client holds the client's lock while the gateway loops run under the gateway's).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -59,8 +65,32 @@ function read(path: string): Holder | undefined | 'garbage' {
   }
 }
 
-/** Runs `fn` holding the lock of `key` (e.g. `app client us-east-1_abc/1example`). */
-export async function withResourceLock<T>(key: string, what: string, fn: () => Promise<T>, o: ResourceLockOptions = {}): Promise<T> {
+declare const keyBrand: unique symbol;
+/** A resource's identity for its lock; made only by `resourceKey`. */
+export type ResourceKey = string & { readonly [keyBrand]: 'ResourceKey' };
+
+/** The lock keys of the resources mcp-cognito updates (one per resource, whatever the command). */
+export const resourceKey = {
+  client: (poolId: string, clientId: string) => `cognito-idp app client ${poolId}/${clientId}` as ResourceKey,
+  gateway: (gatewayId: string) => `bedrock-agentcore gateway ${gatewayId}` as ResourceKey,
+  resourceServer: (poolId: string, identifier: string) => `cognito-idp resource server ${poolId}/${identifier}` as ResourceKey,
+  facade: (region: string, functionName: string) => `mcp-cognito facade ${region}/${functionName}` as ResourceKey,
+};
+
+/** The keys the current async context holds (re-entered, not taken again). */
+const held = new AsyncLocalStorage<ReadonlySet<string>>();
+
+/** Whether this async context holds the lock of `key`. */
+export const holdsResourceLock = (key: ResourceKey): boolean => held.getStore()?.has(key) ?? false;
+
+/** Runs `fn` holding the lock of `key` (e.g. `resourceKey.client(pool, client)`). */
+export async function withResourceLock<T>(key: ResourceKey, what: string, fn: () => Promise<T>, o: ResourceLockOptions = {}): Promise<T> {
+  const outer = held.getStore();
+  if (outer?.has(key)) return fn();
+  return takeLock(key, what, () => held.run(new Set([...(outer ?? []), key]), fn), o);
+}
+
+async function takeLock<T>(key: string, what: string, fn: () => Promise<T>, o: ResourceLockOptions): Promise<T> {
   const dir = o.dir ?? (process.env.MCP_COGNITO_LOCK_DIR || join(tmpdir(), 'mcp-cognito-locks'));
   const path = join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.lock`);
   const timeoutMs = o.timeoutMs ?? 10 * 60_000;

@@ -44,10 +44,29 @@ const StateFacade = z.object({
   created: z.literal(true),
   /** deploy added <url>/callback to the client (remove takes it away only then). */
   callbackAdded: z.boolean(),
-  /** The ClientSecretId of the secret in the façade's parameter (never the value). */
+  /** The ClientSecretId whose value the façade's parameter holds (rotate-secret sets it; an ID, never a value). */
   secretId: z.optional(z.string()),
 });
 export type StateFacade = z.infer<typeof StateFacade>;
+
+/**
+ * A secret rotation of one app client (rotate-secret), recorded before AddUserPoolClientSecret is
+ * sent and updated as it goes: secret IDs and times only, never a value.
+ */
+const StateRotation = z.object({
+  userPoolId: z.string(),
+  clientId: z.string(),
+  /** The client's secret IDs before the Add. */
+  before: z.array(z.string()),
+  /** ISO time right before the Add was sent; and when this process stopped waiting for its answer (lost or failed). */
+  sentAt: z.string(),
+  gaveUpAt: z.optional(z.string()),
+  /** The secret the Add made (from its answer): ours. */
+  addedId: z.optional(z.string()),
+  /** Where its value went: `stdout`, `file:<path>`, `facade:<function>`. Empty: never delivered. */
+  deliveredTo: z.array(z.string()),
+});
+export type StateRotation = z.infer<typeof StateRotation>;
 
 /**
  * Resources by kind: the pool ID, the domain prefix, the resource server identifier, client IDs,
@@ -99,6 +118,8 @@ export const StateSchema = z.object({
   creating: z.optional(z.array(Intent)),
   /** What `facade serve` registered: one loopback callback per host and port, on the façade's client. */
   facadeServe: z.optional(z.object({ clientId: z.string(), callbacks: z.array(z.string()) })),
+  /** Secret rotations under way or last done, one per client (rotate-secret). */
+  rotations: z.optional(z.array(StateRotation)),
 });
 export type State = z.infer<typeof StateSchema>;
 
@@ -153,6 +174,12 @@ export class StateStore {
    */
   assertRegularFile(): void {
     notARegularFile(this.path);
+  }
+
+  /** The state as it is on disk now (another process may have written it since `get`). */
+  fresh(): State {
+    this.loaded = false;
+    return this.get();
   }
 
   /** A state file that could not be written is found before anything changes in AWS (exit 2). */

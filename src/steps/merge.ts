@@ -11,7 +11,7 @@
  */
 import { CliError } from '../lib/errors.js';
 import { sameValue } from '../aws/rmw.js';
-import { withResourceLock } from '../lib/resource-lock.js';
+import { withResourceLock, type ResourceKey } from '../lib/resource-lock.js';
 
 /** How a resource is seen by the loop. */
 export interface MergeShape<R> {
@@ -52,9 +52,10 @@ export interface MergeUpdate<R> {
   attempts?: number;
   /**
    * The resource's identity for the lock the mcp-cognito processes of this machine share
-   * (lib/resource-lock.ts): their loops on one resource run one after the other. None: no lock.
+   * (lib/resource-lock.ts `resourceKey`): their loops on one resource run one after the other.
+   * Required: every update runs under its resource's lock, which the loop takes itself.
    */
-  lockKey?: string;
+  lockKey: ResourceKey;
 }
 
 export interface MergeResult<R> {
@@ -77,7 +78,7 @@ function missingItems(want: Record<string, readonly string[]>, have: Record<stri
 }
 
 export async function mergeAndVerify<R>(u: MergeUpdate<R>): Promise<MergeResult<R>> {
-  return u.lockKey ? withResourceLock(u.lockKey, u.what, () => loop(u)) : loop(u);
+  return withResourceLock(u.lockKey, u.what, () => loop(u));
 }
 
 async function loop<R>(u: MergeUpdate<R>): Promise<MergeResult<R>> {

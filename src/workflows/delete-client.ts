@@ -8,6 +8,7 @@ import { CliError } from '../lib/errors.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { withGatewayClients, withoutOwned, isCreated } from '../lib/ownership.js';
 import { refuseFacadeClient } from '../steps/facade/owned.js';
+import { resourceKey, withResourceLock } from '../lib/resource-lock.js';
 import type { State } from '../lib/state.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import type { AgentCoreApi } from '../aws/agentcore.js';
@@ -132,7 +133,8 @@ export async function prepareDeleteClient(o: DeleteClientTarget, ctx: Ctx): Prom
       }
       let deleted = false;
       if (client) {
-        deleted = await cognito.deleteClient(o.poolId, o.clientId);
+        // Under the client's lock: an update of this client in another process finishes first (or finds it gone).
+        deleted = await withResourceLock(resourceKey.client(o.poolId, o.clientId), label, () => cognito.deleteClient(o.poolId, o.clientId));
         ctx.out.step(deleted ? `Deleted ${label}` : `${label} was already gone`);
       }
       forget();

@@ -9,6 +9,7 @@ import { RefusedError } from '../lib/errors.js';
 import type { Ctx } from '../lib/context.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { codeSha256, zip } from '../lib/zip.js';
+import { resourceKey, withResourceLock } from '../lib/resource-lock.js';
 import type { StateFacade } from '../lib/state.js';
 import { withoutIntents } from '../lib/intents.js';
 import { facadeCallbackUrl, type FacadeTargetInput } from '../steps/facade/target.js';
@@ -232,12 +233,20 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
       record({ url, clientId: target.clientId, callbackAdded: applied.callbackAdded || (prev?.callbackAdded === true && prev.clientId === target.clientId) });
       if (secretNeeded) {
         if (!applied.secret) throw new RefusedError(`The secret of the façade's app client ${target.clientId} cannot be read.`, `mcp-cognito rotate-secret --client-id ${target.clientId}`);
-        await ssm.putSecureString(n.clientSecretParameter, applied.secret, { overwrite: Boolean(secretParam), description: `App client secret for the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
-        const secretId = await onlySecretId(ctx, target.poolId, target.clientId);
-        const { secretId: _old, ...rest } = ctx.state.get().facade!;
-        ctx.state.update({ facade: { ...rest, ...(secretId ? { secretId } : {}) } });
-        changes.push(`${secretParam ? 'updated' : 'created'} parameter ${n.clientSecretParameter}`);
-        ctx.out.step(`Stored the façade's client secret in ${n.clientSecretParameter}`);
+        // Under the façade's lock, and not when rotate-secret gave the façade a newer secret meanwhile (facade.secretId changed).
+        const written = await withResourceLock(resourceKey.facade(region, n.functionName), `the façade ${n.functionName}`, async () => {
+          const now = ctx.state.fresh().facade;
+          if (secretParam && now?.secretId && now.secretId !== prev?.secretId) return false;
+          await ssm.putSecureString(n.clientSecretParameter, applied.secret!, { overwrite: Boolean(secretParam), description: `App client secret for the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
+          const secretId = await onlySecretId(ctx, target.poolId, target.clientId);
+          const { secretId: _old, ...rest } = ctx.state.get().facade!;
+          ctx.state.update({ facade: { ...rest, ...(secretId ? { secretId } : {}) } });
+          return true;
+        });
+        if (written) {
+          changes.push(`${secretParam ? 'updated' : 'created'} parameter ${n.clientSecretParameter}`);
+          ctx.out.step(`Stored the façade's client secret in ${n.clientSecretParameter}`);
+        }
       }
       const settings = settingsFor(target);
       const drifted = settingsDrift(deployed, settings);

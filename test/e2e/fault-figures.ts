@@ -28,9 +28,13 @@ export interface Figures {
   killsAfterWrite: number;
   /** Resources left after `teardown` that the runs made (issue 17). */
   orphansAfterTeardown: number;
+  /** Clients left with no secret their consumers hold (a dotenv file, the façade, the value shown). */
+  outages: number;
+  /** Runs that stopped (exit 1) naming a secret they could not prove they added, and deleted nothing. */
+  stoppedUnprovable: number;
 }
 
-export const noFigures = (): Figures => ({ faultsTried: 0, survived: 0, failedThenRerun: 0, unclear: 0, duplicates: 0, itemsLost: 0, writersBetween: 0, concurrentProcesses: 0, badInputs: 0, badInputsHandled: 0, killsAfterWrite: 0, orphansAfterTeardown: 0 });
+export const noFigures = (): Figures => ({ faultsTried: 0, survived: 0, failedThenRerun: 0, unclear: 0, duplicates: 0, itemsLost: 0, writersBetween: 0, concurrentProcesses: 0, badInputs: 0, badInputsHandled: 0, killsAfterWrite: 0, orphansAfterTeardown: 0, outages: 0, stoppedUnprovable: 0 });
 
 export function addFigures(into: Figures, more: Partial<Figures>): Figures {
   for (const [k, v] of Object.entries(more)) into[k as keyof Figures] = (into[k as keyof Figures] ?? 0) + (v ?? 0);

@@ -118,9 +118,11 @@ export interface Check {
   duplicates: string[];
   lost: string[];
   missing: string[];
+  /** A client left with no secret its consumers hold. */
+  outages: string[];
 }
 
-export const emptyCheck = (): Check => ({ duplicates: [], lost: [], missing: [] });
+export const emptyCheck = (): Check => ({ duplicates: [], lost: [], missing: [], outages: [] });
 
 /** Counts `items` by `name`: notes a duplicate for each name seen more than once, and a missing entry when `expected` is absent. */
 export function countByName<T>(check: Check, what: string, items: T[], name: (t: T) => string | undefined, expected: string[]): void {
@@ -150,6 +152,11 @@ export interface Scenario<S> {
   /** Working directory (state file) for the run and its re-run. */
   cwd(s: S): string;
   verify(lane: Lane, s: S, run: CliRun): Promise<Check>;
+  /**
+   * A failure that is the right end (rotate-secret: a secret appeared that the run cannot prove it
+   * added; it is named, nothing is deleted): matched on the first run's or the re-run's output.
+   */
+  stopsWhen?: RegExp;
 }
 
 /** One fault to arm: its kind, and how many matching requests to let through first. */
@@ -190,6 +197,8 @@ export interface Outcome {
   check: Check;
   survived: boolean;
   failedThenRerun: boolean;
+  /** Failed clearly, and the re-run stopped as the scenario's `stopsWhen` says (nothing lost, no outage). */
+  stoppedUnprovable: boolean;
   unclear: string[];
   ms: number;
 }
@@ -264,8 +273,9 @@ export async function runFaulted<S>(motoEndpoint: string, sc: Scenario<S>, plan:
       let rerun: CliRun | undefined;
       if (first.code !== 0) rerun = await go();
       const check = await sc.verify(lane, s, rerun ?? first);
-      if (rerun && rerun.code !== 0) check.missing.push(`the clean re-run failed (exit ${rerun.code}): ${rerun.stderr.trim().split('\n')[0]}`);
-      const complete = check.missing.length === 0 && check.duplicates.length === 0 && check.lost.length === 0;
+      const stopped = Boolean(sc.stopsWhen && rerun && rerun.code === 1 && sc.stopsWhen.test(rerun.stdout + rerun.stderr));
+      if (rerun && rerun.code !== 0 && !stopped) check.missing.push(`the clean re-run failed (exit ${rerun.code}): ${rerun.stderr.trim().split('\n')[0]}`);
+      const complete = (stopped || check.missing.length === 0) && check.duplicates.length === 0 && check.lost.length === 0 && check.outages.length === 0;
       return {
         scenario: sc.name,
         plan,
@@ -275,7 +285,8 @@ export async function runFaulted<S>(motoEndpoint: string, sc: Scenario<S>, plan:
         rerun,
         check,
         survived: first.code === 0 && complete,
-        failedThenRerun: first.code !== 0 && unclear.length === 0 && complete,
+        failedThenRerun: first.code !== 0 && unclear.length === 0 && complete && !stopped,
+        stoppedUnprovable: first.code !== 0 && unclear.length === 0 && complete && stopped,
         unclear,
         ms: Date.now() - started,
       };
@@ -292,17 +303,19 @@ export function figuresOf(outcomes: Outcome[]): Partial<Figures> {
     unclear: outcomes.filter((o) => o.unclear.length > 0).length,
     duplicates: outcomes.reduce((n, o) => n + o.check.duplicates.length, 0),
     itemsLost: outcomes.reduce((n, o) => n + o.check.lost.length, 0),
+    outages: outcomes.reduce((n, o) => n + o.check.outages.length, 0),
+    stoppedUnprovable: outcomes.filter((o) => o.stoppedUnprovable).length,
   };
 }
 
 /** One line per outcome that is not clean: for the assertion message. */
 export function describeOutcomes(outcomes: Outcome[]): string {
   return outcomes
-    .filter((o) => !(o.survived || o.failedThenRerun) || o.unclear.length)
+    .filter((o) => !(o.survived || o.failedThenRerun || o.stoppedUnprovable) || o.unclear.length)
     .map((o) => {
       const what = `${o.scenario} ${planLabel(o.plan)} (fired ${o.fired}, exit ${o.first.code}${o.rerun ? `, re-run exit ${o.rerun.code}` : ''})`;
       const c = o.check;
-      return `${what}: ${[...c.duplicates.map((d) => `duplicate ${d}`), ...c.lost.map((x) => `lost: ${x}`), ...c.missing.map((x) => `missing: ${x}`), ...o.unclear.map((u) => `unclear error: ${u}`)].join('; ')}\n  stderr: ${o.first.stderr.trim().split('\n').slice(0, 6).join('\n  ')}`;
+      return `${what}: ${[...c.duplicates.map((d) => `duplicate ${d}`), ...c.lost.map((x) => `lost: ${x}`), ...c.outages.map((x) => `outage: ${x}`), ...c.missing.map((x) => `missing: ${x}`), ...o.unclear.map((u) => `unclear error: ${u}`)].join('; ')}\n  stderr: ${o.first.stderr.trim().split('\n').slice(0, 6).join('\n  ')}`;
     })
     .join('\n');
 }

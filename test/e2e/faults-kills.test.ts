@@ -142,7 +142,7 @@ describe('faults: SIGKILL right after each write landed, re-run, teardown', () =
         const orphans = [...(await snapshot(l))].filter((x) => !before.has(x));
         if (setUp.code !== 0) orphans.push(`(init failed: ${setUp.stderr.trim().split('\n')[0]})`);
         if (again.code !== 0) orphans.push(`(teardown re-run failed, exit ${again.code}: ${again.stderr.trim().split('\n')[0]})`);
-        return { scenario: 'teardown', operation: op, killed: fired && first.signal === 'SIGKILL', first, rerun: again, check: { duplicates: [], lost: [], missing: [] }, teardown: again, orphans, stateAfterRerun: undefined } satisfies KillOutcome;
+        return { scenario: 'teardown', operation: op, killed: fired && first.signal === 'SIGKILL', first, rerun: again, check: { duplicates: [], lost: [], missing: [], outages: [] }, teardown: again, orphans, stateAfterRerun: undefined } satisfies KillOutcome;
       }),
     );
     const out = await Promise.all([...kills, ...teardowns]);

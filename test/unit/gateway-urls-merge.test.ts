@@ -6,6 +6,7 @@ import { resolveConfig } from '../../src/facade/config.js';
 import { createClientNextSteps } from '../../src/commands/create-client.js';
 import { mergeAndVerify, type MergeShape } from '../../src/steps/merge.js';
 import type { GetGatewayResponse } from '../../src/aws/rmw.js';
+import { resourceKey } from '../../src/lib/resource-lock.js';
 
 const AWS_URL = 'https://mcp-gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp';
 
@@ -53,6 +54,7 @@ describe('mergeAndVerify: force', () => {
     const r = await mergeAndVerify<R>({
       what: 'x',
       operation: 'Update',
+      lockKey: resourceKey.gateway('gw-force-test'),
       planned: current,
       change: (x) => x,
       shape,

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AddPermissionCommand, DeleteFunctionCommand, DeleteFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient, ResourceConflictException, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { GetParametersCommand, ParameterAlreadyExists, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { CognitoIdentityProviderClient, DeleteUserPoolClientSecretCommand, ResourceNotFoundException as CognitoNotFound } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, DeleteUserPoolClientSecretCommand, ListUserPoolClientSecretsCommand, ResourceNotFoundException as CognitoNotFound } from '@aws-sdk/client-cognito-identity-provider';
 import { lambdaApi } from '../../src/aws/lambda.js';
 import { ssmApi } from '../../src/aws/ssm.js';
 import { cognitoApi } from '../../src/aws/cognito.js';
@@ -68,6 +68,8 @@ describe('Deletes whose resource is gone already are success', () => {
 
   it('DeleteUserPoolClientSecret of a secret already gone → false; deleted → true', async () => {
     cognito.on(DeleteUserPoolClientSecretCommand).rejectsOnce(new CognitoNotFound({ message: 'Secret not found', ...meta(400) })).resolves({});
+    // The NotFound is checked against a fresh list: the secret is not there.
+    cognito.on(ListUserPoolClientSecretsCommand).resolves({ ClientSecrets: [{ ClientSecretId: 's2' }] });
     const api = await cognitoApi(settings);
     expect(await api.deleteClientSecret('us-east-1_AbC123xyz', 'c1', 's1')).toBe(false);
     expect(await api.deleteClientSecret('us-east-1_AbC123xyz', 'c1', 's2')).toBe(true);

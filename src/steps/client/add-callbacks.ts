@@ -11,6 +11,7 @@ import { PLACEHOLDER_CALLBACK } from '../../domain/oauth.js';
 import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../../aws/rmw.js';
 import type { CognitoApi } from '../../aws/cognito.js';
 import { mergeAndVerify, type MergeShape } from '../merge.js';
+import { resourceKey } from '../../lib/resource-lock.js';
 import type { Progress } from '../progress.js';
 
 export interface CallbackInput {
@@ -107,7 +108,7 @@ export async function applyCallback(cognito: CognitoApi, plan: CallbackPlan, pro
   const { after } = await mergeAndVerify({
     what: `app client ${clientId}`,
     operation: 'UpdateUserPoolClient',
-    lockKey: `cognito-idp app client ${poolId}/${clientId}`,
+    lockKey: resourceKey.client(poolId, clientId),
     planned: plan.planned,
     change: plan.change,
     shape: clientShape(plan.field),

@@ -10,6 +10,7 @@ import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../../aw
 import type { CognitoApi } from '../../aws/cognito.js';
 import { clientShape } from './add-callbacks.js';
 import { mergeAndVerify } from '../merge.js';
+import { resourceKey } from '../../lib/resource-lock.js';
 import type { Progress } from '../progress.js';
 
 export interface RemoveCallbackInput {
@@ -101,6 +102,7 @@ export async function applyRemoveCallback(cognito: CognitoApi, plan: RemoveCallb
   const { after } = await mergeAndVerify({
     what: `app client ${clientId}`,
     operation: 'UpdateUserPoolClient',
+    lockKey: resourceKey.client(poolId, clientId),
     planned: plan.planned,
     change: plan.change,
     check: plan.check,

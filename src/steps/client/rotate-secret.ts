@@ -95,3 +95,109 @@ export function planFinish(client: UserPoolClientType, secrets: readonly ClientS
 export function ageInDays(iso: string | undefined, now = Date.now()): number | undefined {
   return iso ? Math.max(0, Math.floor((now - Date.parse(iso)) / 86_400_000)) : undefined;
 }
+
+// ---- an interrupted rotation, judged from its state record (issue 17 §2) ----
+
+/** The record rotate-secret keeps per client (src/lib/state.ts StateRotation): IDs and times, never a value. */
+export interface RotationRecord {
+  userPoolId: string;
+  clientId: string;
+  before: string[];
+  sentAt: string;
+  gaveUpAt?: string;
+  addedId?: string;
+  deliveredTo: string[];
+}
+
+const created = (d: ClientSecretDescriptorType) => (d.ClientSecretCreateDate ? new Date(d.ClientSecretCreateDate).getTime() : Number(d.ClientSecretId?.split('--').pop() ?? NaN));
+
+/**
+ * The secret a recorded rotation can prove it added among `secrets`: the one whose ID its Add's
+ * answer gave. A secret that merely appeared since (an answer that never came) is not proof: another
+ * writer (the console, another machine) may have added it, and deleting it could take its consumers
+ * down. Undefined: not there, or not provable.
+ */
+export function provablyOurs(rec: RotationRecord, secrets: readonly ClientSecretDescriptorType[]): SecretInfo | undefined {
+  if (!rec.addedId || rec.before.includes(rec.addedId)) return undefined;
+  const d = secrets.find((x) => x.ClientSecretId === rec.addedId);
+  return d ? secretInfo(d) : undefined;
+}
+
+/** The secrets that appeared since the record's `before` list, oldest first, each with how long after the Add was sent it was created. */
+export function appearedSince(rec: Pick<RotationRecord, 'before' | 'sentAt'>, secrets: readonly ClientSecretDescriptorType[]): string[] {
+  return sortSecrets(secrets.filter((d) => d.ClientSecretId && !rec.before.includes(d.ClientSecretId))).map((d) => {
+    const after = Math.round((created(d) - Date.parse(rec.sentAt)) / 1000);
+    return `${d.ClientSecretId}${Number.isFinite(after) ? ` (created ${after >= 0 ? `${after} s after` : `${-after} s before`} that request was sent)` : ''}`;
+  });
+}
+
+export const isDelivered = (rec: RotationRecord | undefined): boolean => Boolean(rec && rec.deliveredTo.length > 0);
+
+/** Where a secret went, in words. */
+export function deliveredWords(to: readonly string[]): string {
+  return to
+    .map((t) => (t === 'stdout' ? 'shown in the output' : t.startsWith('file:') ? `written to ${t.slice(5)}` : t.startsWith('facade:') ? `given to the façade ${t.slice(7)}` : t))
+    .join(', ');
+}
+
+/** What a new rotate-secret does about an earlier one that was interrupted before its secret was delivered. */
+export type Resume =
+  /** Nothing recorded, or the earlier rotation was delivered: plan as usual. */
+  | { kind: 'fresh' }
+  /** The earlier Add did not land (or not yet): its record is replaced. */
+  | { kind: 'not-landed'; rec: RotationRecord }
+  /** The earlier Add landed and its value was never shown: delete it, then add a fresh one. */
+  | { kind: 'discard'; rec: RotationRecord; secret: SecretInfo };
+
+/**
+ * Judge the record of an earlier rotation of this client. Throws RefusedError (exit 1, one sentence
+ * saying what was found) when a secret appeared that it cannot prove the earlier run added.
+ */
+export function judgeResume(rec: RotationRecord | undefined, client: UserPoolClientType, secrets: readonly ClientSecretDescriptorType[], region: string): Resume {
+  if (!rec || isDelivered(rec)) return { kind: 'fresh' };
+  const ours = provablyOurs(rec, secrets);
+  if (ours) return { kind: 'discard', rec, secret: ours };
+  const appeared = sortSecrets(secrets.filter((d) => d.ClientSecretId && !rec.before.includes(d.ClientSecretId))).map(secretInfo);
+  if (appeared.length === 0) return { kind: 'not-landed', rec };
+  const them = appeared.length > 1 ? 'them' : 'it';
+  throw new RefusedError(
+    `The rotate-secret of ${rec.sentAt} on app client ${label(client)} stopped without AddUserPoolClientSecret's answer, and ${appearedSince(rec, secrets).join(' and ')} appeared since: most likely that run's secret, whose value nobody has, but nothing proves it, so nothing was changed.`,
+    `If no consumer uses ${them}, delete ${them} (${appeared.map((s) => awsCliCommand('cognito-idp', 'DeleteUserPoolClientSecret', { UserPoolId: client.UserPoolId, ClientId: client.ClientId, ClientSecretId: s.secretId }, region)).join(' && ')}) and run rotate-secret again.`,
+  );
+}
+
+/**
+ * --finish keeps the newest secret only when this tool delivered it (shown, written to a file, given
+ * to the façade) and deletes only the secrets its rotation found before adding it; a façade still
+ * holding a secret to delete stops it. Every refusal is one sentence (exit 1), nothing sent.
+ */
+export function checkFinish(plan: FinishPlan, client: UserPoolClientType, rec: RotationRecord | undefined, facade: { functionName: string; clientId: string; secretId?: string; secretParameter?: string } | undefined): void {
+  if (!plan.step) return;
+  const keep = plan.keep!;
+  const name = label(client);
+  if (!rec || rec.addedId !== keep.secretId) {
+    throw new RefusedError(
+      `Cannot tell whether the newest secret of app client ${name}, ${describeSecret(keep)}, reached its consumers (no rotation of it is recorded in this state file), so --finish deletes nothing.`,
+      `If every consumer uses ${keep.secretId}, delete the older secret yourself: ${plan.step.awsCli}. If not, run rotate-secret from the state file that recorded the rotation.`,
+    );
+  }
+  if (!isDelivered(rec)) {
+    throw new RefusedError(
+      `The newest secret of app client ${name}, ${keep.secretId}, was never shown nor written anywhere (its rotate-secret was interrupted), so --finish keeps every secret.`,
+      `Run \`mcp-cognito rotate-secret --client-id ${client.ClientId}\` again: it deletes that secret and adds a fresh one, shown this time.`,
+    );
+  }
+  const foreign = plan.remove.filter((s) => !rec.before.includes(s.secretId));
+  if (foreign.length) {
+    throw new RefusedError(
+      `App client ${name} holds ${foreign.map(describeSecret).join(', ')}, which the recorded rotation neither found before it added ${keep.secretId} nor added, so --finish deletes nothing.`,
+      'Another writer added it: find out who uses it before deleting anything (`mcp-cognito status`).',
+    );
+  }
+  if (facade && facade.clientId === client.ClientId && plan.remove.some((s) => s.secretId === facade.secretId || !facade.secretId)) {
+    throw new RefusedError(
+      `The deployed façade ${facade.functionName} ${facade.secretId ? `still holds secret ${facade.secretId}` : 'holds a secret this state file does not identify'}, which --finish would delete (its /token would fail), so nothing was deleted.`,
+      `Put the new secret (shown when it was added) in ${facade.secretParameter ? `parameter ${facade.secretParameter}` : "the façade's parameter"} (aws ssm put-parameter --type SecureString --overwrite) and run \`mcp-cognito facade deploy\`, or remove the façade (\`mcp-cognito facade remove\`); then delete the old secret yourself: ${plan.step.awsCli}.`,
+    );
+  }
+}

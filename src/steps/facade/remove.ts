@@ -10,6 +10,7 @@ import { awsCliCommand, listDiff, type PlanStep, type Prepared } from '../../lib
 import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../../aws/rmw.js';
 import { clientShape } from '../client/add-callbacks.js';
 import { mergeAndVerify } from '../merge.js';
+import { resourceKey, withResourceLock } from '../../lib/resource-lock.js';
 import { facadeCallbackUrl } from './target.js';
 import { URL_PERMISSIONS, facadeNames } from './resources.js';
 import { assertOurFunction } from './ownership.js';
@@ -79,7 +80,8 @@ export async function prepareFacadeRemoval(ctx: Ctx): Promise<Prepared<FacadeRem
     steps,
     question: `Remove the OAuth façade ${n.functionName}?`,
     preview: () => result([], false),
-    apply: async () => {
+    // Under the façade's lock (rotate-secret writes its parameter and configuration under it too).
+    apply: () => withResourceLock(resourceKey.facade(region, n.functionName), `the façade ${n.functionName}`, async () => {
       const removed: string[] = [];
       const done = (what: string) => {
         removed.push(what);
@@ -115,6 +117,7 @@ export async function prepareFacadeRemoval(ctx: Ctx): Promise<Prepared<FacadeRem
         await mergeAndVerify({
           what: `app client ${f.clientId}`,
           operation: 'UpdateUserPoolClient',
+          lockKey: resourceKey.client(poolId, f.clientId),
           planned: client,
           change: (c) => withoutCallback(c, callback),
           shape: clientShape('CallbackURLs'),
@@ -130,7 +133,7 @@ export async function prepareFacadeRemoval(ctx: Ctx): Promise<Prepared<FacadeRem
       ctx.state.update({ facade: undefined, facadeServe: undefined });
       ctx.out.info(ctx.out.c.dim(`App client ${f.clientId} stays authorized on the gateway (it may have been before the façade); take it off there yourself if you want.`));
       return result(removed, callbackRemoved);
-    },
+    }),
   };
 }
 

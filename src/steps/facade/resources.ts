@@ -116,7 +116,8 @@ export function settingsDrift(current: { Role?: string; Runtime?: string; Handle
   for (const k of ['Role', 'Runtime', 'Handler', 'MemorySize', 'Timeout', 'Description'] as const) if (current[k] !== want[k]) out.push(k);
   const have = current.Environment?.Variables ?? {};
   const keys = new Set([...Object.keys(have), ...Object.keys(want.Environment.Variables)]);
-  for (const k of keys) if (have[k] !== want.Environment.Variables[k]) out.push(`Environment.${k}`);
+  // The secret's ID marker is rotate-secret's (steps/facade/secret.ts), not a deploy setting.
+  for (const k of keys) if (k !== ENV.clientSecretId && have[k] !== want.Environment.Variables[k]) out.push(`Environment.${k}`);
   return out;
 }
 

@@ -11,6 +11,7 @@ import { toUpdateGatewayRequest, type AuthorizerConfiguration, type GatewayPatch
 import type { AgentCoreApi } from '../../aws/agentcore.js';
 import { waitUntil } from '../../aws/waiter.js';
 import { mergeAndVerify, type MergeShape } from '../merge.js';
+import { resourceKey } from '../../lib/resource-lock.js';
 import type { Progress } from '../progress.js';
 
 /** What one client brings to the gateway: its ID, its custom scopes, the MCP versions its kind of caller needs. */
@@ -302,7 +303,7 @@ export async function applyGatewayAuthorization(agentcore: AgentCoreApi, plan: G
   const { after } = await mergeAndVerify({
     what: `gateway ${name}`,
     operation: 'UpdateGateway',
-    lockKey: `bedrock-agentcore gateway ${gatewayId}`,
+    lockKey: resourceKey.gateway(gatewayId),
     planned: plan.planned,
     change: plan.change,
     shape: gatewayShape,

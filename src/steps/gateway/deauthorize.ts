@@ -14,6 +14,7 @@ import { parseCognitoDiscoveryUrl } from '../../lib/urls.js';
 import { toUpdateGatewayRequest, type AuthorizerConfiguration, type GetGatewayResponse } from '../../aws/rmw.js';
 import type { AgentCoreApi } from '../../aws/agentcore.js';
 import { mergeAndVerify } from '../merge.js';
+import { resourceKey } from '../../lib/resource-lock.js';
 import { gatewayShape, jwtOf, waitForGatewayReady } from './authorize.js';
 import type { Progress } from '../progress.js';
 
@@ -105,6 +106,7 @@ export async function applyGatewayDeauthorization(agentcore: AgentCoreApi, plan:
   const { after } = await mergeAndVerify({
     what: `gateway ${name}`,
     operation: 'UpdateGateway',
+    lockKey: resourceKey.gateway(gatewayId),
     planned: plan.planned,
     change: plan.change,
     shape: gatewayShape,

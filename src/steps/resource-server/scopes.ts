@@ -7,6 +7,7 @@ import { awsCliCommand, listDiff, type PlanStep } from '../../lib/plan.js';
 import type { ScopeSpec } from '../../lib/validate.js';
 import type { CognitoApi, ResourceServerScopeType, ResourceServerType } from '../../aws/cognito.js';
 import { mergeAndVerify, type MergeShape } from '../merge.js';
+import { resourceKey } from '../../lib/resource-lock.js';
 import type { Progress } from '../progress.js';
 
 type Scope = ResourceServerScopeType;
@@ -83,7 +84,7 @@ export async function applyScopes(cognito: CognitoApi, poolId: string, plan: Sco
   const { after } = await mergeAndVerify({
     what: `resource server ${rsId}`,
     operation: 'UpdateResourceServer',
-    lockKey: `cognito-idp resource server ${poolId}/${rsId}`,
+    lockKey: resourceKey.resourceServer(poolId, rsId),
     planned: plan.existing,
     change: (s) => ({ ...s, Scopes: [...(s.Scopes ?? []), ...plan.wanted.filter((w) => !(s.Scopes ?? []).some((h) => h.ScopeName === w.ScopeName))] }),
     shape,
