@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { RefusedError } from '../lib/errors.js';
+import { readyForUpdate } from '../aws/lambda.js';
 import type { Ctx } from '../lib/context.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { codeSha256, zip } from '../lib/zip.js';
@@ -192,15 +193,17 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         ctx.out.step(`Created Lambda function ${n.functionName}`);
         await lambda.waitReady(n.functionName, input.waitTimeoutSeconds);
       } else {
+        // A function still Pending or being updated (an interrupted run, another writer) takes no update yet.
+        if ((codeStale || settingsDrift(current, settings).length) && !readyForUpdate(current)) await lambda.waitReady(n.functionName, input.waitTimeoutSeconds);
         if (codeStale) {
-          await lambda.updateFunctionCode(n.functionName, pkg);
+          await lambda.updateFunctionCode(n.functionName, pkg, input.waitTimeoutSeconds);
           await lambda.waitReady(n.functionName, input.waitTimeoutSeconds);
           changes.push('updated code');
           ctx.out.step(`Updated the code of ${n.functionName}`);
         }
         const drifted = settingsDrift(current, settings);
         if (drifted.length) {
-          await lambda.updateFunctionConfiguration({ FunctionName: n.functionName, ...settings });
+          await lambda.updateFunctionConfiguration({ FunctionName: n.functionName, ...settings }, input.waitTimeoutSeconds);
           await lambda.waitReady(n.functionName, input.waitTimeoutSeconds);
           changes.push(`updated configuration (${drifted.join(', ')})`);
           ctx.out.step(`Updated the configuration of ${n.functionName} (${drifted.join(', ')})`);

@@ -35,8 +35,11 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(dry.stderr).toMatch(/create-function-url-config/);
     expect(dry.requests.map((r) => r.operation).filter((o) => /^(Create|Put|Update|Add)/.test(o))).toEqual([]);
 
+    // Lambda cannot assume the role deploy creates for a moment (IAM propagation): deploy tries again.
+    emu.front().settings.roleAssumableAfterMs = 1_000;
     const first = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
     expect(first.code, first.stderr).toBe(0);
+    expect(emu.front().calls('CreateFunction').map((r) => r.error ?? r.status)).toEqual(['InvalidParameterValueException', 201]);
     const out = first.json<{ url: string; mcpUrl: string; changed: boolean; claudeCommand: string }>();
     expect(out.changed).toBe(true);
     expect(out.url).toMatch(/^https:\/\/[0-9a-f]+\.lambda-url\.us-east-1\.on\.aws$/);

@@ -111,6 +111,18 @@ const getFunction: Rule = async (ctx) => {
   return relay(ctx, a, out);
 };
 
+/**
+ * Rule L1 (Pending): "Any invocations or other API actions that operate on the function will fail"
+ * while it is Pending (functions-states.html): the function URL and permission calls too.
+ */
+function notWhilePending(): Rule {
+  return async (ctx) => {
+    const name = fnName(ctx);
+    if (ctx.state.functions.has(name) && phaseOf(ctx, name).state === 'Pending') throw err('ResourceConflictException', 'The operation cannot be performed at this time. The function is currently in the following state: Pending');
+    return relay(ctx, await ctx.forward());
+  };
+}
+
 const getConfiguration: Rule = async (ctx) => {
   const a = await ctx.forward();
   return a.ok ? relay(ctx, a, withPhase(ctx, fnName(ctx), a.json)) : relay(ctx, a);
@@ -129,4 +141,7 @@ export const lambdaRules: Record<string, Rule> = {
   'lambda:GetFunction': getFunction,
   'lambda:GetFunctionConfiguration': getConfiguration,
   'lambda:DeleteFunction': deleteFunction,
+  'lambda:CreateFunctionUrlConfig': notWhilePending(),
+  'lambda:UpdateFunctionUrlConfig': notWhilePending(),
+  'lambda:AddPermission': notWhilePending(),
 };
