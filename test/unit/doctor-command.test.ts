@@ -374,7 +374,8 @@ describe('doctor against mocked AWS', () => {
     const r = await run(['--no-probes', '--json', '--error', 'tools/call denied by policy']);
     const j = r.json();
     expect(j.checks.find((c: { id: string }) => c.id === 'gateway.custom-claims')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/department equals "eng".*pre-token-generation trigger/) });
-    expect(j.symptom).toMatchObject({ id: 'denied-by-policy', causes: [{ id: 'policy-engine-denies', verdict: 'possible' }] });
+    // A CUSTOM_JWT gateway: the AUTHENTICATE_ONLY cause is ruled out.
+    expect(j.symptom).toMatchObject({ id: 'denied-by-policy', causes: [{ id: 'policy-engine-denies', verdict: 'possible' }, { id: 'authorization-offloaded', verdict: 'ruled-out' }] });
   });
 
   it('--refresh-token takes only - (never the token itself on the command line), and needs the live token URL', async () => {
