@@ -67,9 +67,18 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   const n = facadeNames(input.name);
   const region = t.region;
   const [lambda, iam, ssm] = await Promise.all([ctx.lambda(), ctx.iam(), ctx.ssm()]);
-  const withSecret = Boolean(t.client.ClientSecret);
+  const [fn, role, params] = await Promise.all([lambda.getFunction(n.functionName), iam.getRole(n.roleName), ssm.getParameters([n.signingKeyParameter, n.clientSecretParameter], true)]);
+  // Cognito shows a client's secret only while its original secret lives: after rotate-secret --finish
+  // Describe shows none. A secret the façade stored is then kept (it cannot be compared), never dropped.
+  const shownSecret = t.client.ClientSecret;
+  const storedSecret = params.get(n.clientSecretParameter);
+  const withSecret = Boolean(shownSecret) || Boolean(storedSecret);
   const paramNames = [n.signingKeyParameter, ...(withSecret ? [n.clientSecretParameter] : [])];
-  const [fn, role, params] = await Promise.all([lambda.getFunction(n.functionName), iam.getRole(n.roleName), ssm.getParameters(paramNames, true)]);
+  if (!shownSecret && storedSecret) {
+    ctx.out.warn(
+      `Cognito does not show the secret of app client ${t.clientName ?? t.clientId} (it shows none once the original secret is deleted, e.g. by rotate-secret --finish): the façade keeps the secret stored in ${n.clientSecretParameter}. If that one was deleted, store the current secret there (aws ssm put-parameter --type SecureString --overwrite --name ${n.clientSecretParameter} --value <secret>).`,
+    );
+  }
   if (fn) refuseForeign('Lambda function', n.functionName, fn.Tags);
   if (role) refuseForeign('IAM role', n.roleName, Object.fromEntries((role.Tags ?? []).map((x) => [x.Key ?? '', x.Value ?? ''])));
   const [policyDoc, urlConfig, statements] = await Promise.all([
@@ -96,12 +105,12 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   }
   const keyParam = params.get(n.signingKeyParameter);
   if (!keyParam) steps.push({ action: 'create', resource: `SSM SecureString parameter ${n.signingKeyParameter} (a new random signing key)` });
-  const secretParam = withSecret ? params.get(n.clientSecretParameter) : undefined;
-  const secretStale = withSecret && (!secretParam || secretParam.value !== t.client.ClientSecret || secretParam.type !== 'SecureString');
+  const secretParam = withSecret ? storedSecret : undefined;
+  const secretStale = Boolean(shownSecret) && (!secretParam || secretParam.value !== shownSecret || secretParam.type !== 'SecureString');
   if (secretStale) steps.push({ action: secretParam ? 'update' : 'create', resource: `SSM SecureString parameter ${n.clientSecretParameter} (the secret of app client ${t.clientName ?? t.clientId}, not shown)` });
 
   const current = fn?.Configuration;
-  const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris);
+  const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris, withSecret);
   const drift = role ? settingsDrift(current, want) : settingsDrift(current, { ...want, Role: current?.Role ?? want.Role });
   const codeStale = Boolean(current) && current!.CodeSha256 !== sha;
   if (!current) {
@@ -182,11 +191,11 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         ctx.out.step(`Stored a new signing key in ${n.signingKeyParameter}`);
       }
       if (secretStale) {
-        await ssm.putSecureString(n.clientSecretParameter, t.client.ClientSecret!, { overwrite: Boolean(secretParam), description: `App client secret for the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
+        await ssm.putSecureString(n.clientSecretParameter, shownSecret!, { overwrite: Boolean(secretParam), description: `App client secret for the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
         changes.push(`${secretParam ? 'updated' : 'created'} parameter ${n.clientSecretParameter}`);
         ctx.out.step(`Stored the app client secret in ${n.clientSecretParameter}`);
       }
-      const settings = desiredSettings(t, n, r.Arn!, input.allowedRedirectUris);
+      const settings = desiredSettings(t, n, r.Arn!, input.allowedRedirectUris, withSecret);
       if (!current) {
         await lambda.createFunction({ FunctionName: n.functionName, Code: { ZipFile: pkg }, Architectures: [ARCHITECTURE], Tags: { [MANAGED_TAG.key]: MANAGED_TAG.value }, ...settings });
         changes.push(`created function ${n.functionName}`);

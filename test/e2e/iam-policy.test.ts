@@ -59,6 +59,10 @@ describe('commands under exactly the policy docs/iam.md documents', () => {
     expect(second.json<{ changed: boolean }>().changed).toBe(false);
     await run(['rotate-secret', '--yes', '--json'], cwd);
     await run(['rotate-secret', '--finish', '--yes', '--json'], cwd);
+    // Cognito now shows no secret for the client (the original is deleted): deploy keeps the stored one and changes nothing.
+    const third = await run(['facade', 'deploy', '--yes'], cwd);
+    expect(third.stdout + third.stderr).toMatch(/does not show the secret .* keeps the secret stored in \/mcp-cognito\/mcp-cognito-facade\/client-secret/s);
+    expect(third.stdout + third.stderr).toMatch(/nothing to change/);
     const down = await run(['teardown', '--yes', '--json'], cwd);
     expect(down.state()).not.toHaveProperty('facade');
     const front = emu.front();

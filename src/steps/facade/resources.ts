@@ -72,8 +72,12 @@ export function runtimePolicy(n: FacadeNames, o: { region: string; account: stri
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** The function's environment: public settings and parameter names. */
-export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedirectUris: readonly string[]): Record<string, string> {
+/**
+ * The function's environment: public settings and parameter names. `withSecret`: the client has a
+ * secret the façade uses (default: Describe showed one; Cognito shows none once the original secret
+ * is deleted by rotate-secret --finish, while the façade keeps the one it stored).
+ */
+export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedirectUris: readonly string[], withSecret = Boolean(t.client.ClientSecret)): Record<string, string> {
   return {
     [ENV.region]: t.region,
     [ENV.userPoolId]: t.poolId,
@@ -82,13 +86,13 @@ export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedire
     [ENV.gatewayUrl]: t.gatewayUrl,
     ...(allowedRedirectUris.length ? { [ENV.allowedRedirectUris]: allowedRedirectUris.join(' ') } : {}),
     ...(t.scopes.length ? { [ENV.scopes]: t.scopes.join(' ') } : {}),
-    ...(t.client.ClientSecret ? { [ENV.clientSecretParameter]: n.clientSecretParameter } : {}),
+    ...(withSecret ? { [ENV.clientSecretParameter]: n.clientSecretParameter } : {}),
     [ENV.signingKeyParameter]: n.signingKeyParameter,
   };
 }
 
 /** The function settings deploy owns (compared with GetFunction's configuration for drift). */
-export function desiredSettings(t: FacadeTarget, n: FacadeNames, roleArn: string, allowedRedirectUris: readonly string[]) {
+export function desiredSettings(t: FacadeTarget, n: FacadeNames, roleArn: string, allowedRedirectUris: readonly string[], withSecret = Boolean(t.client.ClientSecret)) {
   return {
     Role: roleArn,
     Runtime: RUNTIME,
@@ -96,7 +100,7 @@ export function desiredSettings(t: FacadeTarget, n: FacadeNames, roleArn: string
     MemorySize: MEMORY_MB,
     Timeout: TIMEOUT_S,
     Description: `OAuth façade for AgentCore gateway ${t.gatewayName ?? t.gatewayId} (mcp-cognito)`,
-    Environment: { Variables: facadeEnvironment(t, n, allowedRedirectUris) },
+    Environment: { Variables: facadeEnvironment(t, n, allowedRedirectUris, withSecret) },
   };
 }
 export type DesiredSettings = ReturnType<typeof desiredSettings>;

@@ -72,7 +72,9 @@ export async function readFacadeStatus(ctx: Ctx, o: { bundle?: Uint8Array; allow
   if (role) {
     const t = await readFacadeTarget({ clientId: f.clientId }, ctx).catch(() => undefined);
     const current = (c.Environment?.Variables ?? {})[ENV.allowedRedirectUris];
-    if (t) s.drift = settingsDrift(c, desiredSettings(t, n, role.Arn!, o.allowedRedirectUris ?? (current ? current.split(' ') : [])));
+    // A client whose secret Cognito no longer shows (rotated) keeps the secret parameter the function names.
+    const withSecret = Boolean(t?.client.ClientSecret) || Boolean((c.Environment?.Variables ?? {})[ENV.clientSecretParameter]);
+    if (t) s.drift = settingsDrift(c, desiredSettings(t, n, role.Arn!, o.allowedRedirectUris ?? (current ? current.split(' ') : []), withSecret));
   }
   s.healthy = problems.length === 0;
   return s;
