@@ -15,15 +15,21 @@ import { documentedPolicy } from './iam-doc';
 // @ts-expect-error plain .mjs script without types
 import { seedSample } from '../../scripts/sandbox.mjs';
 
-const emu = useEmulator({ gatewayDelayMs: 100, lambdaDelayMs: 100 });
+// One setup, run in steps (each its own test, so that a loaded machine's slowness does not add up in one).
+const emu = useEmulator({ gatewayDelayMs: 100, lambdaDelayMs: 0, resetEachTest: false });
+const STEP_TIMEOUT = 120_000;
 
 describe('commands under exactly the policy docs/iam.md documents', () => {
-  it('init, facade deploy twice, rotate-secret (add, finish) and teardown succeed; a command outside its policy is denied', async () => {
+  let userFor: (command: string) => Promise<Record<string, string>>;
+  let run: (args: string[], cwd?: string) => Promise<Awaited<ReturnType<typeof runCli>>>;
+  let cwd: string;
+
+  it('init, then facade deploy twice', { timeout: STEP_TIMEOUT }, async () => {
     const seed = (await seedSample(emu.endpoint())) as { poolId: string; gatewayId: string };
     const gatewayRole = (await sdk(emu.endpoint()).agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }))).roleArn!;
     const iam = new IAMClient({ region: 'us-east-1', endpoint: emu.endpoint(), credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const keys = new Map<string, Record<string, string>>();
-    const userFor = async (command: string): Promise<Record<string, string>> => {
+    userFor = async (command: string): Promise<Record<string, string>> => {
       const known = keys.get(command);
       if (known) return known;
       const policy = documentedPolicy(command);
@@ -43,26 +49,32 @@ describe('commands under exactly the policy docs/iam.md documents', () => {
       keys.set(command, env);
       return env;
     };
-    const run = async (args: string[], cwd?: string) => {
+    run = async (args: string[], dir?: string) => {
       const command = args[0] === 'facade' ? `facade ${args[1]}` : args[0]!;
-      const r = await runCli(args, { endpoint: emu.endpoint(), env: await userFor(command), timeoutMs: 60_000, ...(cwd ? { cwd } : {}) });
+      const r = await runCli(args, { endpoint: emu.endpoint(), env: await userFor(command), timeoutMs: 90_000, ...(dir ? { cwd: dir } : {}) });
       expect(r.code, `${args.join(' ')} under its documented policy: ${r.stdout}${r.stderr}`).toBe(0);
       return r;
     };
 
     const init = await run(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json']);
-    const cwd = init.cwd;
+    cwd = init.cwd;
     const first = await run(['facade', 'deploy', '--yes', '--json'], cwd);
     expect(first.json<{ changed: boolean }>().changed).toBe(true);
     // The second deploy reads the function's tags through GetFunction (lambda:ListTags) to adopt only what it made.
     const second = await run(['facade', 'deploy', '--yes', '--json'], cwd);
     expect(second.json<{ changed: boolean }>().changed).toBe(false);
+  });
+
+  it('rotate-secret (add, finish), then a third facade deploy', { timeout: STEP_TIMEOUT }, async () => {
     await run(['rotate-secret', '--yes', '--json'], cwd);
     await run(['rotate-secret', '--finish', '--yes', '--json'], cwd);
     // Cognito now shows no secret for the client (the original is deleted): deploy keeps the stored one and changes nothing.
     const third = await run(['facade', 'deploy', '--yes'], cwd);
     expect(third.stdout + third.stderr).toMatch(/does not show the secret .* keeps the secret stored in \/mcp-cognito\/mcp-cognito-facade\/client-secret/s);
     expect(third.stdout + third.stderr).toMatch(/nothing to change/);
+  });
+
+  it('teardown; no request was denied; a command outside its policy is', { timeout: STEP_TIMEOUT }, async () => {
     const down = await run(['teardown', '--yes', '--json'], cwd);
     expect(down.state()).not.toHaveProperty('facade');
     const front = emu.front();
