@@ -8,6 +8,7 @@ import type { Preset } from '../domain/presets.js';
 import { chooseClient } from '../steps/client/choose.js';
 import { clientNotFound } from '../steps/client/create.js';
 import { planFinish, planRotate, secretInfo, sortSecrets, type SecretInfo } from '../steps/client/rotate-secret.js';
+import { facadeSecretParameter, planFacadeSecret, storeFacadeSecret } from '../steps/facade/secret.js';
 
 export interface RotateSecretInput {
   poolId?: string;
@@ -110,16 +111,26 @@ export async function rotateSecret(input: RotateSecretInput, ctx: Ctx): Promise<
   }
 
   const plan = planRotate(client, secrets, region);
+  // The façade deploy made for this client holds a copy of the secret: it gets the new one too.
+  const facade = facadeSecretParameter(ctx, clientId);
   const nextAfterAdd = (where: string) => [
     ...(copilot ? COPILOT_STEPS(where) : [`Give the new secret (${where}) to every consumer of ${client.ClientName ?? clientId}; the old one keeps working meanwhile.`]),
     `When a sign-in with the new secret works, delete the old one: ${finishCommand}`,
   ];
-  if (!(await ctx.approve([plan.step], { question: `Add a second secret to ${client.ClientName ?? clientId}? The current one keeps working until rotate-secret --finish.` }))) {
+  if (!(await ctx.approve([plan.step, ...(facade ? [planFacadeSecret(facade)] : [])], { question: `Add a second secret to ${client.ClientName ?? clientId}? The current one keeps working until rotate-secret --finish.` }))) {
     return { ...base, action: 'add', changed: false, secrets: plan.existing, nextSteps: nextAfterAdd('from the result') };
   }
   const added = await cognito.addClientSecret(poolId, clientId, secrets);
   const now = [...plan.existing, secretInfo(added)];
   ctx.out.step(`Added secret ${added.ClientSecretId} to ${client.ClientName ?? clientId}; the old one still works`);
+  if (facade && added.ClientSecretValue) {
+    try {
+      await storeFacadeSecret(ctx, facade, added.ClientSecretValue);
+      ctx.out.step(`Stored the new secret in ${facade.name}: the OAuth façade ${facade.functionName} uses it (a running function reads it again when Cognito refuses the old one)`);
+    } catch (e) {
+      ctx.out.warn(`Could not store the new secret in ${facade.name} (${(e as Error).message}): the façade ${facade.functionName} still has the old one; do not run --finish before it has the new one (aws ssm put-parameter --type SecureString --overwrite --name ${facade.name} --value <the secret above>).`);
+    }
+  }
   const result: RotateSecretResult = { ...base, action: 'add', changed: true, clientSecret: added.ClientSecretValue, secretId: added.ClientSecretId, secrets: now, nextSteps: nextAfterAdd('printed above') };
   if (input.envFile) {
     try {

@@ -43,6 +43,8 @@ const StateFacade = z.object({
   created: z.literal(true),
   /** deploy added <url>/callback to the client (remove takes it away only then). */
   callbackAdded: z.boolean(),
+  /** The KMS key of its parameters (--kms-key-arn; none: the AWS managed key), for rotate-secret's update of the secret. */
+  kmsKeyArn: z.optional(z.string()),
 });
 export type StateFacade = z.infer<typeof StateFacade>;
 

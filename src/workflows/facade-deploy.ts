@@ -157,7 +157,8 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   const record = (patch: Partial<StateFacade>) => {
     const before = ctx.state.get().facade;
     const base: StateFacade = before?.functionName === n.functionName ? before : { functionName: n.functionName, roleName: n.roleName, parameterNames: paramNames, region, clientId: t.clientId, created: true, callbackAdded: false };
-    ctx.state.update({ facade: { ...base, parameterNames: paramNames, clientId: t.clientId, ...patch } });
+    const { kmsKeyArn: _k, ...rest } = base;
+    ctx.state.update({ facade: { ...rest, parameterNames: paramNames, clientId: t.clientId, ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}), ...patch } });
   };
 
   return {

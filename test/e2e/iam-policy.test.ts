@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { sdk, useEmulator } from './moto';
 import { runCli } from './run-cli';
 import { documentedPolicy } from './iam-doc';
@@ -66,7 +67,11 @@ describe('commands under exactly the policy docs/iam.md documents', () => {
   });
 
   it('rotate-secret (add, finish), then a third facade deploy', { timeout: STEP_TIMEOUT }, async () => {
-    await run(['rotate-secret', '--yes', '--json'], cwd);
+    const added = (await run(['rotate-secret', '--yes', '--json'], cwd)).json<{ clientSecret: string }>().clientSecret;
+    // The façade's copy of the secret is the new one before the old one goes.
+    const ssm = new SSMClient({ region: 'us-east-1', endpoint: emu.endpoint(), credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const stored = await ssm.send(new GetParameterCommand({ Name: '/mcp-cognito/mcp-cognito-facade/client-secret', WithDecryption: true }));
+    expect(stored.Parameter?.Value === added, 'the façade parameter holds the added secret').toBe(true);
     await run(['rotate-secret', '--finish', '--yes', '--json'], cwd);
     // Cognito now shows no secret for the client (the original is deleted): deploy keeps the stored one and changes nothing.
     const third = await run(['facade', 'deploy', '--yes'], cwd);
