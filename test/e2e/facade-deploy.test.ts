@@ -90,6 +90,17 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(second.json()).toMatchObject({ changed: false, url: out.url });
     expect(second.requests.map((r) => r.operation).filter((o) => /^(Create|Put|Update|Add|Delete)/.test(o))).toEqual([]);
     expect((await lambda.send(new ListFunctionsCommand({}))).Functions?.map((f) => f.FunctionName)).toEqual(['mcp-cognito-facade']);
+
+    // A configuration change right after another: Lambda takes one update at a time (the second deploy finds the
+    // function still InProgress and waits for it instead of meeting a ResourceConflictException).
+    emu.front().settings.lambdaDelayMs = 1_200;
+    const third = await runCli(['facade', 'deploy', '--yes', '--json', '--allow-redirect', 'https://one.example.com/cb'], { endpoint: emu.endpoint(), cwd });
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    emu.front().state.functions.set('mcp-cognito-facade', { ...emu.front().state.functions.get('mcp-cognito-facade')!, updatedAt: Date.now() + 1_200 });
+    const fourth = await runCli(['facade', 'deploy', '--yes', '--json', '--allow-redirect', 'https://two.example.com/cb'], { endpoint: emu.endpoint(), cwd });
+    expect(fourth.code, fourth.stdout + fourth.stderr).toBe(0);
+    expect(emu.front().calls('UpdateFunctionConfiguration').map((r) => r.error ?? r.status)).toEqual([200, 200]);
+    emu.front().settings.lambdaDelayMs = 300;
     expect((await iam.send(new ListRolesCommand({}))).Roles?.filter((r) => r.RoleName?.startsWith('mcp-cognito-facade')).map((r) => r.RoleName)).toEqual(['mcp-cognito-facade-role']);
 
     const status = await runCli(['facade', 'status', '--json'], { endpoint: emu.endpoint(), cwd });
