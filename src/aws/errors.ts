@@ -46,7 +46,12 @@ export function toCliError(err: unknown, call: CallInfo): CliError {
     );
   }
   if (ACCESS_DENIED.has(name) || (name === 'NotAuthorizedException' && call.service === 'cognito-idp' && !/password|token/i.test(message))) {
-    const extra = call.operation === 'UpdateGateway' || call.operation === 'CreateGateway' ? ' and iam:PassRole on the gateway role' : '';
+    const extra =
+      call.operation === 'UpdateGateway' || call.operation === 'CreateGateway'
+        ? ' and iam:PassRole on the gateway role'
+        : call.operation === 'CreateFunction' || call.operation === 'UpdateFunctionConfiguration'
+          ? " and iam:PassRole on the function's role"
+          : '';
     return make('ACCESS_DENIED', `Access denied: your AWS identity is not allowed to call ${action}${extra}.`, `Grant ${action}${extra} to the identity you are using (check with \`aws sts get-caller-identity\`). AWS said: ${message}`);
   }
   if (name === 'ResourceNotFoundException' || name === 'UserNotFoundException') {
@@ -60,6 +65,10 @@ export function toCliError(err: unknown, call: CallInfo): CliError {
   }
   if (name === 'LimitExceededException' || name === 'ServiceQuotaExceededException') {
     return make('AWS_ERROR', `An AWS quota was reached calling ${action}: ${message}`, 'Remove unused resources or request a quota increase in Service Quotas.');
+  }
+  if (name === 'InvalidKeyId' || name === 'KMSNotFoundException' || (name === 'NotFoundException' && /kms/i.test(message))) {
+    // SSM PutParameter with a KeyId that names no usable KMS key (SSM API reference: InvalidKeyId).
+    return make('AWS_ERROR', `The KMS key for ${call.operation} cannot be used: ${message}`, `Check --kms-key-arn: the key must exist in ${call.region}, be enabled and let you use it (kms:Encrypt); without the option the AWS managed key aws/ssm is used.`);
   }
   if (e?.$metadata?.httpStatusCode === 403) {
     return make('ACCESS_DENIED', `Access denied: your AWS identity is not allowed to call ${action}.`, `Grant ${action} to the identity you are using. AWS said: ${message}`);

@@ -19,12 +19,21 @@ const notFound = (e: unknown) => awsErrorName(e) === 'ResourceNotFoundException'
 /** IAM is eventually consistent: a role just created may not be assumable by Lambda for a few seconds. */
 export const roleNotReady = (e: unknown) => awsErrorName(e) === 'InvalidParameterValueException' && /cannot be assumed|role defined for the function/i.test((e as Error).message);
 
+/** An update refused because the function is Pending or its last update is still InProgress (AWS: ResourceConflictException). */
+export const updateInProgress = (e: unknown) => awsErrorName(e) === 'ResourceConflictException' && /update is in progress|currently in the following state|cannot be performed at this time/i.test((e as Error).message);
+
+/** True when the function can take an update now: Active, and its last update not InProgress. */
+export const readyForUpdate = (c: FunctionConfiguration | undefined) => !c || ((c.State === undefined || c.State === 'Active') && c.LastUpdateStatus !== 'InProgress');
+
 export interface LambdaApiOptions {
   /** Pause before retrying CreateFunction while the new role propagates (default 2 s, 3 s, 5 s…). */
   sleep?: (attempt: number) => Promise<void>;
   /** CreateFunction attempts while the role is not assumable yet (default 8: about 40 s). */
   roleAttempts?: number;
 }
+
+/** Attempts of one function update while another is in progress (each after waiting for the function). */
+const UPDATE_ATTEMPTS = 3;
 
 export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = {}) {
   const m = await import('./sdk/lambda.js');
@@ -76,11 +85,27 @@ export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = 
         }
       }
     },
-    async updateFunctionCode(name: string, zip: Uint8Array): Promise<FunctionConfiguration> {
-      return sender.send(new m.UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip }));
+    /**
+     * Lambda takes one update at a time: an update sent while the function is Pending or another
+     * update is InProgress is refused (ResourceConflictException). Then wait until it is ready and
+     * send it again, at most `UPDATE_ATTEMPTS` times in all.
+     */
+    async updateWhenReady(name: string, send: () => Promise<FunctionConfiguration>, timeoutSeconds: number): Promise<FunctionConfiguration> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await send();
+        } catch (e) {
+          if (!updateInProgress(e) || attempt >= UPDATE_ATTEMPTS) throw e;
+          settings.log(`lambda: ${name} is busy with another update (attempt ${attempt}); waiting until it is ready`);
+          await api.waitReady(name, timeoutSeconds);
+        }
+      }
     },
-    async updateFunctionConfiguration(input: UpdateFunctionConfigurationRequest): Promise<FunctionConfiguration> {
-      return sender.send(new m.UpdateFunctionConfigurationCommand(input));
+    async updateFunctionCode(name: string, zip: Uint8Array, timeoutSeconds = 120): Promise<FunctionConfiguration> {
+      return api.updateWhenReady(name, () => sender.send(new m.UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip })), timeoutSeconds);
+    },
+    async updateFunctionConfiguration(input: UpdateFunctionConfigurationRequest, timeoutSeconds = 120): Promise<FunctionConfiguration> {
+      return api.updateWhenReady(input.FunctionName!, () => sender.send(new m.UpdateFunctionConfigurationCommand(input)), timeoutSeconds);
     },
     /** Wait until the function is Active and its last update Successful (the SDK waiters). */
     async waitReady(name: string, timeoutSeconds = 120): Promise<void> {

@@ -77,7 +77,7 @@ async function resolveGatewayId(input: AuthorizeClientInput, ctx: Ctx): Promise<
   }
   return ctx.prompt.select({
     message: 'Which gateway should trust the client?',
-    choices: gateways.map((g) => ({ name: `${g.name} (${g.gatewayId}) ${g.authorizerType ?? ''} ${g.status ?? ''}`.trim(), value: g.gatewayId!, disabled: g.authorizerType && g.authorizerType !== 'CUSTOM_JWT' ? `${g.authorizerType} authorizer` : false })),
+    choices: gateways.map((g) => ({ name: `${g.name} (${g.gatewayId}) ${g.authorizerType ?? ''} ${g.status ?? ''}`.trim(), value: g.gatewayId!, disabled: g.authorizerType && g.authorizerType !== 'CUSTOM_JWT' && g.authorizerType !== 'AUTHENTICATE_ONLY' ? `${g.authorizerType} authorizer` : false })),
   });
 }
 

@@ -34,6 +34,12 @@ export interface FacadeConfig {
     clientId: string;
     /** Its secret, when it has one; only ever sent to Cognito's token and revocation endpoints. */
     clientSecret?: string;
+    /**
+     * Reads the secret again (the deployed façade: its SSM parameter). Called once when Cognito
+     * refuses the secret in hand (invalid_client): `rotate-secret` stores the new secret there
+     * before the old one is deleted, and a warm function would otherwise keep the deleted one.
+     */
+    refreshClientSecret?: () => Promise<string | undefined>;
   };
   /** The AgentCore Gateway's MCP URL (https://<id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp); GetGateway's gatewayUrl as it is. */
   gatewayUrl: string;
@@ -75,7 +81,9 @@ export interface Resolved {
   secureCookies: boolean;
   cognito: {
     clientId: string;
+    /** Replaced when refreshClientSecret finds a newer secret (token.ts). */
     clientSecret?: string;
+    refreshClientSecret?: () => Promise<string | undefined>;
     authorizeUrl: string;
     tokenUrl: string;
     revokeUrl: string;
@@ -200,6 +208,7 @@ export function resolveConfig(config: FacadeConfig): Resolved {
     cognito: {
       clientId,
       clientSecret: config.cognito.clientSecret || undefined,
+      ...(config.cognito.refreshClientSecret ? { refreshClientSecret: config.cognito.refreshClientSecret } : {}),
       authorizeUrl: `${domainBase}/oauth2/authorize`,
       tokenUrl: `${domainBase}/oauth2/token`,
       revokeUrl: `${domainBase}/oauth2/revoke`,

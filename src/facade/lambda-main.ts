@@ -43,6 +43,7 @@ function build(event: FunctionUrlEvent): Promise<FacadeHandler> {
         domainUrl: env(ENV.domainUrl),
         clientId: env(ENV.clientId),
         clientSecret: secretName ? secrets.get(secretName) : undefined,
+        ...(secretName ? { refreshClientSecret: async () => (await readSecrets([secretName])).get(secretName) } : {}),
       },
       gatewayUrl: env(ENV.gatewayUrl),
       allowedRedirectUris: list(ENV.allowedRedirectUris),

@@ -62,8 +62,11 @@ function cognitoHeaders(r: Resolved): Record<string, string> {
   return headers;
 }
 
-/** `sealRefresh` rewrites a successful token answer's refresh_token (Cognito's → the façade's sealed one). */
-async function callCognito(r: Resolved, url: string, body: URLSearchParams, sealRefresh?: (given: unknown) => string): Promise<Response> {
+/**
+ * `sealRefresh` rewrites a successful token answer's refresh_token (Cognito's → the façade's sealed one);
+ * `refreshed`: the client secret was read again already (once per call).
+ */
+async function callCognito(r: Resolved, url: string, body: URLSearchParams, sealRefresh?: (given: unknown) => string, refreshed = false): Promise<Response> {
   let res: Response;
   try {
     res = await r.fetch(url, { method: 'POST', headers: cognitoHeaders(r), body: body.toString(), redirect: 'manual', signal: AbortSignal.timeout(10_000) });
@@ -71,6 +74,17 @@ async function callCognito(r: Resolved, url: string, body: URLSearchParams, seal
     throw bad('The sign-in service could not be reached.', 'temporarily_unavailable', 502);
   }
   const text = await res.text();
+  if (res.status === 400 || res.status === 401) {
+    // The secret in hand refused (rotated and deleted since it was read): read it again once, and retry if it changed.
+    const refusedClient = /"error"\s*:\s*"invalid_client"/.test(text);
+    if (refusedClient && !refreshed && r.cognito.clientSecret && r.cognito.refreshClientSecret) {
+      const fresh = await r.cognito.refreshClientSecret().catch(() => undefined);
+      if (fresh && fresh !== r.cognito.clientSecret) {
+        r.cognito.clientSecret = fresh;
+        return callCognito(r, url, body, sealRefresh, true);
+      }
+    }
+  }
   // RFC 7009 §2.2: a successful revocation answers 200 with no body, as Cognito does.
   if (res.ok && text === '') return new Response(null, { status: 200, headers: { ...NO_STORE, ...CORS } });
   let parsed: unknown;

@@ -46,6 +46,8 @@ const StateFacade = z.object({
   callbackAdded: z.boolean(),
   /** The ClientSecretId whose value the façade's parameter holds (rotate-secret sets it; an ID, never a value). */
   secretId: z.optional(z.string()),
+  /** The KMS key of its parameters (--kms-key-arn; none: the AWS managed key), for rotate-secret's update of the secret. */
+  kmsKeyArn: z.optional(z.string()),
 });
 export type StateFacade = z.infer<typeof StateFacade>;
 

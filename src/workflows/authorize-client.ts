@@ -4,6 +4,7 @@ import type { Ctx } from '../lib/context.js';
 import type { Prepared } from '../lib/plan.js';
 import { mcpEndpointUrl, parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import { isOidcScope } from '../domain/oauth.js';
+import { authenticateOnlySentence, authenticatesOnly } from '../domain/gateway-authorizer.js';
 import { PRESET_TABLE } from '../domain/presets.js';
 import type { GetGatewayResponse } from '../aws/rmw.js';
 import { FAILED_STATUSES, UPDATABLE_STATUSES, applyGatewayAuthorization, jwtOf, mcpOf, planGatewayAuthorization, preflightGateway, statusSentence, type ClientGrant, type GatewayAuthorizationOptions, type GatewayMerge } from '../steps/gateway/authorize.js';
@@ -84,6 +85,34 @@ async function losers(ctx: Ctx, poolId: string, keep: string[]): Promise<string>
  * the merge-and-verify loop (re-read, status still READY or UPDATE_UNSUCCESSFUL, merge,
  * UpdateGateway with every field, wait, verify).
  */
+/**
+ * An AUTHENTICATE_ONLY gateway trusting this pool (preflight checked the pool) accepts every valid
+ * token of it: there is no client list or scope rule to add to (AWS: offloaded authorization,
+ * domain/gateway-authorizer.ts). Nothing is sent; what decides instead is said.
+ */
+function authenticateOnly(got: GetGatewayResponse, o: AuthorizeTarget, ctx: Ctx, t: { poolId: string; region: string; gatewayId: string; name: string }): Prepared<AuthorizeClientResult> {
+  ctx.out.step(`${authenticateOnlySentence(got)} ${o.clientIds.length ? `${o.clientIds.join(', ')} ${o.clientIds.length > 1 ? 'are' : 'is'} accepted as any client of pool ${t.poolId}; nothing to change.` : 'Nothing to change.'}`);
+  if (o.allowedScopes?.length || o.mcpVersions?.length || o.restrictClients || o.restrictScopes) ctx.out.warn(`--allowed-scope, --mcp-version, --restrict-clients and --restrict-scopes change a CUSTOM_JWT authorizer's rules; gateway ${t.name} has none, so they were not applied.`);
+  if (!ctx.dryRun) recordGateway(ctx, t.poolId, t.region, t.gatewayId, t.name);
+  const result = (): AuthorizeClientResult => ({
+    userPoolId: t.poolId,
+    gatewayId: t.gatewayId,
+    ...(got.name ? { gatewayName: got.name } : {}),
+    ...(got.gatewayUrl ? { gatewayUrl: got.gatewayUrl, mcpUrl: mcpEndpointUrl(got.gatewayUrl) } : {}),
+    allowedClients: [],
+    added: [],
+    acceptedWithoutAllowList: o.clientIds,
+    allowedScopes: [],
+    addedScopes: [],
+    scopesNotChecked: [],
+    supportedVersions: mcpOf(got)?.supportedVersions ?? [],
+    addedVersions: [],
+    ...(got.status ? { status: got.status } : {}),
+    changed: false,
+  });
+  return { steps: [], preview: result, apply: async () => result() };
+}
+
 export async function prepareAuthorizeClient(o: AuthorizeTarget, ctx: Ctx): Promise<Prepared<AuthorizeClientResult>> {
   const { clientIds, gatewayId } = o;
   const region = await ctx.region();
@@ -93,6 +122,7 @@ export async function prepareAuthorizeClient(o: AuthorizeTarget, ctx: Ctx): Prom
   const poolId = o.poolId || parseCognitoDiscoveryUrl(jwtOf(got)?.discoveryUrl ?? '')?.poolId || '';
   preflightGateway(got, gatewayId, poolId, region);
   const name = got.name ?? gatewayId;
+  if (authenticatesOnly(got)) return authenticateOnly(got, o, ctx, { poolId, region, gatewayId, name });
 
   const cognito = clientIds.length ? await ctx.cognito() : undefined;
   const stateClients = ctx.state.get().clients ?? [];

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { RefusedError } from '../lib/errors.js';
+import { readyForUpdate } from '../aws/lambda.js';
 import type { Ctx } from '../lib/context.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { codeSha256, zip } from '../lib/zip.js';
@@ -162,7 +163,8 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   const record = (patch: Partial<StateFacade>) => {
     const before = ctx.state.get().facade;
     const base: StateFacade = before?.functionName === n.functionName ? before : { functionName: n.functionName, roleName: n.roleName, parameterNames: paramNames, region, clientId: t.clientId, created: true, callbackAdded: false };
-    ctx.state.update({ facade: { ...base, parameterNames: paramNames, ...patch } });
+    const { kmsKeyArn: _k, ...rest } = base;
+    ctx.state.update({ facade: { ...rest, parameterNames: paramNames, ...(input.kmsKeyArn ? { kmsKeyArn: input.kmsKeyArn } : {}), ...patch } });
   };
 
   return {
@@ -206,7 +208,9 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         ctx.out.step(`Created Lambda function ${n.functionName}`);
         await waitUpdated();
       } else if (codeStale) {
-        await lambda.updateFunctionCode(n.functionName, pkg);
+        // A function still Pending or being updated (an interrupted run, another writer) takes no update yet.
+        if (!readyForUpdate(current)) await waitUpdated();
+        await lambda.updateFunctionCode(n.functionName, pkg, input.waitTimeoutSeconds);
         await waitUpdated();
         changes.push('updated code');
         ctx.out.step(`Updated the code of ${n.functionName}`);
@@ -251,7 +255,9 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
       const settings = settingsFor(target);
       const drifted = settingsDrift(deployed, settings);
       if (drifted.length) {
-        await lambda.updateFunctionConfiguration({ FunctionName: n.functionName, ...settings });
+        // A function still Pending or being updated (an interrupted run, another writer) takes no update yet (no conflict sent).
+        if (deployed === current && !codeStale && !readyForUpdate(current)) await waitUpdated();
+        await lambda.updateFunctionConfiguration({ FunctionName: n.functionName, ...settings }, input.waitTimeoutSeconds);
         await waitUpdated();
         changes.push(`updated configuration (${drifted.join(', ')})`);
         ctx.out.step(`Updated the configuration of ${n.functionName} (${drifted.join(', ')})`);

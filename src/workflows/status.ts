@@ -10,6 +10,7 @@ import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import { isAdopted, isCreated, type Origin, type OwnedKind } from '../lib/ownership.js';
 import { isFacadePreset, type Preset } from '../domain/presets.js';
 import { facadeCallbacksOn, facadeClientIds, ownFacadeClient } from '../steps/facade/owned.js';
+import { authenticateOnlySentence, authenticatesOnly, offloadedTo } from '../domain/gateway-authorizer.js';
 import type { CognitoApi, UserPoolClientType } from '../aws/cognito.js';
 import type { AgentCoreApi, GetGatewayResponse } from '../aws/agentcore.js';
 import { ageInDays, secretInfo, sortSecrets, type SecretInfo } from '../steps/client/rotate-secret.js';
@@ -212,7 +213,12 @@ export async function readStatus(state: State & { facade?: unknown }, stateFile:
     if (!gateway) flags.push({ resource: 'gateway', severity: 'missing', message: `Gateway ${state.gatewayId} (recorded in the state file) no longer exists in ${region}.` });
     else {
       if (gateway.status && gateway.status !== 'READY') flags.push({ resource: 'gateway', severity: 'warning', message: `Gateway ${gateway.name} is ${gateway.status}, not READY.` });
-      if (gateway.authorizerType !== 'CUSTOM_JWT') flags.push({ resource: 'gateway', severity: 'warning', message: `Gateway ${gateway.name} does not use a CUSTOM_JWT authorizer (${gateway.authorizerType ?? 'none'}): Cognito tokens do not decide who gets in.` });
+      if (authenticatesOnly(gateway)) {
+        // Offloaded authorization (AWS): tokens are authenticated; who may call what is decided elsewhere.
+        const o = offloadedTo(gateway);
+        if (!o.enforcing && !o.interceptors.length) flags.push({ resource: 'gateway', severity: 'warning', message: authenticateOnlySentence(gateway) });
+        if (poolId && trusted && trusted !== poolId) flags.push({ resource: 'gateway', severity: 'warning', message: `Gateway ${gateway.name} trusts user pool ${trusted}, not the state file's ${poolId}: tokens of this pool are rejected.` });
+      } else if (gateway.authorizerType !== 'CUSTOM_JWT') flags.push({ resource: 'gateway', severity: 'warning', message: `Gateway ${gateway.name} does not use a CUSTOM_JWT authorizer (${gateway.authorizerType ?? 'none'}): Cognito tokens do not decide who gets in.` });
       else if (poolId && trusted && trusted !== poolId) flags.push({ resource: 'gateway', severity: 'warning', message: `Gateway ${gateway.name} trusts user pool ${trusted}, not the state file's ${poolId}: tokens of this pool are rejected.` });
       else if (!allowed) flags.push({ resource: 'gateway', severity: 'warning', message: `Gateway ${gateway.name} has no client allow-list: every app client of its pool gets in.` });
       for (const u of unknown.filter((x) => !x.inPool && pool)) flags.push({ resource: 'gateway', severity: 'warning', message: `Gateway ${gateway.name} allows ${u.clientId}, which is not a client of pool ${poolId} (deleted, or of another pool).` });

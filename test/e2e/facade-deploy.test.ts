@@ -41,8 +41,11 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(dry.stderr).toMatch(/\+ create facade app client "mcp-cognito-facade"/);
     expect(dry.requests.map((r) => r.operation).filter((o) => /^(Create|Put|Update|Add)/.test(o))).toEqual([]);
 
+    // Lambda cannot assume the role deploy creates for a moment (IAM propagation): deploy tries again.
+    emu.front().settings.roleAssumableAfterMs = 1_000;
     const first = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
     expect(first.code, first.stderr).toBe(0);
+    expect(emu.front().calls('CreateFunction').map((r) => r.error ?? r.status)).toEqual(['InvalidParameterValueException', 201]);
     const out = first.json<{ url: string; mcpUrl: string; changed: boolean; claudeCommand: string }>();
     expect(out.changed).toBe(true);
     expect(out.url).toMatch(/^https:\/\/[0-9a-f]+\.lambda-url\.us-east-1\.on\.aws$/);
@@ -100,6 +103,18 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(second.json()).toMatchObject({ changed: false, url: out.url });
     expect(second.requests.map((r) => r.operation).filter((o) => /^(Create|Put|Update|Add|Delete)/.test(o))).toEqual([]);
     expect((await lambda.send(new ListFunctionsCommand({}))).Functions?.map((f) => f.FunctionName)).toEqual(['mcp-cognito-facade']);
+
+    // A configuration change right after another: Lambda takes one update at a time (the second deploy finds the
+    // function still InProgress and waits for it instead of meeting a ResourceConflictException).
+    emu.front().settings.lambdaDelayMs = 1_200;
+    const updatesBefore = emu.front().calls('UpdateFunctionConfiguration').length;
+    const third = await runCli(['facade', 'deploy', '--yes', '--json', '--allow-redirect', 'https://one.example.com/cb'], { endpoint: emu.endpoint(), cwd });
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    emu.front().state.functions.set('mcp-cognito-facade', { ...emu.front().state.functions.get('mcp-cognito-facade')!, updatedAt: Date.now() + 1_200 });
+    const fourth = await runCli(['facade', 'deploy', '--yes', '--json', '--allow-redirect', 'https://two.example.com/cb'], { endpoint: emu.endpoint(), cwd });
+    expect(fourth.code, fourth.stdout + fourth.stderr).toBe(0);
+    expect(emu.front().calls('UpdateFunctionConfiguration').slice(updatesBefore).map((r) => r.error ?? r.status), JSON.stringify(emu.front().calls('UpdateFunctionConfiguration').slice(updatesBefore).map((r) => [r.error ?? r.status]))).toEqual([200, 200]);
+    emu.front().settings.lambdaDelayMs = 300;
     expect((await iam.send(new ListRolesCommand({}))).Roles?.filter((r) => r.RoleName?.startsWith('mcp-cognito-facade')).map((r) => r.RoleName)).toEqual(['mcp-cognito-facade-role']);
 
     const status = await runCli(['facade', 'status', '--json'], { endpoint: emu.endpoint(), cwd });
@@ -112,7 +127,7 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
 
     // Without lambda:ListTags and without a state record, a function of that name is never called foreign: ACCESS_DENIED names the action.
     const other = await runCli(['facade', 'deploy', '--yes', '--state', 'other.json', '--pool-id', seed.poolId, '--gateway-id', seed.gatewayId], { endpoint: emu.endpoint(), cwd });
-    expect(other.code).toBe(1);
+    expect(other.code, other.stdout + other.stderr).toBe(1);
     expect(other.stderr).toMatch(/lambda:ListTags/);
     expect(other.stderr).not.toMatch(/not made by mcp-cognito/);
     emu.front().settings.withoutLambdaListTags = false;
@@ -123,21 +138,24 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(Object.fromEntries(checks.map((c) => [c.id, c.status]))).toMatchObject({ 'facade.callback': 'pass', 'facade.authorized': 'pass', 'facade.function': 'pass', 'facade.metadata': 'skip' });
 
     // The secret the façade holds is deleted behind its back (a rotation that did not reach it): facade status and doctor
-    // say so and name the fix; facade deploy re-delivers the client's current secret and records its ID.
+    // say so and name the fix, rotate-secret on the façade's client, which adds a secret and gives it to the façade
+    // (Cognito shows no secret value once the original is deleted, so deploy cannot re-deliver one).
     const heldId = (first.state() as { facade: { secretId: string } }).facade.secretId;
-    const fresh = await cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: seed.poolId, ClientId: clientId }));
+    await cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: seed.poolId, ClientId: clientId }));
     await cognito.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: seed.poolId, ClientId: clientId, ClientSecretId: heldId }));
     const stale = await runCli(['facade', 'status', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(stale.code, stale.stdout).toBe(1);
-    expect(stale.json()).toMatchObject({ success: false, healthy: false, secret: { status: 'gone' }, problems: [expect.stringMatching(/no longer has .*mcp-cognito facade deploy/)] });
+    expect(stale.json()).toMatchObject({ success: false, healthy: false, secret: { status: 'gone' }, problems: [expect.stringMatching(/no longer has .*mcp-cognito rotate-secret --client-id/)] });
     const staleDoctor = await runCli(['doctor', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(staleDoctor.code).toBe(1);
-    expect(staleDoctor.json<{ checks: { id: string; status: string; fix?: string }[] }>().checks.find((c) => c.id === 'facade.function')).toMatchObject({ status: 'fail', fix: 'mcp-cognito facade deploy' });
-    const redeliver = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
+    const fix = `mcp-cognito rotate-secret --client-id ${clientId}`;
+    expect(staleDoctor.json<{ checks: { id: string; status: string; fix?: string }[] }>().checks.find((c) => c.id === 'facade.function')).toMatchObject({ status: 'fail', fix });
+    const redeliver = await runCli([...fix.split(' ').slice(1), '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
     expect(redeliver.code, redeliver.stderr).toBe(0);
-    expect((redeliver.state() as { facade: { secretId: string } }).facade.secretId).toBe(fresh.ClientSecretDescriptor!.ClientSecretId);
+    const rotated = redeliver.json<{ secretId: string; clientSecret: string }>();
+    expect((redeliver.state() as { facade: { secretId: string } }).facade.secretId).toBe(rotated.secretId);
     const delivered = await ssm.send(new GetParametersCommand({ Names: ['/mcp-cognito/mcp-cognito-facade/client-secret'], WithDecryption: true }));
-    expect(delivered.Parameters![0]!.Value).toBe(fresh.ClientSecretDescriptor!.ClientSecretValue);
+    expect(delivered.Parameters![0]!.Value).toBe(rotated.clientSecret);
     expect((await runCli(['facade', 'status', '--json'], { endpoint: emu.endpoint(), cwd })).json()).toMatchObject({ healthy: true, secret: { status: 'current' } });
 
     const removed = await runCli(['facade', 'remove', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });

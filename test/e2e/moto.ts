@@ -76,6 +76,9 @@ export function useEmulator(options: Omit<FrontOptions, 'motoEndpoint'> & { /** 
     if (front) {
       front.settings.pageSize = options.pageSize ?? 2;
       front.settings.gatewayDelayMs = options.gatewayDelayMs ?? 300;
+      front.settings.lambdaDelayMs = options.lambdaDelayMs ?? 300;
+      front.settings.roleAssumableAfterMs = options.roleAssumableAfterMs ?? 0;
+      front.settings.parameterReuseAfterMs = options.parameterReuseAfterMs ?? 30_000;
       delete front.settings.conflictWhileTransitional;
       delete front.settings.withoutLambdaListTags;
     }

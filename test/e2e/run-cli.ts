@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { actionOf, commandOf, record, undocumented } from './iam-doc';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const binPath = join(repoRoot, 'bin', 'mcp-cognito.js');
@@ -15,7 +16,7 @@ const distPath = join(repoRoot, 'dist', 'cli.js');
 
 /** One AWS request the CLI sent, as appended by its MCP_COGNITO_RECORD middleware. */
 export interface RecordedCall {
-  service: 'cognito-idp' | 'bedrock-agentcore';
+  service: 'cognito-idp' | 'bedrock-agentcore' | 'lambda' | 'iam' | 'ssm';
   /** The SDK command name without the `Command` suffix, e.g. `UpdateUserPoolClient`. */
   operation: string;
   /** The HTTP request path (REST APIs such as AgentCore put identifiers there). */
@@ -136,6 +137,16 @@ export async function runCli(args: string[], opts: CliOptions = {}): Promise<Cli
     });
   });
 
+  const requests = readRecord(recordPath);
+  // docs/iam.md must grant every AWS action the command sent (iam-doc.ts): a call without its permission fails here.
+  const command = commandOf(args);
+  if (command) {
+    const actions = requests.map(actionOf);
+    record(command, actions);
+    const missing = undocumented(command, actions);
+    if (missing.length) throw new Error(`mcp-cognito ${args.join(' ')} sent AWS actions docs/iam.md does not grant: ${missing.join('; ')}. Add them to docs/iam.md (the command's policy and "Everything").`);
+  }
+
   return {
     code,
     signal,
@@ -148,7 +159,7 @@ export async function runCli(args: string[], opts: CliOptions = {}): Promise<Cli
         throw new Error(`stdout of mcp-cognito ${args.join(' ')} (exit ${code}) is not JSON: ${(e as Error).message}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`);
       }
     },
-    requests: readRecord(recordPath),
+    requests,
     cwd,
     statePath,
     state(): unknown | undefined {

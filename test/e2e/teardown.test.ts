@@ -244,6 +244,20 @@ describe('teardown (emulator)', () => {
     expect(again.json()).toMatchObject({ changed: false });
   });
 
+  it('a pool init created whose deletion protection was turned on since: kept, with the reason; what is in it that init made still goes', async () => {
+    const init = await runCli(['init', '--no-input', '--yes', '--no-gateway', '--no-doctor', '--pool-name', 'guarded-pool', '--m2m', '--json'], { endpoint: emu.endpoint() });
+    expect(init.code, init.stderr).toBe(0);
+    const poolId = init.json<any>().userPoolId as string;
+    const { UpdateUserPoolCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    await sdk(emu.endpoint()).cognito.send(new UpdateUserPoolCommand({ UserPoolId: poolId, DeletionProtection: 'ACTIVE' }));
+    const run = await runCli(['teardown', '--yes', '--json'], { endpoint: emu.endpoint(), cwd: init.cwd });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    // DeleteUserPool is never sent (the emulator would refuse it, as AWS does); the pool stays.
+    expect(writes(run.requests)).toEqual(['DeleteUserPoolClient', 'DeleteUserPoolClient', 'DeleteResourceServer', 'DeleteUserPoolDomain']);
+    expect(await poolIds()).toEqual([poolId]);
+    expect(run.json<any>().kept).toEqual([{ kind: 'userPool', id: poolId, reason: expect.stringMatching(/deletion protection is on/) }]);
+  });
+
   it('an old state file (no created record) deletes nothing: everything counts as adopted', async () => {
     const { poolId, client } = await seedPool();
     const id = await client('old');

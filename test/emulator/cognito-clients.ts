@@ -75,11 +75,18 @@ export function cleanClient(c: unknown, secretOverride?: { value?: string }): un
   return out;
 }
 
-/** The secret DescribeUserPoolClient shows after rotation: moto's while it lives, else the newest added (UNCONFIRMED which one AWS shows). */
+/**
+ * The secret DescribeUserPoolClient shows after rotation: the original (moto's) while it lives;
+ * once it is deleted, none. AWS documents that a secret added by AddUserPoolClientSecret is
+ * returned once ("ClientSecretValue … only returned when Amazon Cognito generates the secret",
+ * SDK-C models_0.d.ts ClientSecretDescriptorType) and that ListUserPoolClientSecrets "never reveals
+ * the actual secret value"; which secret, if any, Describe shows afterwards is not documented:
+ * the conservative reading is none, so the product never relies on reading a rotated secret back.
+ */
 function shownSecret(ctx: Ctx, poolId: string, clientId: string): { value?: string } | undefined {
   const s = ctx.state.secrets.get(`${poolId}/${clientId}`);
   if (!s?.original?.deleted) return undefined;
-  return { value: s.added.at(-1)?.value };
+  return {};
 }
 
 /**

@@ -167,6 +167,15 @@ const adminCreateUser: Rule = async (ctx) => {
  */
 const deletePool: Rule = async (ctx) => {
   const existing = await describePool(ctx, String(ctx.input.UserPoolId ?? ''));
+  // Rule 29: deletion protection (moto neither keeps nor honours DeletionProtection). "When you
+  // configure a user pool with deletion protection, the pool cannot be deleted by any user …
+  // Deletion protection prevents you from requesting the deletion of a user pool unless you first
+  // modify the pool and deactivate deletion protection." — AWS What's New 2022-10 (quoted in
+  // github.com/hashicorp/terraform-provider-aws/issues/27435); devguide user-pool-settings-deletion-protection.html.
+  // Message: github.com/localstack/localstack/issues/11947.
+  if (existing && ctx.state.deletionProtection.get(String(ctx.input.UserPoolId)) === 'ACTIVE') {
+    throw err('InvalidParameterException', 'The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.');
+  }
   if (existing?.Domain || existing?.CustomDomain) throw err('InvalidParameterException', 'User pool cannot be deleted. It has a domain configured that should be deleted first.');
   const a = await ctx.forward();
   if (a.ok) {
@@ -179,6 +188,34 @@ const deletePool: Rule = async (ctx) => {
 
 const pool = (i: Json) => String(i.UserPoolId ?? '');
 
+/**
+ * Rule 29 (kept by the front): DeletionProtection ACTIVE/INACTIVE, set by CreateUserPool and
+ * UpdateUserPool (an omitted value is INACTIVE, the API default: SDK-C models_0.d.ts
+ * CreateUserPoolRequest.DeletionProtection "When active, DeletionProtection prevents accidental
+ * deletion of your user pool"; UpdateUserPool sets omitted attributes to their defaults), returned by
+ * DescribeUserPool.
+ */
+const createPool: Rule = async (ctx) => {
+  const a = await ctx.forward();
+  const id = (a.json.UserPool as Json | undefined)?.Id;
+  if (!a.ok || typeof id !== 'string') return relay(ctx, a);
+  const dp = ctx.input.DeletionProtection === 'ACTIVE' ? 'ACTIVE' : 'INACTIVE';
+  ctx.state.deletionProtection.set(id, dp);
+  return relay(ctx, a, { ...a.json, UserPool: { ...(a.json.UserPool as Json), DeletionProtection: dp } });
+};
+
+const updatePool: Rule = async (ctx) => {
+  const a = await ctx.forward();
+  if (a.ok) ctx.state.deletionProtection.set(pool(ctx.input), ctx.input.DeletionProtection === 'ACTIVE' ? 'ACTIVE' : 'INACTIVE');
+  return relay(ctx, a);
+};
+
+const describePoolRule: Rule = async (ctx) => {
+  const a = await ctx.forward();
+  if (!a.ok || !a.json.UserPool) return relay(ctx, a);
+  return relay(ctx, a, { ...a.json, UserPool: { ...(a.json.UserPool as Json), DeletionProtection: ctx.state.deletionProtection.get(pool(ctx.input)) ?? 'INACTIVE' } });
+};
+
 export const cognitoRules: Record<string, Rule> = {
   ...clientRules,
   ...resourceServerRules,
@@ -188,6 +225,9 @@ export const cognitoRules: Record<string, Rule> = {
   DeleteUserPoolDomain: deleteDomain,
   AdminCreateUser: adminCreateUser,
   DeleteUserPool: deletePool,
+  CreateUserPool: createPool,
+  UpdateUserPool: updatePool,
+  DescribeUserPool: describePoolRule,
   ListUserPools: listRule({ itemsKey: 'UserPools', limitKey: 'MaxResults', tokenKey: 'NextToken', max: 60, required: true, scope: () => '' }),
   ListUserPoolClients: listRule({ itemsKey: 'UserPoolClients', limitKey: 'MaxResults', tokenKey: 'NextToken', max: 60, scope: pool }),
   ListUsers: listRule({ itemsKey: 'Users', limitKey: 'Limit', tokenKey: 'PaginationToken', max: 60, scope: (i) => `${pool(i)}/${String(i.Filter ?? '')}` }),

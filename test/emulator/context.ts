@@ -25,6 +25,12 @@ export interface FrontSettings {
    * AccessDeniedException, and GetFunction leaves Tags out.
    */
   withoutLambdaListTags?: boolean;
+  /** How long a new function stays Pending and an updated one InProgress (default 300 ms; lambda.ts). */
+  lambdaDelayMs: number;
+  /** How long after CreateRole Lambda cannot assume the role yet (default 0: at once; lambda.ts). */
+  roleAssumableAfterMs: number;
+  /** How long after its deletion a parameter name cannot be used again (default 30 s as AWS; ssm.ts). */
+  parameterReuseAfterMs: number;
 }
 
 export interface Ctx {
@@ -37,8 +43,12 @@ export interface Ctx {
   region: string;
   state: FrontState;
   settings: FrontSettings;
+  /** moto's endpoint, for raw requests to services the front has no SDK client for (KMS). */
+  motoEndpoint: string;
   /** SDK clients straight to moto (for reads the rules need). */
   moto: { cognito: CognitoIdentityProviderClient; agentcore: BedrockAgentCoreControlClient };
+  /** The policy of the caller, when the front enforces one for its access key (iam-policy.ts); undefined: anything goes. */
+  callerPolicy?: import('./iam-policy').CallerPolicy;
   /** Sends the request to moto, with a replaced JSON body and/or query when given. */
   forward(body?: Record<string, unknown>, opts?: { query?: URLSearchParams }): Promise<MotoAnswer>;
 }

@@ -113,6 +113,8 @@ export interface RecordedRequest {
   status?: number;
   /** The AWS error code answered, if any. */
   error?: string;
+  /** The IAM action the caller's enforced policy did not allow (iam-policy.ts), when denied. */
+  denied?: string;
   /** The fault applied, if any. */
   fault?: FaultKind;
   /** Sent by the front's own hook clients (x-emulator-internal). */

@@ -17,7 +17,12 @@ import type { AddressInfo } from 'node:net';
 import { resetMoto } from '../../scripts/moto.mjs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
-import { AwsError, errorReply, identify, parseJson, type Operation, type Reply } from './protocol';
+import { AwsError, accessKeyOf, errorReply, identify, parseJson, type Operation, type Reply } from './protocol';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { loadCallerPolicy, type CallerPolicy } from './iam-policy';
+import { lambdaRules } from './lambda';
+import { iamRules } from './iam';
+import { ssmRules } from './ssm';
 import { Faults, type RecordedRequest } from './faults';
 import { FrontState, type PlannedOutcome } from './state';
 import type { Ctx, FrontSettings, MotoAnswer, Rule } from './context';
@@ -38,6 +43,12 @@ export interface FrontOptions {
   pageSize?: number;
   /** How long a gateway stays CREATING/UPDATING (default 300 ms). */
   gatewayDelayMs?: number;
+  /** How long a function stays Pending / an update InProgress (default 300 ms). */
+  lambdaDelayMs?: number;
+  /** How long a new role cannot be assumed by Lambda (default 0). */
+  roleAssumableAfterMs?: number;
+  /** How long a deleted parameter's name cannot be reused (default 30 000 ms, as AWS). */
+  parameterReuseAfterMs?: number;
   /** Builds the data planes (hosted UI, token endpoint, gateway MCP endpoint); default: dataplane/index.ts. `null`: none (data-plane requests get 404). */
   createDataPlane?: CreateDataPlane | null;
   /** MCP tools the gateway data plane lists. */
@@ -102,7 +113,13 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   const region = opts.region ?? 'us-east-1';
   const motoUrl = new URL(opts.motoEndpoint);
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-  const settings: FrontSettings = { pageSize: opts.pageSize ?? 2, gatewayDelayMs: opts.gatewayDelayMs ?? 300 };
+  const settings: FrontSettings = {
+    pageSize: opts.pageSize ?? 2,
+    gatewayDelayMs: opts.gatewayDelayMs ?? 300,
+    lambdaDelayMs: opts.lambdaDelayMs ?? 300,
+    roleAssumableAfterMs: opts.roleAssumableAfterMs ?? 0,
+    parameterReuseAfterMs: opts.parameterReuseAfterMs ?? 30_000,
+  };
   const clientConfig = (endpoint: string, internal: boolean) => ({
     region,
     endpoint,
@@ -124,6 +141,28 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   let internal: { cognito: CognitoIdentityProviderClient; agentcore: BedrockAgentCoreControlClient } | undefined;
 
   const rules: Record<string, Rule> = { ...cognitoRules, ...agentcoreRules };
+  /** Rules of the other services, keyed `<service>:<Operation>` (Cognito and Lambda both have a TagResource). */
+  const serviceRules: Record<string, Rule> = { ...lambdaRules, ...iamRules, ...ssmRules };
+  const motoIam = new IAMClient(clientConfig(opts.motoEndpoint, false));
+
+  /**
+   * The IAM actions a request needs: its own, plus the dependent actions AWS lists for it (Service
+   * Authorization Reference: iam:PassRole for a role handed to Lambda or AgentCore; the tag-on-create
+   * permissions iam:TagRole, lambda:TagResource, ssm:AddTagsToResource when the Create carries tags).
+   */
+  function requiredActions(op: Operation, input: Record<string, unknown>): string[] {
+    const own = `${op.service}:${op.name}`;
+    const out = [own];
+    if ((op.service === 'lambda' && (op.name === 'CreateFunction' || (op.name === 'UpdateFunctionConfiguration' && input.Role))) || (op.service === 'bedrock-agentcore' && (op.name === 'CreateGateway' || op.name === 'UpdateGateway'))) out.push('iam:PassRole');
+    if (op.service === 'iam' && op.name === 'CreateRole' && Object.keys(input).some((k) => k.startsWith('Tags.'))) out.push('iam:TagRole');
+    if (op.service === 'lambda' && op.name === 'CreateFunction' && input.Tags && Object.keys(input.Tags as object).length) out.push('lambda:TagResource');
+    if (op.service === 'ssm' && op.name === 'PutParameter' && Array.isArray(input.Tags) && input.Tags.length) out.push('ssm:AddTagsToResource');
+    return out;
+  }
+
+  function accessDenied(op: Operation, message: string): Reply {
+    return errorReply(op.service, op.service === 'iam' || op.service === 'sts' ? 'AccessDenied' : 'AccessDeniedException', message);
+  }
 
   function forwardRaw(method: string, path: string, headers: IncomingMessage['headers'], body: Buffer): Promise<MotoAnswer> {
     return new Promise((resolve, reject) => {
@@ -150,12 +189,12 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, op: Operation, body: Buffer, url: URL): Promise<void> {
     const isInternal = req.headers[INTERNAL_HEADER] !== undefined || String(req.headers['user-agent'] ?? '').includes('emulator-front-internal');
-    const input = parseJson(body);
+    const input = op.service === 'iam' || op.service === 'sts' ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : parseJson(body);
     const rec: RecordedRequest = {
       seq: ++seq,
       service: op.service,
       operation: op.name,
-      input: op.service === 'bedrock-agentcore' ? { ...input, ...(Object.keys(op.labels).length ? { $labels: op.labels } : {}), ...(url.search ? { $query: Object.fromEntries(url.searchParams) } : {}) } : input,
+      input: op.service === 'bedrock-agentcore' || op.service === 'lambda' ? { ...input, ...(Object.keys(op.labels).length ? { $labels: op.labels } : {}), ...(url.search ? { $query: Object.fromEntries(url.searchParams) } : {}) } : input,
       internal: isInternal,
       at: Date.now(),
     };
@@ -170,7 +209,22 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       rec.error = r.headers['x-amzn-errortype'];
       return send(res, r);
     }
+    let callerPolicy: CallerPolicy | undefined;
+    const key = accessKeyOf(req.headers);
+    if (!isInternal && key && key !== CREDENTIALS.accessKeyId) {
+      callerPolicy = await loadCallerPolicy(motoIam, key);
+      const denied = callerPolicy && requiredActions(op, input).find((a) => !callerPolicy!.allows(a));
+      if (callerPolicy && denied) {
+        const r = accessDenied(op, callerPolicy.denial(denied));
+        rec.status = r.status;
+        rec.error = r.headers['x-amzn-errortype'] ?? (op.service === 'iam' ? 'AccessDenied' : undefined);
+        rec.denied = denied;
+        return send(res, r);
+      }
+    }
     const ctx: Ctx = {
+      ...(callerPolicy ? { callerPolicy } : {}),
+      motoEndpoint: opts.motoEndpoint,
       op,
       method: req.method ?? 'GET',
       path: url.pathname,
@@ -189,13 +243,13 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     if (!isInternal) await runHooks(op, 'before', rec.input);
     let reply: Reply;
     try {
-      const rule = rules[op.name];
+      const rule = op.service === 'cognito-idp' || op.service === 'bedrock-agentcore' ? rules[op.name] : serviceRules[`${op.service}:${op.name}`];
       reply = rule ? await rule(ctx) : relayRaw(await ctx.forward());
     } catch (e) {
       if (e instanceof AwsError) reply = e.reply;
       else {
         const message = e instanceof Error ? e.message : String(e);
-        reply = op.service === 'cognito-idp' ? errorReply(op.service, 'InternalErrorException', `emulator front: ${message}`) : errorReply(op.service, 'InternalServerException', `emulator front: ${message}`);
+        reply = op.service === 'cognito-idp' ? errorReply(op.service, 'InternalErrorException', `emulator front: ${message}`) : op.service === 'bedrock-agentcore' ? errorReply(op.service, 'InternalServerException', `emulator front: ${message}`) : serverError(op);
       }
     }
     if (!isInternal) await runHooks(op, 'after', rec.input, reply);
@@ -209,28 +263,6 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     send(res, reply);
   }
 
-  /**
-   * Lambda for an identity without lambda:ListTags (the policy docs/iam.md documented before issue 18).
-   * Evidence: AWS Lambda API reference, GetFunction, response element Tags: "The function's tags.
-   * Lambda returns tag data only if you have explicit allow permissions for lambda:ListTags."; ListTags
-   * (GET /2017-03-31/tags/<ARN>) is then denied like any action the policy does not allow: HTTP 403
-   * AccessDeniedException. moto always returns the tags.
-   */
-  async function lambdaWithoutListTags(method: string, path: string, forward: () => Promise<MotoAnswer>): Promise<Reply | undefined> {
-    if (method === 'GET' && /^\/2017-03-31\/tags\//.test(path)) {
-      const message = `User: arn:aws:iam::123456789012:user/emulator is not authorized to perform: lambda:ListTags on resource: ${decodeURIComponent(path.slice('/2017-03-31/tags/'.length))} because no identity-based policy allows the lambda:ListTags action`;
-      return { status: 403, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' }, body: Buffer.from(JSON.stringify({ Type: 'User', Message: message })) };
-    }
-    if (method === 'GET' && /^\/2015-03-31\/functions\/[^/]+$/.test(path)) {
-      const a = await forward();
-      if (!a.ok || !a.json || typeof a.json !== 'object') return relayRaw(a);
-      const { Tags: _hidden, ...rest } = a.json as Record<string, unknown>;
-      const r = relayRaw(a);
-      return { ...r, body: Buffer.from(JSON.stringify(rest)) };
-    }
-    return undefined;
-  }
-
   function relayRaw(a: MotoAnswer): Reply {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(a.headers)) if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date', 'server'].includes(k)) headers[k] = v;
@@ -238,11 +270,18 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   }
 
   function throttle(op: Operation): Reply {
+    // Lambda: TooManyRequestsException 429; IAM: Throttling; SSM: ThrottlingException (their SDKs' error shapes).
+    if (op.service === 'lambda') return errorReply(op.service, 'TooManyRequestsException', 'Rate exceeded', {}, 429);
+    if (op.service === 'iam' || op.service === 'sts') return errorReply(op.service, 'Throttling', 'Rate exceeded', {}, 400);
+    if (op.service === 'ssm' || op.service === 'kms') return errorReply(op.service, 'ThrottlingException', 'Rate exceeded');
     // Cognito's throttling error is TooManyRequestsException (SDK-C errors.d.ts); AgentCore's is ThrottlingException, HTTP 429 (SDK-A errors.d.ts).
     return op.service === 'cognito-idp' ? errorReply(op.service, 'TooManyRequestsException', 'Rate exceeded') : errorReply(op.service, 'ThrottlingException', 'Rate exceeded');
   }
 
   function serverError(op: Operation): Reply {
+    if (op.service === 'lambda') return errorReply(op.service, 'ServiceException', 'Internal server error (injected fault)', {}, 500);
+    if (op.service === 'iam' || op.service === 'sts') return errorReply(op.service, 'ServiceFailure', 'Internal server error (injected fault)', {}, 500);
+    if (op.service === 'ssm' || op.service === 'kms') return errorReply(op.service, 'InternalServerError', 'Internal server error (injected fault)', {}, 500);
     return op.service === 'cognito-idp' ? errorReply(op.service, 'InternalErrorException', 'Internal server error (injected fault)') : errorReply(op.service, 'InternalServerException', 'Internal server error (injected fault)');
   }
 
@@ -266,11 +305,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
         return;
       }
       const body = await readBody(req);
-      const op = identify(req.method ?? 'GET', url.pathname, req.headers);
-      if (!op && settings.withoutLambdaListTags) {
-        const answer = await lambdaWithoutListTags(req.method ?? 'GET', url.pathname, () => forwardRaw(req.method ?? 'GET', (req.url ?? '/') as string, req.headers, body));
-        if (answer) return send(res, answer);
-      }
+      const op = identify(req.method ?? 'GET', url.pathname, req.headers, body);
       if (!op) return send(res, relayRaw(await forwardRaw(req.method ?? 'GET', (req.url ?? '/') as string, req.headers, body)));
       await handleApi(req, res, op, body, url);
     })().catch((e: unknown) => {
@@ -322,6 +357,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       requests.length = 0;
     },
     async stop() {
+      motoIam.destroy();
       moto.cognito.destroy();
       moto.agentcore.destroy();
       internal?.cognito.destroy();

@@ -73,6 +73,14 @@ export class FrontState implements Overlay {
   readonly gatewayTokens = new Map<string, { gatewayId: string; request: string }>();
   /** Outcomes planned by tests for the next gateway Create/Update. */
   readonly plannedOutcomes: PlannedOutcome[] = [];
+  /** poolId → DeletionProtection (moto does not keep it). */
+  readonly deletionProtection = new Map<string, 'ACTIVE' | 'INACTIVE'>();
+  /** Function name → when it leaves Pending (Active) and when its last update ends (lambda.ts). */
+  readonly functions = new Map<string, { activeAt: number; updatedAt: number; arn?: string }>();
+  /** Role ARN (and name) → when CreateRole made it (lambda.ts: not assumable at once). */
+  readonly rolesCreated = new Map<string, number>();
+  /** Parameter name → when it was deleted (ssm.ts: not reusable for 30 s). */
+  readonly parametersDeleted = new Map<string, number>();
 
   constructor(private readonly motoCognito: () => CognitoIdentityProviderClient) {}
 
@@ -86,6 +94,10 @@ export class FrontState implements Overlay {
     this.gatewayExtras.clear();
     this.gatewayTokens.clear();
     this.plannedOutcomes.length = 0;
+    this.deletionProtection.clear();
+    this.functions.clear();
+    this.rolesCreated.clear();
+    this.parametersDeleted.clear();
   }
 
   static newSecretValue(): string {

@@ -100,8 +100,9 @@ describe('docs/iam.md', () => {
     expect([...called].filter((op) => !listed.has(op)).sort(), 'operations called in src/ but missing from docs/iam.md').toEqual([]);
   });
 
-  // iam:PassRole (UpdateGateway, CreateFunction) and the tag-on-create permissions (CreateRole, CreateFunction and PutParameter with Tags) are no operations of their own.
-  const IMPLIED = new Set(['iam:PassRole', 'iam:TagRole', 'lambda:TagResource', 'ssm:AddTagsToResource']);
+  // iam:PassRole (UpdateGateway, CreateFunction) and the tag-on-create permissions (CreateRole, CreateFunction and PutParameter with Tags) are no operations of their own;
+  // lambda:ListTags is what GetFunction needs to return the tags ("only if you have explicit allow permissions for lambda:ListTags", API_GetFunction).
+  const IMPLIED = new Set(['iam:PassRole', 'iam:TagRole', 'lambda:TagResource', 'ssm:AddTagsToResource', 'lambda:ListTags']);
   it('lists no action the code does not call (besides iam:PassRole and the tag-on-create permissions)', () => {
     expect(everything.filter((a) => !IMPLIED.has(a) && !called.has(a.split(':')[1]!)), 'actions in docs/iam.md that nothing in src/ calls').toEqual([]);
   });

@@ -270,6 +270,23 @@ describe('doctor against mocked AWS', () => {
     expect(c.aws).toContain(`"allowedClients":["${CLIENT}","other1"]`);
   });
 
+  it('advertisedScopeMapping: an advertised scope the client is not given warns (invalid_scope at sign-in), one allowedScopes does not accept warns, a consistent one passes', async () => {
+    const check = async (jwt: Record<string, unknown>) => {
+      healthy({ jwt });
+      const r = await run(['--no-probes', '--json']);
+      return r.json().checks.find((x: { id: string }) => x.id === 'gateway.advertised-scopes');
+    };
+    expect(await check({})).toMatchObject({ status: 'pass', detail: expect.stringMatching(/as they are/) });
+    const notGiven = await check({ allowedScopes: ['mcp/invoke'], advertisedScopeMapping: { 'mcp/invoke': 'api/invoke' } });
+    expect(notGiven).toMatchObject({ status: 'warn', title: expect.stringMatching(/advertises api\/invoke, which .* is not given/) });
+    expect(notGiven.aws).toContain('update-gateway');
+    const notAccepted = await check({ allowedScopes: ['mcp/invoke'], advertisedScopeMapping: { 'mcp/invoke': 'openid' } });
+    expect(notAccepted).toMatchObject({ status: 'warn', title: expect.stringMatching(/advertised scope openid do not pass the gateway's scope rule/) });
+    expect(await check({ allowedScopes: ['mcp/invoke', 'openid'], advertisedScopeMapping: { 'mcp/invoke': 'openid' } })).toMatchObject({ status: 'pass' });
+    const r = await run(['--no-probes', '--json', '--error', 'invalid_scope']);
+    expect(r.json().symptom.causes.map((c: { id: string }) => c.id)).toContain('advertised-scope-not-on-client');
+  });
+
   it('no allowedScopes: the gateway checks no scope, so that passes (no warning), and for insufficient_scope that cause is ruled out, never first', async () => {
     healthy({ jwt: { allowedScopes: undefined } });
     let r = await run(['--no-probes', '--json']);
@@ -374,7 +391,8 @@ describe('doctor against mocked AWS', () => {
     const r = await run(['--no-probes', '--json', '--error', 'tools/call denied by policy']);
     const j = r.json();
     expect(j.checks.find((c: { id: string }) => c.id === 'gateway.custom-claims')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/department equals "eng".*pre-token-generation trigger/) });
-    expect(j.symptom).toMatchObject({ id: 'denied-by-policy', causes: [{ id: 'policy-engine-denies', verdict: 'possible' }] });
+    // A CUSTOM_JWT gateway: the AUTHENTICATE_ONLY cause is ruled out.
+    expect(j.symptom).toMatchObject({ id: 'denied-by-policy', causes: [{ id: 'policy-engine-denies', verdict: 'possible' }, { id: 'authorization-offloaded', verdict: 'ruled-out' }] });
   });
 
   it('--refresh-token takes only - (never the token itself on the command line), and needs the live token URL', async () => {

@@ -11,6 +11,14 @@ const call: CallInfo = { service: 'cognito-idp', operation: 'CreateUserPool', re
 const sdkError = (name: string, message = 'AWS said no', extra: object = {}) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400, requestId: 'req-1' }, ...extra });
 
 describe('toCliError: the SDK error → CLI error table', () => {
+  it('an unknown KMS key on PutParameter names --kms-key-arn; a denied CreateFunction names iam:PassRole too', () => {
+    const kms = toCliError(sdkError('InvalidKeyId', "Key 'arn:aws:kms:us-east-1:1:key/x' does not exist"), { ...call, service: 'ssm', operation: 'PutParameter' });
+    expect(kms.message).toMatch(/The KMS key for PutParameter cannot be used: Key 'arn:aws:kms:us-east-1:1:key\/x' does not exist/);
+    expect(kms.hint).toMatch(/--kms-key-arn/);
+    const denied = toCliError(sdkError('AccessDeniedException', 'User: x is not authorized to perform: iam:PassRole'), { ...call, service: 'lambda', operation: 'CreateFunction' });
+    expect(denied.message).toBe("Access denied: your AWS identity is not allowed to call lambda:CreateFunction and iam:PassRole on the function's role.");
+  });
+
   it('AccessDeniedException → ACCESS_DENIED naming the IAM action (cognito-idp:CreateUserPool)', () => {
     const e = toCliError(sdkError('AccessDeniedException', 'User: arn:aws:iam::1:user/x is not authorized'), call);
     expect(e).toBeInstanceOf(CliError);

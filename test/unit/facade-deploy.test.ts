@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreateFunctionCommand, GetFunctionCommand, InvalidParameterValueException, LambdaClient, ListTagsCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, GetFunctionCommand, InvalidParameterValueException, LambdaClient, ListTagsCommand, ResourceConflictException, ResourceNotFoundException, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import { GetParametersCommand, ParameterAlreadyExists, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CliError } from '../../src/lib/errors.js';
 import { assertOurFunction, assertOurRole } from '../../src/steps/facade/ownership.js';
-import { lambdaApi } from '../../src/aws/lambda.js';
+import { lambdaApi, readyForUpdate } from '../../src/aws/lambda.js';
+import { ssmApi } from '../../src/aws/ssm.js';
 import { codeSha256, crc32, zip } from '../../src/lib/zip.js';
 import { desiredSettings, facadeNames, runtimePolicy, settingsDrift } from '../../src/steps/facade/resources.js';
 import type { FacadeTarget } from '../../src/steps/facade/target.js';
@@ -24,7 +26,11 @@ import { clientCommands } from '../../src/domain/oauth.js';
 
 const settings = { region: 'us-east-1', log: () => undefined, intents: memoryIntents() };
 const lambdaMock = mockClient(LambdaClient);
-afterEach(() => lambdaMock.reset());
+const ssmMock = mockClient(SSMClient);
+afterEach(() => {
+  lambdaMock.reset();
+  ssmMock.reset();
+});
 
 const notAssumable = () => new InvalidParameterValueException({ message: 'The role defined for the function cannot be assumed by Lambda.', $metadata: { httpStatusCode: 400 } });
 const input = { FunctionName: 'f', Role: 'arn:aws:iam::123456789012:role/f-role', Runtime: 'nodejs22.x' as const, Handler: 'index.handler', Code: { ZipFile: new Uint8Array([1]) } };
@@ -57,6 +63,50 @@ describe('CreateFunction while IAM propagates a new role', () => {
   it('getFunction: a missing function is undefined', async () => {
     lambdaMock.on(GetFunctionCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: { httpStatusCode: 404 } }));
     expect(await (await lambdaApi(settings)).getFunction('nope')).toBeUndefined();
+  });
+});
+
+describe('one update at a time (Lambda: ResourceConflictException while Pending or InProgress)', () => {
+  const busy = () => new ResourceConflictException({ message: 'The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:f', $metadata: { httpStatusCode: 409 } });
+  it('waits until the function is ready and sends the update again', async () => {
+    lambdaMock.on(UpdateFunctionCodeCommand).rejectsOnce(busy()).resolves({ FunctionName: 'f', LastUpdateStatus: 'InProgress' });
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { FunctionName: 'f', State: 'Active', LastUpdateStatus: 'Successful' } });
+    const api = await lambdaApi(settings);
+    expect(await api.updateFunctionCode('f', new Uint8Array([1]))).toMatchObject({ LastUpdateStatus: 'InProgress' });
+    expect(lambdaMock.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(2);
+    expect(lambdaMock.commandCalls(GetFunctionCommand).length).toBeGreaterThanOrEqual(2); // FunctionActiveV2 then FunctionUpdatedV2
+  });
+
+  it('gives up after 3 attempts with the service error', async () => {
+    lambdaMock.on(UpdateFunctionCodeCommand).rejects(busy());
+    lambdaMock.on(GetFunctionCommand).resolves({ Configuration: { FunctionName: 'f', State: 'Active', LastUpdateStatus: 'Successful' } });
+    await expect((await lambdaApi(settings)).updateFunctionCode('f', new Uint8Array([1]))).rejects.toThrow(/update is in progress/);
+    expect(lambdaMock.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(3);
+  });
+
+  it('readyForUpdate: Active and not InProgress', () => {
+    expect(readyForUpdate({ State: 'Active', LastUpdateStatus: 'Successful' })).toBe(true);
+    expect(readyForUpdate({ State: 'Pending' })).toBe(false);
+    expect(readyForUpdate({ State: 'Active', LastUpdateStatus: 'InProgress' })).toBe(false);
+  });
+});
+
+describe('SSM: a parameter name deleted moments ago', () => {
+  const exists = () => new ParameterAlreadyExists({ message: 'The parameter already exists.', $metadata: { httpStatusCode: 400 } });
+  it('is created again after a pause, bounded, when the name reads as absent', async () => {
+    ssmMock.on(PutParameterCommand).rejectsOnce(exists()).resolves({ Version: 1 });
+    ssmMock.on(GetParametersCommand).resolves({ Parameters: [], InvalidParameters: ['/p'] });
+    const slept: number[] = [];
+    await (await ssmApi(settings, { sleep: async (n) => void slept.push(n) })).putSecureString('/p', 'v', { overwrite: false, description: 'd' });
+    expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(2);
+    expect(slept).toEqual([1]);
+  });
+
+  it('a parameter that does exist is not overwritten by a create', async () => {
+    ssmMock.on(PutParameterCommand).rejects(exists());
+    ssmMock.on(GetParametersCommand).resolves({ Parameters: [{ Name: '/p', Type: 'SecureString', Version: 1 }] });
+    await expect((await ssmApi(settings, { sleep: async () => undefined })).putSecureString('/p', 'v', { overwrite: false, description: 'd' })).rejects.toThrow();
+    expect(ssmMock.commandCalls(PutParameterCommand)).toHaveLength(1);
   });
 });
 

@@ -18,7 +18,7 @@ export function awsFacts(ctx: Ctx, probe: () => Promise<string | undefined>): In
       const out: GatewayFact[] = [];
       for (let i = 0; i < items.length; i += 8) {
         const batch = items.slice(i, i + 8).map(async (g): Promise<GatewayFact> => {
-          if (g.authorizerType !== 'CUSTOM_JWT') return { gatewayId: g.gatewayId!, name: g.name ?? g.gatewayId!, status: g.status, authorizerType: g.authorizerType };
+          if (g.authorizerType !== 'CUSTOM_JWT' && g.authorizerType !== 'AUTHENTICATE_ONLY') return { gatewayId: g.gatewayId!, name: g.name ?? g.gatewayId!, status: g.status, authorizerType: g.authorizerType };
           return this.getGateway(g.gatewayId!);
         });
         out.push(...(await Promise.all(batch)));

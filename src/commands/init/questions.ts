@@ -76,8 +76,9 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
 
 /** Why a gateway cannot be connected by this tool, or undefined when it can. */
 export function gatewayProblem(g: GatewayFact, region: string): string | undefined {
-  if (g.authorizerType !== 'CUSTOM_JWT') {
-    return `gateway ${g.name} (${g.gatewayId}) uses ${g.authorizerType ?? 'no'} inbound authorization, not CUSTOM_JWT, and an authorizer type cannot be changed on an existing gateway: create a gateway with a CUSTOM_JWT authorizer, or run init with --no-gateway`;
+  // AUTHENTICATE_ONLY takes the pool's bearer tokens too (authorization offloaded: domain/gateway-authorizer.ts).
+  if (g.authorizerType !== 'CUSTOM_JWT' && g.authorizerType !== 'AUTHENTICATE_ONLY') {
+    return `gateway ${g.name} (${g.gatewayId}) uses ${g.authorizerType ?? 'no'} inbound authorization, neither CUSTOM_JWT nor AUTHENTICATE_ONLY, and an authorizer type cannot be changed on an existing gateway: create a gateway with a CUSTOM_JWT authorizer, or run init with --no-gateway`;
   }
   const trusted = g.discoveryUrl ? parseCognitoDiscoveryUrl(g.discoveryUrl) : undefined;
   if (!trusted) {
@@ -93,7 +94,7 @@ function gatewayLabel(g: GatewayFact, region: string): Choice<string> {
   const problem = gatewayProblem(g, region);
   const trusted = g.discoveryUrl ? parseCognitoDiscoveryUrl(g.discoveryUrl) : undefined;
   if (problem) {
-    const why = g.authorizerType !== 'CUSTOM_JWT' ? `${g.authorizerType ?? 'no'} authorizer` : trusted ? `pool in ${trusted.region}` : 'another identity provider';
+    const why = g.authorizerType !== 'CUSTOM_JWT' && g.authorizerType !== 'AUTHENTICATE_ONLY' ? `${g.authorizerType ?? 'no'} authorizer` : trusted ? `pool in ${trusted.region}` : 'another identity provider';
     return { name: `${g.name} (${g.gatewayId})`, value: g.gatewayId, disabled: `cannot be used: ${why}` };
   }
   return { name: `${g.name} (${g.gatewayId}) — trusts ${trusted!.poolId}${g.status && g.status !== 'READY' ? `, ${g.status}` : ''}`, value: g.gatewayId };

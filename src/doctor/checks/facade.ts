@@ -77,6 +77,9 @@ export const FACADE_CHECKS = [
     recorded(env);
     const s = await readFacadeStatus(env.ctx);
     if (s.healthy) return k.pass(`${s.functionName}: ${s.functionState ?? 'Active'}, ${s.invokeMode}, its permissions, role and parameters in place${s.drift.length ? `; drift: ${s.drift.join(', ')}` : ''}.`);
-    return k.fail(`The façade function ${s.functionName} has problems`, s.problems.join(' '), { fix: 'mcp-cognito facade deploy' });
+    // A secret the façade holds that the client no longer has: a new one, delivered to the façade by rotate-secret
+    // (deploy cannot re-deliver a secret Cognito no longer shows).
+    const clientId = env.ctx.state.get().facade?.clientId;
+    return k.fail(`The façade function ${s.functionName} has problems`, s.problems.join(' '), { fix: s.secret?.status === 'gone' && clientId ? `mcp-cognito rotate-secret --client-id ${clientId}` : 'mcp-cognito facade deploy' });
   }),
 ];

@@ -2,8 +2,19 @@
 import { discoveryUrl as cognitoDiscoveryUrl, parseCognitoDiscoveryUrl } from '../../lib/urls.js';
 import { COPILOT_PROTOCOL_VERSION, Skip, clientLabel, defineCheck, defineClientCheck, isOidc, jwtOf, kindOf, mcpUrl, q, updateClientAws, updateGatewayAws, withJwt } from '../kit.js';
 import { COGNITO_ACCESS_CLAIMS, describeRule } from '../claims.js';
+import { OFFLOADED_AUTHORIZATION_DOC, authenticateOnlySentence, authenticatesOnly, offloadedTo } from '../../domain/gateway-authorizer.js';
+import type { GetGatewayResponse } from '../../aws/rmw.js';
 
 const noJwt = () => new Skip('the gateway has no CUSTOM_JWT authorizer');
+/** AUTHENTICATE_ONLY: the gateway applies no client, audience, scope or claim rule (domain/gateway-authorizer.ts). */
+const offloaded = () => new Skip('the gateway authenticates only (AUTHENTICATE_ONLY): it applies no client, audience, scope or claim rule; authorization is offloaded (see gateway.authorizer)');
+/** The authorizer's rules, for the checks of what the gateway itself decides. */
+function rulesOf(g: GetGatewayResponse) {
+  if (authenticatesOnly(g)) throw offloaded();
+  const j = jwtOf(g);
+  if (!j) throw noJwt();
+  return j;
+}
 const byHand = 'No mcp-cognito command changes this; the AWS CLI command doctor gives (--verbose, --json) resends every other setting of the gateway, as UpdateGateway requires.';
 
 export const GATEWAY_CHECKS = [
@@ -27,9 +38,15 @@ export const GATEWAY_CHECKS = [
     return k.warn(`Gateway ${g.name} is ${g.status}`, `Changes take effect once it is READY (usually within a minute).${reasons}`);
   }),
 
-  defineCheck('gateway.authorizer', 'The gateway accepts bearer tokens (CUSTOM_JWT)', async (k, env) => {
+  defineCheck('gateway.authorizer', 'The gateway accepts bearer tokens (CUSTOM_JWT or AUTHENTICATE_ONLY)', async (k, env) => {
     const g = await env.reads.gateway();
     if (g.authorizerType === 'CUSTOM_JWT' && jwtOf(g)) return k.pass(`${g.name}.`);
+    if (authenticatesOnly(g)) {
+      // Offloaded authorization (AWS: gateway-inbound-auth.html): not closed, but nothing at the gateway may decide who gets in.
+      const o = offloadedTo(g);
+      if (o.enforcing || o.interceptors.length) return k.pass(authenticateOnlySentence(g));
+      return k.warn(`Nothing at gateway ${g.name} decides who may call its tools`, authenticateOnlySentence(g), { todo: `Make sure every target checks the caller, or attach a policy engine in ENFORCE mode or an interceptor to the gateway (${OFFLOADED_AUTHORIZATION_DOC}).` });
+    }
     return k.fail(`Gateway ${g.name} does not accept bearer tokens`, `Its authorizer is ${g.authorizerType}, not CUSTOM_JWT: it answers Cognito tokens with 401 (or "Missing Authentication Token"), and the authorizer type of an existing gateway cannot be changed.`, { todo: `Create a gateway with a CUSTOM_JWT authorizer whose discovery URL is ${env.poolId ? cognitoDiscoveryUrl(env.region, env.poolId) : "the pool's"}, then: mcp-cognito authorize-client --gateway-id <new gateway>.` });
   }),
 
@@ -51,8 +68,7 @@ export const GATEWAY_CHECKS = [
 
   defineClientCheck('gateway.allowed-clients', 'The gateway accepts the client', async (k, env, ref) => {
     const g = await env.reads.gateway();
-    const j = jwtOf(g);
-    if (!j) throw noJwt();
+    const j = rulesOf(g);
     const allowed = j.allowedClients ?? [];
     const malformed = allowed.filter((a) => !/^[\w+]+$/.test(a));
     const id = ref.clientId;
@@ -67,8 +83,7 @@ export const GATEWAY_CHECKS = [
 
   defineCheck('gateway.allowed-audience', 'The gateway does not require an audience Cognito tokens lack', async (k, env) => {
     const g = await env.reads.gateway();
-    const j = jwtOf(g);
-    if (!j) throw noJwt();
+    const j = rulesOf(g);
     const aud = j.allowedAudience ?? [];
     if (!aud.length) return k.pass('allowedAudience is not set (Cognito access tokens carry client_id, not aud).');
     if (!parseCognitoDiscoveryUrl(j.discoveryUrl ?? '')) return k.pass(`allowedAudience [${aud.join(', ')}] (the gateway does not trust a Cognito pool).`);
@@ -80,8 +95,7 @@ export const GATEWAY_CHECKS = [
 
   defineClientCheck('gateway.allowed-scopes', "The gateway's scope rule lets the client's tokens through", async (k, env, ref) => {
     const [g, c] = await Promise.all([env.reads.gateway(), env.reads.client(ref.clientId)]);
-    const j = jwtOf(g);
-    if (!j) throw noJwt();
+    const j = rulesOf(g);
     const allowed = j.allowedScopes ?? [];
     const scopes = c.AllowedOAuthScopes ?? [];
     if (!allowed.length) return k.pass(`The gateway checks no scope (allowedScopes is empty), so any token of ${clientLabel(c)} passes this rule.`);
@@ -97,10 +111,46 @@ export const GATEWAY_CHECKS = [
     return k.fail(`The gateway rejects ${clientLabel(c)}'s scopes`, `allowedScopes [${allowed.join(', ')}] shares nothing with the client's scopes [${scopes.join(', ')}], and the client has no custom scope: its tokens get 401.`, { todo: `Give the client the scope ${want[0] ?? allowed[0]} (and ask for it in Copilot Studio's Scopes field).`, aws: updateClientAws(c, { AllowedOAuthScopes: [...scopes, ...want.filter((s) => !scopes.includes(s))] }, env.region) });
   }),
 
-  defineCheck('gateway.custom-claims', 'Tokens of this pool can carry the claims the gateway requires', async (k, env) => {
-    const g = await env.reads.gateway();
+  /**
+   * advertisedScopeMapping (SDK CustomJWTAuthorizerConfiguration): "The advertised scope appears in
+   * OAuth protected resource metadata and WWW-Authenticate response headers. Use this parameter when
+   * the scope that clients request from your identity provider differs from the scope in the
+   * validated token." Cognito puts in an access token the scopes that were requested (and enabled on
+   * the client); it maps none to another, so an advertised scope must be one the client is given and
+   * one the gateway's allowedScopes accepts.
+   */
+  defineClientCheck('gateway.advertised-scopes', 'The scopes the gateway advertises are scopes the client is given', async (k, env, ref) => {
+    const [g, c] = await Promise.all([env.reads.gateway(), env.reads.client(ref.clientId)]);
     const j = jwtOf(g);
     if (!j) throw noJwt();
+    const pairs = Object.entries(j.advertisedScopeMapping ?? {}).filter(([from, to]) => from !== to);
+    if (!pairs.length) return k.pass(`The gateway advertises its allowedScopes as they are (no advertisedScopeMapping).`);
+    const given = c.AllowedOAuthScopes ?? [];
+    const shown = pairs.map(([f, t]) => `${f} → ${t}`).join(', ');
+    const notGiven = pairs.filter(([, t]) => !given.includes(t));
+    const aws = updateGatewayAws(g, withJwt(g, (x) => (x.advertisedScopeMapping = undefined)), env.region);
+    if (notGiven.length) {
+      return k.warn(
+        `The gateway advertises ${notGiven.map(([, t]) => t).join(', ')}, which ${clientLabel(c)} is not given`,
+        `advertisedScopeMapping ${shown}: the gateway's OAuth metadata and WWW-Authenticate header name the advertised scope, so MCP clients that follow them ask Cognito for it; ${clientLabel(c)} has [${given.join(', ')}], and Cognito answers invalid_scope.`,
+        { todo: `Give the client ${notGiven.map(([, t]) => t).join(', ')}, or remove the mapping so the gateway advertises its allowedScopes. ${byHand}`, aws },
+      );
+    }
+    const allowed = j.allowedScopes ?? [];
+    const rejected = allowed.length ? pairs.filter(([, t]) => !allowed.includes(t)) : [];
+    if (rejected.length && !authenticatesOnly(g)) {
+      return k.warn(
+        `Tokens asked for the advertised scope ${rejected.map(([, t]) => t).join(', ')} do not pass the gateway's scope rule`,
+        `advertisedScopeMapping ${shown}: a client that follows the gateway's metadata asks Cognito for ${rejected.map(([, t]) => t).join(', ')} and gets a token with exactly that scope (Cognito maps no scope to another), which allowedScopes [${allowed.join(', ')}] does not accept: 401.`,
+        { todo: `Add the advertised scope to allowedScopes (mcp-cognito authorize-client --allowed-scope ${q(rejected[0]![1])}), or remove the mapping. ${byHand}`, aws },
+      );
+    }
+    return k.pass(`advertisedScopeMapping ${shown}: ${clientLabel(c)} is given the advertised scopes.`);
+  }),
+
+  defineCheck('gateway.custom-claims', 'Tokens of this pool can carry the claims the gateway requires', async (k, env) => {
+    const g = await env.reads.gateway();
+    const j = rulesOf(g);
     const rules = j.customClaims ?? [];
     if (!rules.length) return k.pass('The gateway requires no custom claim.');
     const pool = await env.reads.pool().catch(() => undefined);

@@ -28,7 +28,7 @@ export async function giveFacadeSecret(ctx: Ctx, f: StateFacade, secretId: strin
   if (!parameter) throw new Error(`the state file records no client-secret parameter for the façade ${f.functionName}`);
   await withResourceLock(resourceKey.facade(f.region, f.functionName), `the façade ${f.functionName}`, async () => {
     const [ssm, lambda] = await Promise.all([ctx.ssm(), ctx.lambda()]);
-    await ssm.putSecureString(parameter, value, { overwrite: true, description: `App client secret for the OAuth façade ${f.functionName}` });
+    await ssm.putSecureString(parameter, value, { overwrite: true, description: `App client secret for the OAuth façade ${f.functionName}`, ...(f.kmsKeyArn ? { keyId: f.kmsKeyArn } : {}) });
     ctx.out.step(`Stored the new secret in ${parameter}`);
     const fn = await lambda.getFunction(f.functionName, { fresh: true });
     if (!fn?.Configuration) throw new Error(`Lambda function ${f.functionName} does not exist`);

@@ -96,7 +96,7 @@ export async function readFacadeStatus(ctx: Ctx, o: { bundle?: Uint8Array; allow
   s.permissionsMissing = URL_PERMISSIONS.filter((p) => !sids.has(p.sid)).map((p) => `${p.sid} (${p.action})`);
   if (s.permissionsMissing.length) problems.push(`Permission${s.permissionsMissing.length > 1 ? 's' : ''} missing: ${s.permissionsMissing.join(', ')}; callers get 403 Forbidden.`);
   s.secret = await secretStatus(ctx, f, params.get(n.clientSecretParameter)?.lastModified);
-  if (s.secret.status === 'gone') problems.push(`${s.secret.detail} Every sign-in through the façade fails at its token endpoint (502). Run mcp-cognito facade deploy to deliver the client's current secret (it says what to do if the secret cannot be read).`);
+  if (s.secret.status === 'gone') problems.push(`${s.secret.detail} Every sign-in through the façade fails at its token endpoint (502). Run mcp-cognito rotate-secret --client-id ${f.clientId}: it adds a new secret and gives it to the façade (Cognito shows no secret value again after it was created).`);
   if (o.bundle) s.codeOutdated = c.CodeSha256 !== codeSha256(zip([{ name: 'index.mjs', data: o.bundle }]));
   if (role) {
     const t = await readFacadeTarget({ clientId: f.clientId }, ctx).catch(() => undefined);

@@ -6,6 +6,7 @@
 import { CliError, RefusedError } from '../../lib/errors.js';
 import { awsCliCommand, listDiff, type PlanStep } from '../../lib/plan.js';
 import { discoveryUrl, parseCognitoDiscoveryUrl } from '../../lib/urls.js';
+import { authenticatesOnly } from '../../domain/gateway-authorizer.js';
 import { COPILOT_STUDIO_MCP_REASON, COPILOT_STUDIO_MCP_VERSION, GATEWAY_BASELINE_MCP_VERSIONS } from '../../domain/oauth.js';
 import { toUpdateGatewayRequest, type AuthorizerConfiguration, type GatewayPatch, type GatewayProtocolConfiguration, type GetGatewayResponse } from '../../aws/rmw.js';
 import type { AgentCoreApi } from '../../aws/agentcore.js';
@@ -162,15 +163,15 @@ export function mergeGatewayAuthorization(got: GetGatewayResponse, grants: Clien
 /** Refuse (changing nothing) a gateway this pool cannot be added to. */
 export function preflightGateway(got: GetGatewayResponse, gatewayId: string, poolId: string, region: string): void {
   const name = got.name ?? gatewayId;
-  if (got.authorizerType !== 'CUSTOM_JWT') {
+  if (got.authorizerType !== 'CUSTOM_JWT' && !authenticatesOnly(got)) {
     throw new RefusedError(
-      `Gateway ${name} uses the ${got.authorizerType ?? 'unknown'} authorizer, not CUSTOM_JWT, so it cannot trust Cognito tokens. AWS does not allow changing a gateway's authorizer type in place.`,
+      `Gateway ${name} uses the ${got.authorizerType ?? 'unknown'} authorizer, neither CUSTOM_JWT nor AUTHENTICATE_ONLY, so it does not take Cognito bearer tokens. AWS does not allow changing a gateway's authorizer type in place.`,
       'Create a gateway with a CUSTOM_JWT authorizer whose discovery URL is ' + discoveryUrl(region, poolId) + ', then run authorize-client with its --gateway-id.',
     );
   }
   const jwt = jwtOf(got);
   if (!jwt?.discoveryUrl) {
-    throw new RefusedError(`Gateway ${name} has a CUSTOM_JWT authorizer without a discovery URL; this tool will not guess one.`, `Set its discovery URL to ${discoveryUrl(region, poolId)} in the AgentCore console first.`);
+    throw new RefusedError(`Gateway ${name} has a ${got.authorizerType} authorizer without a discovery URL; this tool will not guess one.`, `Set its discovery URL to ${discoveryUrl(region, poolId)} in the AgentCore console first.`);
   }
   const trusted = parseCognitoDiscoveryUrl(jwt.discoveryUrl);
   if (!trusted) {

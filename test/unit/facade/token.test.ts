@@ -51,6 +51,24 @@ describe('POST /token', () => {
     expect(h.upstream.sent[0]!.headers.authorization).toBe(BASIC);
   });
 
+  it('a secret Cognito refuses (rotated since it was read) is read again once, and the request sent again with the new one', async () => {
+    const NEW = 'SECRET-new-after-rotate-secret';
+    let reads = 0;
+    const h = harness({ cognito: { region: 'us-east-1', userPoolId: 'us-east-1_AbC123xyz', domainUrl: HOSTED_UI, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshClientSecret: async () => (reads++, NEW) } });
+    h.upstream.on(`${HOSTED_UI}/oauth2/token`, (req) => (req.headers.authorization?.includes(Buffer.from(`${CLIENT_ID}:${NEW}`).toString('base64')) ? jsonResponse(200, tokens) : jsonResponse(400, { error: 'invalid_client' })));
+    const first = await postForm(h.handler, '/token', exchange(await codeFor(h)));
+    expect(first.status).toBe(200);
+    expect(reads).toBe(1);
+    expect(h.upstream.sent.map((x) => x.headers.authorization)).toEqual([BASIC, `Basic ${Buffer.from(`${CLIENT_ID}:${NEW}`).toString('base64')}`]);
+    // Kept for the next requests; a secret that did not change is not retried.
+    await postForm(h.handler, '/token', exchange(await codeFor(h)));
+    expect(reads).toBe(1);
+    const same = harness({ cognito: { region: 'us-east-1', userPoolId: 'us-east-1_AbC123xyz', domainUrl: HOSTED_UI, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshClientSecret: async () => CLIENT_SECRET } });
+    same.upstream.on(`${HOSTED_UI}/oauth2/token`, () => jsonResponse(400, { error: 'invalid_client' }));
+    await expectOAuthError(await postForm(same.handler, '/token', exchange(await codeFor(same))), 502, 'server_error');
+    expect(same.upstream.sent).toHaveLength(1);
+  });
+
   it("passes Cognito's error answers through, except invalid_client, which is the façade's own fault", async () => {
     const h = harness();
     h.upstream.on(`${HOSTED_UI}/oauth2/token`, () => jsonResponse(400, { error: 'invalid_grant' }));
