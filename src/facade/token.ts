@@ -12,6 +12,7 @@
 import { OAuthFailure, NO_STORE, CORS, readForm, json } from './http.js';
 import { isUrlClientId } from './cimd.js';
 import { checkResource } from './authorize.js';
+import { checkClientSecret } from './client-secret.js';
 import { clientHash, verify, type CodePayload } from './signed.js';
 import type { Resolved } from './config.js';
 
@@ -88,6 +89,7 @@ export async function token(r: Resolved, req: Request): Promise<Response> {
   const form = await readForm(req);
   const clientId = callerClientId(req, form);
   knownClient(r, clientId);
+  checkClientSecret(r, req, form, clientId);
   checkResource(r, form.get('resource'));
   const grant = form.get('grant_type');
   const out = new URLSearchParams();
@@ -125,6 +127,7 @@ export async function revoke(r: Resolved, req: Request): Promise<Response> {
   const form = await readForm(req);
   const clientId = callerClientId(req, form);
   knownClient(r, clientId);
+  checkClientSecret(r, req, form, clientId);
   const tokenValue = form.get('token');
   if (!tokenValue) throw bad('token is required.');
   const out = new URLSearchParams({ token: tokenValue, client_id: r.cognito.clientId });
