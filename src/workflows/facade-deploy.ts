@@ -13,6 +13,8 @@ import type { StateFacade } from '../lib/state.js';
 import { applyCallback } from '../steps/client/add-callbacks.js';
 import { facadeCallbackUrl, planFacadeCallback, readFacadeTarget, type FacadeTargetInput } from '../steps/facade/target.js';
 import { prepareAuthorizeClient } from './authorize-client.js';
+import { COPILOT_STUDIO_MCP_VERSION } from '../domain/oauth.js';
+import { ENV } from '../facade/env.js';
 import {
   ARCHITECTURE,
   MANAGED_TAG,
@@ -30,6 +32,12 @@ import {
 export interface FacadeDeployInput extends FacadeTargetInput {
   name: string;
   allowedRedirectUris: string[];
+  /**
+   * Allow Copilot Studio's consent redirects (its Dynamic discovery OAuth); the gateway then also
+   * speaks Copilot Studio's MCP version. Undefined: as deployed (a later deploy without the flag
+   * never silently takes Copilot Studio's access away; --no-copilot-studio does).
+   */
+  copilotStudio?: boolean;
   kmsKeyArn?: string;
   /** The façade's Lambda bundle (dist/facade-lambda.mjs), zipped as index.mjs. */
   bundle: Uint8Array;
@@ -44,6 +52,8 @@ export interface FacadeDeployResult {
   url?: string;
   mcpUrl?: string;
   claudeCommand?: string;
+  /** Whether the façade allows Copilot Studio's Dynamic discovery (then the printed steps say how to add it). */
+  copilotStudio: boolean;
   clientId: string;
   gatewayId: string;
   codeSha256: string;
@@ -100,7 +110,8 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   if (secretStale) steps.push({ action: secretParam ? 'update' : 'create', resource: `SSM SecureString parameter ${n.clientSecretParameter} (the secret of app client ${t.clientName ?? t.clientId}, not shown)` });
 
   const current = fn?.Configuration;
-  const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris);
+  const copilotStudio = input.copilotStudio ?? current?.Environment?.Variables?.[ENV.copilotStudio] === '1';
+  const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris, { copilotStudio });
   const drift = role ? settingsDrift(current, want) : settingsDrift(current, { ...want, Role: current?.Role ?? want.Role });
   const codeStale = Boolean(current) && current!.CodeSha256 !== sha;
   if (!current) {
@@ -128,7 +139,10 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   const callbackPlan = origin ? planFacadeCallback(t, origin) : undefined;
   if (callbackPlan?.step) steps.push(callbackPlan.step);
   if (!origin) steps.push({ action: 'update', resource: `callback URLs of app client ${t.clientName ?? t.clientId}`, diff: ['+ <the function URL>/callback'] });
-  const gateway = await prepareAuthorizeClient({ poolId: t.poolId, gatewayId: t.gatewayId, clientIds: [t.clientId], wait: input.wait, waitTimeoutSeconds: input.waitTimeoutSeconds }, ctx);
+  const gateway = await prepareAuthorizeClient(
+    { poolId: t.poolId, gatewayId: t.gatewayId, clientIds: [t.clientId], ...(copilotStudio ? { mcpVersions: [COPILOT_STUDIO_MCP_VERSION] } : {}), wait: input.wait, waitTimeoutSeconds: input.waitTimeoutSeconds },
+    ctx,
+  );
   steps.push(...gateway.steps);
 
   const prev = ctx.state.get().facade;
@@ -137,6 +151,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
     roleName: n.roleName,
     parameterNames: paramNames,
     ...(url ? { url, mcpUrl: `${url}/mcp`, claudeCommand: `claude mcp add --transport http ${t.gatewayName?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'agentcore-gateway'} ${url}/mcp` } : {}),
+    copilotStudio,
     clientId: t.clientId,
     gatewayId: t.gatewayId,
     codeSha256: sha,
@@ -185,7 +200,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         changes.push(`${secretParam ? 'updated' : 'created'} parameter ${n.clientSecretParameter}`);
         ctx.out.step(`Stored the app client secret in ${n.clientSecretParameter}`);
       }
-      const settings = desiredSettings(t, n, r.Arn!, input.allowedRedirectUris);
+      const settings = desiredSettings(t, n, r.Arn!, input.allowedRedirectUris, { copilotStudio });
       if (!current) {
         await lambda.createFunction({ FunctionName: n.functionName, Code: { ZipFile: pkg }, Architectures: [ARCHITECTURE], Tags: { [MANAGED_TAG.key]: MANAGED_TAG.value }, ...settings });
         changes.push(`created function ${n.functionName}`);

@@ -17,12 +17,15 @@ import { planFacadeCallback, readFacadeTarget, facadeCallbackUrl, type FacadeTar
 import { createFacade } from '../../facade/index.js';
 import { toNodeListener } from '../../facade/node.js';
 import { allowedRedirects, claudeName } from './shared.js';
+import { renderCopilotStudioDynamic } from '../../lib/copilot-form.js';
 
 export interface ServeFlags extends FacadeTargetInput {
   port?: string;
   host?: string;
   allowRedirect?: string[];
   name?: string;
+  copilotStudio?: boolean;
+  publicUrl?: string;
 }
 
 export interface ServeInput extends FacadeTargetInput {
@@ -30,6 +33,10 @@ export interface ServeInput extends FacadeTargetInput {
   host: '127.0.0.1' | 'localhost' | '::1';
   allowedRedirectUris: string[];
   name?: string;
+  /** Allow Copilot Studio's consent redirects (needs publicUrl: Copilot Studio reaches the façade from Microsoft's cloud). */
+  copilotStudio: boolean;
+  /** The https origin a tunnel gives this loopback server; the façade's metadata and callback use it. */
+  publicUrl?: string;
 }
 
 export interface ServeResult {
@@ -42,6 +49,7 @@ export interface ServeResult {
   /** Whether the callback was added to the client by this run. */
   callbackAdded: boolean;
   serving: boolean;
+  copilotStudio: boolean;
 }
 
 const HOSTS = ['127.0.0.1', 'localhost', '::1'] as const;
@@ -50,7 +58,22 @@ export function parseServeFlags(f: ServeFlags): ServeInput {
   const port = f.port === undefined ? FACADE_DEFAULT_PORT : Number(check(PortNumber, f.port, '--port'));
   const host = (f.host ?? '127.0.0.1') as ServeInput['host'];
   if (!HOSTS.includes(host)) throw new InputError(`--host must be a loopback address (${HOSTS.join(', ')}): the façade's local URL is http, which only loopback makes safe.`, 'Deploy it (mcp-cognito facade deploy) to reach it from elsewhere.');
-  return { poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, port, host, allowedRedirectUris: allowedRedirects(f.allowRedirect ?? []), name: f.name === undefined ? undefined : check(McpServerName, f.name, '--name') };
+  const publicUrl = f.publicUrl === undefined ? undefined : publicOrigin(f.publicUrl);
+  const copilotStudio = f.copilotStudio === true;
+  if (copilotStudio && !publicUrl) {
+    throw new InputError("--copilot-studio needs --public-url https://<your tunnel's host>: Copilot Studio reaches the façade from Microsoft's cloud, never this machine's loopback address.", 'Or deploy it: mcp-cognito facade deploy --copilot-studio.');
+  }
+  return { poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, port, host, allowedRedirectUris: allowedRedirects(f.allowRedirect ?? []), name: f.name === undefined ? undefined : check(McpServerName, f.name, '--name'), copilotStudio, ...(publicUrl ? { publicUrl } : {}) };
+}
+
+/** --public-url: an https origin (a tunnel's), nothing else. */
+function publicOrigin(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  const u = !/[\u0000-\u0020\u007f]/.test(raw) && URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!u || u.protocol !== 'https:' || u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) {
+    throw new InputError('--public-url must be an https origin, such as https://abc.example-tunnel.dev (no path, query or user).');
+  }
+  return u.origin;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -79,7 +102,7 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
   if (!ctx.dryRun) await listen(server, input.port, input.host);
   try {
     const t = await readFacadeTarget(input, ctx);
-    const origin = `http://${input.host === '::1' ? '[::1]' : input.host}:${input.port}`;
+    const origin = input.publicUrl ?? `http://${input.host === '::1' ? '[::1]' : input.host}:${input.port}`;
     const plan = planFacadeCallback(t, origin);
     const mcpUrl = `${origin}/mcp`;
     const name = input.name ?? claudeName(t.gatewayName ?? 'agentcore-gateway');
@@ -92,6 +115,7 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
       gatewayId: t.gatewayId,
       callbackAdded,
       serving,
+      copilotStudio: input.copilotStudio,
     });
     if (!plan.step) ctx.out.step(`${facadeCallbackUrl(origin)} is already a callback URL of ${t.clientName ?? t.clientId}`);
     const approved = await ctx.approve(plan.step ? [plan.step] : [], `Register the façade's callback on ${t.clientName ?? t.clientId}?`);
@@ -105,6 +129,7 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
       cognito: { region: t.region, userPoolId: t.poolId, domainUrl: t.domainUrl, clientId: t.clientId, clientSecret: t.client.ClientSecret },
       gatewayUrl: t.gatewayUrl,
       allowedRedirectUris: input.allowedRedirectUris,
+      copilotStudio: input.copilotStudio,
       scopes: t.scopes,
       // A fresh key each run: flows in progress when the façade restarts start again.
       signingKey: randomBytes(32),
@@ -145,6 +170,7 @@ export function renderServe(r: ServeResult, out: Output): string {
       ['MCP URL', r.mcpUrl],
       ['Callback', `${r.callbackUrl} (on app client ${r.clientId})`],
     ]),
+    ...(r.copilotStudio ? ['', renderCopilotStudioDynamic(r.mcpUrl, out)] : []),
     '',
     'Add it to Claude Code:',
     `  ${r.claudeCommand}`,

@@ -73,7 +73,12 @@ export function runtimePolicy(n: FacadeNames, o: { region: string; account: stri
 }
 
 /** The function's environment: public settings and parameter names. */
-export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedirectUris: readonly string[]): Record<string, string> {
+export interface FacadeOptions {
+  /** Allow Copilot Studio's consent redirects (FACADE_COPILOT_STUDIO=1). */
+  copilotStudio?: boolean;
+}
+
+export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedirectUris: readonly string[], o: FacadeOptions = {}): Record<string, string> {
   return {
     [ENV.region]: t.region,
     [ENV.userPoolId]: t.poolId,
@@ -81,6 +86,7 @@ export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedire
     [ENV.clientId]: t.clientId,
     [ENV.gatewayUrl]: t.gatewayUrl,
     ...(allowedRedirectUris.length ? { [ENV.allowedRedirectUris]: allowedRedirectUris.join(' ') } : {}),
+    ...(o.copilotStudio ? { [ENV.copilotStudio]: '1' } : {}),
     ...(t.scopes.length ? { [ENV.scopes]: t.scopes.join(' ') } : {}),
     ...(t.client.ClientSecret ? { [ENV.clientSecretParameter]: n.clientSecretParameter } : {}),
     [ENV.signingKeyParameter]: n.signingKeyParameter,
@@ -88,7 +94,7 @@ export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedire
 }
 
 /** The function settings deploy owns (compared with GetFunction's configuration for drift). */
-export function desiredSettings(t: FacadeTarget, n: FacadeNames, roleArn: string, allowedRedirectUris: readonly string[]) {
+export function desiredSettings(t: FacadeTarget, n: FacadeNames, roleArn: string, allowedRedirectUris: readonly string[], o: FacadeOptions = {}) {
   return {
     Role: roleArn,
     Runtime: RUNTIME,
@@ -96,7 +102,7 @@ export function desiredSettings(t: FacadeTarget, n: FacadeNames, roleArn: string
     MemorySize: MEMORY_MB,
     Timeout: TIMEOUT_S,
     Description: `OAuth façade for AgentCore gateway ${t.gatewayName ?? t.gatewayId} (mcp-cognito)`,
-    Environment: { Variables: facadeEnvironment(t, n, allowedRedirectUris) },
+    Environment: { Variables: facadeEnvironment(t, n, allowedRedirectUris, o) },
   };
 }
 export type DesiredSettings = ReturnType<typeof desiredSettings>;
