@@ -33,7 +33,7 @@ const emu = useEmulator({ tools: TOOLS });
 async function deployedNetwork(serverUrl: string) {
   const endpoint = emu.endpoint();
   const fn = await new LambdaClient(config(endpoint)).send(new GetFunctionConfigurationCommand({ FunctionName: 'mcp-cognito-facade' }));
-  const env = { AWS_REGION: 'us-east-1', ...(fn.Environment?.Variables ?? {}) };
+  const env: Record<string, string | undefined> = { AWS_REGION: 'us-east-1', ...(fn.Environment?.Variables ?? {}) };
   const out = await new SSMClient(config(endpoint)).send(new GetParametersCommand({ Names: secretParameterNames(env), WithDecryption: true }));
   const secrets = new Map((out.Parameters ?? []).map((p) => [p.Name!, p.Value!]));
   const aws = awsFetch(endpoint);

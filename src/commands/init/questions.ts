@@ -110,7 +110,7 @@ async function checkFlags(w: Wizard): Promise<void> {
   if (flags.clientName !== undefined) check(ClientName, flags.clientName, '--client-name');
   if (flags.m2mName !== undefined) check(ClientName, flags.m2mName, '--m2m-name');
   w.poolFlags = parseInitPoolFlags(flags);
-  w.copilotFlags = flags.copilotStudio === false ? undefined : parseCreateClientFlags({ preset: COPILOT, name: flags.clientName, callbackUrl: flags.callbackUrl, logoutUrl: flags.logoutUrl });
+  w.copilotFlags = flags.copilotStudio === false ? undefined : parseCreateClientFlags({ preset: COPILOT, name: flags.clientName, callbackUrl: flags.callbackUrl, logoutUrl: flags.logoutUrl, accessTokenValidity: flags.accessTokenValidity });
   w.envFile = flags.envFile ?? flags.dotenv;
   w.m2mFlags = flags.m2m ? parseCreateClientFlags({ preset: M2M, name: flags.m2mName, envFile: flags.envFile, dotenv: flags.dotenv, forceEnvFile: flags.forceEnvFile }) : undefined;
   if (w.envFile && !flags.m2m) throw new UsageError('--dotenv/--env-file writes the M2M client\'s credentials: add --m2m.');
@@ -316,7 +316,7 @@ async function askClients(w: Wizard): Promise<void> {
       });
       if (kinds.length === 0) ctx.out.warn('Select at least one client (space toggles, Enter confirms).');
     }
-    w.copilot = kinds.includes(COPILOT) ? parseCreateClientFlags({ preset: COPILOT, name: flags.clientName, callbackUrl: flags.callbackUrl, logoutUrl: flags.logoutUrl }) : undefined;
+    w.copilot = kinds.includes(COPILOT) ? parseCreateClientFlags({ preset: COPILOT, name: flags.clientName, callbackUrl: flags.callbackUrl, logoutUrl: flags.logoutUrl, accessTokenValidity: flags.accessTokenValidity }) : undefined;
     if (kinds.includes(M2M)) w.m2m = parseCreateClientFlags({ preset: M2M, name: flags.m2mName });
   }
   if (w.m2m && ask && !w.envFile) {

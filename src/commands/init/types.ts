@@ -14,6 +14,7 @@ export interface InitFlags extends InitPoolFlags {
   clientName?: string;
   callbackUrl?: string[];
   logoutUrl?: string[];
+  accessTokenValidity?: string;
   m2m?: boolean;
   m2mName?: string;
   envFile?: string;
