@@ -4,7 +4,7 @@
  * the gateway, the deployed function is healthy. No façade recorded: skipped.
  */
 import { probeFetch, probeSettings, json, Unreachable } from '../probe-http.js';
-import { readFacadeStatus } from '../../steps/facade/status.js';
+import { readFacadeStatus, type FacadeStatus } from '../../steps/facade/status.js';
 import { Skip, authorizeFix, defineCheck, jwtOf, type CheckEnv } from '../kit.js';
 
 const recorded = (env: CheckEnv) => {
@@ -12,6 +12,16 @@ const recorded = (env: CheckEnv) => {
   if (!f) throw new Skip('no OAuth façade is recorded in the state file (mcp-cognito facade deploy records one)');
   return f;
 };
+
+/** The deployed façade's status, read once per doctor run (two checks ask for it). */
+const statusOnce = new WeakMap<CheckEnv, Promise<FacadeStatus>>();
+function facadeStatusOf(env: CheckEnv): Promise<FacadeStatus> {
+  let s = statusOnce.get(env);
+  if (!s) statusOnce.set(env, (s = readFacadeStatus(env.ctx)));
+  return s;
+}
+
+const COPILOT_VERSION = '2025-03-26';
 
 export const FACADE_CHECKS = [
   defineCheck('facade.metadata', 'The façade serves its OAuth metadata, naming itself, with S256', async (k, env) => {
@@ -59,8 +69,29 @@ export const FACADE_CHECKS = [
 
   defineCheck('facade.function', 'The deployed façade function is healthy', async (k, env) => {
     recorded(env);
-    const s = await readFacadeStatus(env.ctx);
+    const s = await facadeStatusOf(env);
     if (s.healthy) return k.pass(`${s.functionName}: ${s.functionState ?? 'Active'}, ${s.invokeMode}, its permissions, role and parameters in place${s.drift.length ? `; drift: ${s.drift.join(', ')}` : ''}.`);
     return k.fail(`The façade function ${s.functionName} has problems`, s.problems.join(' '), { fix: 'mcp-cognito facade deploy' });
+  }),
+
+  defineCheck('facade.copilot-studio', 'Copilot Studio can connect through the façade (Dynamic discovery)', async (k, env) => {
+    const f = recorded(env);
+    const s = await facadeStatusOf(env);
+    if (!s.functionState && !s.url) throw new Skip('the façade function is not deployed');
+    const mcp = s.mcpUrl ?? (f.url ? `${f.url}/mcp` : '<the façade URL>/mcp');
+    if (!s.copilotStudio) {
+      return k.pass(`The façade does not allow Copilot Studio's consent redirects (https://global.consent.azure-apim.net/redirect/…): Copilot Studio's Dynamic discovery is refused with "redirect URI host … is not whitelisted"-style errors. mcp-cognito facade deploy --copilot-studio allows it; Manual OAuth needs no façade.`);
+    }
+    if (!env.gatewayId) throw new Skip('no gateway to examine');
+    const g = await env.reads.gateway();
+    const versions = (g.protocolConfiguration && 'mcp' in g.protocolConfiguration ? g.protocolConfiguration.mcp?.supportedVersions : undefined) ?? [];
+    if (versions.length && !versions.includes(COPILOT_VERSION)) {
+      return k.fail(`The gateway does not speak MCP ${COPILOT_VERSION}, which Copilot Studio uses`, `The façade allows Copilot Studio, but the gateway lists only ${versions.join(', ')}: Copilot Studio signs in and then lists no tools.`, { fix: `mcp-cognito authorize-client --gateway-id ${env.gatewayId} --mcp-version ${COPILOT_VERSION}` });
+    }
+    const allowed = jwtOf(g)?.allowedClients ?? [];
+    if (allowed.length && !allowed.includes(f.clientId)) {
+      return k.fail(`The gateway refuses the façade's client ${f.clientId}`, 'Copilot Studio signs in through the façade, so its tokens carry that client ID; the gateway answers 401 to them.', { fix: authorizeFix(env.gatewayId, f.clientId) });
+    }
+    return k.pass(`The façade allows Copilot Studio's consent redirects: in Copilot Studio, Server URL ${mcp}, Authentication OAuth 2.0 → Dynamic discovery; the gateway speaks MCP ${versions.length ? COPILOT_VERSION : `(no versions listed; ${COPILOT_VERSION} by default for requests without a version header)`} and lets ${f.clientId} through.`);
   }),
 ];
