@@ -58,7 +58,7 @@ export const PRESET_TABLE = {
     gatewayMcpVersions: [COPILOT_STUDIO_MCP_VERSION],
     addCallbackDefault: true,
     accessTokenMinutes: 1440,
-    wizard: { label: 'Copilot Studio (authorization code flow, client secret)', checked: true },
+    wizard: { label: 'Copilot Studio: Manual OAuth (authorization code flow, client secret)', checked: true },
     help: 'copilot-studio (code flow, secret)',
   },
   m2m: {

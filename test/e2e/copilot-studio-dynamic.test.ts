@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
+import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { sdk, useEmulator } from './moto';
 import { runCli } from './run-cli';
 import { awsFetch } from '../emulator/fetch';
@@ -43,10 +44,17 @@ async function deployedNetwork(serverUrl: string) {
 
 describe('Copilot Studio connects with the URL `facade deploy --copilot-studio` printed (Dynamic discovery)', () => {
   it('discovery → RFC 7591 registration → PKCE sign-in on the hosted UI → consent redirect → token → MCP 2025-03-26 tools/list and tools/call, through the Lambda handler', async () => {
-    const seed = (await seedSample(emu.endpoint())) as { gatewayId: string };
-    const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--user-email', 'maker@example.com', '--user-password-stdin', '--no-doctor', '--json'], { endpoint: emu.endpoint(), input: `${PASSWORD}\n` });
+    const seed = (await seedSample(emu.endpoint())) as { gatewayId: string; poolId: string };
+    // init with the choice beside Manual: the steps and the exact command, no Manual form and no secret.
+    const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--copilot-studio-oauth', 'dynamic', '--user-email', 'maker@example.com', '--user-password-stdin', '--no-doctor'], { endpoint: emu.endpoint(), input: `${PASSWORD}\n` });
     expect(init.code, init.stderr + init.stdout).toBe(0);
     const cwd = init.cwd;
+    expect(init.stdout).toContain('1. Deploy the façade: mcp-cognito facade deploy --copilot-studio');
+    expect(init.stdout).toMatch(/Authentication: OAuth 2\.0 → Dynamic discovery → Create/);
+    expect(init.stdout).not.toMatch(/Client secret|add-callback/);
+    const clientId = (init.state() as { clients: { clientId: string }[] }).clients[0]!.clientId;
+    const secret = (await sdk(emu.endpoint()).cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: clientId }))).UserPoolClient!.ClientSecret!;
+    expect(init.stdout + init.stderr).not.toContain(secret);
 
     const deploy = await runCli(['facade', 'deploy', '--copilot-studio', '--yes'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
     expect(deploy.code, deploy.stderr).toBe(0);
@@ -55,7 +63,7 @@ describe('Copilot Studio connects with the URL `facade deploy --copilot-studio` 
     expect(deploy.stdout).toMatch(/OAuth 2\.0 → Dynamic discovery → Create/);
     const serverUrl = /Server URL: (\S+)/.exec(deploy.stdout)?.[1];
     expect(serverUrl).toMatch(/^https:\/\/[0-9a-f]+\.lambda-url\.us-east-1\.on\.aws\/mcp$/);
-    expect(deploy.stdout + deploy.stderr).not.toMatch(/secret:|client_secret/i);
+    expect(deploy.stdout + deploy.stderr).not.toContain(secret);
     // The gateway now speaks Copilot Studio's MCP version.
     const gw = await sdk(emu.endpoint()).agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));
     expect((gw.protocolConfiguration as { mcp?: { supportedVersions?: string[] } }).mcp?.supportedVersions).toContain('2025-03-26');
@@ -82,6 +90,11 @@ describe('Copilot Studio connects with the URL `facade deploy --copilot-studio` 
     expect(second.tools).toEqual(['weather___forecast']);
     const third = await connectLikeCopilotStudio({ serverUrl: serverUrl!, fetch: net.fetch, toolName: 'Weather three', user, discovery: 'path-inserted' });
     expect(third.negotiatedVersion).toBe('2025-03-26');
+
+    // doctor knows this path: the façade allows Copilot Studio, the gateway speaks 2025-03-26 and lets the façade's client through.
+    const doctor = await runCli(['doctor', '--json', '--verbose', '--no-probes'], { endpoint: emu.endpoint(), cwd });
+    const checks = doctor.json<{ checks: { id: string; status: string; detail?: string }[] }>().checks;
+    expect(checks.find((c) => c.id === 'facade.copilot-studio')).toMatchObject({ status: 'pass', detail: expect.stringContaining(`Server URL ${serverUrl}`) });
 
     // Idempotent; a deploy without the flag keeps Copilot Studio allowed; --no-copilot-studio takes it away,
     // and then the simulator meets the refusal Copilot Studio reports (Teamwork/mcp#67).

@@ -15,6 +15,8 @@ export interface InitFlags extends InitPoolFlags {
   callbackUrl?: string[];
   logoutUrl?: string[];
   accessTokenValidity?: string;
+  /** How Copilot Studio signs in: manual (its Manual OAuth form), dynamic (Dynamic discovery through the OAuth façade) or both. */
+  copilotStudioOauth?: string;
   m2m?: boolean;
   m2mName?: string;
   envFile?: string;
@@ -80,6 +82,10 @@ export interface InitAnswers {
   pool?: PoolFact;
   initPool: InitPoolInput;
   copilot?: CreateClientInput;
+  /** Copilot Studio signs in with Dynamic discovery through the OAuth façade (not its Manual form). */
+  copilotDynamic?: boolean;
+  /** With copilotDynamic: whether the Manual OAuth form is wanted too (false: no secret is shown). */
+  copilotManual?: boolean;
   m2m?: CreateClientInput;
   user?: CreateUserInput & { exists?: string };
   wait: boolean;
@@ -90,6 +96,8 @@ export interface InitAnswers {
 export interface InitResult extends Omit<InitPoolResult, 'created' | 'updated'> {
   clients: CreateClientResult[];
   copilotStudio?: CopilotStudioForm;
+  /** Dynamic discovery chosen: the command that deploys the façade for Copilot Studio, and the steps in Copilot Studio after it. */
+  copilotStudioDynamic?: { command: string; steps: string[] };
   gateway?: GatewayStepResult;
   user?: CreateUserResult;
   doctor?: DoctorStepResult;
