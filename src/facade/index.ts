@@ -37,8 +37,10 @@ export function createFacade(config: FacadeConfig): FacadeHandler {
     ['/.well-known/oauth-protected-resource/mcp', { methods: ['GET'], cors: true, run: document(prm) }],
     ['/.well-known/oauth-protected-resource', { methods: ['GET'], cors: true, run: document(prm) }],
     ['/.well-known/oauth-authorization-server', { methods: ['GET'], cors: true, run: document(asm) }],
-    // Path-inserted and path-appended forms of both documents: Copilot Studio has been seen adding
-    // the resource path to discovery (HelpCode-ai/anythingmcp v0.2.4 notes); the issuer stays the origin.
+    // Path-inserted and path-appended forms of both documents: a Copilot Studio Dynamic discovery
+    // connector used …/oauth-protected-resource/mcp (microsoft/PowerPlatformConnectors#4214), and
+    // Copilot Studio has been reported adding the resource path (HelpCode-ai/anythingmcp v0.2.4
+    // notes, as cited by issue 20, not re-verified). The issuer stays the origin.
     ['/.well-known/oauth-authorization-server/mcp', { methods: ['GET'], cors: true, run: document(asm) }],
     ['/mcp/.well-known/oauth-protected-resource', { methods: ['GET'], cors: true, run: document(prm) }],
     ['/mcp/.well-known/oauth-authorization-server', { methods: ['GET'], cors: true, run: document(asm) }],
