@@ -43,6 +43,8 @@ const StateFacade = z.object({
   created: z.literal(true),
   /** deploy added <url>/callback to the client (remove takes it away only then). */
   callbackAdded: z.boolean(),
+  /** The façade allows Copilot Studio's Dynamic discovery (facade deploy --copilot-studio), as last deployed. */
+  copilotStudio: z.optional(z.boolean()),
 });
 export type StateFacade = z.infer<typeof StateFacade>;
 

@@ -232,7 +232,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         changes.push(`added permission ${p.sid}`);
       }
       const url = trimSlash(urlNow!.FunctionUrl!);
-      record({ url });
+      record({ url, copilotStudio });
       const cb = callbackPlan ?? planFacadeCallback(t, url);
       if (cb.step) {
         await applyCallback(await ctx.cognito(), cb, ctx.out);

@@ -104,6 +104,7 @@ describe('Copilot Studio connects with the URL `facade deploy --copilot-studio` 
     const off = await runCli(['facade', 'deploy', '--no-copilot-studio', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
     expect(off.code, off.stderr).toBe(0);
     expect(off.json()).toMatchObject({ changed: true, copilotStudio: false });
+    expect(off.state()).toMatchObject({ facade: { copilotStudio: false } });
     const refused = await deployedNetwork(serverUrl!);
     expect(refused.env.FACADE_COPILOT_STUDIO).toBeUndefined();
     const err = await connectLikeCopilotStudio({ serverUrl: serverUrl!, fetch: refused.fetch, toolName: 'Weather gateway', user }).catch((e: unknown) => e);
