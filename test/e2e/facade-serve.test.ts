@@ -27,6 +27,7 @@ import { runCli } from './run-cli';
 import { startFront, type Front } from '../emulator/server';
 import { createDataPlane } from '../emulator/dataplane/index';
 import { awsFetch, type FetchLike } from '../emulator/fetch';
+import { connectLikeCopilotStudio } from '../fixtures/copilot-studio-sim';
 // @ts-expect-error plain .mjs script without types
 import { seedSample } from '../../scripts/sandbox.mjs';
 
@@ -263,6 +264,53 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     const forged = await fetch(`${origin}/callback?code=x&state=${Buffer.from(JSON.stringify({ r: 'https://evil.example.com' })).toString('base64url')}.sig`, { redirect: 'manual' });
     expect(forged.status).toBe(400);
     expect(forged.headers.get('location')).toBeNull();
+  });
+
+  it('--copilot-studio --public-url (a tunnel): the Copilot Studio simulator connects through the tunnel origin; without --public-url it is exit 2', async () => {
+    const refused = await runCli(['facade', 'serve', '--copilot-studio', '--yes'], { endpoint: front.endpoint, cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--public-url/);
+    expect(refused.requests).toEqual([]);
+
+    const TUNNEL = 'https://tunnel.example.test';
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), 'facade', 'serve', '--port', String(port), '--public-url', TUNNEL, '--copilot-studio', '--yes', '--json'], {
+      cwd,
+      env: cliEnv({ AWS_ENDPOINT_URL: front.endpoint, MCP_COGNITO_PROBE_BASE: front.endpoint }),
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    try {
+      const doc = await new Promise<{ mcpUrl: string; copilotStudio: boolean }>((resolvePromise, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not become ready.\n${out}\n${err}`)), 30_000);
+        child.stdout.on('data', () => {
+          try {
+            resolvePromise(JSON.parse(out));
+            clearTimeout(timer);
+          } catch {
+            /* not complete yet */
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited (${code}).\n${out}\n${err}`)));
+      });
+      expect(doc).toMatchObject({ mcpUrl: `${TUNNEL}/mcp`, copilotStudio: true });
+      // The tunnel: its https origin reaches this loopback server; everything else goes to the emulator.
+      const tunnel: FetchLike = (input, init) => {
+        const u = new URL(String(input instanceof Request ? input.url : input));
+        return u.origin === TUNNEL ? fetch(`http://127.0.0.1:${port}${u.pathname}${u.search}`, init) : f(input, init);
+      };
+      const report = await connectLikeCopilotStudio({ serverUrl: doc.mcpUrl, fetch: tunnel, toolName: 'Tunnel tool', user: { name: USER, password: PASSWORD } });
+      expect(report.tools.length).toBeGreaterThan(0);
+      expect(report.negotiatedVersion).toBe('2025-03-26');
+    } finally {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT');
+        await exited;
+      }
+    }
   });
 
   it('a second run finds the callback registered (nothing to change); Ctrl-C stops the server with exit 0', async () => {
