@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The README's quick start runs npm ci and npm test in a fresh clone: its own suite (vitest.readme.config.ts).
+    exclude: ['test/readme/**', '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     setupFiles: ['test/setup.ts'],

@@ -4,13 +4,15 @@
 // test/emulator/, which behaves like AWS where moto does not: gateways go UPDATING → READY, an
 // update replaces the whole resource, …), creates a sample AgentCore gateway whose CUSTOM_JWT
 // authorizer trusts a sample Cognito user pool, then runs the `init` wizard against it in this
-// terminal, waiting for the gateway to be READY as a real run does. The emulator (and everything in
-// it) is gone when the wizard exits.
+// terminal, waiting for the gateway to be READY as a real run does. On a terminal the emulator then
+// keeps running (with the directory holding the state file) until Ctrl-C, and the sandbox prints the
+// lines that point a new shell at it, so every command printed by the wizard works when pasted there.
 //
-// Options: --keep (leave the emulator running after init, print how to use it), --no-gateway-seed
-// (an empty emulator: the wizard then creates a new pool), any other argument is passed to init.
+// Options: --shell (after init, a shell in that directory with the environment set; the emulator
+// stops when it exits), --no-keep (stop right after init), --no-gateway-seed (an empty emulator: the
+// wizard then creates a new pool), any other argument is passed to init.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -56,9 +58,10 @@ const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 /**
  * Seeds an emulator: a user pool "sample-pool" with one existing app client, and a CUSTOM_JWT
  * gateway "sample-gateway" that trusts the pool and allows that client (as a real, working
- * gateway would), and waits until the gateway is READY. Returns the IDs.
+ * gateway would), and waits until the gateway is READY; with `target`, the gateway gets an MCP server
+ * target too (the sandbox's: a healthy setup has tools). Returns the IDs.
  */
-export async function seedSample(endpoint, { poolName = 'sample-pool', gatewayName = 'sample-gateway' } = {}) {
+export async function seedSample(endpoint, { poolName = 'sample-pool', gatewayName = 'sample-gateway', target = false } = {}) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const cip = await import('@aws-sdk/client-cognito-identity-provider');
   const ac = await import('@aws-sdk/client-bedrock-agentcore-control');
@@ -93,6 +96,10 @@ export async function seedSample(endpoint, { poolName = 'sample-pool', gatewayNa
     if (g.status !== 'CREATING' || Date.now() > deadline) throw new Error(`The sample gateway is ${g.status}, not READY.`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (target) {
+    // A working gateway has tools: one MCP server target (its tools are served by the emulated gateway).
+    await agentcore.send(new ac.CreateGatewayTargetCommand({ gatewayIdentifier: gateway.gatewayId, name: 'sample-tools', targetConfiguration: { mcp: { mcpServer: { endpoint: 'https://tools.example.com/mcp' } } } }));
+  }
   cognito.destroy();
   agentcore.destroy();
   return { poolId: pool.Id, poolName, existingClientId: existing.ClientId, gatewayId: gateway.gatewayId, gatewayName };
@@ -111,12 +118,38 @@ export function emulatorEnv(endpoint, extra = {}) {
   };
 }
 
+/** POSIX shell quoting, for the lines a person pastes. */
+const shq = (v) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The lines that point a new shell at the sandbox: its directory (the state file), the emulator's
+ * endpoint with dummy credentials, and `mcp-cognito` on PATH (a shim in the directory that runs this
+ * clone's bin/), so a command printed as `mcp-cognito …` works as printed.
+ */
+export function sandboxShellLines(dir, endpoint) {
+  return [
+    `cd ${shq(dir)}`,
+    `export AWS_ENDPOINT_URL=${shq(endpoint)} AWS_REGION=${SAMPLE_REGION} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
+    `export PATH=${shq(join(dir, 'bin'))}:"$PATH"`,
+  ];
+}
+
+/** A directory for the sandbox's state file, with bin/mcp-cognito running this clone's CLI. */
+export function sandboxDir() {
+  const dir = join(repoRoot, '.cache', 'sandbox', String(Date.now()));
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  writeFileSync(join(dir, 'bin', 'mcp-cognito'), `#!/bin/sh\nexec ${shq(process.execPath)} ${shq(join(repoRoot, 'bin', 'mcp-cognito.js'))} "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
 async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = process.argv.slice(2);
-  const keep = args.includes('--keep');
+  const shell = args.includes('--shell');
+  // On a terminal the emulator stays up after init (Ctrl-C stops it); elsewhere, or with --no-keep, it stops at once.
+  const keep = !args.includes('--no-keep') && (args.includes('--keep') || Boolean(process.stdin.isTTY));
   const seed = !args.includes('--no-gateway-seed');
-  const passThrough = args.filter((a) => a !== '--keep' && a !== '--no-gateway-seed');
+  const passThrough = args.filter((a) => !['--keep', '--no-keep', '--shell', '--no-gateway-seed'].includes(a));
 
   process.stderr.write('Starting the local AWS emulator (moto behind the emulator front) on 127.0.0.1…\n');
   const emulator = await startEmulator();
@@ -129,11 +162,12 @@ async function main() {
   // The wizard handles Ctrl-C itself (exit 130); this process only has to outlive it and clean up.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
+  const dir = sandboxDir();
   try {
     if (seed) {
       // The sample gateway exists already (READY at once); the ones init changes take a few seconds.
       emulator.front.settings.gatewayDelayMs = 0;
-      const s = await seedSample(emulator.endpoint);
+      const s = await seedSample(emulator.endpoint, { target: true });
       emulator.front.settings.gatewayDelayMs = SANDBOX_GATEWAY_DELAY_MS;
       process.stderr.write(
         `Emulator ready at ${emulator.endpoint} with a sample gateway ${s.gatewayName} (${s.gatewayId}) that trusts user pool ${s.poolName} (${s.poolId}).\n`,
@@ -141,32 +175,36 @@ async function main() {
     } else {
       process.stderr.write(`Emulator ready at ${emulator.endpoint} (empty).\n`);
     }
-    const dir = join(repoRoot, '.cache', 'sandbox', String(Date.now()));
-    mkdirSync(dir, { recursive: true });
     // Like a real run: init waits for the gateway to be READY (the emulator's gateways take a few seconds).
-    const initArgs = ['init', '--endpoint-url', emulator.endpoint, '--region', SAMPLE_REGION, ...passThrough];
-    process.stderr.write(`Running: mcp-cognito ${initArgs.join(' ')}   (temporary state file in ${dir})\n\n`);
-    const env = emulatorEnv(emulator.endpoint);
+    const env = { ...emulatorEnv(emulator.endpoint), PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` };
     delete env.CI; // the wizard prompts only outside CI
+    process.stderr.write(`Running: mcp-cognito init ${passThrough.join(' ')}  (in ${dir}, against the emulator)\n\n`);
     const code = await new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), ...initArgs], { cwd: dir, env, stdio: 'inherit' });
+      const child = spawn(join(dir, 'bin', 'mcp-cognito'), ['init', ...passThrough], { cwd: dir, env, stdio: 'inherit' });
       child.once('exit', (c, signal) => resolve(c ?? 128 + (constants.signals[signal] ?? 1)));
       child.once('error', () => resolve(1));
     });
-    if (keep) {
-      const cli = `AWS_ENDPOINT_URL=${emulator.endpoint} AWS_REGION=${SAMPLE_REGION} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test node ${join(repoRoot, 'bin', 'mcp-cognito.js')}`;
+    process.exitCode = code;
+    if (shell) {
+      process.stderr.write(`\nA shell in ${dir} with the emulator's environment set (mcp-cognito is on PATH). Type exit to stop the emulator.\n`);
+      await new Promise((resolve) => {
+        const sh = spawn(process.env.SHELL || '/bin/sh', [], { cwd: dir, env, stdio: 'inherit' });
+        sh.once('exit', resolve);
+        sh.once('error', resolve);
+      });
+    } else if (keep) {
+      const lines = sandboxShellLines(dir, emulator.endpoint);
       process.stderr.write(
-        `\nThe emulator keeps running at ${emulator.endpoint} until you press Ctrl-C. While it runs, try in ${dir}:\n  ${cli} add-callback https://global.consent.azure-apim.net/redirect/example\n  ${cli} doctor\n(the aws CLI works too: add --endpoint-url ${emulator.endpoint}).\n`,
+        `\nThe emulator keeps running until you press Ctrl-C here. In another terminal, paste these lines; then every mcp-cognito command printed above works as printed:\n\n${lines.map((l) => `  ${l}\n`).join('')}\nfor example:\n\n  mcp-cognito add-callback https://global.consent.azure-apim.net/redirect/example\n  mcp-cognito doctor\n\n(npm run sandbox -- --shell opens such a shell for you; the aws CLI works there too.)\n`,
       );
       await new Promise((resolve) => process.once('SIGINT', resolve));
     }
-    process.exitCode = code;
-    // The state file names resources of an emulator that is about to vanish.
-    rmSync(dir, { recursive: true, force: true });
   } finally {
     await stop();
+    // The state file names resources of an emulator that is now gone.
+    rmSync(dir, { recursive: true, force: true });
     process.stderr.write(
-      `Emulator stopped: the pool, clients and gateway above existed only in it, and the commands printed above needed it${keep ? '' : ' (`npm run sandbox -- --keep` keeps it running to try them)'}. Nothing was sent to AWS. With your AWS account: npx mcp-cognito init\n`,
+      `\nEmulator stopped: the pool, clients and gateway above existed only in it, and so did the state file in ${dir}; nothing was sent to AWS.${keep || shell ? '' : ' (On a terminal, or with --keep, the sandbox keeps running after init so you can try the other commands.)'} With your AWS account: mcp-cognito init\n`,
     );
   }
 }

@@ -129,7 +129,7 @@ function renderEntry(e: CatalogueEntry, ix: Index): string[] {
   const lines = [`### ${escapeText(e.title)}`, ''];
   if (CONFIDENCE[e.confidence]) lines.push(`_${CONFIDENCE[e.confidence]}_`, '');
   lines.push('What you see:', '', ...e.strings.map((s) => `- ${code(s)}`), '', `Where: ${plain(e.where, e, ix)}`, '', `Ask doctor: ${code(`mcp-cognito doctor --error ${e.key}`)}`, '');
-  if (e.correction) lines.push(`Good to know: ${plain(e.correction, e, ix)}`, '');
+  if (e.correction) lines.push(`Note: ${plain(e.correction, e, ix)}`, '');
   if (e.note) lines.push(plain(e.note, e, ix), '');
   lines.push(e.causes.length > 1 ? 'Causes, most likely first:' : 'Cause:', '');
   e.causes.forEach((c, i) => {

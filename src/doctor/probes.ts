@@ -12,14 +12,16 @@
  * printed or logged.
  */
 import { hostedUiBaseUrl, issuerUrl } from '../lib/urls.js';
-import { isPlaceholderCallback } from '../domain/oauth.js';
-import { Unreachable, json, probeFetch, rpcBody, snippet, type ProbeSettings } from './probe-http.js';
+import { MCP_STATELESS_VERSION, isPlaceholderCallback } from '../domain/oauth.js';
+import { Unreachable, json, probeFetch, rpcBody, snippet, type ProbeResponse, type ProbeSettings } from './probe-http.js';
 import { COPILOT_PROTOCOL_VERSION, FACADE_FIX, brandingFix, clientLabel, jwtOf, kindOf, kit, mcpClientOf, mcpUrl, q, redirectTargets, skipReason, type CheckEnv, type ClientRef, type Kit } from './kit.js';
 import { cleanToken, decodeJwt, pastedSecrets, tokenChecks, type DecodedToken } from './token.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import type { Check } from './types.js';
 import { redactChecks } from './redact.js';
 
+/** The MCP start-up probe: initialize, or server/discover on a gateway that lists MCP 2026-07-28 (one check either way). */
+const MCP_START = 'probe.mcp-initialize';
 /** Each probe's id and passing title, bound once. */
 const PROBES = {
   discovery: ['probe.discovery', 'Cognito publishes the pool\'s OpenID configuration'],
@@ -27,13 +29,15 @@ const PROBES = {
   resourceMetadata: ['probe.resource-metadata', "The gateway's OAuth metadata points at the pool"],
   authorize: ['probe.authorize', 'The sign-in page opens'],
   m2mToken: ['probe.m2m-token', 'The M2M client gets an access token'],
-  initialize: ['probe.mcp-initialize', 'MCP initialize succeeds with the token'],
+  initialize: [MCP_START, 'MCP initialize succeeds with the token'],
+  // The same probe on a gateway that lists MCP 2026-07-28: clients of that revision start with server/discover.
+  discover: [MCP_START, `MCP server/discover (${MCP_STATELESS_VERSION}) succeeds with the token`],
   toolsList: ['probe.mcp-tools-list', 'MCP tools/list lists the tools'],
   refresh: ['probe.refresh-token', 'The refresh token still works'],
 } as const;
 type ProbeName = keyof typeof PROBES;
 /** The probes every run has (the refresh-token probe runs only when a refresh token is pasted). */
-export const PROBE_IDS: string[] = Object.values(PROBES).map(([id]) => id);
+export const PROBE_IDS: string[] = [...new Set(Object.values(PROBES).map(([id]) => id))];
 const pk = (name: ProbeName, suffix = ''): Kit => kit(PROBES[name][0] + suffix, PROBES[name][1]);
 const CLIENT_VERSION = COPILOT_PROTOCOL_VERSION;
 
@@ -50,7 +54,7 @@ async function probe(name: ProbeName, fn: () => Promise<Check | Check[]>, suffix
 }
 
 function skipAll(reason: string): Check[] {
-  return (Object.keys(PROBES) as ProbeName[]).filter((n) => n !== 'refresh').map((name) => pk(name).skip(`Not probed: ${reason}.`));
+  return (Object.keys(PROBES) as ProbeName[]).filter((n) => n !== 'refresh' && n !== 'discover').map((name) => pk(name).skip(`Not probed: ${reason}.`));
 }
 
 /** The hosted-UI base URL of the pool (custom domain first). */
@@ -160,6 +164,16 @@ function initialize(id: number) {
   return { jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion: CLIENT_VERSION, capabilities: {}, clientInfo: { name: 'mcp-cognito-doctor', version: '1' } } };
 }
 
+/**
+ * A request of the stateless MCP revision 2026-07-28: the `_meta` envelope (protocol version, client capabilities and
+ * info) in the body and the MCP-Protocol-Version / Mcp-Method headers, no session (as @modelcontextprotocol/client
+ * 2.4.0 sends it: StreamableHTTPClientTransport._applyBodyDerivedHeaders, buildProbeRequest).
+ */
+function stateless(id: number, method: string, headers: Record<string, string>): { body: string; headers: Record<string, string> } {
+  const _meta = { 'io.modelcontextprotocol/protocolVersion': MCP_STATELESS_VERSION, 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'mcp-cognito-doctor', version: '1' } };
+  return { body: JSON.stringify({ jsonrpc: '2.0', id, method, params: { _meta } }), headers: { ...headers, 'mcp-protocol-version': MCP_STATELESS_VERSION, 'mcp-method': method } };
+}
+
 interface TokenSource {
   token: string;
   from: string;
@@ -245,34 +259,75 @@ async function mcp(env: CheckEnv, s: ProbeSettings, tok: TokenSource | undefined
   const url = mcpUrl(gw);
   if (!url) throw new Unreachable('the gateway has no URL yet');
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${tok.token}` };
+  const listed = (gw.protocolConfiguration && 'mcp' in gw.protocolConfiguration ? gw.protocolConfiguration.mcp?.supportedVersions : undefined) ?? [];
+  if (listed.includes(MCP_STATELESS_VERSION)) return mcpStateless(env, s, tok, url, headers);
   const r = await probeFetch(url, { method: 'POST', headers, body: JSON.stringify(initialize(1)) }, s);
   const msg = rpcBody(r);
   if (r.status !== 200 || !msg || 'error' in msg) {
-    const e = msg?.error as { code?: number; message?: string } | undefined;
-    const www = r.headers.get('www-authenticate');
-    const why = r.status === 401 ? ': the gateway rejected the token (the token checks say which rule)' : r.status === 403 ? ': the token was refused (a scope, issuer or policy decision; the token checks say more)' : '';
-    return [
-      ini.fail(`The gateway rejects the token of ${tok.from} (HTTP ${r.status})`, `POST ${url} initialize → HTTP ${r.status}${e ? ` ${e.code} "${e.message}"` : ` ${snippet(r.text)}`}${www ? `; WWW-Authenticate: ${www}` : ''}${why}.`),
-      list.skip('Not probed: initialize failed.'),
-    ];
+    return [ini.fail(`The gateway rejects the token of ${tok.from} (HTTP ${r.status})`, `POST ${url} initialize → ${answered(r, msg)}${why(r)}.`), list.skip('Not probed: initialize failed.')];
   }
   const result = (msg.result ?? {}) as { protocolVersion?: string; serverInfo?: { name?: string } };
   const version = result.protocolVersion ?? CLIENT_VERSION;
   const session = r.headers.get('mcp-session-id');
   const out: Check[] = [];
-  if (version !== CLIENT_VERSION) out.push(ini.warn(`The gateway answers MCP ${CLIENT_VERSION} with ${version}`, `initialize with protocolVersion ${CLIENT_VERSION} (Copilot Studio's) was answered with ${version}: Copilot Studio may list no tools.`, { fix: `mcp-cognito authorize-client --gateway-id ${env.gatewayId} --mcp-version ${CLIENT_VERSION}` }));
-  else out.push(ini.pass(`initialize with a token of ${tok.from} → protocolVersion ${version}${result.serverInfo?.name ? `, server ${result.serverInfo.name}` : ''}.`));
+  // What a client of the stateless revision gets here: the gateway does not list it, so its server/discover is refused
+  // and it falls back to initialize with a 2025 version (Claude Code does; so does @modelcontextprotocol/client 2.x).
+  const modern = `Clients of MCP ${MCP_STATELESS_VERSION} (Claude Code, the 2.x MCP SDKs) get a 2025 version${listed.length ? ` the gateway lists (${listed.join(', ')})` : ''} through initialize: the gateway does not list ${MCP_STATELESS_VERSION} (mcp-cognito authorize-client --gateway-id ${env.gatewayId} --mcp-version ${MCP_STATELESS_VERSION} adds it, keeping every version listed).`;
+  if (version !== CLIENT_VERSION) out.push(ini.warn(`The gateway answers MCP ${CLIENT_VERSION} with ${version}`, `initialize with protocolVersion ${CLIENT_VERSION} (Copilot Studio's) was answered with ${version}: Copilot Studio may list no tools. ${modern}`, { fix: `mcp-cognito authorize-client --gateway-id ${env.gatewayId} --mcp-version ${CLIENT_VERSION}` }));
+  else out.push(ini.pass(`initialize with a token of ${tok.from} → protocolVersion ${version}${result.serverInfo?.name ? `, server ${result.serverInfo.name}` : ''}. ${modern}`));
   const h2: Record<string, string> = { ...headers, 'mcp-protocol-version': version, ...(session ? { 'mcp-session-id': session } : {}) };
   await probeFetch(url, { method: 'POST', headers: h2, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) }, s).catch(() => undefined);
   const r2 = await probeFetch(url, { method: 'POST', headers: h2, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }) }, s);
+  out.push(toolsListCheck(list, r2, `tools/list (MCP-Protocol-Version ${version})`));
+  return out;
+}
+
+/** The HTTP status and the JSON-RPC error (or the body) of an MCP answer. */
+function answered(r: ProbeResponse, msg: Record<string, unknown> | undefined): string {
+  const e = msg?.error as { code?: number; message?: string } | undefined;
+  const www = r.headers.get('www-authenticate');
+  return `HTTP ${r.status}${e ? ` ${e.code} "${e.message}"` : ` ${snippet(r.text)}`}${www ? `; WWW-Authenticate: ${www}` : ''}`;
+}
+const why = (r: ProbeResponse) => (r.status === 401 ? ': the gateway rejected the token (the token checks say which rule)' : r.status === 403 ? ': the token was refused (a scope, issuer or policy decision; the token checks say more)' : '');
+
+function toolsListCheck(list: Kit, r2: ProbeResponse, what: string): Check {
   const m2 = rpcBody(r2);
   if (r2.status !== 200 || !m2 || 'error' in m2) {
     const e = m2?.error as { code?: number; message?: string } | undefined;
-    out.push(list.fail(`tools/list fails (HTTP ${r2.status})`, `tools/list (MCP-Protocol-Version ${version}) → HTTP ${r2.status}${e ? ` ${e.code} "${e.message}"` : ` ${snippet(r2.text)}`}.`));
-    return out;
+    return list.fail(`tools/list fails (HTTP ${r2.status})`, `${what} → HTTP ${r2.status}${e ? ` ${e.code} "${e.message}"` : ` ${snippet(r2.text)}`}.`);
   }
   const tools = ((m2.result as { tools?: { name?: string }[] } | undefined)?.tools ?? []).map((t) => t.name ?? '?');
-  out.push(tools.length ? list.pass(`${tools.length} tool${tools.length > 1 ? 's' : ''}: ${tools.slice(0, 10).join(', ')}${tools.length > 10 ? ', …' : ''}.`) : list.warn('tools/list returns no tools', 'The gateway has no READY target with tools (see the targets check).'));
+  return tools.length ? list.pass(`${tools.length} tool${tools.length > 1 ? 's' : ''}: ${tools.slice(0, 10).join(', ')}${tools.length > 10 ? ', …' : ''}.`) : list.warn('tools/list returns no tools', 'The gateway has no READY target with tools (see the targets check).');
+}
+
+/**
+ * The gateway lists MCP 2026-07-28: probe it as a client of that revision does, server/discover then tools/list, each
+ * a stateless request (no initialize, no session).
+ */
+async function mcpStateless(env: CheckEnv, s: ProbeSettings, tok: TokenSource, url: string, headers: Record<string, string>): Promise<Check[]> {
+  const disc = pk('discover');
+  const list = pk('toolsList');
+  const d = stateless(1, 'server/discover', headers);
+  const r = await probeFetch(url, { method: 'POST', headers: d.headers, body: d.body }, s);
+  const msg = rpcBody(r);
+  const result = msg?.result as { resultType?: string; supportedVersions?: unknown; _meta?: Record<string, { name?: string } | undefined> } | undefined;
+  const versions = Array.isArray(result?.supportedVersions) ? (result.supportedVersions as string[]) : undefined;
+  if (r.status !== 200 || !msg || 'error' in msg || !versions) {
+    return [disc.fail(`The gateway does not answer server/discover (MCP ${MCP_STATELESS_VERSION}) for ${tok.from} (HTTP ${r.status})`, `POST ${url} server/discover → ${answered(r, msg)}${why(r)}. The gateway lists ${MCP_STATELESS_VERSION}, so clients of that revision (Claude Code, the 2.x MCP SDKs) start here.`), list.skip('Not probed: server/discover failed.')];
+  }
+  const server = result?._meta?.['io.modelcontextprotocol/serverInfo']?.name;
+  const clients = `clients of MCP ${MCP_STATELESS_VERSION} (Claude Code, the 2.x MCP SDKs) get ${MCP_STATELESS_VERSION}: no initialize, no session`;
+  const out: Check[] = [];
+  if (!versions.includes(MCP_STATELESS_VERSION)) {
+    out.push(disc.warn(`server/discover does not offer MCP ${MCP_STATELESS_VERSION}`, `server/discover with a token of ${tok.from} → supportedVersions ${versions.join(', ') || '(none)'}, though the gateway's configuration lists ${MCP_STATELESS_VERSION}: clients of that revision fall back to initialize.`));
+  } else if (!versions.includes(CLIENT_VERSION)) {
+    out.push(disc.warn(`The gateway does not speak MCP ${CLIENT_VERSION}`, `server/discover with a token of ${tok.from} → supportedVersions ${versions.join(', ')}: ${clients}, but Copilot Studio (${CLIENT_VERSION}) may list no tools.`, { fix: `mcp-cognito authorize-client --gateway-id ${env.gatewayId} --mcp-version ${CLIENT_VERSION}` }));
+  } else {
+    out.push(disc.pass(`server/discover with a token of ${tok.from} → supportedVersions ${versions.join(', ')}${server ? `, server ${server}` : ''}${result?.resultType ? `, resultType ${result.resultType}` : ''}: ${clients}; clients of 2025 versions (Copilot Studio: ${CLIENT_VERSION}) still initialize.`));
+  }
+  const l = stateless(2, 'tools/list', headers);
+  const r2 = await probeFetch(url, { method: 'POST', headers: l.headers, body: l.body }, s);
+  out.push(toolsListCheck(list, r2, `tools/list (MCP ${MCP_STATELESS_VERSION}, no session)`));
   return out;
 }
 

@@ -4,6 +4,7 @@
  * only a person can take; one summary line. `verbose` lists every check (and the equivalent AWS
  * CLI commands).
  */
+import { plural, wrapIndent } from '../lib/text.js';
 import type { Output } from '../lib/output.js';
 import type { Check, DoctorResult, SymptomResult } from './types.js';
 
@@ -14,28 +15,9 @@ const AREAS: [string, RegExp][] = [
   ['Gateway targets', /^targets\./],
   ['Token', /^token\./],
   ['Live probes', /^probe\./],
+  ['OAuth façade', /^facade\./],
 ];
 const areaOf = (id: string) => AREAS.find(([, re]) => re.test(id))?.[0] ?? 'Other';
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g;
-const visible = (s: string) => s.replace(ANSI, '').length;
-
-/** Word-wrap to `width` visible columns; the first line starts with `indent`, the others with `hanging`. */
-function wrapIndent(text: string, indent: string, width = 100, hanging = indent): string {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = '';
-  const pad = () => (lines.length ? hanging : indent);
-  for (const w of words) {
-    if (line && visible(pad() + line + ' ' + w) > width) {
-      lines.push(pad() + line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(pad() + line);
-  return lines.join('\n');
-}
 
 function icon(status: Check['status'], out: Output): string {
   const c = out.c;
@@ -50,10 +32,10 @@ export interface RenderOptions {
 /** A failing or warning check: the finding, why, and what to do. */
 function findingLines(ch: Check, out: Output, o: RenderOptions): string[] {
   const c = out.c;
-  const lines = [wrapIndent(`${icon(ch.status, out)} ${c.bold(ch.title)}`, '  ', 100, '    '), wrapIndent(ch.detail, '      ')];
+  const lines = [wrapIndent(`${icon(ch.status, out)} ${c.bold(ch.title)}`, '  ', out.width, '    '), wrapIndent(ch.detail, '      ', out.width)];
   // A command is never wrapped: it must paste as one line.
-  if (ch.fix) lines.push(`      ${c.cyan('fix:')} ${ch.fix}`);
-  if (ch.todo) lines.push(wrapIndent(`${c.cyan(ch.fix ? 'also:' : 'to fix:')} ${ch.todo}`, '      ', 100, '        '));
+  if (ch.fix) lines.push(`      ${c.cyan('Fix:')} ${ch.fix}`);
+  if (ch.todo) lines.push(wrapIndent(`${c.cyan(ch.fix ? 'Also:' : 'Fix:')} ${ch.todo}`, '      ', out.width, '        '));
   if (ch.aws && o.verbose) lines.push(`      ${c.dim('aws:')} ${c.dim(ch.aws)}`);
   if (o.verbose) lines.push(`      ${c.dim(`(${ch.id})`)}`);
   return lines;
@@ -63,29 +45,35 @@ const VERDICT: Record<string, string> = { confirmed: 'confirmed', possible: 'pos
 
 export function renderSymptom(s: SymptomResult, out: Output, offline: boolean, o: RenderOptions = {}): string[] {
   const c = out.c;
-  const lines = [`${c.bold('Symptom:')} ${c.bold(s.title)}${s.certainty === 'documented' ? '' : c.dim(` (${s.certainty === 'reported' ? 'reported by users, not documented by AWS' : 'unconfirmed'})`)}`];
-  if (s.matched.trim().toLowerCase() !== s.id) lines.push(wrapIndent(`You saw: ${s.matched.slice(0, 200)}`, '  ', 100, '    '));
-  lines.push(wrapIndent(`Usually seen as: ${s.strings.join(' | ')} — ${s.where}.`, '  ', 100, '    '));
-  if (s.correction) lines.push(wrapIndent(`${c.yellow('Good to know:')} ${s.correction}`, '  ', 100, '    '));
-  if (s.note) lines.push(wrapIndent(s.note, '  '));
-  lines.push('', offline ? `  ${c.bold('Causes')} (not checked: --offline; run without it to check them):` : `  ${c.bold('Causes, most likely first')} (by what the checks found):`);
-  const shown = offline || o.verbose ? s.causes : s.causes.filter((x) => x.verdict !== 'ruled-out');
+  const lines = [`${c.bold('Symptom:')} ${c.bold(s.title)}`];
+  if (s.matched.trim().toLowerCase() !== s.id) lines.push(wrapIndent(`You saw: ${s.matched.slice(0, 200)}`, '  ', out.width, '    '));
+  lines.push(wrapIndent(`Usually seen as: ${s.strings.join(' | ')} — ${s.where}.`, '  ', out.width, '    '));
+  if (s.correction) lines.push(wrapIndent(`${c.yellow('Note:')} ${s.correction}`, '  ', out.width, '    '));
+  if (s.note) lines.push(wrapIndent(s.note, '  ', out.width));
+  lines.push('', offline ? `  ${c.bold('Causes, most likely first')} (not checked: --offline; run without it to check them):` : `  ${c.bold('Causes, most likely first')} (by what the checks found):`);
+  // Offline, what AWS documents comes before what users report, before the rest ("likely", then "possible").
+  const rank = (x: (typeof s.causes)[number]) => (x.certainty === 'unconfirmed' ? 2 : x.certainty === 'reported' ? 1 : 0);
+  const causes = offline ? s.causes.map((x, i) => [x, i] as const).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([x]) => x) : s.causes;
+  const shown = offline || o.verbose ? causes : causes.filter((x) => x.verdict !== 'ruled-out');
+  const said = new Map<string, number>();
   shown.forEach((cause, i) => {
     const v = cause.verdict;
-    const tag = v === 'confirmed' ? c.red(VERDICT[v]!) : v === 'possible' ? c.yellow(VERDICT[v]!) : v === 'ruled-out' ? c.green(VERDICT[v]!) : c.dim(VERDICT[v]!);
-    const sure = cause.certainty && cause.certainty !== 'documented' ? c.dim(` (${cause.certainty === 'reported' ? 'reported by users' : 'unconfirmed'})`) : '';
-    lines.push(wrapIndent(`${i + 1}. ${offline ? '' : `[${tag}] `}${cause.cause}${sure}`, '  ', 100, '     '));
-    lines.push(wrapIndent(offline ? `How to confirm: ${cause.evidence.replace(/^Not checked \(offline\)\. To confirm: /, '')}` : `Evidence: ${cause.evidence}`, '     ', 100, '       '));
+    const word = offline ? (rank(cause) < 2 ? 'likely' : 'possible') : VERDICT[v]!;
+    const tag = offline ? c.dim(word) : v === 'confirmed' ? c.red(word) : v === 'possible' ? c.yellow(word) : v === 'ruled-out' ? c.green(word) : c.dim(word);
+    lines.push(wrapIndent(`${i + 1}. [${tag}] ${cause.cause}`, '  ', out.width, '     '));
+    // The same finding behind two causes is said once.
+    const first = said.get(cause.evidence);
+    lines.push(wrapIndent(first !== undefined && !offline ? `Found: the same as for cause ${first + 1}.` : cause.evidence, '     ', out.width, '       '));
+    if (first === undefined) said.set(cause.evidence, i);
     if (cause.fix) lines.push(`     ${c.cyan('Fix:')} ${cause.fix}`);
-    if (cause.todo) lines.push(wrapIndent(`${c.cyan(cause.fix ? 'Also:' : 'To fix:')} ${cause.todo}`, '     ', 100, '       '));
+    if (cause.todo) lines.push(wrapIndent(`${c.cyan(cause.fix ? 'Also:' : 'Fix:')} ${cause.todo}`, '     ', out.width, '       '));
   });
   const hidden = s.causes.length - shown.length;
   if (hidden) lines.push(`  ${c.dim(`Ruled out by the checks: ${hidden} more cause${hidden > 1 ? 's' : ''} (--verbose lists them).`)}`);
-  if (s.alternatives.length) lines.push('', wrapIndent(`The text also matches: ${s.alternatives.map((a) => `${a.title} (--error ${a.id})`).join('; ')}.`, '  ', 100, '    '));
+  if (s.alternatives.length) lines.push('', wrapIndent(`The text also matches: ${s.alternatives.map((a) => `${a.title} (--error ${a.id})`).join('; ')}.`, '  ', out.width, '    '));
   return lines;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** One line for an area whose checks are not listed one by one. */
 function areaLine(name: string, items: Check[], out: Output): string {
@@ -94,7 +82,7 @@ function areaLine(name: string, items: Check[], out: Output): string {
   const skips = items.filter((x) => x.status === 'skip');
   if (skips.length === items.length) {
     const reasons = [...new Set(skips.map((x) => x.detail.replace(/^Not (probed|checked|compared|exchanged): /, '')))];
-    return wrapIndent(`${c.dim('-')} ${name}: not checked${reasons.length === 1 ? ` (${reasons[0]!.replace(/\.$/, '')})` : ''}`, '', 100, '    ');
+    return wrapIndent(`${c.dim('-')} ${name}: not checked${reasons.length === 1 ? ` (${reasons[0]!.replace(/\.$/, '')})` : ''}`, '', out.width, '    ');
   }
   const worst = n('fail') ? 'fail' : n('warn') ? 'warn' : 'pass';
   const parts = [n('fail') && `${n('fail')} failed`, n('warn') && plural(n('warn'), 'warning'), n('pass') && `${n('pass')} passed`, n('skip') && `${n('skip')} not checked`].filter(Boolean);
@@ -106,7 +94,7 @@ export function renderDoctor(r: DoctorResult, out: Output, o: RenderOptions = {}
   const lines: string[] = [];
   if (r.catalogue) {
     lines.push(c.bold('Symptoms doctor knows (mcp-cognito doctor --error "<the text you saw, or a name below>" --offline explains one):'));
-    for (const e of r.catalogue) lines.push(wrapIndent(`${c.bold(e.id)}: ${e.title} — ${e.strings.slice(0, 2).join(' | ')}`, '  ', 100, '      '));
+    for (const e of r.catalogue) lines.push(wrapIndent(`${c.bold(e.id)}: ${e.title} — ${e.strings.slice(0, 2).join(' | ')}`, '  ', out.width, '      '));
     return lines.join('\n');
   }
   const t = r.target;
@@ -121,7 +109,7 @@ export function renderDoctor(r: DoctorResult, out: Output, o: RenderOptions = {}
         ? `Only the pasted token was checked (--offline): ${s.fail} failed.`
         : `${plural(r.checks.length, 'check')} ran (${s.fail} failed, ${plural(s.warn, 'warning')}, ${s.skip} not checked): they are below, and doctor exits ${s.fail ? 1 : 0} by them.`
       : 'Nothing was checked (--offline), so doctor exits 0.';
-    lines.push(`${c.yellow('!')} ${wrapIndent(`No known symptom matches "${r.unmatched.slice(0, 120)}". ${ran} mcp-cognito doctor --offline lists the symptoms doctor knows.`, '', 100, '  ')}`, '');
+    lines.push(`${c.yellow('!')} ${wrapIndent(`No known symptom matches "${r.unmatched.slice(0, 120)}". ${ran} mcp-cognito doctor --offline lists the symptoms doctor knows.`, '', out.width, '  ')}`, '');
   }
   if (r.symptom) lines.push(...renderSymptom(r.symptom, out, offline, o), '');
 
@@ -144,7 +132,7 @@ export function renderDoctor(r: DoctorResult, out: Output, o: RenderOptions = {}
     for (const name of areas) {
       lines.push(c.bold(name));
       for (const ch of byArea.get(name)!) {
-        lines.push(wrapIndent(`${icon(ch.status, out)} ${ch.title}: ${ch.detail} ${c.dim(`(${ch.id})`)}`, '  ', 100, '    '));
+        lines.push(wrapIndent(`${icon(ch.status, out)} ${ch.title}: ${ch.detail} ${c.dim(`(${ch.id})`)}`, '  ', out.width, '    '));
         if (ch.status !== 'fail' && ch.status !== 'warn' && ch.aws) lines.push(`    ${c.dim('aws:')} ${c.dim(ch.aws)}`);
       }
       lines.push('');
@@ -154,12 +142,12 @@ export function renderDoctor(r: DoctorResult, out: Output, o: RenderOptions = {}
     if (areas.length) lines.push('');
   } else if (r.checks.length) {
     // --offline --token: the few token checks, one line each.
-    for (const ch of r.checks.filter((x) => x.status === 'pass' || x.status === 'skip')) lines.push(wrapIndent(`${icon(ch.status, out)} ${ch.title}: ${ch.detail}`, '  ', 100, '    '));
+    for (const ch of r.checks.filter((x) => x.status === 'pass' || x.status === 'skip')) lines.push(wrapIndent(`${icon(ch.status, out)} ${ch.title}: ${ch.detail}`, '  ', out.width, '    '));
     lines.push('');
   }
   if (r.nextSteps?.length) {
     lines.push(c.bold('Next steps'));
-    for (const n of r.nextSteps) lines.push(wrapIndent(`• ${n}`, '  ', 100, '    '));
+    for (const n of r.nextSteps) lines.push(wrapIndent(`• ${n}`, '  ', out.width, '    '));
     lines.push('');
   }
   if (r.checks.length) {

@@ -35,6 +35,17 @@ export const COPILOT_STUDIO_MCP_REASON = `Copilot Studio speaks MCP ${COPILOT_ST
  */
 export const AGENTCORE_MCP_VERSIONS = ['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'] as const;
 
+/** The stateless MCP revision (no initialize, no session; server/discover): clients of the 2.x SDKs and Claude Code try it first. */
+export const MCP_STATELESS_VERSION = '2026-07-28';
+
+/** What each AgentCore MCP version means to a user choosing (init's question). */
+export const MCP_VERSION_NOTES: Readonly<Record<string, string>> = {
+  '2025-03-26': "Copilot Studio's version",
+  '2025-06-18': 'initialize handshake, MCP-Protocol-Version header',
+  '2025-11-25': 'the last version with the initialize handshake (MCP SDKs 1.x)',
+  '2026-07-28': 'stateless: no initialize, no session; Claude Code and the 2.x MCP SDKs ask for it first and fall back without it',
+};
+
 /**
  * What a gateway that lists no supportedVersions is given when a version must be added: the service's
  * default for an empty list is not documented, so every version documented in every snapshot of the

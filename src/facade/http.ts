@@ -47,7 +47,8 @@ export function preflight(methods: string): Response {
     headers: {
       'access-control-allow-origin': '*',
       'access-control-allow-methods': methods,
-      'access-control-allow-headers': 'authorization, content-type, accept, mcp-protocol-version, mcp-session-id, last-event-id',
+      // mcp-method and mcp-name: the standard request headers of MCP 2026-07-28 (SEP-2243), sent by browser clients too.
+      'access-control-allow-headers': 'authorization, content-type, accept, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name, last-event-id',
       'access-control-max-age': '86400',
     },
   });

@@ -4,6 +4,9 @@
  * A request without a bearer token never reaches the gateway: the façade answers 401 with a
  * WWW-Authenticate that points at its own protected-resource metadata, and it rewrites the
  * gateway's own challenges the same way (otherwise discovery would lead to Cognito again).
+ * MCP 2026-07-28 is stateless: its requests carry MCP-Protocol-Version, Mcp-Method and Mcp-Name (SEP-2243) and no
+ * Mcp-Session-Id; the proxy keeps no session and passes those headers (and any Mcp-Param-*) as they are, and the
+ * gateway's answer (a result with resultType, or 400 -32022 naming the versions it supports) goes back unchanged.
  */
 import { CORS, json } from './http.js';
 import type { Resolved } from './config.js';

@@ -213,7 +213,8 @@ export class Ctx {
       return true;
     }
     if (this.canPrompt) {
-      const ok = await this.prompt.confirm({ message: o.question ?? 'Apply these changes?', default: true });
+      // Enter accepts what only adds; anything that deletes or takes something away defaults to No.
+      const ok = await this.prompt.confirm({ message: o.question ?? 'Apply these changes?', default: !steps.some(takesAway) });
       if (!ok) throw new CancelledError('Nothing was changed.', o.cancelHint);
       return true;
     }
@@ -224,6 +225,9 @@ export class Ctx {
     );
   }
 }
+
+/** A step that deletes a resource or removes something from one (a `- ` line in its diff). */
+export const takesAway = (s: PlanStep): boolean => s.action === 'delete' || (s.diff ?? []).some((d) => d.startsWith('- '));
 
 export interface ApproveOptions {
   /** The confirmation question. */

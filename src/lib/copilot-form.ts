@@ -1,6 +1,6 @@
 import type { Output } from './output.js';
 
-/** What Copilot Studio's Manual OAuth form asks for. */
+/** What Copilot Studio's MCP onboarding wizard asks for, with OAuth 2.0 → Manual. */
 export interface CopilotStudioForm {
   clientId: string;
   clientSecret?: string;
@@ -8,22 +8,35 @@ export interface CopilotStudioForm {
   tokenUrl?: string;
   refreshUrl?: string;
   scopes: string;
+  /** The gateway's MCP endpoint (Server URL), when the gateway is known. */
+  serverUrl?: string;
+  /** A name for the server (the gateway's name, when known). */
+  serverName?: string;
 }
 
+/**
+ * The form in the order Copilot Studio asks (Microsoft Learn, "Connect your agent to an existing
+ * Model Context Protocol (MCP) server": Server name, Server description, Server URL, then
+ * Authentication OAuth 2.0 → Manual: Client ID, Client secret, Authorization URL, Token URL
+ * template, Refresh URL, Scopes).
+ */
 export function renderCopilotStudioForm(form: CopilotStudioForm, out: Output): string {
   return [
-    out.c.bold('Copilot Studio → Tools → Add a tool → Model Context Protocol → OAuth 2.0 → Manual:'),
+    out.c.bold('Copilot Studio → Tools → Add a tool → New tool → Model Context Protocol:'),
     out.table([
+      ['Server name', form.serverName ?? 'a name of your choice'],
+      ['Server description', 'what the tools do (the agent reads it to choose them)'],
+      ['Server URL', form.serverUrl ?? "the gateway's MCP URL (mcp-cognito status shows it)"],
+      ['Authentication', 'OAuth 2.0, type Manual'],
       ['Client ID', form.clientId],
       ['Client secret', form.clientSecret ?? '(not available)'],
       ['Authorization URL', form.authorizationUrl ?? '(no domain yet: run mcp-cognito init-pool)'],
-      ['Token URL', form.tokenUrl ?? '(no domain yet)'],
+      ['Token URL template', form.tokenUrl ?? '(no domain yet)'],
       ['Refresh URL', form.refreshUrl ?? '(no domain yet)'],
       ['Scopes', form.scopes],
     ]),
   ].join('\n');
 }
-
 
 /**
  * Copilot Studio's "Dynamic discovery" path through the façade: nothing to paste but the MCP URL

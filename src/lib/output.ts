@@ -1,3 +1,4 @@
+import { wrapText } from './text.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CliError } from './errors.js';
 
@@ -37,6 +38,12 @@ export class Output {
     // chalk does not honour NO_COLOR itself (chalk#547), so decide here.
     const noColor = !opts.color || (process.env.NO_COLOR ?? '') !== '' || !this.stderr.isTTY || process.env.TERM === 'dumb';
     this.c = new Chalk({ level: noColor ? 0 : 1 });
+  }
+
+  /** The terminal's width for results on stdout; undefined on a pipe or file (results are not wrapped there). */
+  get width(): number | undefined {
+    const out = this.stdout as { isTTY?: boolean; columns?: number };
+    return out.isTTY ? out.columns || 80 : undefined;
   }
 
   get isTTY(): boolean {
@@ -105,6 +112,8 @@ export class Output {
       // Colour follows stderr (the terminal a person watches); a piped or redirected stdout gets plain text.
       // eslint-disable-next-line no-control-regex
       if (!this.stdout.isTTY) text = text.replace(/\x1b\[[0-9;]*m/g, '');
+      // On a terminal, long lines wrap at its width between words (a terminal would cut a word or a command in two).
+      else text = wrapText(text, this.width!);
       if (text) this.stdout.write(text.endsWith('\n') ? text : text + '\n');
     }
   }

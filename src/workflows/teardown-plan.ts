@@ -126,7 +126,8 @@ export function planTeardown(r: TeardownRead, o: { allowAnyClient: boolean }): T
     else if (plan.deletePool) plan.withPool.push({ kind: 'user', id: name });
     else {
       plan.users.push(name);
-      plan.steps.push({ action: 'delete', resource: `user ${name}`, awsCli: cli('AdminDeleteUser', { UserPoolId: poolId, Username: name }) });
+      const email = userThere(name)!.email;
+      plan.steps.push({ action: 'delete', resource: `user ${email && email !== name ? `${email} (${name})` : name}`, awsCli: cli('AdminDeleteUser', { UserPoolId: poolId, Username: name }) });
     }
   }
   for (const g of created.groups ?? []) {

@@ -3,6 +3,7 @@ import { prepareFacadeRemoval } from '../steps/facade/remove.js';
 import type { Ctx } from '../lib/context.js';
 import { CliError } from '../lib/errors.js';
 import type { Prepared } from '../lib/plan.js';
+import { plural } from '../lib/text.js';
 import { withGatewayClients, withoutOwned } from '../lib/ownership.js';
 import type { State } from '../lib/state.js';
 import { waitUntil } from '../aws/waiter.js';
@@ -97,7 +98,7 @@ export async function prepareTeardown(o: TeardownOptions, ctx: Ctx): Promise<Pre
   }
   return {
     steps: [...facadeSteps, ...plan.steps],
-    question: `${facadeSteps.length ? 'Remove the OAuth façade, then d' : 'D'}elete ${plan.steps.filter((s) => s.action === 'delete').length} resource(s) and update ${plan.gateways.length} gateway(s)?`,
+    question: `${facadeSteps.length ? 'Remove the OAuth façade, then d' : 'D'}elete ${plural(plan.steps.filter((s) => s.action === 'delete').length, 'resource')}${plan.gateways.length ? ` and update ${plural(plan.gateways.length, 'gateway')}` : ''}?`,
     preview: () => result(false, plannedGateways),
     apply: async () => {
       if (facade && facadeSteps.length) await facade.apply();

@@ -124,6 +124,26 @@ describe('authorize-client (moto)', () => {
     expect(run.json()).toMatchObject({ addedScopes: ['mcp/admin'], addedVersions: ['2025-03-26'] });
   });
 
+  it('--mcp-version 2026-07-28 adds the stateless revision and keeps every version already there (request and readback); a re-run sends nothing', async () => {
+    const { poolId } = await seedPool();
+    const before = await seedGateway(poolId, { protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26', '2025-06-18', '2025-11-25'], instructions: 'Use the tools politely.', searchType: 'SEMANTIC' } } });
+    const cwd = stateDir({ userPoolId: poolId, gatewayId: before.gatewayId });
+    const run = await runCli(['authorize-client', '--mcp-version', '2026-07-28', '--yes', '--json'], { endpoint: moto.endpoint(), cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const sent = updates(run.requests);
+    expect(sent).toHaveLength(1);
+    const expected = updatableOf(before);
+    (expected.protocolConfiguration as any).mcp.supportedVersions = ['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'];
+    expect(sent[0]!.input).toEqual(expected);
+    const after = await getGateway(before.gatewayId!);
+    expect(after.protocolConfiguration).toEqual({ mcp: { supportedVersions: ['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'], instructions: 'Use the tools politely.', searchType: 'SEMANTIC' } });
+    expect(updatableOf(after)).toEqual(expected);
+    expect(run.json()).toMatchObject({ success: true, addedVersions: ['2026-07-28'], changed: true });
+    const again = await runCli(['authorize-client', '--mcp-version', '2026-07-28', '--yes', '--json'], { endpoint: moto.endpoint(), cwd });
+    expect(again.code, again.stderr).toBe(0);
+    expect(updates(again.requests)).toHaveLength(0);
+  });
+
   it('--dry-run prints the plan and the aws command with the full JSON, and changes nothing', async () => {
     const { poolId, client } = await seedPool();
     const clientId = await client('copilot', ['mcp/invoke']);

@@ -77,7 +77,7 @@ describe('create-client (moto)', () => {
     expect(r.stdout).toMatch(new RegExp(`Client ID\\s+${c.ClientId}`));
     expect(r.stdout).toMatch(new RegExp(`Client secret\\s+${c.ClientSecret}`));
     expect(r.stdout).toMatch(/Authorization URL\s+https:\/\/p-x1\.auth\.us-east-1\.amazoncognito\.com\/oauth2\/authorize/);
-    expect(r.stdout).toMatch(/Token URL\s+https:\/\/p-x1\.auth\.us-east-1\.amazoncognito\.com\/oauth2\/token/);
+    expect(r.stdout).toMatch(/Token URL template\s+https:\/\/p-x1\.auth\.us-east-1\.amazoncognito\.com\/oauth2\/token/);
     expect(r.stdout).toMatch(/Refresh URL\s+https:\/\/p-x1\.auth\.us-east-1\.amazoncognito\.com\/oauth2\/token/);
     expect(r.stdout).toMatch(/Scopes\s+openid email profile mcp\/invoke/);
     expect(r.stdout).toContain('mcp-cognito add-callback <redirect URL>');

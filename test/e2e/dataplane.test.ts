@@ -30,6 +30,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { Client as Client2, StreamableHTTPClientTransport as Transport2 } from '@modelcontextprotocol/client';
 import { sdk, useEmulator } from './moto';
 import { awsFetch, type FetchLike } from '../emulator/fetch';
 
@@ -42,7 +43,7 @@ const SCOPE = 'gw/invoke';
 const emu = useEmulator({ resetEachTest: false, gatewayDelayMs: 0, tools: [{ name: 'tools___echo', description: 'Echo' }, { name: 'tools___time' }] });
 let f: FetchLike;
 const aws = () => sdk(emu.endpoint());
-const env = {} as { poolId: string; otherPool: string; prefix: string; web: string; other: string; noflow: string; m2m: string; m2mSecret: string; gw: string; gwUrl: string; gwOtherIssuer: string };
+const env = {} as { poolId: string; otherPool: string; prefix: string; web: string; other: string; noflow: string; m2m: string; m2mSecret: string; gw: string; gwUrl: string; gwOtherIssuer: string; gw2026Url: string; gwOnly2026Url: string };
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -76,13 +77,13 @@ beforeAll(async () => {
     await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: env.poolId, Username: user, Password: PASSWORD, Permanent: permanent }));
   }
   env.otherPool = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'other' }))).UserPool!.Id!;
-  const gateway = async (name: string, poolId: string) =>
+  const gateway = async (name: string, poolId: string, supportedVersions = ['2025-03-26', '2025-06-18']) =>
     agentcore.send(
       new CreateGatewayCommand({
         name,
         roleArn: 'arn:aws:iam::123456789012:role/gateway-role',
         protocolType: 'MCP',
-        protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26', '2025-06-18'] } },
+        protocolConfiguration: { mcp: { supportedVersions, instructions: 'Use the tools.' } },
         authorizerType: 'CUSTOM_JWT',
         authorizerConfiguration: {
           customJWTAuthorizer: { discoveryUrl: `https://cognito-idp.${REGION}.amazonaws.com/${poolId}/.well-known/openid-configuration`, allowedClients: [env.web, env.m2m], allowedScopes: [SCOPE] },
@@ -93,6 +94,8 @@ beforeAll(async () => {
   env.gw = gw.gatewayId!;
   env.gwUrl = gw.gatewayUrl!;
   env.gwOtherIssuer = (await gateway('other-gw', env.otherPool)).gatewayId!;
+  env.gw2026Url = (await gateway('gw-2026', env.poolId, ['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'])).gatewayUrl!;
+  env.gwOnly2026Url = (await gateway('gw-only-2026', env.poolId, ['2026-07-28'])).gatewayUrl!;
 });
 
 /** The user's browser on the hosted UI: authorize → /login → POST credentials → the redirect to the callback. */
@@ -380,6 +383,77 @@ describe('gateway', () => {
     const r3 = await mcpPost(good, initialize, {}, `https://${env.gwOtherIssuer}.gateway.bedrock-agentcore.${REGION}.amazonaws.com/mcp`);
     expect(r3.status).toBe(403);
     expect(r3.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+  });
+});
+
+describe('gateway on MCP 2026-07-28 (stateless; test/emulator/dataplane/mcp-2026.ts)', () => {
+  const m2mToken = async () => (await token({ grant_type: 'client_credentials', scope: SCOPE }, [env.m2m, env.m2mSecret])).body.access_token!;
+  const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'claude-code', version: '2.1.332' } };
+  const modern = (id: number, method: string, params: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id, method, params: { ...params, _meta: META } });
+  const h2026 = (method: string, extra: Record<string, string> = {}) => ({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...extra });
+  const client2 = (url: string, accessToken: string) => {
+    const client = new Client2({ name: 'e2e-2x', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+    return { client, connect: () => client.connect(new Transport2(new URL(url), { fetch: f, requestInit: { headers: { authorization: `Bearer ${accessToken}` } } })) };
+  };
+
+  it('the 2.x SDK client: server/discover negotiates 2026-07-28, then tools/list and tools/call with no session', async () => {
+    const t = await m2mToken();
+    const { client, connect } = client2(env.gw2026Url, t);
+    await connect();
+    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect(client.getServerVersion()?.name).toBe('gw-2026');
+    expect(client.getInstructions()).toBe('Use the tools.');
+    expect((await client.listTools()).tools.map((x) => x.name)).toEqual(['tools___echo', 'tools___time']);
+    const called = await client.callTool({ name: 'tools___echo', arguments: { message: 'hi' } });
+    expect(called.content).toEqual([{ type: 'text', text: '{"message":"hi"}' }]);
+    await client.close();
+  });
+
+  it('the 2.x SDK client against a gateway without 2026-07-28: discovery is answered 400 -32022 with the supported list, and it falls back to initialize', async () => {
+    const t = await m2mToken();
+    const discover = await mcpPost(t, modern(1, 'server/discover'), h2026('server/discover'));
+    expect(discover.status).toBe(400);
+    expect(await discover.json()).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32022, message: 'Unsupported protocol version', data: { supported: ['2025-03-26', '2025-06-18'], requested: '2026-07-28' } } });
+    const { client, connect } = client2(env.gwUrl, t);
+    await connect();
+    expect(client.getNegotiatedProtocolVersion()).toBe('2025-06-18');
+    expect((await client.listTools()).tools).toHaveLength(2);
+    await client.close();
+  });
+
+  it("Claude Code's raw first request, server/discover with 2026-07-28, is answered: resultType, the gateway's versions, no Mcp-Session-Id", async () => {
+    const t = await m2mToken();
+    const r = await mcpPost(t, modern(0, 'server/discover'), h2026('server/discover'), env.gw2026Url);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('mcp-session-id')).toBeNull();
+    expect(await r.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 0,
+      result: { resultType: 'complete', supportedVersions: ['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'], capabilities: { tools: { listChanged: false } }, instructions: 'Use the tools.', _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'gw-2026', version: '1.0.0' } } },
+    });
+    const list = await mcpPost(t, modern(1, 'tools/list'), h2026('tools/list'), env.gw2026Url);
+    expect(await list.json()).toMatchObject({ result: { resultType: 'complete', ttlMs: 0, cacheScope: 'private', tools: [{ name: 'tools___echo' }, { name: 'tools___time' }] } });
+  });
+
+  it('header and envelope rules: Mcp-Method, Mcp-Name and MCP-Protocol-Version must match the body (400 -32020), the _meta envelope is required (400 -32602); initialize still negotiates a 2025 version', async () => {
+    const t = await m2mToken();
+    const post = (body: unknown, headers: Record<string, string>) => mcpPost(t, body, headers, env.gw2026Url);
+    const code = async (r: Response) => [r.status, ((await r.json()) as { error?: { code: number } }).error?.code];
+    const call = modern(2, 'tools/call', { name: 'tools___echo', arguments: {} });
+    expect(await code(await post(call, h2026('tools/call')))).toEqual([400, -32020]);
+    expect(await code(await post(call, h2026('tools/call', { 'mcp-name': 'tools___time' })))).toEqual([400, -32020]);
+    expect(await code(await post(call, h2026('tools/list', { 'mcp-name': 'tools___echo' })))).toEqual([400, -32020]);
+    expect(await code(await post(call, { 'mcp-method': 'tools/call', 'mcp-name': 'tools___echo' }))).toEqual([400, -32020]);
+    expect(await code(await post(call, h2026('tools/call', { 'mcp-name': 'tools___echo', 'mcp-protocol-version': '2025-11-25' })))).toEqual([400, -32020]);
+    expect(await code(await post(call, h2026('tools/call', { 'mcp-name': `=?base64?${Buffer.from('tools___echo').toString('base64')}?=` })))).toEqual([200, undefined]);
+    const noCaps = { ...call, params: { ...call.params, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } } };
+    expect(await code(await post(noCaps, h2026('tools/call', { 'mcp-name': 'tools___echo' })))).toEqual([400, -32602]);
+    const init = await post({ ...initialize, params: { ...initialize.params, protocolVersion: '2026-07-28' } }, {});
+    expect(((await init.json()) as { result: { protocolVersion: string } }).result.protocolVersion).toBe('2025-11-25');
+    // A gateway that lists only 2026-07-28 has no initialize: 400 -32022 naming what it supports.
+    const only = await mcpPost(t, initialize, {}, env.gwOnly2026Url);
+    expect(only.status).toBe(400);
+    expect(await only.json()).toMatchObject({ error: { code: -32022, data: { supported: ['2026-07-28'], requested: '2025-06-18' } } });
   });
 });
 

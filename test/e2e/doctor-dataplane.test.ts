@@ -42,7 +42,7 @@ interface Check {
 // One setup for the file (seeded once).
 const emu = useEmulator({ resetEachTest: false, gatewayDelayMs: 0 });
 let f: FetchLike;
-const env = {} as { poolId: string; prefix: string; copilot: string; copilotSecret: string; m2m: string; gw: string; cwd: string };
+const env = {} as { poolId: string; prefix: string; copilot: string; copilotSecret: string; m2m: string; gw: string; gw2026: string; cwd: string };
 
 beforeAll(async () => {
   const { cognito, agentcore } = sdk(emu.endpoint());
@@ -62,18 +62,21 @@ beforeAll(async () => {
   env.m2m = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: env.poolId, ClientName: 'mcp-agent-m2m', GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['mcp/invoke'] }))).UserPoolClient!.ClientId!;
   await cognito.send(new AdminCreateUserCommand({ UserPoolId: env.poolId, Username: 'alice', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'alice@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
   await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: env.poolId, Username: 'alice', Password: PASSWORD, Permanent: true }));
-  env.gw = (
-    await agentcore.send(
-      new CreateGatewayCommand({
-        name: 'mcp-gw',
-        roleArn: 'arn:aws:iam::123456789012:role/gateway-role',
-        protocolType: 'MCP',
-        protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26', '2025-06-18'] } },
-        authorizerType: 'CUSTOM_JWT',
-        authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: `https://cognito-idp.${REGION}.amazonaws.com/${env.poolId}/.well-known/openid-configuration`, allowedClients: [env.copilot, env.m2m], allowedScopes: ['mcp/invoke'] } } as CreateGatewayCommandInput['authorizerConfiguration'],
-      }),
-    )
-  ).gatewayId!;
+  const gateway = async (name: string, supportedVersions: string[]) =>
+    (
+      await agentcore.send(
+        new CreateGatewayCommand({
+          name,
+          roleArn: 'arn:aws:iam::123456789012:role/gateway-role',
+          protocolType: 'MCP',
+          protocolConfiguration: { mcp: { supportedVersions } },
+          authorizerType: 'CUSTOM_JWT',
+          authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: `https://cognito-idp.${REGION}.amazonaws.com/${env.poolId}/.well-known/openid-configuration`, allowedClients: [env.copilot, env.m2m], allowedScopes: ['mcp/invoke'] } } as CreateGatewayCommandInput['authorizerConfiguration'],
+        }),
+      )
+    ).gatewayId!;
+  env.gw = await gateway('mcp-gw', ['2025-03-26', '2025-06-18']);
+  env.gw2026 = await gateway('mcp-gw-2026', ['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28']);
   env.cwd = mkdtempSync(join(tmpdir(), 'mcp-cognito-doctor-dp-'));
   writeFileSync(
     join(env.cwd, 'mcp-cognito.json'),
@@ -112,6 +115,19 @@ describe("doctor's live probes on the emulator's data planes (routed by X-Forwar
     expect(run.code, run.stdout).toBe(0);
     for (const id of ['probe.discovery', 'probe.gateway-401', 'probe.resource-metadata', 'probe.authorize', 'probe.m2m-token', 'probe.mcp-initialize', 'probe.mcp-tools-list']) expect(byId(id)?.status, `${id}: ${byId(id)?.detail}`).toBe('pass');
     expect(byId('probe.authorize')!.detail).toMatch(/→ \/login: the login page \(HTTP 200\)/);
+    // The gateway does not list MCP 2026-07-28: initialize, and doctor says what a client of 2026-07-28 gets.
+    expect(byId('probe.mcp-initialize')).toMatchObject({ title: 'MCP initialize succeeds with the token', detail: expect.stringContaining('Clients of MCP 2026-07-28 (Claude Code, the 2.x MCP SDKs) get a 2025 version the gateway lists (2025-03-26, 2025-06-18) through initialize') });
+  });
+
+  it('a gateway that lists MCP 2026-07-28: the probe is server/discover, then a stateless tools/list; it says which version clients get', async () => {
+    const { run, byId } = await doctor(['--gateway-id', env.gw2026, '--client-id', env.m2m]);
+    expect(run.code, run.stdout).toBe(0);
+    expect(byId('probe.mcp-initialize')).toMatchObject({
+      status: 'pass',
+      title: 'MCP server/discover (2026-07-28) succeeds with the token',
+      detail: expect.stringMatching(/server\/discover with a token of mcp-agent-m2m .*→ supportedVersions 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28, server mcp-gw-2026, resultType complete: clients of MCP 2026-07-28 \(Claude Code, the 2.x MCP SDKs\) get 2026-07-28: no initialize, no session; clients of 2025 versions \(Copilot Studio: 2025-03-26\) still initialize\./),
+    });
+    expect(byId('probe.mcp-tools-list')).toMatchObject({ status: 'pass' });
   });
 
   it('managed login without a branding style: "Login pages unavailable" is seen on the login page the authorize URL redirects to', async () => {

@@ -271,7 +271,7 @@ describe('doctor (moto)', () => {
     expect(c.fix).toBe(`mcp-cognito authorize-client --gateway-id ${s.gatewayId} --client-id ${s.copilotId}`);
     expect(json.symptom?.id).toBe('gateway-rejects-token');
     expect(json.symptom?.causes[0]).toMatchObject({ id: 'client-not-allowed', verdict: 'confirmed', fix: c.fix });
-    expect(json.symptom?.correction).toMatch(/unconfirmed/);
+    expect(json.symptom?.correction).toMatch(/does not say which claim failed/);
     // The symptom's checks come first.
     expect(json.checks[0]!.id).toMatch(/^(gateway\.|token\.|probe\.|client\.)/);
   });
@@ -285,7 +285,7 @@ describe('doctor (moto)', () => {
     const human = await runCli(['doctor', '--client-id', s.copilotId, '--redirect-uri', uri, '--error', 'redirect_mismatch'], { endpoint: moto.endpoint(), cwd: s.cwd });
     expect(human.code).toBe(1);
     expect(human.stdout.match(/Failing \(\d+\)/g)).toHaveLength(1);
-    expect(human.stdout).toContain(`fix: mcp-cognito add-callback ${uri} --client-id ${s.copilotId}`);
+    expect(human.stdout).toContain(`Fix: mcp-cognito add-callback ${uri} --client-id ${s.copilotId}`);
     expect(human.stdout).toMatch(/Symptom: Redirect URL not registered/);
     expect(human.stderr).toMatch(/check.* failed/);
   });
@@ -452,7 +452,7 @@ describe('doctor (moto)', () => {
 
   it('--offline explains every row of the original troubleshooting table without any AWS call', async () => {
     const rows: [string, string, RegExp?][] = [
-      ['insufficient_scope', 'gateway-rejects-token', /unconfirmed/],
+      ['insufficient_scope', 'gateway-rejects-token', /does not say which claim failed/],
       ['invalid_scope', 'invalid-scope-at-sign-in'],
       ['redirect_uri mismatch', 'redirect-mismatch', /not a JSON error/],
       ['unsupported_grant_type', 'unsupported-grant-type', /unauthorized_client/],

@@ -2,7 +2,10 @@
  * `facade serve` end to end with a client nobody here wrote: the official MCP TypeScript SDK runs
  * discovery → registration (RFC 7591) or a Client ID Metadata Document → PKCE authorize → sign-in on
  * the emulator's hosted UI → token → initialize → tools/list, through the built CLI's façade (a
- * child process) over an `init`-made setup on the emulator front.
+ * child process) over an `init`-made setup on the emulator front. The gateway is then given MCP
+ * 2026-07-28 with `authorize-client --mcp-version 2026-07-28`, and both client generations run: the
+ * 1.x SDK (@modelcontextprotocol/sdk, initialize with a 2025 version) and the 2.x SDK
+ * (@modelcontextprotocol/client, server/discover and stateless requests with 2026-07-28).
  *
  * The façade's outbound calls (Cognito's token endpoint, the gateway, a CIMD document) go through
  * MCP_COGNITO_PROBE_BASE, the loopback-only data-plane override doctor's probes use: the front
@@ -22,6 +25,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import * as v2 from '@modelcontextprotocol/client';
 import { acquireMoto, freePort, sdk } from './moto';
 import { runCli } from './run-cli';
 import { startFront, type Front } from '../emulator/server';
@@ -46,6 +50,9 @@ let serveErr = '';
 let cwd: string;
 let ready: { mcpUrl: string; claudeCommand: string; callbackUrl: string; clientId: string; callbackAdded: boolean };
 const seed = {} as { poolId: string; gatewayId: string };
+let versions: Awaited<ReturnType<typeof runCli>>;
+/** The 2.x client's access token, reused by the raw request test (one sign-in fewer). */
+let token2x = '';
 
 /** The CIMD document host, served by the front's data plane beside the AWS hosts. */
 const cimdDocument = { client_id: CIMD_URL, client_name: 'CIMD test client', redirect_uris: ['http://localhost/callback'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
@@ -97,6 +104,9 @@ beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'facade-serve-'));
   const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: front.endpoint, cwd });
   expect(init.code, init.stderr).toBe(0);
+  // The stateless MCP revision for the clients of 2026-07-28, every version the gateway lists kept.
+  versions = await runCli(['authorize-client', '--mcp-version', '2026-07-28', '--yes', '--no-wait', '--json'], { endpoint: front.endpoint, cwd });
+  expect(versions.code, versions.stderr).toBe(0);
   const { cognito } = sdk(front.endpoint);
   await cognito.send(new AdminCreateUserCommand({ UserPoolId: seed.poolId, Username: USER, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: USER }, { Name: 'email_verified', Value: 'true' }] }));
   await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: seed.poolId, Username: USER, Password: PASSWORD, Permanent: true }));
@@ -187,6 +197,50 @@ class Provider implements OAuthClientProvider {
     this.authUrls.push(url);
     const back = await browser(url.href, APP_REDIRECT);
     this.code = back.searchParams.get('code') ?? undefined;
+  }
+}
+
+/** The 2.x SDK's OAuth client: the same browser, plus what SEP-2352 asks a provider to keep (the discovery state). */
+class Provider2 implements v2.OAuthClientProvider {
+  info?: v2.StoredOAuthClientInformation;
+  saved?: v2.StoredOAuthTokens;
+  verifier = '';
+  discovery?: v2.OAuthDiscoveryState;
+  authUrls: URL[] = [];
+  callback?: URLSearchParams;
+  get redirectUrl() {
+    return APP_REDIRECT;
+  }
+  get clientMetadata(): v2.OAuthClientMetadata {
+    return { client_name: 'facade e2e 2.x', redirect_uris: [APP_REDIRECT], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+  }
+  clientInformation() {
+    return this.info;
+  }
+  saveClientInformation(c: v2.StoredOAuthClientInformation) {
+    this.info = c;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(t: v2.StoredOAuthTokens) {
+    this.saved = t;
+  }
+  saveCodeVerifier(v: string) {
+    this.verifier = v;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+  saveDiscoveryState(s: v2.OAuthDiscoveryState) {
+    this.discovery = s;
+  }
+  discoveryState() {
+    return this.discovery;
+  }
+  async redirectToAuthorization(url: URL) {
+    this.authUrls.push(url);
+    this.callback = (await browser(url.href, APP_REDIRECT)).searchParams;
   }
 }
 
@@ -311,6 +365,71 @@ describe('facade serve with the MCP TypeScript SDK', () => {
         await exited;
       }
     }
+  });
+
+  it('authorize-client --mcp-version 2026-07-28 kept every version the gateway listed', async () => {
+    const sent = versions.requests.filter((r) => r.operation === 'UpdateGateway');
+    expect(sent).toHaveLength(1);
+    expect((sent[0]!.input as { protocolConfiguration: { mcp: { supportedVersions: string[] } } }).protocolConfiguration.mcp.supportedVersions).toEqual(['2025-06-18', '2025-03-26', '2026-07-28']);
+  });
+
+  it('the 2.x SDK client (MCP 2026-07-28): discovery → registration → PKCE S256 on the hosted UI → token (iss checked) → server/discover → tools/list + tools/call, no session', async () => {
+    const provider = new Provider2();
+    const seen: { method?: string; session?: string | null; name?: string | null; version?: string | null; status?: number }[] = [];
+    // The 2.x client's own fetch, observed: what it sends through the façade and what comes back.
+    const watch: FetchLike = async (input, init) => {
+      const res = await f(input, init);
+      if (String(input instanceof Request ? input.url : input) === ready.mcpUrl) {
+        const h = new Headers(init?.headers);
+        seen.push({ method: h.get('mcp-method') ?? JSON.parse(String(init?.body ?? '{}')).method, session: h.get('mcp-session-id'), name: h.get('mcp-name'), version: h.get('mcp-protocol-version'), status: res.status });
+      }
+      return res;
+    };
+    const transport = () => new v2.StreamableHTTPClientTransport(new URL(ready.mcpUrl), { authProvider: provider, fetch: watch });
+    const client = () => new v2.Client({ name: 'e2e-2x', version: '1' }, { versionNegotiation: { mode: 'auto' } });
+    const first = transport();
+    await expect(client().connect(first)).rejects.toBeInstanceOf(v2.UnauthorizedError);
+    expect(provider.callback, serveErr).toBeTruthy();
+    // RFC 9207: the façade names itself as the issuer on the callback; the 2.x SDK checks it.
+    expect(provider.callback!.get('iss')).toBe(new URL(ready.mcpUrl).origin);
+    await first.finishAuth(provider.callback!);
+    expect(provider.saved?.access_token).toBeTruthy();
+    token2x = provider.saved!.access_token;
+    const authz = provider.authUrls[0]!;
+    expect(authz.origin).toBe(new URL(ready.mcpUrl).origin);
+    expect(authz.searchParams.get('code_challenge_method')).toBe('S256');
+
+    const c = client();
+    await c.connect(transport());
+    expect(c.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect(c.getServerVersion()?.name).toBe('sample-gateway');
+    const tools = (await c.listTools()).tools.map((t) => t.name);
+    expect(tools.length).toBeGreaterThan(0);
+    const called = await c.callTool({ name: tools[0]!, arguments: { city: 'Lisbon' } });
+    expect(called.content).toEqual([{ type: 'text', text: '{"city":"Lisbon"}' }]);
+    await c.close();
+    // Stateless through the façade: no initialize, no Mcp-Session-Id; the 2026 headers reached the gateway (the
+    // emulator answers 400 -32020 without them).
+    const after = seen.filter((x) => x.status === 200);
+    expect(after.map((x) => x.method)).toEqual(['server/discover', 'tools/list', 'tools/call']);
+    expect(after.every((x) => x.session === null && x.version === '2026-07-28')).toBe(true);
+    expect(after[2]!.name).toBe(tools[0]);
+  });
+
+  it("Claude Code's first request, a raw server/discover with 2026-07-28, is answered through the façade (not 400)", async () => {
+    if (!token2x) {
+      const provider = new Provider();
+      await signInAndList(provider);
+      token2x = provider.saved!.access_token;
+    }
+    const r = await fetch(ready.mcpUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token2x}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'server/discover', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'claude-code', version: '2.1.332' } } } }),
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('mcp-session-id')).toBeNull();
+    expect(await r.json()).toMatchObject({ jsonrpc: '2.0', id: 0, result: { resultType: 'complete', supportedVersions: ['2025-06-18', '2025-03-26', '2026-07-28'] } });
   });
 
   it('a second run finds the callback registered (nothing to change); Ctrl-C stops the server with exit 0', async () => {

@@ -224,7 +224,7 @@ describe('hand-off (issue 11, items 4 and 7)', () => {
     expect(init.stdout).toContain('mcp-cognito add-callback');
     expect(init.stdout).not.toContain('These findings inform');
     expect(init.stdout).not.toContain('/mcp/mcp');
-    expect(init.stdout).toContain(`MCP endpoint: ${gw.gatewayUrl}`);
+    expect(init.stdout).toMatch(new RegExp(`Server URL\\s+${gw.gatewayUrl!.replace(/[.]/g, '\\.')}\\n`));
     const after = await getGateway(gw.gatewayId!);
     expect(after.protocolConfiguration?.mcp?.supportedVersions).toEqual(['2025-06-18', '2025-03-26']);
 

@@ -3,7 +3,7 @@
  * the screen they see, and what exists in the emulator afterwards. Each test waits for prompt
  * text (never a fixed sleep) and is bounded by timeouts.
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,95 +12,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AdminGetUserCommand, AdminListGroupsForUserCommand, ListResourceServersCommand, ListUserPoolClientsCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { repoRoot, sdk, useMoto } from './moto';
+import { Terminal, hasTmux, shq } from './terminal';
 // @ts-expect-error plain .mjs script without types
 import { seedSample } from '../../scripts/sandbox.mjs';
 
-const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 const bin = join(repoRoot, 'bin', 'mcp-cognito.js');
 const base = mkdtempSync(join(tmpdir(), 'mcp-cognito-pty-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
-
-const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** One terminal: a private tmux server (-L) running one command in a 160x50 window. */
-class Terminal {
-  private static n = 0;
-  readonly socket = `mcp-cognito-pty-${process.pid}-${Terminal.n++}`;
-  constructor(command: string, env: Record<string, string>, cwd: string) {
-    const exports = Object.entries(env)
-      .map(([k, v]) => `${k}=${shq(v)}`)
-      .join(' ');
-    // env -i: nothing from the test process leaks in (CI=true would turn the prompts off).
-    const script = `cd ${shq(cwd)} && env -i ${exports} ${command}; echo "[exit $?]"; sleep 120`;
-    this.tmux('new-session', '-d', '-x', '160', '-y', '50', 'sh', '-c', script);
-    // A copy of what the pane receives: the screen can only have changed when this file grew.
-    this.tmux('pipe-pane', '-O', `cat >> ${shq(this.log)}`);
-  }
-  /** Where pipe-pane appends the pane's output (the change signal for screen()). */
-  private readonly log = join(base, `${this.socket}.out`);
-  private last?: { size: number; at: number; screen: string };
-  tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 10_000 });
-  }
-  /**
-   * The whole screen and scroll-back, plain text. Captured again only when the pane has received
-   * output since the last capture (or a second has passed): each capture is a tmux process, and
-   * forking this process for every poll cost the suite seconds of CPU.
-   */
-  screen(): string {
-    let size = -1;
-    try {
-      size = statSync(this.log).size;
-    } catch {
-      /* not written yet */
-    }
-    const now = Date.now();
-    if (this.last && size >= 0 && size === this.last.size && now - this.last.at < 1000) return this.last.screen;
-    const screen = this.tmux('capture-pane', '-p', '-J', '-S', '-5000');
-    this.last = { size, at: now, screen };
-    return screen;
-  }
-  /** Wait until the screen matches (text or pattern); fails with the screen after `ms`. */
-  async waitFor(what: string | RegExp, ms = 15_000): Promise<string> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const s = this.screen();
-      if (typeof what === 'string' ? s.includes(what) : what.test(s)) return s;
-      if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${String(what)}; the screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  /** Keys as tmux names them (Enter, Down, Space, C-c) or literal text (-l). */
-  keys(...keys: string[]): void {
-    this.tmux('send-keys', ...keys);
-  }
-  type(text: string): void {
-    this.tmux('send-keys', '-l', text);
-  }
-  /** Answer a prompt: wait for its text, then type (optional) and press Enter. */
-  async answer(prompt: string | RegExp, text?: string): Promise<void> {
-    await this.waitFor(prompt);
-    const before = this.screen();
-    if (text) this.type(text);
-    this.keys('Enter');
-    // The answered prompt is redrawn as "✔ …": wait for the screen to change before the next one.
-    const deadline = Date.now() + 5_000;
-    while (this.screen() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  }
-  async exitCode(ms = 30_000): Promise<number> {
-    const s = await this.waitFor(/\[exit (\d+)\]/, ms);
-    return Number(/\[exit (\d+)\]/.exec(s)![1]);
-  }
-  kill(): void {
-    try {
-      this.tmux('kill-server');
-    } catch {
-      /* already gone */
-    }
-    // tmux leaves its socket file behind.
-    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
-  }
-}
 
 describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => {
   const moto = useMoto();
@@ -135,6 +53,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     const { term, cwd } = start([]);
     await term.answer('AWS Region');
     await term.answer('Gateway to connect');
+    await term.answer('MCP versions the gateway should also speak'); // offered, none ticked
     await term.answer('Hosted-UI domain prefix');
     await term.answer('Resource server identifier');
     await term.answer('Scope on mcp');
@@ -163,6 +82,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
 
     // Re-run after success: the state answers the setup questions; nothing is created.
     const again = start(['--no-doctor'], cwd).term;
+    await again.answer('MCP versions the gateway should also speak');
     await again.answer('Clients to create');
     await again.answer('Create a sign-in user');
     expect(await again.exitCode()).toBe(0);
@@ -230,7 +150,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     const seed = await seedSample(moto.endpoint());
     // 1. Interrupted at the confirmation: nothing changed.
     const first = start(['--no-doctor']);
-    for (const p of ['AWS Region', 'Gateway to connect', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user']) await first.term.answer(p);
+    for (const p of ['AWS Region', 'Gateway to connect', 'MCP versions the gateway should also speak', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user']) await first.term.answer(p);
     await first.term.waitFor('Create and change these resources?');
     first.term.keys('C-c');
     expect(await first.term.exitCode()).toBe(130);
@@ -247,6 +167,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     });
     const resumed = start(['--no-doctor'], cwd).term;
     await resumed.answer('Gateway to connect');
+    await resumed.answer('MCP versions the gateway should also speak');
     await resumed.answer('Clients to create');
     await resumed.answer('Create a sign-in user');
     const plan = await resumed.waitFor('Create and change these resources?');
@@ -261,7 +182,7 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toHaveLength(2);
   }, 90_000);
 
-  it('the sandbox (node scripts/sandbox.mjs, what npm run sandbox runs after the build): own emulator, sample gateway, the wizard, clean exit', async () => {
+  it('the sandbox (node scripts/sandbox.mjs, what npm run sandbox runs after the build): own emulator, sample gateway with a target, the wizard, then every printed command works when pasted into a fresh shell, and Ctrl-C stops it', async () => {
     const home = join(base, 'home');
     mkdirSync(join(home, '.aws'), { recursive: true });
     const env: Record<string, string> = {
@@ -277,13 +198,25 @@ describe.skipIf(!hasTmux)('init wizard in a real terminal (tmux + moto)', () => 
     const term = new Terminal([shq(process.execPath), shq(join(repoRoot, 'scripts', 'sandbox.mjs'))].join(' '), env, repoRoot);
     terminals.push(term);
     await term.waitFor('with a sample gateway sample-gateway', 40_000);
-    for (const p of ['Gateway to connect', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user', 'Create and change these resources?']) await term.answer(p);
-    expect(await term.exitCode(60_000), term.screen()).toBe(0);
-    const screen = term.screen();
+    for (const p of ['AWS Region', 'Gateway to connect', 'MCP versions the gateway should also speak', 'Hosted-UI domain prefix', 'Resource server identifier', 'Scope on mcp', 'Clients to create', 'Create a sign-in user', 'Create and change these resources?']) await term.answer(p);
+    const screen = await term.waitFor(/for example:/, 60_000);
     expect(screen).toContain('Client secret');
-    expect(screen).toMatch(/mcp-cognito add-callback <the redirect URL> --client-id \w+/);
     expect(screen).toMatch(/Gateway sample-gateway: updated \(allowed clients \+ \w+/);
-    expect(screen).toContain('Emulator stopped: the pool, clients and gateway above existed only in it');
-    expect(screen).toContain('Nothing was sent to AWS.');
+    // The block the sandbox prints, pasted as printed into a fresh shell (nothing inherited but PATH and HOME).
+    const block = screen.slice(screen.indexOf('paste these lines'), screen.indexOf('for example:')).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+    expect(block[0]).toMatch(/^cd /);
+    const printed = /Register it:\s+(mcp-cognito add-callback <the redirect URL> --client-id \w+)/.exec(screen)?.[1];
+    expect(printed, screen).toBeDefined();
+    // Each printed command, as printed (the placeholder filled in as a person would, --yes for the pipe).
+    const commands = [`${printed!.replace('<the redirect URL>', 'https://global.consent.azure-apim.net/redirect/sandbox-tool')} --yes`, 'mcp-cognito doctor', 'mcp-cognito status'];
+    const shell = spawnSync('bash', ['-c', [...block, ...commands.map((c) => `${c}; echo "[exit $?]"`)].join('\n')], { env: { PATH: env.PATH, HOME: env.HOME, AWS_CONFIG_FILE: env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE, NO_COLOR: '1' }, cwd: tmpdir(), encoding: 'utf8', timeout: 60_000 });
+    const out = shell.stdout + shell.stderr;
+    expect(out.match(/\[exit (\d+)\]/g), out).toEqual(['[exit 0]', '[exit 0]', '[exit 0]']);
+    expect(out).toContain('+ https://global.consent.azure-apim.net/redirect/sandbox-tool');
+    expect(out).toMatch(/\d+ passed, 0 warnings, 0 failed/);
+    term.keys('C-c');
+    expect(await term.exitCode(30_000), term.screen()).toBe(0);
+    expect(term.screen()).toContain('Emulator stopped: the pool, clients and gateway above existed only in it');
+    expect(term.screen()).toContain('nothing was sent to AWS');
   }, 120_000);
 });

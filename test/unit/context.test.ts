@@ -159,6 +159,13 @@ describe('prompting and approval policy', () => {
     expect((err as CancelledError).exit).toBe(130);
     expect(p.asked.map((a) => a.message)).toEqual(['Go?', 'Apply these changes?']);
   });
+  it('the confirmation defaults to Yes for what only adds, to No for what deletes or takes something away', async () => {
+    const p = scriptedPrompter([true, true, true]);
+    await testCtx({}, { tty: true, prompter: p }).ctx.approve([step]);
+    await testCtx({}, { tty: true, prompter: p }).ctx.approve([{ action: 'delete', resource: 'app client "c"' }]);
+    await testCtx({}, { tty: true, prompter: p }).ctx.approve([step, { action: 'update', resource: 'gateway "g"', diff: ['  a', '- b'] }]);
+    expect(p.asked.map((a) => a.default)).toEqual([true, false, false]);
+  });
   it('creating only: true normally without asking; under --dry-run false, with the plan on stderr', async () => {
     expect(await testCtx({}).ctx.approve([{ action: 'create', resource: 'x' }])).toBe(true);
     const t = testCtx({ dryRun: true });

@@ -166,7 +166,7 @@ describe('rankCauses', () => {
   it('offline: every cause not checked, in catalogue order, text boosts first', () => {
     const r = rankCauses(g, undefined, ['G5']);
     expect(r.map((c) => c.id)).toEqual(['token-expired', 'client-not-allowed', 'audience-required', 'scope-rejected', 'issuer-differs', 'id-token-sent', 'wrong-auth-or-url', 'custom-claim-missing']);
-    expect(r.every((c) => c.verdict === 'not-checked' && /Not checked \(offline\)/.test(c.evidence))).toBe(true);
+    expect(r.every((c) => c.verdict === 'not-checked' && /^To confirm: /.test(c.evidence))).toBe(true);
   });
 
   it('confirmed before possible before not checked before ruled out; the failing check gives the fix', () => {
@@ -211,7 +211,7 @@ describe('rankCauses', () => {
     const r = rankCauses(a1, [ck('client.redirect-uri', 'skip', 'No --redirect-uri given'), ck('probe.authorize', 'pass'), ck('client.callbacks', 'pass')]);
     const a1a = r.find((c) => c.id === 'redirect-url-missing')!;
     expect(a1a.verdict).toBe('not-checked');
-    expect(a1a.evidence).toMatch(/Not checked \(client.redirect-uri: No --redirect-uri given\)\. Passed, but cannot rule it out: probe.authorize; client.callbacks\./);
+    expect(a1a.evidence).toMatch(/Not checked: client.redirect-uri \(No --redirect-uri given\)\. Checked and fine, which does not settle it: probe.authorize; client.callbacks\./);
     expect(r[0]!.id).toBe('redirect-url-missing');
   });
 

@@ -111,7 +111,7 @@ describe('doctor --offline', () => {
     const r = await run(['--offline', '--error', 'unsupported_grant_type', '--no-color'], { aws: 'throw' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Symptom: Unsupported grant type/);
-    expect(r.stdout).toMatch(/Good to know: Often said to mean "the client lacks the code flow"; it does not/);
+    expect(r.stdout).toMatch(/Note: Often said to mean "the client lacks the code flow"; it does not/);
     // Plain language: no catalogue row codes, trust tags or references to a table or guide.
     expect(r.stdout).not.toMatch(/\bT5\b|\[[CR?]\]|original troubleshooting table|the guide/);
     expect(cognito.calls()).toHaveLength(0);
@@ -191,7 +191,7 @@ describe('doctor against mocked AWS', () => {
     expect(out.match(/Symptom: The gateway rejects the token/g)).toHaveLength(1);
     expect(out).toMatch(/✗ The gateway does not accept client client1234567890/);
     expect(out.indexOf('Failing (1)')).toBeLessThan(out.indexOf('User pool and domain'));
-    expect(out).toContain(`fix: mcp-cognito authorize-client --gateway-id ${GW} --client-id ${CLIENT}`);
+    expect(out).toContain(`Fix: mcp-cognito authorize-client --gateway-id ${GW} --client-id ${CLIENT}`);
     expect(out).toMatch(/1\. \[confirmed\] The access token's client_id is not in the gateway's allowedClients/);
     expect(r.stderr).toMatch(/Error: 1 check failed: The gateway does not accept client client1234567890\./);
   });

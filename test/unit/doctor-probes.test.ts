@@ -51,7 +51,7 @@ function fakeCtx(w: World): Ctx {
     },
   };
   const agentcore = {
-    getGateway: async () => ({ gatewayId: 'gw-abc1234567', name: 'gw', gatewayUrl: 'https://gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp', authorizerType: 'CUSTOM_JWT', authorizerConfiguration: { customJWTAuthorizer: w.gw } }),
+    getGateway: async () => ({ gatewayId: 'gw-abc1234567', name: 'gw', gatewayUrl: 'https://gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp', authorizerType: 'CUSTOM_JWT', authorizerConfiguration: { customJWTAuthorizer: w.gw }, protocolConfiguration: { mcp: { supportedVersions: w.gw?.supportedVersions } } }),
   };
   return { cognito: async () => cognito, agentcore: async () => agentcore } as unknown as Ctx;
 }
@@ -195,6 +195,15 @@ describe('runProbes against the fake server', () => {
     const checks = await probe({ clients: [m2m()], gw: gateway({ supportedVersions: ['2025-06-18'] }) }, [{ clientId: 'm2m1', preset: 'm2m' }]);
     expect(byId(checks, 'probe.mcp-initialize')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/answered with 2025-06-18/) });
     expect(byId(checks, 'probe.mcp-tools-list')!.status).toBe('pass');
+  });
+
+  it('a gateway whose configuration lists MCP 2026-07-28 but that does not answer server/discover: the probe fails, saying who starts there', async () => {
+    const checks = await probe({ clients: [m2m()], gw: gateway({ supportedVersions: ['2025-03-26', '2026-07-28'] }) }, [{ clientId: 'm2m1', preset: 'm2m' }]);
+    expect(byId(checks, 'probe.mcp-initialize')).toMatchObject({ status: 'fail', title: expect.stringMatching(/does not answer server\/discover \(MCP 2026-07-28\)/), detail: expect.stringMatching(/server\/discover → HTTP 200 -32601 "Method not found".*Claude Code, the 2.x MCP SDKs/) });
+    expect(byId(checks, 'probe.mcp-tools-list')!.status).toBe('skip');
+    const sent = fake!.requests.filter((r) => r.path === '/mcp' && r.auth === 'Bearer');
+    expect(sent.map((r) => JSON.parse(r.body).method)).toEqual(['server/discover']);
+    expect(JSON.parse(sent[0]!.body).params._meta).toMatchObject({ 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} });
   });
 
   it('uses the --token for the MCP probes when there is no M2M client', async () => {

@@ -85,13 +85,15 @@ const writes = () => [...cognito.calls(), ...agentcore.calls()].map((c) => (c.ar
 
 describe('init over mocked AWS', () => {
   it('on a terminal, Enter everywhere: one confirmation for the whole plan; the gateway is re-read after it and updated once with both clients', async () => {
-    const prompter = scriptedPrompter([...Array(7).fill(enter), true]);
+    const prompter = scriptedPrompter([...Array(8).fill(enter), true]);
     const t = testCtx({}, { command: 'init', tty: true, prompter });
     ctxs.push(t);
     const r = await init(t.ctx, NO_FLAGS, awsFacts(t.ctx, async () => 'us-east-1'));
 
     expect(prompter.asked.filter((q) => q.kind === 'confirm').map((q) => q.message)).toEqual(['Create a sign-in user to test the Copilot Studio connection?', 'Create and change these resources?']);
     expect(prompter.remaining()).toBe(0);
+    // The MCP versions the gateway lacks are offered, none ticked: Enter adds none.
+    expect(prompter.asked.find((q) => q.message.startsWith('MCP versions the gateway should also speak'))?.choices).toContain('2026-07-28');
     expect(writes()).toEqual(['CreateUserPoolDomain', 'CreateResourceServer', 'CreateUserPoolClient', 'UpdateGateway']);
     expect(agentcore).toHaveReceivedCommandTimes(UpdateGatewayCommand, 1);
     expect(agentcore).toHaveReceivedCommandWith(UpdateGatewayCommand, {
@@ -114,7 +116,7 @@ describe('init over mocked AWS', () => {
   });
 
   it('declining the plan changes nothing (exit 130)', async () => {
-    const prompter = scriptedPrompter([...Array(7).fill(enter), false]);
+    const prompter = scriptedPrompter([...Array(8).fill(enter), false]);
     const t = testCtx({}, { command: 'init', tty: true, prompter });
     ctxs.push(t);
     await expect(init(t.ctx, NO_FLAGS, awsFacts(t.ctx, async () => 'us-east-1'))).rejects.toMatchObject({ exit: 130 });

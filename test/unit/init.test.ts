@@ -71,6 +71,7 @@ describe('init question flow (injected prompter)', () => {
     expect(prompter.asked.map((q) => [q.kind, q.message.split(' (')[0]])).toEqual([
       ['input', 'AWS Region'],
       ['select', 'Gateway to connect'],
+      ['checkbox', 'MCP versions the gateway should also speak'],
       ['input', 'Hosted-UI domain prefix'],
       ['input', 'Resource server identifier'],
       ['input', 'Scope on mcp'],
@@ -79,7 +80,10 @@ describe('init question flow (injected prompter)', () => {
     ]);
     const gwPrompt = prompter.asked[1]!;
     expect(gwPrompt.default).toBe(GW.gatewayId);
-    expect(prompter.asked[6]!.default).toBe(false);
+    expect(prompter.asked[7]!.default).toBe(false);
+    // Offered, none ticked: the gateway keeps what it speaks unless asked.
+    expect(prompter.asked[2]!.choices).toEqual(['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28']);
+    expect(a.mcpVersions).toBeUndefined();
 
     expect(a.region).toBe('us-east-1');
     expect(a.gateway?.gatewayId).toBe(GW.gatewayId);
@@ -156,13 +160,28 @@ describe('init question flow (injected prompter)', () => {
   it('resume: the state file decides Region, pool, resource server and gateway; only the clients and user are asked', async () => {
     const state = { version: 1, region: REGION, userPoolId: POOL_ID, domain: 'tools-auth', resourceServer: { identifier: 'api', scopes: ['tools'] }, gatewayId: GW.gatewayId, clients: [] };
     const { t, prompter } = tty([enter, enter], state);
-    const { facts, calls } = fakeFacts(t, { gateways: [GW], pools: [{ ...POOL, domain: 'tools-auth', resourceServers: [{ identifier: 'api', scopes: ['tools'] }] }] });
+    const listsAll = { ...GW, raw: { name: GW.name, gatewayId: GW.gatewayId, authorizerType: 'CUSTOM_JWT', protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'] } }, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: GW.discoveryUrl, allowedClients: ['existingclient1'] } } } } as GatewayFact;
+    const { facts, calls } = fakeFacts(t, { gateways: [listsAll], pools: [{ ...POOL, domain: 'tools-auth', resourceServers: [{ identifier: 'api', scopes: ['tools'] }] }] });
     const a = await askInitQuestions(t.ctx, {}, facts);
+    // A gateway that lists every version AgentCore supports is not asked about versions.
     expect(prompter.asked.map((q) => q.kind)).toEqual(['checkbox', 'confirm']);
     expect(calls).not.toContain('listGateways');
     expect(a.gateway?.gatewayId).toBe(GW.gatewayId);
     expect(a.initPool).toMatchObject({ poolId: POOL_ID, domain: undefined, resourceServer: 'api', scopes: [{ name: 'tools', description: 'Access tools' }] });
     expect(planInit(a).map((s) => s.action + ' ' + s.resource.split(' (')[0])).toEqual(['create copilot-studio app client "copilot-studio-mcp"', 'update gateway tools-gateway']);
+  });
+
+  it('MCP 2026-07-28 offered for a gateway without it: ticking it adds it to the plan, every listed version kept', async () => {
+    const gw = { ...GW, raw: { name: GW.name, gatewayId: GW.gatewayId, authorizerType: 'CUSTOM_JWT', protocolConfiguration: { mcp: { supportedVersions: ['2025-03-26', '2025-06-18'] } }, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: GW.discoveryUrl, allowedClients: ['existingclient1'] } } } } as GatewayFact;
+    const state = { version: 1, region: REGION, userPoolId: POOL_ID, domain: 'tools-auth', resourceServer: { identifier: 'api', scopes: ['tools'] }, gatewayId: GW.gatewayId, clients: [] };
+    const { t, prompter } = tty([['2026-07-28'], enter, enter], state);
+    const { facts } = fakeFacts(t, { gateways: [gw], pools: [{ ...POOL, domain: 'tools-auth', resourceServers: [{ identifier: 'api', scopes: ['tools'] }] }] });
+    const a = await askInitQuestions(t.ctx, {}, facts);
+    expect(prompter.asked[0]!.message).toContain('it lists 2025-03-26, 2025-06-18; every listed version is kept');
+    expect(prompter.asked[0]!.choices).toEqual(['2025-11-25', '2026-07-28']);
+    expect(a.mcpVersions).toEqual(['2026-07-28']);
+    const gwStep = planInit(a).find((s) => s.resource.startsWith('gateway tools-gateway'))!;
+    expect(gwStep.diff!.slice(gwStep.diff!.indexOf('protocolConfiguration.mcp.supportedVersions:'))).toEqual(['protocolConfiguration.mcp.supportedVersions:', '  2025-03-26', '  2025-06-18', '+ 2026-07-28   (asked for)']);
   });
 
   it('no gateways in the account: says so and goes on without one', async () => {
@@ -202,6 +221,20 @@ describe('init flags (no prompts)', () => {
       expect(e.exit).toBe(2);
       expect(calls).toEqual([]);
     }
+  });
+
+  it('--mcp-version: checked before any lookup, contradicts --no-gateway, and reaches the answers without a question', async () => {
+    for (const f of [{ gatewayId: GW.gatewayId, mcpVersion: ['2027-01-01'] }, { gateway: false, mcpVersion: ['2026-07-28'] }]) {
+      const t = quiet();
+      const { facts, calls } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+      const e = await askInitQuestions(t.ctx, f, facts).catch((x) => x);
+      expect(e.exit, JSON.stringify(f)).toBe(2);
+      expect(calls).toEqual([]);
+    }
+    const t = quiet();
+    const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+    const a = await askInitQuestions(t.ctx, { gatewayId: GW.gatewayId, mcpVersion: ['2026-07-28', '2026-07-28'] }, facts);
+    expect(a.mcpVersions).toEqual(['2026-07-28']);
   });
 
   it('--gateway-id: adopts the pool the gateway trusts; --pool-name is ignored with a warning', async () => {
@@ -376,14 +409,18 @@ describe('renderInit (the hand-off)', () => {
       },
       t.ctx.out,
     );
-    for (const row of ['Client ID          cs1', 'Client secret      s3cr3t', `Token URL          ${tokenUrl}`, `Refresh URL        ${tokenUrl}`, 'Scopes             openid email profile mcp/invoke']) expect(text).toContain(row);
+    // Copilot Studio's wizard order: server name, description, Server URL, then the OAuth fields.
+    const rows = ['Server name         tools-gateway', 'Server description  ', 'Server URL          https://gw.example/mcp', 'Authentication      OAuth 2.0, type Manual', 'Client ID           cs1', 'Client secret       s3cr3t', 'Authorization URL   https://p-x1.auth', `Token URL template  ${tokenUrl}`, `Refresh URL         ${tokenUrl}`, 'Scopes              openid email profile mcp/invoke'];
+    const at = rows.map((row) => text.indexOf(row));
+    expect(at.every((i) => i >= 0), `rows missing: ${rows.filter((_, i) => at[i]! < 0).join(' | ')}`).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(text).toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
     expect(text).toMatch(/M2M agent client mcp-agent-m2m \(m2mclient\)\n\s+Token URL\s+https:\/\/p-x1\.auth\.us-east-1\.amazoncognito\.com\/oauth2\/token/);
     expect(text).toContain('.env (mode 0600)');
     expect(text).toContain('Gateway tools-gateway: updated (allowed clients + cs1).');
-    expect(text).toContain('MCP endpoint: https://gw.example/mcp');
+    expect(text).not.toContain('MCP endpoint:'); // said once, as the form's Server URL
     expect(text).toContain('Sign-in user for testing: a@example.com (CONFIRMED)');
-    expect(text).toContain('20 passed, 1 warning, 0 failed, 3 skipped');
+    expect(text).toContain('20 passed, 1 warning, 0 failed, 3 not checked');
     expect(text).toContain('! Callback URLs registered — mcp-cognito add-callback <redirect URL>');
     expect(text).toContain('These findings inform; they do not change init');
     expect(text).not.toContain('Next steps:');
@@ -416,7 +453,7 @@ describe('renderInit (the hand-off)', () => {
     expect(text).toContain(`Next steps:\n  • ${next}`);
     expect(text).not.toContain('mcp-cognito add-callback <the redirect URL Copilot Studio shows>');
     expect(text).not.toContain('These findings inform');
-    expect(text).toContain('MCP endpoint: https://gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp\n');
+    expect(text).toContain('Server URL          https://gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp\n');
   });
 });
 

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { CancelledError, InputError, UsageError } from '../../lib/errors.js';
 import { Ctx, runAction, type Holder } from '../../lib/context.js';
 import { readSecretFromStdin } from '../../lib/user.js';
-import { DEFAULT_POOL_NAME } from '../../domain/oauth.js';
+import { AGENTCORE_MCP_VERSIONS, DEFAULT_POOL_NAME } from '../../domain/oauth.js';
 import { awsFacts } from './facts.js';
 import { init } from './run.js';
 import { renderInit } from './render.js';
@@ -20,10 +20,11 @@ export function initCommand(holder: Holder): Command {
   const collect = (v: string, prev: string[] = []) => [...prev, v];
   return new Command('init')
     .description(
-      'Asks for what it needs (Region, gateway, pool, domain prefix, resource server and scope, clients, an optional test user), shows one plan, asks once, then runs init-pool → create-client → authorize-client → create-user and prints the Copilot Studio form and the next step. Pressing Enter at every prompt gives a working setup. Every question has a flag, so `init --no-input --yes …` runs unattended. Re-running resumes from the state file and creates nothing twice.',
+      'Asks for what it needs (Region, gateway, the MCP versions it lacks, pool, domain prefix, resource server and scope, clients, an optional test user), shows one plan, asks once, then runs init-pool → create-client → authorize-client → create-user and prints the Copilot Studio form and the next step. Pressing Enter at every prompt gives a working setup. Every question has a flag, so `init --no-input --yes …` runs unattended. Re-running resumes from the state file and creates nothing twice.',
     )
     .option('--gateway-id <id>', 'the gateway whose CUSTOM_JWT authorizer should accept the new clients (its trusted pool is used)')
     .option('--no-gateway', 'set up Cognito only; authorize a gateway later with authorize-client')
+    .option('--mcp-version <version>', `an MCP version the gateway should speak, added to supportedVersions (repeatable; ${AGENTCORE_MCP_VERSIONS.join(', ')})`, collect)
     .option('--pool-name <name>', `user pool to adopt or create when no gateway decides it (default "${DEFAULT_POOL_NAME}")`)
     .option('--pool-id <id>', 'adopt this existing user pool')
     .option('--domain <prefix>', 'hosted-UI domain prefix for a pool without one (default: from the pool name plus a random suffix)')

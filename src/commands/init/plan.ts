@@ -41,7 +41,7 @@ export function planInit(a: InitAnswers): PlanStep[] {
       .filter((c): c is CreateClientInput => Boolean(c))
       .map((c) => ({ clientId: byName.get(c.name) ?? `<new ${c.name}>`, name: c.name, customScopes: scopeNames, copilotStudio: PRESET_TABLE[c.preset].gatewayMcpVersions.length > 0, mcpVersions: PRESET_TABLE[c.preset].gatewayMcpVersions }));
     const got = a.gateway.raw ?? ({ name: a.gateway.name, authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: a.gateway.discoveryUrl, allowedClients: a.gateway.allowedClients } } } as GetGatewayResponse);
-    const step = planGatewayAuthorization(got, grants, a.region, a.gateway.gatewayId).step;
+    const step = planGatewayAuthorization(got, grants, a.region, a.gateway.gatewayId, { mcpVersions: a.mcpVersions }).step;
     if (step) steps.push(step);
   }
   if (a.user && !a.user.exists) steps.push({ action: 'create', resource: `sign-in user ${a.user.email} (permanent password, no invitation e-mail)${a.user.group ? `, in group ${a.user.group}` : ''}` });

@@ -6,12 +6,12 @@
 import { CliError, InputError, RefusedError, UsageError } from '../../lib/errors.js';
 import type { Ctx } from '../../lib/context.js';
 import type { Choice, Prompter } from '../../lib/prompt.js';
-import { ClientName, DomainPrefix, PoolName, Region, ResourceServerId, ScopeName, check, parseScopeSpec, quote } from '../../lib/validate.js';
+import { ClientName, DomainPrefix, McpVersion, PoolName, Region, ResourceServerId, ScopeName, check, parseScopeSpec, quote } from '../../lib/validate.js';
 import { parseCognitoDiscoveryUrl } from '../../lib/urls.js';
 import { parseSeconds } from '../../lib/seconds.js';
 import { checkDotenvPath, confirmDotenvTarget, foreignDotenvReason } from '../../lib/dotenv.js';
 import { askPassword, emailProblem, groupProblem, passwordProblem } from '../../lib/user.js';
-import { DEFAULT_PASSWORD_POLICY, DEFAULT_POOL_NAME, DEFAULT_SCOPE } from '../../domain/oauth.js';
+import { AGENTCORE_MCP_VERSIONS, DEFAULT_PASSWORD_POLICY, DEFAULT_POOL_NAME, DEFAULT_SCOPE, MCP_VERSION_NOTES } from '../../domain/oauth.js';
 import { wizardPresets } from '../../domain/presets.js';
 import type { State } from '../../lib/state.js';
 import { parseInitPoolFlags, type InitPoolInput } from '../../workflows/init-pool.js';
@@ -52,10 +52,11 @@ interface Wizard {
   copilotManual?: boolean;
   m2m?: CreateClientInput;
   user?: InitAnswers['user'];
+  mcpVersions?: string[];
 }
 
 /** The questions, in the order the wizard asks them. */
-const WIZARD: ((w: Wizard) => Promise<void>)[] = [checkFlags, askRegion, askGateway, askPool, askDomain, askScopes, askClients, askUser];
+const WIZARD: ((w: Wizard) => Promise<void>)[] = [checkFlags, askRegion, askGateway, askMcpVersions, askPool, askDomain, askScopes, askClients, askUser];
 
 export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFacts, secrets: { userPassword?: string } = {}): Promise<InitAnswers> {
   const w = { ctx, flags, facts, secrets, ask: ctx.canPrompt, p: ctx.prompt, state: ctx.state.get() } as Wizard;
@@ -69,6 +70,7 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
     ...(w.copilot && w.copilotDynamic ? { copilotDynamic: true, copilotManual: w.copilotManual !== false } : {}),
     m2m: w.m2m,
     user: w.user,
+    ...(w.mcpVersions?.length ? { mcpVersions: w.mcpVersions } : {}),
     wait: flags.wait !== false,
     waitTimeoutSeconds: w.timeout,
     doctor: flags.doctor !== false,
@@ -128,6 +130,10 @@ async function checkFlags(w: Wizard): Promise<void> {
   if (w.m2mFlags?.envFile && !ctx.dryRun) w.m2mFlags.forceEnvFile = await confirmDotenvTarget(w.m2mFlags.envFile, w.m2mFlags.envFileFlag ?? '--env-file', ctx, Boolean(flags.forceEnvFile));
   if (flags.gatewayId !== undefined && flags.gateway === false) throw new UsageError('--gateway-id and --no-gateway contradict each other: pass one.');
   w.gatewayIdFlag = flags.gatewayId === undefined ? undefined : ctx.gatewayId(flags.gatewayId);
+  if (flags.mcpVersion?.length) {
+    if (flags.gateway === false) throw new UsageError('--mcp-version sets what the gateway speaks and --no-gateway skips the gateway: pass one.');
+    w.mcpVersions = [...new Set(flags.mcpVersion.map((v) => check(McpVersion, v, '--mcp-version')))];
+  }
   if (flags.userEmail !== undefined) {
     const ep = emailProblem(flags.userEmail);
     if (ep) throw new InputError(`--user-email ${quote(flags.userEmail)} ${ep}.`);
@@ -190,6 +196,24 @@ async function askGateway(w: Wizard): Promise<void> {
     const problem = gatewayProblem(w.gateway, w.region);
     if (problem) throw new RefusedError(`Cannot connect ${problem.replace(/^gateway/, 'gateway')}.`);
   }
+}
+
+/**
+ * The MCP versions the gateway should speak: --mcp-version, else (on a terminal) a choice among the versions AgentCore
+ * supports that the gateway does not list yet, none ticked: the gateway keeps what it speaks unless asked (a Copilot
+ * Studio client still adds its own version). Without a terminal and without the flag: nothing added.
+ */
+async function askMcpVersions(w: Wizard): Promise<void> {
+  if (!w.gateway || w.mcpVersions || !w.ask) return;
+  const mcp = w.gateway.raw?.protocolConfiguration && 'mcp' in w.gateway.raw.protocolConfiguration ? w.gateway.raw.protocolConfiguration.mcp : undefined;
+  const listed = mcp?.supportedVersions ?? [];
+  const missing = AGENTCORE_MCP_VERSIONS.filter((v) => !listed.includes(v));
+  if (!missing.length) return;
+  const picked = await w.p.checkbox<string>({
+    message: `MCP versions the gateway should also speak (it lists ${listed.length ? listed.join(', ') : 'none'}; every listed version is kept)`,
+    choices: missing.map((v) => ({ name: MCP_VERSION_NOTES[v] ? `${v} — ${MCP_VERSION_NOTES[v]}` : v, value: v, checked: false })),
+  });
+  if (picked.length) w.mcpVersions = picked;
 }
 
 /** The pool: the one the gateway trusts; else a flag, the state's, or an existing/new one. */

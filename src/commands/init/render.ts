@@ -1,5 +1,6 @@
 /** init's result, for people. */
 import type { Output } from '../../lib/output.js';
+import { plural } from '../../lib/text.js';
 import { mcpEndpointUrl } from '../../lib/urls.js';
 import { renderCopilotStudioForm } from '../../lib/copilot-form.js';
 import type { InitResult } from './types.js';
@@ -10,10 +11,13 @@ export function renderInit(r: InitResult, out: Output): string {
   const c = out.c;
   const lines: string[] = [];
   if (r.dryRun || !r.userPoolId) return c.dim('Dry run: nothing was changed. The plan and the equivalent aws CLI commands are above.');
-  const what = r.created.length || r.updated.length ? `Created: ${r.created.join(', ') || 'nothing'}. Updated: ${r.updated.join(', ') || 'nothing'}.` : 'Nothing to change: everything was already in place.';
-  lines.push(c.bold(`Cognito is set up in ${r.region}: user pool ${r.userPoolName} (${r.userPoolId}), domain ${r.domain}.`), c.dim(what), '');
+  // What was created or changed was said once, as it happened (the ✓ lines); here only when nothing was.
+  lines.push(c.bold(`Cognito is set up in ${r.region}: user pool ${r.userPoolName} (${r.userPoolId}), domain ${r.domain}.`));
+  if (!r.created.length && !r.updated.length) lines.push(c.dim('Nothing to change: everything was already in place.'));
+  lines.push('');
+  const mcpUrl = r.gateway && !r.gateway.skipped ? (r.gateway.mcpUrl ?? (r.gateway.gatewayUrl ? mcpEndpointUrl(r.gateway.gatewayUrl) : undefined)) : undefined;
   if (r.copilotStudio) {
-    lines.push(renderCopilotStudioForm(r.copilotStudio, out), '');
+    lines.push(renderCopilotStudioForm({ ...r.copilotStudio, ...(mcpUrl ? { serverUrl: mcpUrl } : {}), ...(r.gateway?.gatewayName ? { serverName: r.gateway.gatewayName } : {}) }, out), '');
     // doctor's next steps (at the end) say it when doctor ran; otherwise init says it here.
     if (!r.doctor?.nextSteps?.length) {
       lines.push(`${c.bold('Next:')} after you click Create, Copilot Studio shows a Redirect URL. Register it with:`);
@@ -37,15 +41,14 @@ export function renderInit(r: InitResult, out: Output): string {
   }
   if (r.gateway) {
     lines.push(r.gateway.skipped ? c.yellow(`Gateway: ${r.gateway.message}`) : `Gateway ${r.gateway.gatewayName ?? r.gateway.gatewayId}: ${r.gateway.message}`);
-    const mcp = r.gateway.mcpUrl ?? (r.gateway.gatewayUrl ? mcpEndpointUrl(r.gateway.gatewayUrl) : undefined);
-    if (mcp) lines.push(`  MCP endpoint: ${mcp}`);
+    if (mcpUrl && !r.copilotStudio) lines.push(`  MCP endpoint: ${mcpUrl}`);
     lines.push('');
   }
   if (r.user) lines.push(`Sign-in user for testing: ${r.user.signInName} (${r.user.status}${r.user.group ? `, group ${r.user.group}` : ''}${r.user.username !== r.user.signInName ? `; user name ${r.user.username}` : ''}).`, '');
   if (r.doctor) {
     const d = r.doctor;
     lines.push(c.bold('Check of the new setup (mcp-cognito doctor):'));
-    if (d.summary) lines.push(`  ${d.summary.pass} passed, ${d.summary.warn} warning${d.summary.warn === 1 ? '' : 's'}, ${d.summary.fail} failed, ${d.summary.skip} skipped`);
+    if (d.summary) lines.push(`  ${d.summary.pass} passed, ${plural(d.summary.warn, 'warning')}, ${d.summary.fail} failed, ${d.summary.skip} not checked`);
     else lines.push(`  doctor did not run${d.error ? `: ${d.error}` : ''}`);
     for (const f of d.findings) lines.push(`  ${f.status === 'fail' ? c.red('✗') : c.yellow('!')} ${f.title}${f.fix ? c.dim(` — ${f.fix}`) : ''}`);
     // Only what a person can do next (doctor's next steps); the note on findings only when there are findings.

@@ -63,6 +63,7 @@ export async function init(ctx: Ctx, flags: InitFlags, facts: InitFacts, secrets
       poolId: pool.userPoolId,
       gatewayId: answers.gateway.gatewayId,
       clientIds: clients.map((c) => c.clientId!).filter(Boolean),
+      ...(answers.mcpVersions?.length ? { mcpVersions: answers.mcpVersions } : {}),
       wait: answers.wait,
       waitTimeoutSeconds: answers.waitTimeoutSeconds,
     });
@@ -106,10 +107,10 @@ export async function init(ctx: Ctx, flags: InitFlags, facts: InitFacts, secrets
 
 
 /** Step 3: authorize-client's logic for the clients just created or adopted. */
-export async function authorizeGatewayStep(ctx: Ctx, o: { poolId?: string; gatewayId: string; clientIds: string[]; wait: boolean; waitTimeoutSeconds?: number }): Promise<GatewayStepResult> {
-  if (o.clientIds.length === 0) return { gatewayId: o.gatewayId, updated: false, skipped: true, message: 'no client to authorize.' };
+export async function authorizeGatewayStep(ctx: Ctx, o: { poolId?: string; gatewayId: string; clientIds: string[]; mcpVersions?: string[]; wait: boolean; waitTimeoutSeconds?: number }): Promise<GatewayStepResult> {
+  if (o.clientIds.length === 0 && !o.mcpVersions?.length) return { gatewayId: o.gatewayId, updated: false, skipped: true, message: 'no client to authorize.' };
   const poolId = await ctx.poolId(o.poolId);
-  const p = await prepareAuthorizeClient({ poolId, gatewayId: ctx.gatewayId(o.gatewayId), clientIds: o.clientIds.map((id) => ctx.clientId(id)), wait: o.wait, waitTimeoutSeconds: o.waitTimeoutSeconds ?? DEFAULT_GATEWAY_WAIT_SECONDS }, ctx);
+  const p = await prepareAuthorizeClient({ poolId, gatewayId: ctx.gatewayId(o.gatewayId), clientIds: o.clientIds.map((id) => ctx.clientId(id)), ...(o.mcpVersions?.length ? { mcpVersions: o.mcpVersions } : {}), wait: o.wait, waitTimeoutSeconds: o.waitTimeoutSeconds ?? DEFAULT_GATEWAY_WAIT_SECONDS }, ctx);
   const r = await p.apply();
   const what = [r.added.length ? `allowed clients + ${r.added.join(', ')}` : '', r.addedScopes.length ? `allowed scopes + ${r.addedScopes.join(', ')}` : '', r.addedVersions.length ? `MCP versions + ${r.addedVersions.join(', ')}` : ''].filter(Boolean);
   const open = r.acceptedWithoutAllowList.length ? 'it checks no client ID (no allowedClients), so it accepts these clients like any client of the pool' : '';

@@ -25,6 +25,8 @@ export interface InitFlags extends InitPoolFlags {
   // authorize-client
   gatewayId?: string;
   gateway?: boolean;
+  /** MCP versions the gateway should speak, added to supportedVersions (--mcp-version, repeatable). */
+  mcpVersion?: string[];
   wait?: boolean;
   // create-user
   userEmail?: string;
@@ -88,6 +90,8 @@ export interface InitAnswers {
   copilotManual?: boolean;
   m2m?: CreateClientInput;
   user?: CreateUserInput & { exists?: string };
+  /** MCP versions to add to the gateway's supportedVersions (besides a Copilot Studio client's). */
+  mcpVersions?: string[];
   wait: boolean;
   waitTimeoutSeconds?: number;
   doctor: boolean;

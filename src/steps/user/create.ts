@@ -172,7 +172,8 @@ export async function applyUser(cognito: CognitoApi, poolId: string, plan: UserP
     out.username = username;
     out.created = true;
     status = 'FORCE_CHANGE_PASSWORD';
-    progress.step(`Created user ${username} (no invitation e-mail sent)`);
+    // People know the user by the e-mail address; the pool's user name (a UUID where e-mail is the user name) follows it.
+    progress.step(`Created user ${plan.email && plan.email !== username ? `${plan.email} (user name ${username})` : username} (no invitation e-mail sent)`);
   } else {
     progress.step(`User ${username} exists (${read.status ?? 'unknown status'})`);
   }

@@ -8,6 +8,7 @@ import { GetGatewayCommand, type GetGatewayCommandOutput } from '@aws-sdk/client
 import type { DataPlaneOptions } from '../types.js';
 import { empty, readBody, sendJson } from './http.js';
 import { decodeJwt, verifySignature } from './jwt.js';
+import { isModern, isModernRequest, serveModern, type Rpc } from './mcp-2026.js';
 
 /** What the gateway learns from its discoveryUrl: the issuer and the JWKS (undefined when it cannot be fetched). */
 export type Discover = (discoveryUrl: string) => Promise<{ issuer: string; jwks: { keys: Record<string, unknown>[] } } | undefined>;
@@ -156,14 +157,22 @@ async function mcp(ctx: Ctx, gw: GetGatewayCommandOutput, req: IncomingMessage, 
   const versions = mcpConf?.supportedVersions?.length ? mcpConf.supportedVersions : DEFAULT_VERSIONS;
   const reply = (result: unknown, headers: Record<string, string> = {}) => sendJson(res, 200, { jsonrpc: '2.0', id: rpc.id, result }, headers);
   const error = (code: number, message: string, status = 200, data?: unknown) => sendJson(res, status, { jsonrpc: '2.0', id: rpc.id ?? null, error: { code, message, ...(data ? { data } : {}) } });
+  const tools = (ctx.opts.tools ?? DEFAULT_TOOLS).map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), inputSchema: { type: 'object', properties: {}, additionalProperties: true } }));
+  // MCP 2026-07-28 (stateless: no initialize, no session; mcp-2026.ts has the rules and their evidence).
+  if (isModernRequest(rpc as Rpc, req)) return serveModern({ name: gw.name ?? 'gateway', versions, instructions: mcpConf?.instructions, tools }, req, res, rpc as Rpc);
+  // The 2025-era revisions (initialize handshake) are the ones below 2026-07-28 [mcp-2026.ts M2].
+  const legacy = versions.filter((v) => !isModern(v));
+  // A gateway that lists only 2026-07-28 answers a 2025-era request as the spec says a server answers an unsupported
+  // version: 400 -32022 naming what it supports [mcp-2026.ts M3].
+  if (!legacy.length) return error(-32022, 'Unsupported protocol version', 400, { supported: versions, requested: String(rpc.params?.protocolVersion ?? req.headers['mcp-protocol-version'] ?? '2025-03-26') });
 
   if (rpc.method === 'initialize') {
     // Version negotiation: the requested version when the gateway's supportedVersions has it, otherwise the newest it
     // supports (the client then decides; MCP lifecycle spec). Observed on AgentCore: VS Code initialised with
     // 2025-11-25 and was answered 2025-03-26 (microsoft/vscode#308766); AWS's MCP endpoints downgrade likewise
-    // (aws/agent-toolkit-for-aws#265 probe B).
+    // (aws/agent-toolkit-for-aws#265 probe B). Only 2025-era versions: 2026-07-28 has no initialize [mcp-2026.ts M1].
     const asked = String(rpc.params?.protocolVersion ?? '');
-    const version = versions.includes(asked) ? asked : [...versions].sort().at(-1)!;
+    const version = legacy.includes(asked) ? asked : [...legacy].sort().at(-1)!;
     const sid = randomUUID();
     ctx.sessions.set(sid, version);
     return reply({ protocolVersion: version, capabilities: { tools: { listChanged: false } }, serverInfo: { name: gw.name ?? 'gateway', version: '1.0.0' }, ...(mcpConf?.instructions ? { instructions: mcpConf.instructions } : {}) }, { 'mcp-session-id': sid });
@@ -172,11 +181,10 @@ async function mcp(ctx: Ctx, gw: GetGatewayCommandOutput, req: IncomingMessage, 
   // otherwise HTTP 400 -32600 "Unsupported protocol version" with the supported list (aws/agent-toolkit-for-aws#265
   // probe D, an AWS MCP endpoint; catalogue C6).
   const header = String(req.headers['mcp-protocol-version'] ?? '2025-03-26');
-  if (!versions.includes(header)) return error(-32600, 'Unsupported protocol version', 400, { supported: versions, requested: header });
+  if (!legacy.includes(header)) return error(-32600, 'Unsupported protocol version', 400, { supported: versions, requested: header });
   const sid = req.headers['mcp-session-id'];
   if (typeof sid === 'string' && !ctx.sessions.has(sid)) return error(-32600, 'Session not found', 404);
   if (rpc.id === undefined || rpc.id === null) return empty(res, 202);
-  const tools = (ctx.opts.tools ?? DEFAULT_TOOLS).map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), inputSchema: { type: 'object', properties: {}, additionalProperties: true } }));
   switch (rpc.method) {
     case 'ping':
       return reply({});

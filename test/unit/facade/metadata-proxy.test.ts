@@ -65,6 +65,7 @@ describe('discovery metadata', () => {
     const pre = await h.handler(new Request(`${PUBLIC}/mcp`, { method: 'OPTIONS', headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST' } }));
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-headers')).toContain('mcp-protocol-version');
+    for (const h2026 of ['mcp-method', 'mcp-name']) expect(pre.headers.get('access-control-allow-headers')).toContain(h2026);
     expect(h.upstream.sent).toEqual([]);
   });
 });
@@ -100,6 +101,25 @@ describe('/mcp proxy', () => {
     expect(sent.headers).toMatchObject({ authorization: 'Bearer eyJ.a.b', 'mcp-protocol-version': '2025-11-25', 'mcp-session-id': 'sess-1', accept: 'application/json, text/event-stream' });
     expect(sent.headers.cookie).toBeUndefined();
     expect(sent.headers['x-forwarded-for']).toBeUndefined();
+  });
+
+  it('MCP 2026-07-28: a stateless request (no Mcp-Session-Id) passes with MCP-Protocol-Version, Mcp-Method and Mcp-Name; the gateway\'s 400 -32022 comes back as it is', async () => {
+    const h = harness();
+    let answer = new Response('{"jsonrpc":"2.0","id":3,"result":{"resultType":"complete","content":[]}}', { status: 200, headers: { 'content-type': 'application/json' } });
+    h.upstream.on(GATEWAY, () => answer);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 't___echo', arguments: {}, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } });
+    const headers = { authorization: 'Bearer eyJ.a.b', 'content-type': 'application/json', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 't___echo', 'mcp-param-region': 'eu' };
+    const res = await h.handler(new Request(`${PUBLIC}/mcp`, { method: 'POST', headers, body }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ result: { resultType: 'complete' } });
+    const sent = h.upstream.sent[0]!;
+    expect(sent.body).toBe(body);
+    expect(sent.headers).toMatchObject({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 't___echo', 'mcp-param-region': 'eu' });
+    expect(sent.headers['mcp-session-id']).toBeUndefined();
+    answer = new Response('{"jsonrpc":"2.0","id":0,"error":{"code":-32022,"message":"Unsupported protocol version","data":{"supported":["2025-06-18"],"requested":"2026-07-28"}}}', { status: 400, headers: { 'content-type': 'application/json' } });
+    const refused = await h.handler(new Request(`${PUBLIC}/mcp`, { method: 'POST', headers: { ...headers, 'mcp-method': 'server/discover' }, body: '{}' }));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: -32022, data: { supported: ['2025-06-18'] } } });
   });
 
   it('streams the response: the first event reaches the client before the gateway has finished', async () => {
