@@ -5,7 +5,9 @@
  */
 import { probeFetch, probeSettings, json, Unreachable } from '../probe-http.js';
 import { readFacadeStatus, type FacadeStatus } from '../../steps/facade/status.js';
-import { Skip, authorizeFix, defineCheck, jwtOf, type CheckEnv } from '../kit.js';
+import { Skip, authorizeFix, defineCheck, jwtOf, type CheckEnv, type Kit } from '../kit.js';
+import type { Check } from '../types.js';
+import type { GetGatewayResponse } from '../../aws/agentcore.js';
 
 const recorded = (env: CheckEnv) => {
   const f = env.ctx.state.get().facade;
@@ -78,20 +80,28 @@ export const FACADE_CHECKS = [
     const f = recorded(env);
     const s = await facadeStatusOf(env);
     if (!s.functionState && !s.url) throw new Skip('the façade function is not deployed');
-    const mcp = s.mcpUrl ?? (f.url ? `${f.url}/mcp` : '<the façade URL>/mcp');
-    if (!s.copilotStudio) {
-      return k.pass(`The façade does not allow Copilot Studio's consent redirects (https://global.consent.azure-apim.net/redirect/…): Copilot Studio's Dynamic discovery is refused with "redirect URI host … is not whitelisted"-style errors. mcp-cognito facade deploy --copilot-studio allows it; Manual OAuth needs no façade.`);
-    }
-    if (!env.gatewayId) throw new Skip('no gateway to examine');
-    const g = await env.reads.gateway();
-    const versions = (g.protocolConfiguration && 'mcp' in g.protocolConfiguration ? g.protocolConfiguration.mcp?.supportedVersions : undefined) ?? [];
-    if (versions.length && !versions.includes(COPILOT_VERSION)) {
-      return k.fail(`The gateway does not speak MCP ${COPILOT_VERSION}, which Copilot Studio uses`, `The façade allows Copilot Studio, but the gateway lists only ${versions.join(', ')}: Copilot Studio signs in and then lists no tools.`, { fix: `mcp-cognito authorize-client --gateway-id ${env.gatewayId} --mcp-version ${COPILOT_VERSION}` });
-    }
-    const allowed = jwtOf(g)?.allowedClients ?? [];
-    if (allowed.length && !allowed.includes(f.clientId)) {
-      return k.fail(`The gateway refuses the façade's client ${f.clientId}`, 'Copilot Studio signs in through the façade, so its tokens carry that client ID; the gateway answers 401 to them.', { fix: authorizeFix(env.gatewayId, f.clientId) });
-    }
-    return k.pass(`The façade allows Copilot Studio's consent redirects: in Copilot Studio, Server URL ${mcp}, Authentication OAuth 2.0 → Dynamic discovery; the gateway speaks MCP ${versions.length ? COPILOT_VERSION : `(no versions listed; ${COPILOT_VERSION} by default for requests without a version header)`} and lets ${f.clientId} through.`);
+    if (s.copilotStudio && !env.gatewayId) throw new Skip('no gateway to examine');
+    return copilotStudioVerdict(k, { status: s, clientId: f.clientId, url: f.url, gatewayId: env.gatewayId, gateway: s.copilotStudio ? await env.reads.gateway() : undefined });
   }),
 ];
+
+/**
+ * Copilot Studio through the deployed façade: the façade allows its consent redirects, the gateway
+ * speaks MCP 2025-03-26 (when it lists versions) and lets the façade's client through.
+ */
+export function copilotStudioVerdict(k: Kit, o: { status: Pick<FacadeStatus, 'copilotStudio' | 'mcpUrl'>; clientId: string; url?: string; gatewayId?: string; gateway?: GetGatewayResponse }): Check {
+  const mcp = o.status.mcpUrl ?? (o.url ? `${o.url}/mcp` : '<the façade URL>/mcp');
+  if (!o.status.copilotStudio || !o.gateway) {
+    return k.pass(`The façade does not allow Copilot Studio's consent redirects (https://global.consent.azure-apim.net/redirect/…): Copilot Studio's Dynamic discovery is refused with "redirect URI host … is not whitelisted"-style errors. mcp-cognito facade deploy --copilot-studio allows it; Manual OAuth needs no façade.`);
+  }
+  const g = o.gateway;
+  const versions = (g.protocolConfiguration && 'mcp' in g.protocolConfiguration ? g.protocolConfiguration.mcp?.supportedVersions : undefined) ?? [];
+  if (versions.length && !versions.includes(COPILOT_VERSION)) {
+    return k.fail(`The gateway does not speak MCP ${COPILOT_VERSION}, which Copilot Studio uses`, `The façade allows Copilot Studio, but the gateway lists only ${versions.join(', ')}: Copilot Studio signs in and then lists no tools.`, { fix: `mcp-cognito authorize-client --gateway-id ${o.gatewayId ?? '<gateway-id>'} --mcp-version ${COPILOT_VERSION}` });
+  }
+  const allowed = jwtOf(g)?.allowedClients ?? [];
+  if (allowed.length && !allowed.includes(o.clientId)) {
+    return k.fail(`The gateway refuses the façade's client ${o.clientId}`, 'Copilot Studio signs in through the façade, so its tokens carry that client ID; the gateway answers 401 to them.', { fix: authorizeFix(o.gatewayId, o.clientId) });
+  }
+  return k.pass(`The façade allows Copilot Studio's consent redirects: in Copilot Studio, Server URL ${mcp}, Authentication OAuth 2.0 → Dynamic discovery; the gateway speaks MCP ${versions.length ? COPILOT_VERSION : `(no versions listed; ${COPILOT_VERSION} by default for requests without a version header)`} and lets ${o.clientId} through.`);
+}
