@@ -29,6 +29,7 @@ export default class FaultsReporter implements Reporter {
     process.stdout.write(
       `\nFault injection: ${sum.faultsTried} faults tried; ${sum.survived} runs survived, ${sum.failedThenRerun} failed with one clear error and re-ran clean, ${sum.unclear} unclear; ` +
         `${sum.duplicates} duplicates, ${sum.itemsLost} items lost; ${sum.writersBetween} other writers between read and write, ${sum.concurrentProcesses} concurrent processes; ` +
+        `${sum.killsAfterWrite} runs killed right after a write landed, ${sum.orphansAfterTeardown} orphans after teardown; ` +
         `bad inputs ${sum.badInputsHandled}/${sum.badInputs} exit 2 with zero AWS requests (${file})\n`,
     );
   }

@@ -2,6 +2,9 @@
 import { afterAll } from 'vitest';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { IAMClient } from '@aws-sdk/client-iam';
 
 // Registers the aws-sdk-client-mock matchers (toHaveReceivedCommandWith, …) on vitest's
 // expect, and their types on vitest's Matchers (aws-sdk-client-mock-vitest v7, vitest 4).
@@ -15,7 +18,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // Client.prototype.send: undo it when the file that did it ends, so the next file meets the real
 // client.
 afterAll(() => {
-  for (const client of [CognitoIdentityProviderClient, BedrockAgentCoreControlClient]) {
+  for (const client of [CognitoIdentityProviderClient, BedrockAgentCoreControlClient, LambdaClient, SSMClient, IAMClient]) {
     const send = client.prototype.send as { restore?: () => void };
     send.restore?.();
   }

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { toCliError } from './errors.js';
 import { CliError } from '../lib/errors.js';
+import type { IntentLog } from '../lib/intents.js';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 
@@ -9,6 +10,8 @@ export interface AwsSettings {
   profile?: string;
   endpoint?: string;
   log: (line: string) => void;
+  /** Where Creates record their intent before they are sent (the state file: src/lib/intents.ts). */
+  intents: IntentLog;
 }
 
 /** Keys whose values never leave the process (logs, --debug, the test recorder). */

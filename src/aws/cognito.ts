@@ -23,6 +23,7 @@ export async function cognitoApi(settings: AwsSettings) {
   const { m, sender } = await cognitoSender(settings);
   const isNotFound = (e: unknown) => (e as { code?: string })?.code === 'NOT_FOUND';
   const client = pagedClient(sender);
+  const log = settings.intents;
   /** The SDK error's name under the CliError (e.g. GroupExistsException). */
   const errorName = (e: unknown) => ((e instanceof CliError ? e.cause : e) as { name?: string } | undefined)?.name;
   /** A repeated Create's "already exists" answer (resource server: InvalidParameterException "… already exists"). */
@@ -73,7 +74,7 @@ export async function cognitoApi(settings: AwsSettings) {
         const pool = onlyOne((await api.listPools({ fresh: true })).filter((p) => p.Name === name), `user pools named "${name}"`, (p) => p.Id);
         return pool?.Id ? api.describePool(pool.Id, { fresh: true }) : undefined;
       };
-      return (await createOnce({ create, lookup })).value;
+      return (await createOnce({ create, lookup, intent: { log, kind: 'userPool', name, in: settings.region } })).value;
     },
 
     /** DescribeUserPoolDomain; undefined when the domain does not exist (AWS answers an empty description). */
@@ -89,6 +90,7 @@ export async function cognitoApi(settings: AwsSettings) {
         // A domain there for this pool is ours; one of another pool makes the repeated Create fail, as it should.
         lookup: async () => ((await api.describeDomain(prefix, { fresh: true }))?.UserPoolId === poolId ? true : undefined),
         alreadyExists,
+        intent: { log, kind: 'domain', name: prefix, in: poolId },
       });
     },
 
@@ -105,6 +107,7 @@ export async function cognitoApi(settings: AwsSettings) {
         },
         lookup: async () => (await api.listResourceServers(poolId, { fresh: true })).find((rs) => rs.Identifier === identifier),
         alreadyExists,
+        intent: { log, kind: 'resourceServer', name: identifier, in: poolId },
       });
       return value;
     },
@@ -137,6 +140,7 @@ export async function cognitoApi(settings: AwsSettings) {
           const c = onlyOne((await api.listClients(input.UserPoolId!, { fresh: true })).filter((x) => x.ClientName === input.ClientName), `app clients named "${input.ClientName}"`, (x) => x.ClientId);
           return c?.ClientId ? api.describeClient(input.UserPoolId!, c.ClientId, { fresh: true }) : undefined;
         },
+        intent: { log, kind: 'clients', name: input.ClientName!, in: input.UserPoolId },
       });
       return value;
     },
@@ -193,9 +197,9 @@ export async function cognitoApi(settings: AwsSettings) {
       }
     },
 
-    /** DeleteUserPoolClientSecret (Cognito refuses to delete a client's last secret). */
-    async deleteClientSecret(poolId: string, clientId: string, secretId: string): Promise<void> {
-      await sender.send(new m.DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: secretId }));
+    /** DeleteUserPoolClientSecret (Cognito refuses to delete a client's last secret); false when the secret was gone already (success all the same). */
+    async deleteClientSecret(poolId: string, clientId: string, secretId: string): Promise<boolean> {
+      return api.gone(() => sender.send(new m.DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: clientId, ClientSecretId: secretId })));
     },
 
     /** Whether a managed-login branding style is assigned to the client (undefined: cannot tell). */
@@ -215,6 +219,7 @@ export async function cognitoApi(settings: AwsSettings) {
         create: async () => (await sender.send(new m.CreateManagedLoginBrandingCommand({ UserPoolId: poolId, ClientId: clientId, UseCognitoProvidedValues: true }), { once: true }), true as const),
         lookup: async () => ((await api.hasManagedLoginBranding(poolId, clientId)) ? true : undefined),
         alreadyExists,
+        intent: { log, kind: 'branding', name: clientId, in: poolId },
       });
     },
 
@@ -264,7 +269,7 @@ export async function cognitoApi(settings: AwsSettings) {
         const u = await api.getUser(poolId, username, { fresh: true });
         return u ? { Username: u.Username ?? username, UserStatus: u.UserStatus as UserType['UserStatus'], Enabled: u.Enabled } : undefined;
       };
-      return (await createOnce({ create, lookup, alreadyExists })).value;
+      return (await createOnce({ create, lookup, alreadyExists, intent: { log, kind: 'users', name: username, in: poolId } })).value;
     },
 
     /** AdminSetUserPassword --permanent: the user leaves FORCE_CHANGE_PASSWORD. The password is never logged. */
@@ -278,6 +283,7 @@ export async function cognitoApi(settings: AwsSettings) {
         create: async () => (await sender.send(new m.CreateGroupCommand({ UserPoolId: poolId, GroupName: group, ...(description ? { Description: description } : {}) }), { once: true }), true as const),
         lookup: async () => ((await api.getGroup(poolId, group, { fresh: true })) ? true : undefined),
         alreadyExists,
+        intent: { log, kind: 'groups', name: group, in: poolId },
       });
     },
 

@@ -1,13 +1,20 @@
 /**
  * Non-idempotent Creates (CreateUserPool, CreateUserPoolClient, CreateResourceServer,
- * CreateUserPoolDomain, CreateGroup, AdminCreateUser…) are sent once, without the SDK's automatic
- * retry: when the answer is lost (connection reset, timeout, 5xx) the write may have happened, and
- * sending it again would make a second pool or client of the same name. Instead we look again and
- * adopt what is there; we send the Create again only when nothing was made. A failure that proves
- * nothing was written (throttling, a refused connection) is retried after a pause.
+ * CreateUserPoolDomain, CreateGroup, AdminCreateUser, the façade's CreateRole, CreateFunction,
+ * CreateFunctionUrlConfig…) are sent once, without the SDK's automatic retry: when the answer is
+ * lost (connection reset, timeout, 5xx) the write may have happened, and sending it again would make
+ * a second pool or client of the same name. Instead we look again and adopt what is there; we send
+ * the Create again only when nothing was made, after looking long enough that a Create landing late
+ * (up to MCP_COGNITO_LATE_CREATE_MS, default 60 s) is found. A failure that proves nothing was
+ * written (throttling, a refused connection) is retried after a pause.
+ *
+ * Every Create writes its intent to the state file before it is sent (`intent`, src/lib/intents.ts):
+ * a run killed after the Create landed leaves the intent, and the re-run that finds the resource by
+ * name records it as created (so `teardown` removes it); an intent of an earlier run means a Create
+ * may still land, so the resource is looked for before another Create is sent.
  */
 import { CliError } from '../lib/errors.js';
-import { requestTimeoutMs } from './clients.js';
+import type { CreateIntent, IntentLog } from '../lib/intents.js';
 
 /** What a failed Create tells us about whether it was applied. */
 export type CreateFailure =
@@ -76,10 +83,27 @@ export interface CreateOnceOptions<T> {
   /** Told when a lost answer's resource is adopted (for --debug). */
   onAdopt?: (attempt: number) => void;
   /**
-   * After a timeout, how long to keep looking (the request may still land) before sending the
-   * Create again; default the request timeout (MCP_COGNITO_REQUEST_TIMEOUT_MS).
+   * After a Create whose request may still be on its way (a timeout, a lost connection; or an
+   * earlier run's pending intent), how long to keep looking before sending it again; default
+   * lateCreateMs() (MCP_COGNITO_LATE_CREATE_MS, 60 s).
    */
   inFlightMs?: number;
+  /** What is created: written to the state file before the Create is sent (there is no Create without it). */
+  intent: CreateIntent & { log: IntentLog };
+}
+
+/** How long a Create may land late and still be found: MCP_COGNITO_LATE_CREATE_MS when a positive number, else 60 s. */
+export const DEFAULT_LATE_CREATE_MS = 60_000;
+export function lateCreateMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.MCP_COGNITO_LATE_CREATE_MS);
+  return Number.isFinite(v) && v > 0 ? v : DEFAULT_LATE_CREATE_MS;
+}
+
+/** The request may still reach the service (no answer came back: a timeout or a lost connection), as against an answered 5xx. */
+function mayStillLand(e: unknown): boolean {
+  const raw = rawError(e);
+  const code = raw.code ?? (raw.cause as { code?: string } | undefined)?.code;
+  return timedOut(e) || (code !== undefined && LOST_ANSWER_CODES.has(code)) || (raw.$metadata?.httpStatusCode === undefined && /socket hang up|aborted|timed? ?out/i.test(raw.message ?? ''));
 }
 
 export interface CreateOnceResult<T> {
@@ -96,36 +120,61 @@ const defaultSleep = (attempt: number) => new Promise<void>((r) => setTimeout(r,
 export async function createOnce<T>(o: CreateOnceOptions<T>): Promise<CreateOnceResult<T>> {
   const attempts = o.attempts ?? 3;
   const sleep = o.sleep ?? defaultSleep;
-  let maybeApplied = false;
+  const { log, ...intent } = o.intent;
+  const window = o.inFlightMs ?? lateCreateMs();
+  // An earlier run's Create of this resource may have landed, or may still land: look first.
+  const earlier = log.pending(intent);
+  let maybeApplied = earlier !== undefined;
+  if (earlier !== undefined) {
+    const started = Date.now();
+    const left = earlier + window - started;
+    if (left > 0) log.waiting?.(intent, { agoMs: started - earlier, forMs: left });
+    const found = left > 0 ? await lookLonger(o.lookup, left) : await o.lookup();
+    if (found !== undefined) {
+      log.made(intent, { late: true, earlierRun: true, waitedMs: Date.now() - started });
+      o.onAdopt?.(0);
+      return { value: found, adopted: true, sent: 0 };
+    }
+  }
   let last: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await sleep(attempt);
+    log.begin(intent);
+    let value: T;
     try {
-      return { value: await o.create(), adopted: false, sent: attempt };
+      value = await o.create();
     } catch (e) {
       last = e;
       if (maybeApplied && o.alreadyExists?.(e)) {
         // Our earlier, lost Create made it after all.
         const found = await o.lookup();
         if (found !== undefined) {
+          log.made(intent, { late: true });
           o.onAdopt?.(attempt);
           return { value: found, adopted: true, sent: attempt };
         }
         throw e;
       }
       const kind = classifyCreateFailure(e);
-      if (kind === 'final') throw e;
+      if (kind === 'final') break;
       if (kind === 'maybe-applied') {
         maybeApplied = true;
-        // A timed-out Create may be applied after we look: keep looking for a while before sending it again.
-        const found = timedOut(e) ? await lookLonger(o.lookup, o.inFlightMs ?? requestTimeoutMs()) : await o.lookup();
+        // A request that got no answer may be applied after we look: keep looking before sending it again.
+        const started = Date.now();
+        const found = mayStillLand(e) ? await lookLonger(o.lookup, window) : await o.lookup();
         if (found !== undefined) {
+          log.made(intent, { late: true, waitedMs: Date.now() - started });
           o.onAdopt?.(attempt);
           return { value: found, adopted: true, sent: attempt };
         }
       }
+      continue;
     }
+    log.made(intent);
+    return { value, adopted: false, sent: attempt };
   }
+  // Nothing was made, unless a Create may have been applied unseen: then the intent stays for the re-run.
+  if (!maybeApplied) log.forget(intent);
   throw last;
 }
 

@@ -26,6 +26,7 @@ export async function iamApi(settings: AwsSettings) {
         create: async () => (await sender.send<{ Role: Role }>(new m.CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trustPolicy, Description: description, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }), { once: true })).Role,
         lookup: () => api.getRole(name, { fresh: true }),
         alreadyExists: (e) => awsErrorName(e) === 'EntityAlreadyExistsException' || awsErrorName(e) === 'EntityAlreadyExists',
+        intent: { log: settings.intents, kind: 'role', name },
       });
       return r.value;
     },
@@ -39,6 +40,7 @@ export async function iamApi(settings: AwsSettings) {
         throw e;
       }
     },
+    /** PutRolePolicy replaces the inline policy: idempotent, so sent with the SDK's retries (throttling included). */
     async putRolePolicy(role: string, policyName: string, document: string): Promise<void> {
       await sender.send(new m.PutRolePolicyCommand({ RoleName: role, PolicyName: policyName, PolicyDocument: document }));
     },

@@ -30,6 +30,17 @@ export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = 
   const m = await import('./sdk/lambda.js');
   const sender = makeSender(m.LambdaClient, 'lambda', settings);
   const sleep = opts.sleep ?? ((n: number) => new Promise<void>((r) => setTimeout(r, Math.min(2000 + 1000 * (n - 1), 8000))));
+  /** A delete whose resource is not there (any more) has done its job. */
+  const gone = async (send: () => Promise<unknown>, what: string): Promise<boolean> => {
+    try {
+      await send();
+      return true;
+    } catch (e) {
+      if (!notFound(e)) throw e;
+      settings.log(`lambda ${what}: already gone`);
+      return false;
+    }
+  };
   const api = {
     sender,
     async getFunction(name: string, o: { fresh?: boolean } = {}): Promise<GetFunctionResponse | undefined> {
@@ -52,6 +63,7 @@ export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = 
             create: () => sender.send<FunctionConfiguration>(new m.CreateFunctionCommand(input), { once: true }),
             lookup: async () => (await api.getFunction(input.FunctionName!, { fresh: true }))?.Configuration,
             alreadyExists: (e) => awsErrorName(e) === 'ResourceConflictException',
+            intent: { log: settings.intents, kind: 'function', name: input.FunctionName!, in: settings.region },
           });
           return r.value;
         } catch (e) {
@@ -76,8 +88,9 @@ export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = 
       await m.waitUntilFunctionActiveV2({ client, maxWaitTime: timeoutSeconds, minDelay: 1, maxDelay: 5 }, { FunctionName: name });
       await m.waitUntilFunctionUpdatedV2({ client, maxWaitTime: timeoutSeconds, minDelay: 1, maxDelay: 5 }, { FunctionName: name });
     },
-    async deleteFunction(name: string): Promise<void> {
-      await sender.send(new m.DeleteFunctionCommand({ FunctionName: name }));
+    /** DeleteFunction; false when it was gone already (a delete whose answer was lost, or another run): success all the same. */
+    async deleteFunction(name: string): Promise<boolean> {
+      return gone(() => sender.send(new m.DeleteFunctionCommand({ FunctionName: name })), `DeleteFunction ${name}`);
     },
     async getFunctionUrlConfig(name: string, o: { fresh?: boolean } = {}): Promise<FunctionUrlConfig | undefined> {
       try {
@@ -92,14 +105,16 @@ export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = 
         create: () => sender.send<FunctionUrlConfig>(new m.CreateFunctionUrlConfigCommand({ FunctionName: name, AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' }), { once: true }),
         lookup: () => api.getFunctionUrlConfig(name, { fresh: true }),
         alreadyExists: (e) => awsErrorName(e) === 'ResourceConflictException',
+        intent: { log: settings.intents, kind: 'functionUrl', name, in: settings.region },
       });
       return r.value;
     },
     async updateFunctionUrlConfig(name: string): Promise<FunctionUrlConfig> {
       return sender.send(new m.UpdateFunctionUrlConfigCommand({ FunctionName: name, AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' }));
     },
-    async deleteFunctionUrlConfig(name: string): Promise<void> {
-      await sender.send(new m.DeleteFunctionUrlConfigCommand({ FunctionName: name }));
+    /** DeleteFunctionUrlConfig; false when it was gone already. */
+    async deleteFunctionUrlConfig(name: string): Promise<boolean> {
+      return gone(() => sender.send(new m.DeleteFunctionUrlConfigCommand({ FunctionName: name })), `DeleteFunctionUrlConfig ${name}`);
     },
     /** The statements of the function's resource-based policy (none when it has no policy). */
     async getPolicyStatements(name: string, o: { fresh?: boolean } = {}): Promise<PolicyStatement[]> {
@@ -111,13 +126,32 @@ export async function lambdaApi(settings: AwsSettings, opts: LambdaApiOptions = 
         throw e;
       }
     },
-    async addPermission(input: { FunctionName: string; StatementId: string; Action: string; Principal: string; FunctionUrlAuthType?: 'NONE'; InvokedViaFunctionUrl?: boolean }): Promise<void> {
-      try {
-        await sender.send(new m.AddPermissionCommand(input), { once: true });
-      } catch (e) {
-        // The statement is there already (a lost answer, or another run): the permission exists.
-        if (awsErrorName(e) === 'ResourceConflictException') return;
-        throw e;
+    /**
+     * AddPermission with our fixed statement ID: idempotent, so sent with the SDK's retries
+     * (throttling included). "The statement id already exists" is success when that statement is
+     * ours (a retry after an answer that was lost, or an earlier run): said so in --debug. A
+     * conflict with an update in progress on the function is waited out.
+     */
+    async addPermission(input: { FunctionName: string; StatementId: string; Action: string; Principal: string; FunctionUrlAuthType?: 'NONE'; InvokedViaFunctionUrl?: boolean }): Promise<'added' | 'already there'> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await sender.send(new m.AddPermissionCommand(input));
+          return 'added';
+        } catch (e) {
+          if (awsErrorName(e) !== 'ResourceConflictException') throw e;
+          const ours = (await api.getPolicyStatements(input.FunctionName, { fresh: true })).find((st) => st.Sid === input.StatementId);
+          if (ours) {
+            const actions = Array.isArray(ours.Action) ? ours.Action : [ours.Action];
+            if (!actions.includes(input.Action)) {
+              throw new CliError(`Function ${input.FunctionName} already has a permission statement ${input.StatementId} for ${actions.join(', ')}, not ${input.Action}.`, { code: 'CONFLICT', cause: e, hint: `Remove it (aws lambda remove-permission --function-name ${input.FunctionName} --statement-id ${input.StatementId}) and run the command again.` });
+            }
+            settings.log(`lambda AddPermission ${input.StatementId}: the statement is there already (an earlier attempt landed); nothing to add`);
+            return 'already there';
+          }
+          // Not ours to adopt: an update in progress on the function (retried), or a real conflict.
+          if (attempt >= 5 || !/in progress/i.test((e as Error).message)) throw e;
+          await sleep(attempt);
+        }
       }
     },
     async removePermission(name: string, sid: string): Promise<void> {

@@ -97,3 +97,8 @@ export const FACADE_DEFAULT_PORT = 8790;
 
 /** claude.ai's OAuth callbacks: allowed by default as redirect URIs of a deployed façade (exact https URLs). */
 export const CLAUDE_AI_CALLBACKS: readonly string[] = ['https://claude.ai/api/mcp/auth_callback', 'https://claude.com/api/mcp/auth_callback'];
+
+/** The lines that add an MCP URL to Claude Code and to Codex CLI (`codex mcp add <name> --url <url>`: streamable HTTP). */
+export function clientCommands(name: string, mcpUrl: string): { claudeCommand: string; codexCommand: string } {
+  return { claudeCommand: `claude mcp add --transport http ${name} ${mcpUrl}`, codexCommand: `codex mcp add ${name} --url ${mcpUrl}` };
+}

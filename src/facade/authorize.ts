@@ -13,8 +13,8 @@
  * most the state lifetime; Cognito's code inside is single-use and bound to the client's PKCE
  * challenge, so a code that leaks is useless without the verifier.
  */
-import { fetchClientDocument, isUrlClientId, requireListed } from './cimd.js';
-import { OAuthFailure, cookieValue, redirect, rejectRepeated } from './http.js';
+import { DocumentRefusal, fetchClientDocument, isUrlClientId, requireListed, type ClientDocument } from './cimd.js';
+import { OAuthFailure, cookieValue, htmlPage, redirect, rejectRepeated } from './http.js';
 import { redirectRefusal } from './redirects.js';
 import { clientHash, nonce, sign, verify, type StatePayload } from './signed.js';
 import type { Resolved } from './config.js';
@@ -54,6 +54,35 @@ function cognitoScope(scope: string | null): string | undefined {
   return kept.length ? kept.join(' ') : undefined;
 }
 
+/**
+ * The client's metadata document, or a page for the person in the browser saying what failed and
+ * what to do (a browser shows raw JSON as a wall of text; the client never sees this answer).
+ */
+async function clientDocument(r: Resolved, clientId: string): Promise<ClientDocument> {
+  const page = (title: string, what: string, todo: string[]) => htmlPage(title, [what, ...todo]);
+  if (!r.clientMetadata) {
+    const what = 'Your MCP client identifies itself with a client metadata document (its client ID is a URL), and this sign-in service is set up not to use them.';
+    throw new OAuthFailure(400, 'invalid_client', 'Client metadata documents are not accepted here; register at /register.', {}, 'client metadata documents are turned off', page('Sign-in could not start', what, ['What to do: remove this server from your MCP client and add it again; the client then registers itself with this service instead.']));
+  }
+  try {
+    return await fetchClientDocument(r, clientId);
+  } catch (e) {
+    if (!(e instanceof DocumentRefusal)) throw e;
+    const host = new URL(clientId).host;
+    const what = `Your MCP client identifies itself with a client metadata document at ${host}, and this sign-in service could not use it: ${e.description}`;
+    const todo =
+      e.kind === 'invalid'
+        ? ["What to do: the document is the MCP client's; tell its maintainers. Meanwhile the service's operator can run the façade with --client-metadata off, so clients register themselves instead."]
+        : e.kind === 'address'
+          ? ['What to do: nothing on your side; this service refuses to fetch from private or local addresses. The operator can run the façade with --client-metadata off, so clients register themselves instead.']
+          : [
+              'What to do (for the operator of this service): if it reaches the internet only through a proxy, set HTTPS_PROXY (and NO_PROXY) where it runs; or run it with --client-metadata off, so clients register themselves instead.',
+              'Then start the sign-in again from your MCP client.',
+            ];
+    throw new OAuthFailure(e.status, e.error, e.description, {}, e.description, page('Sign-in could not start', what, todo));
+  }
+}
+
 export async function authorize(r: Resolved, req: Request): Promise<Response> {
   const q = new URL(req.url).searchParams;
   rejectRepeated(q);
@@ -77,8 +106,7 @@ export async function authorize(r: Resolved, req: Request): Promise<Response> {
   const scope = cognitoScope(q.get('scope'));
 
   if (isUrlClientId(clientId)) {
-    const doc = await fetchClientDocument(r, clientId);
-    requireListed(doc, redirectUri);
+    requireListed(await clientDocument(r, clientId), redirectUri);
   } else if (clientId !== r.cognito.clientId) {
     throw bad('client_id is not registered here; register at /register or use a client metadata document URL.', 'invalid_client');
   }

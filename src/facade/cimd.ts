@@ -1,9 +1,11 @@
 /**
  * OAuth Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document; MCP 2025-11-25
  * "Client Registration"): a client_id that is an https URL names a JSON document the client hosts.
- * The façade fetches it at /authorize (https only, no redirects followed, bounded in time and size),
- * checks that it names itself, is a public client and lists the requested redirect_uri.
+ * The façade fetches it at /authorize (https only, no redirects followed, bounded in time and size,
+ * the host normalised, resolved and every address checked before connecting to the checked one:
+ * egress.ts), checks that it names itself, is a public client and lists the requested redirect_uri.
  */
+import { blockedAddress, normalHost, type HostAddress, type Via } from './egress.js';
 import { OAuthFailure, readBounded } from './http.js';
 import { redirectListed } from './redirects.js';
 import type { Resolved } from './config.js';
@@ -19,8 +21,17 @@ export function isUrlClientId(clientId: string): boolean {
   return clientId.startsWith('https://') || clientId.startsWith('http://');
 }
 
-function refuse(description: string): OAuthFailure {
-  return new OAuthFailure(400, 'invalid_client', description);
+/** What kind of failure (for the page the person sees): the document is wrong, or the façade could not reach it. */
+export type DocumentFailure = 'invalid' | 'address' | 'unreachable' | 'timeout';
+
+export class DocumentRefusal extends OAuthFailure {
+  constructor(description: string, readonly kind: DocumentFailure) {
+    super(400, 'invalid_client', description);
+  }
+}
+
+function refuse(description: string, kind: DocumentFailure = 'invalid'): DocumentRefusal {
+  return new DocumentRefusal(description, kind);
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -34,12 +45,42 @@ export function documentUrl(clientId: string): URL {
     throw refuse('A URL client_id must have a path and no fragment or user info.');
   }
   if (/\/\.\.?(\/|$|\?)/.test(clientId.replace(/^https:\/\/[^/]*/, ''))) throw refuse('A URL client_id must not contain dot segments.');
-  const host = u.hostname;
+  // A fully qualified name's trailing dot names the same host (localhost. is localhost): removed before any check.
+  const host = normalHost(u.hostname);
   // Server-side request forgery: never fetch an address literal or a name that can only be local.
-  if (IPV4.test(host) || host.startsWith('[') || host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal') || !host.includes('.')) {
+  if (IPV4.test(host) || host.startsWith('[') || host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal') || host.endsWith('.home.arpa') || !host.includes('.')) {
     throw refuse('A URL client_id must name a public host.');
   }
+  u.hostname = host;
   return u;
+}
+
+function withTimeout<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** How to reach the document: through the proxy, or to an address checked here (every one the name resolves to). */
+async function route(r: Resolved, url: URL, signal: AbortSignal): Promise<Via> {
+  const proxy = r.cimdProxy(url);
+  if (proxy) return { proxy };
+  let addresses: HostAddress[];
+  try {
+    addresses = await withTimeout(r.cimdResolve(url.hostname), signal);
+  } catch {
+    if (signal.aborted) throw refuse(`The client metadata document's host did not resolve within ${r.cimdTimeoutMs} ms.`, 'timeout');
+    throw refuse(`The client metadata document's host ${url.hostname} could not be resolved.`, 'unreachable');
+  }
+  if (!addresses.length) throw refuse(`The client metadata document's host ${url.hostname} could not be resolved.`, 'unreachable');
+  for (const a of addresses) {
+    const why = blockedAddress(a.address);
+    if (why) throw refuse(`The client metadata document's host resolves to a ${why} address; it must be a public host.`, 'address');
+  }
+  return { address: addresses[0]! };
 }
 
 
@@ -48,7 +89,8 @@ export async function fetchClientDocument(r: Resolved, clientId: string): Promis
   const signal = AbortSignal.timeout(r.cimdTimeoutMs);
   let text: string;
   try {
-    const res = await r.fetch(url.href, { redirect: 'manual', signal, headers: { accept: 'application/json' } });
+    const via = await route(r, url, signal);
+    const res = await r.cimdConnect(url, via, { signal, headers: { accept: 'application/json' } });
     if (res.status !== 200) {
       await res.body?.cancel();
       throw refuse(`The client metadata document could not be fetched (HTTP ${res.status}; redirects are not followed).`);
@@ -61,11 +103,9 @@ export async function fetchClientDocument(r: Resolved, clientId: string): Promis
     text = await readBounded(res, r.cimdMaxBytes, () => refuse(`The client metadata document is larger than ${r.cimdMaxBytes} bytes.`));
   } catch (e) {
     if (e instanceof OAuthFailure) throw e;
-    throw refuse(
-      signal.aborted
-        ? `The client metadata document did not arrive within ${r.cimdTimeoutMs} ms.`
-        : 'The client metadata document could not be fetched.',
-    );
+    throw signal.aborted
+      ? refuse(`The client metadata document did not arrive within ${r.cimdTimeoutMs} ms.`, 'timeout')
+      : refuse('The client metadata document could not be fetched (no connection).', 'unreachable');
   }
   let doc: unknown;
   try {

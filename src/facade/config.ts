@@ -6,6 +6,8 @@
 import { issuerUrl, jwksUrl } from '../lib/urls.js';
 
 import { mcpEndpointUrl } from '../lib/urls.js';
+import { httpsConnector, proxyFor, systemResolver, type DocumentConnect, type Resolver } from './egress.js';
+import { RefreshSeal } from './refresh.js';
 
 export type KeyMaterial = string | Uint8Array;
 
@@ -47,8 +49,18 @@ export interface FacadeConfig {
   scopes?: readonly string[];
   /** How long a flow may take from /authorize to /callback (default 600 s). */
   stateTtlSeconds?: number;
-  /** Client ID Metadata Document fetch bounds (defaults 5 s, 5 KiB). */
-  cimd?: { timeoutMs?: number; maxBytes?: number };
+  /** Client ID Metadata Documents: advertised and accepted unless false (clients then register at /register). */
+  clientMetadata?: boolean;
+  /**
+   * Client ID Metadata Document fetches: bounds (defaults 5 s, 5 KiB); the resolver (default the
+   * system's; tests inject one, never doing real DNS); the connection (default node:https pinned to
+   * the checked address); the environment HTTPS_PROXY and NO_PROXY are read from (default process.env).
+   */
+  cimd?: { timeoutMs?: number; maxBytes?: number; resolve?: Resolver; connect?: DocumentConnect; env?: Record<string, string | undefined> };
+  /** Refuse requests whose Host is not the façade URL's (default true; a request without Host is let through). */
+  checkHost?: boolean;
+  /** Browser origins /mcp accepts besides loopback ones, the façade's own and its allowed redirect URIs' origins. */
+  allowedOrigins?: readonly string[];
   /** Injected for tests and loopback rewriting; default the global fetch. */
   fetch?: typeof fetch;
   /** Milliseconds since the epoch; default Date.now. */
@@ -83,6 +95,15 @@ export interface Resolved {
   skewMs: number;
   cimdTimeoutMs: number;
   cimdMaxBytes: number;
+  clientMetadata: boolean;
+  cimdResolve: Resolver;
+  cimdConnect: DocumentConnect;
+  cimdProxy: (url: URL) => URL | undefined;
+  /** host[:port] of the façade URL, as a Host header carries it; undefined: not checked. */
+  expectedHost?: string;
+  /** Browser origins /mcp accepts (loopback origins are accepted besides these). */
+  allowedOrigins: ReadonlySet<string>;
+  refreshSeal: RefreshSeal;
   fetch: typeof fetch;
   now: () => number;
   log: (entry: FacadeLogEntry) => void;
@@ -153,6 +174,20 @@ export function resolveConfig(config: FacadeConfig): Resolved {
     if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new FacadeConfigError(`The scope "${s.slice(0, 100)}" is not a valid OAuth scope.`);
   }
 
+  const origins = new Set<string>([publicUrl]);
+  for (const uri of allowed) origins.add(new URL(uri).origin);
+  for (const o of config.allowedOrigins ?? []) {
+    const u = parseUrl(o, `The allowed origin "${String(o).slice(0, 200)}"`);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new FacadeConfigError(`The allowed origin ${u.origin} must be http or https.`);
+    origins.add(u.origin);
+  }
+  const cimdEnv = config.cimd?.env ?? process.env;
+  try {
+    proxyFor(new URL('https://client.example/'), cimdEnv);
+  } catch (e) {
+    throw new FacadeConfigError((e as Error).message);
+  }
+
   const issuer = issuerUrl(region, userPoolId);
   const ttl = config.stateTtlSeconds ?? 600;
   if (!Number.isFinite(ttl) || ttl < 60 || ttl > 3600) throw new FacadeConfigError('The state lifetime must be between 60 and 3600 seconds.');
@@ -187,6 +222,13 @@ export function resolveConfig(config: FacadeConfig): Resolved {
     skewMs: 60_000,
     cimdTimeoutMs: config.cimd?.timeoutMs ?? 5000,
     cimdMaxBytes: config.cimd?.maxBytes ?? 5120,
+    clientMetadata: config.clientMetadata !== false,
+    cimdResolve: config.cimd?.resolve ?? systemResolver,
+    cimdConnect: config.cimd?.connect ?? httpsConnector(),
+    cimdProxy: (url) => proxyFor(url, cimdEnv),
+    ...(config.checkHost === false ? {} : { expectedHost: pub.host }),
+    allowedOrigins: origins,
+    refreshSeal: new RefreshSeal(signingKeys),
     fetch: config.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     now: config.now ?? Date.now,
     log: config.log ?? (() => {}),

@@ -10,6 +10,8 @@ export const ENV = {
   scopes: 'FACADE_SCOPES',
   /** "1": accept Copilot Studio's consent redirects (facade deploy --copilot-studio). */
   copilotStudio: 'FACADE_COPILOT_STUDIO',
+  /** "off": client ID metadata documents are not advertised nor accepted (--client-metadata off). */
+  clientMetadata: 'FACADE_CLIENT_METADATA',
   clientSecretParameter: 'FACADE_CLIENT_SECRET_PARAMETER',
   signingKeyParameter: 'FACADE_SIGNING_KEY_PARAMETER',
 } as const;

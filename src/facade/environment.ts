@@ -33,6 +33,9 @@ export function facadeFromEnvironment(
   const list = (name: string) => read(env, name, false).split(/\s+/).filter(Boolean);
   return createFacade({
     publicUrl: read(env, ENV.publicUrl, false) || `https://${domainName}`,
+    // Behind a custom domain (FACADE_PUBLIC_URL) the function URL's own host arrives: not checked then.
+    checkHost: !read(env, ENV.publicUrl, false),
+    clientMetadata: read(env, ENV.clientMetadata, false) !== 'off',
     cognito: {
       region: read(env, ENV.region, false) || read(env, 'AWS_REGION'),
       userPoolId: read(env, ENV.userPoolId),

@@ -22,17 +22,44 @@ export class OAuthFailure extends Error {
     readonly error: string,
     readonly description: string,
     readonly headers: Record<string, string> = {},
+    /** What the log says, when it differs from the description (never a value from the request). */
+    readonly reason?: string,
+    /** An HTML page for a person in a browser, answered instead of the JSON error. */
+    readonly page?: string,
   ) {
     super(description);
   }
 }
 
 export function oauthError(f: OAuthFailure, cors: boolean): Response {
+  if (f.page) {
+    return new Response(f.page, {
+      status: f.status,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'", ...NO_STORE },
+    });
+  }
   return json(
     f.status,
     { error: f.error, error_description: f.description },
     { ...NO_STORE, ...(cors ? CORS : {}), ...f.headers },
   );
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** A small page for a person in a browser: a title, what happened, what to do (all text, escaped here). */
+export function htmlPage(title: string, paragraphs: readonly string[]): string {
+  return [
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">',
+    `<title>${escapeHtml(title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}</style></head><body>`,
+    `<h1>${escapeHtml(title)}</h1>`,
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    '</body></html>',
+  ].join('\n');
 }
 
 export function redirect(location: string, cookies: string[] = []): Response {

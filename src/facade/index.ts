@@ -10,9 +10,13 @@
  *   GET  /callback                                   the one callback registered on the app client
  *   POST /token, /revoke                             to Cognito, with the app client's secret added
  *   *    /mcp                                        to the gateway, streamed
+ *
+ * On every route: the Host must be the façade URL's (421 naming it otherwise); on /mcp, a browser
+ * Origin must be loopback, the façade's own or a configured one (403 otherwise: DNS rebinding).
+ * Refresh tokens handed out are sealed and bound to the client (refresh.ts).
  */
 import { authorize, callback } from './authorize.js';
-import { resolveConfig, type FacadeConfig } from './config.js';
+import { resolveConfig, type FacadeConfig, type Resolved } from './config.js';
 import { CORS, json, OAuthFailure, oauthError, preflight } from './http.js';
 import { authorizationServerMetadata, protectedResourceMetadata } from './metadata.js';
 import { proxy } from './proxy.js';
@@ -25,6 +29,33 @@ export { FacadeConfigError } from './config.js';
 export type FacadeHandler = (req: Request) => Promise<Response>;
 
 type Route = { methods: string[]; cors: boolean; run: (req: Request) => Response | Promise<Response> };
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const DEFAULT_PORT: Record<string, string> = { 'http:': '80', 'https:': '443' };
+
+/**
+ * The Host a request names must be the façade URL's: tokens and metadata are bound to that URL, so
+ * a client that reached it as localhost instead of 127.0.0.1 fails later, obscurely (and a name
+ * that only resolves here by DNS rebinding is refused outright). A request without Host (tests,
+ * in-process callers) is let through.
+ */
+function hostRefusal(r: Resolved, req: Request): OAuthFailure | undefined {
+  const given = req.headers.get('host')?.toLowerCase();
+  if (!r.expectedHost || !given) return undefined;
+  const origin = new URL(r.publicUrl);
+  const want = r.expectedHost.toLowerCase();
+  if (given === want || given === `${want}:${DEFAULT_PORT[origin.protocol]}`) return undefined;
+  const shown = /^[a-z0-9.\-:[\]]{1,255}$/.test(given) ? ` (this request named ${given})` : '';
+  return new OAuthFailure(421, 'invalid_request', `This façade is served at ${r.publicUrl}${shown}: use ${r.resource} exactly as printed; tokens are bound to it.`, {}, "Host is not the façade URL's");
+}
+
+/** MCP Streamable HTTP: a browser Origin that is not allowed is refused (DNS rebinding); no Origin is not a browser. */
+function originAllowed(r: Resolved, origin: string | null): boolean {
+  if (origin === null || r.allowedOrigins.has(origin)) return true;
+  if (!URL.canParse(origin)) return false;
+  const u = new URL(origin);
+  return (u.protocol === 'http:' || u.protocol === 'https:') && LOOPBACK_HOSTS.has(u.hostname) && u.origin === origin;
+}
 
 export function createFacade(config: FacadeConfig): FacadeHandler {
   const r = resolveConfig(config);
@@ -59,6 +90,11 @@ export function createFacade(config: FacadeConfig): FacadeHandler {
     let res: Response;
     let reason: string | undefined;
     try {
+      const misdirected = hostRefusal(r, req);
+      if (misdirected) throw misdirected;
+      if (path === '/mcp' && !originAllowed(r, req.headers.get('origin'))) {
+        throw new OAuthFailure(403, 'forbidden', 'Requests to /mcp from a web page at this origin are not allowed.', {}, 'browser Origin not allowed');
+      }
       if (!route) {
         res = json(404, { error: 'not_found', error_description: 'No such route on this authorization server.' });
       } else if (req.method === 'OPTIONS' && route.cors) {
@@ -70,14 +106,15 @@ export function createFacade(config: FacadeConfig): FacadeHandler {
       }
     } catch (e) {
       if (e instanceof OAuthFailure) {
-        reason = e.description;
+        reason = e.reason ?? e.description;
         res = oauthError(e, route?.cors ?? false);
       } else {
         reason = 'internal error';
         res = json(500, { error: 'server_error', error_description: 'The façade failed unexpectedly.' });
       }
     }
-    r.log({ method: req.method, path: route ? path : '(unknown)', status: res.status, ms: r.now() - started, ...(reason ? { reason } : {}) });
+    // The path only (never the query string); an unknown one is cut short.
+    r.log({ method: req.method, path: route ? path : path.slice(0, 200), status: res.status, ms: r.now() - started, ...(reason ? { reason } : {}) });
     return res;
   };
 }

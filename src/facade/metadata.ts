@@ -42,7 +42,8 @@ export function authorizationServerMetadata(r: Resolved): Record<string, unknown
     token_endpoint_auth_methods_supported: r.copilotStudio ? ['none', 'client_secret_post', 'client_secret_basic'] : ['none'],
     revocation_endpoint_auth_methods_supported: ['none'],
     code_challenge_methods_supported: ['S256'],
-    client_id_metadata_document_supported: true,
+    // Absent when turned off (--client-metadata off): clients that use documents then register.
+    ...(r.clientMetadata ? { client_id_metadata_document_supported: true } : {}),
     // RFC 9207: /callback adds iss=<this issuer> to every response it sends the client.
     authorization_response_iss_parameter_supported: true,
   };

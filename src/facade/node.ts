@@ -66,3 +66,23 @@ async function serve(handler: FacadeHandler, req: IncomingMessage, res: ServerRe
     res.end();
   }
 }
+
+/**
+ * A listener to attach before the server listens: until `ready(handler)` it answers every request
+ * 503 with Retry-After (never leaving one unanswered while the façade is still being set up), then
+ * it hands requests to the façade.
+ */
+export function startingListener(): { listener: (req: IncomingMessage, res: ServerResponse) => void; ready: (handler: FacadeHandler) => void } {
+  let serveReady: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  return {
+    listener: (req, res) => {
+      if (serveReady) return serveReady(req, res);
+      req.resume();
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', 'cache-control': 'no-store', connection: 'close' });
+      res.end(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'The façade is starting; try again in a moment.' }));
+    },
+    ready: (handler) => {
+      serveReady = toNodeListener(handler);
+    },
+  };
+}

@@ -22,10 +22,12 @@ const RESPONSE_DROP = new Set(['content-encoding', 'set-cookie', 'www-authentica
 
 export function challenge(r: Resolved, upstream?: string | null): string {
   const base = `Bearer resource_metadata="${r.resourceMetadataUrl}"`;
-  if (!upstream) return base;
+  // MCP 2025-11-25: the challenge SHOULD name the scopes needed (the gateway's, as advertised).
+  const scope = r.scopes.length ? `scope="${r.scopes.join(' ')}"` : undefined;
   // Keep error, error_description and scope from the gateway's challenge; replace its resource_metadata.
   const kept: string[] = [];
-  for (const m of upstream.matchAll(/(error|error_description|scope)="([^"\\]*)"/g)) kept.push(`${m[1]}="${m[2]}"`);
+  for (const m of (upstream ?? '').matchAll(/(error|error_description|scope)="([^"\\]*)"/g)) kept.push(`${m[1]}="${m[2]}"`);
+  if (scope && !kept.some((k) => k.startsWith('scope='))) kept.push(scope);
   return kept.length ? `${base}, ${kept.join(', ')}` : base;
 }
 

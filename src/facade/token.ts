@@ -7,13 +7,15 @@
  * redirect_uri sent here must be those of the authorization request (RFC 6749 §4.1.3), since
  * Cognito only ever sees the façade's callback. The redirect_uri sent to Cognito is that callback;
  * code_verifier passes through and Cognito checks it against the challenge.
- * refresh_token: passed through.
+ * refresh_token: only a sealed refresh token this façade issued to this client (refresh.ts); Cognito's
+ * token inside is sent, and the answer carries a new sealed token (rotation).
  */
 import { OAuthFailure, NO_STORE, CORS, readForm, json } from './http.js';
 import { isUrlClientId } from './cimd.js';
 import { checkResource } from './authorize.js';
 import { checkClientSecret } from './client-secret.js';
 import { clientHash, verify, type CodePayload } from './signed.js';
+import type { Unsealed } from './refresh.js';
 import type { Resolved } from './config.js';
 
 const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -47,7 +49,7 @@ function callerClientId(req: Request, form: URLSearchParams): string {
 }
 
 function knownClient(r: Resolved, clientId: string): void {
-  if (clientId !== r.cognito.clientId && !isUrlClientId(clientId)) {
+  if (clientId !== r.cognito.clientId && !(r.clientMetadata && isUrlClientId(clientId))) {
     throw bad('client_id is not registered here.', 'invalid_client', 401);
   }
 }
@@ -61,7 +63,8 @@ function cognitoHeaders(r: Resolved): Record<string, string> {
   return headers;
 }
 
-async function callCognito(r: Resolved, url: string, body: URLSearchParams): Promise<Response> {
+/** `sealRefresh` rewrites a successful token answer's refresh_token (Cognito's → the façade's sealed one). */
+async function callCognito(r: Resolved, url: string, body: URLSearchParams, sealRefresh?: (given: unknown) => string): Promise<Response> {
   let res: Response;
   try {
     res = await r.fetch(url, { method: 'POST', headers: cognitoHeaders(r), body: body.toString(), redirect: 'manual', signal: AbortSignal.timeout(10_000) });
@@ -82,6 +85,12 @@ async function callCognito(r: Resolved, url: string, body: URLSearchParams): Pro
     // The façade's own credentials were refused: the caller cannot fix this by registering again.
     throw bad("The sign-in service refused the façade's app client credentials; check the façade's configuration.", 'server_error', 502);
   }
+  if (res.ok && sealRefresh && typeof parsed === 'object' && parsed !== null) {
+    const answer = parsed as Record<string, unknown>;
+    const sealed = sealRefresh(answer.refresh_token);
+    if (sealed) answer.refresh_token = sealed;
+    else delete answer.refresh_token;
+  }
   return json(res.status, parsed, { ...NO_STORE, ...CORS });
 }
 
@@ -93,6 +102,7 @@ export async function token(r: Resolved, req: Request): Promise<Response> {
   checkResource(r, form.get('resource'));
   const grant = form.get('grant_type');
   const out = new URLSearchParams();
+  let opened: Extract<Unsealed, { ok: true }> | undefined;
 
   if (grant === 'authorization_code') {
     const code = form.get('code');
@@ -114,13 +124,31 @@ export async function token(r: Resolved, req: Request): Promise<Response> {
   } else if (grant === 'refresh_token') {
     const refresh = form.get('refresh_token');
     if (!refresh) throw bad('refresh_token is required.');
+    // RFC 9700 §4.14.2: the façade lends its secret only to refresh tokens it issued, to this client, once.
+    const unsealed = r.refreshSeal.unseal(refresh, clientId);
+    if (!unsealed.ok) throw new OAuthFailure(400, 'invalid_grant', 'The refresh token is not valid here; sign in again.', {}, unsealed.why);
+    opened = unsealed;
+    r.refreshSeal.markUsed(opened.id);
     out.set('grant_type', 'refresh_token');
-    out.set('refresh_token', refresh);
+    out.set('refresh_token', opened.cognitoToken);
   } else {
     throw bad('grant_type must be authorization_code or refresh_token.', 'unsupported_grant_type');
   }
   out.set('client_id', r.cognito.clientId);
-  return callCognito(r, r.cognito.tokenUrl, out);
+  // A new sealed token every time: Cognito's new refresh token when it rotates, else the same one inside.
+  const seal = (given: unknown) => {
+    const inner = typeof given === 'string' && given ? given : opened?.cognitoToken;
+    return inner ? r.refreshSeal.seal(inner, clientId, r.now()) : '';
+  };
+  try {
+    const res = await callCognito(r, r.cognito.tokenUrl, out, seal);
+    if (opened && res.status >= 500) r.refreshSeal.forget(opened.id);
+    return res;
+  } catch (e) {
+    // Cognito could not be reached or failed: the sealed token was not spent.
+    if (opened) r.refreshSeal.forget(opened.id);
+    throw e;
+  }
 }
 
 export async function revoke(r: Resolved, req: Request): Promise<Response> {
@@ -130,8 +158,13 @@ export async function revoke(r: Resolved, req: Request): Promise<Response> {
   checkClientSecret(r, req, form, clientId);
   const tokenValue = form.get('token');
   if (!tokenValue) throw bad('token is required.');
-  const out = new URLSearchParams({ token: tokenValue, client_id: r.cognito.clientId });
-  const hint = form.get('token_type_hint');
-  if (hint === 'refresh_token' || hint === 'access_token') out.set('token_type_hint', hint);
+  // Only refresh tokens the façade sealed for this client are revoked with its secret. Anything else
+  // (a raw Cognito token, an access token, another client's) is an invalid token: RFC 7009 §2.2 answers 200.
+  const unsealed = r.refreshSeal.unseal(tokenValue, clientId);
+  if (!unsealed.ok) {
+    return new Response(null, { status: 200, headers: { ...NO_STORE, ...CORS } });
+  }
+  r.refreshSeal.markUsed(unsealed.id);
+  const out = new URLSearchParams({ token: unsealed.cognitoToken, client_id: r.cognito.clientId, token_type_hint: 'refresh_token' });
   return callCognito(r, r.cognito.revokeUrl, out);
 }

@@ -134,6 +134,8 @@ export class Ctx {
   /** The global flags that need no AWS call (control characters, white space, shapes): exit 2 before anything else. */
   checkGlobalFlags(): void {
     if (this.flags.state !== undefined) check(FilePath, this.flags.state, '--state');
+    // A FIFO, a device or a directory as the state file: refused now, never opened (a FIFO would hang the read).
+    this.state.assertRegularFile();
     if (this.flags.region !== undefined) check(Region, this.flags.region, '--region');
     if (this.profile !== undefined) check(ProfileName, this.profile, this.flags.profile !== undefined ? '--profile' : 'AWS_PROFILE');
     void this.endpoint;
@@ -150,7 +152,8 @@ export class Ctx {
   private async settings() {
     const region = await this.region();
     const endpoint = this.endpoint;
-    return { region, profile: this.profile, endpoint, log: (l: string) => this.out.debug(l) };
+    const { stateIntents } = await import('./intents.js');
+    return { region, profile: this.profile, endpoint, log: (l: string) => this.out.debug(l), intents: stateIntents(this.state, (l) => this.out.warn(l)) };
   }
 
   /** The Cognito API (SDK loaded on first use). */
@@ -249,6 +252,21 @@ export interface Holder {
 /** Commands that never write the state file (so need no writable one). */
 const READ_ONLY_COMMANDS = new Set(['doctor', 'status', 'remove-callback', 'rotate-secret']);
 
+/**
+ * An ID flag given an empty value (`--gateway-id ""`, `--pool-id ""`, `--client-id ""`: an unset
+ * shell variable) is a usage error, never "not given": falling back to the state file's ID would act
+ * on another resource than the one meant.
+ */
+export function refuseEmptyIds(opts: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(opts)) {
+    if (!/Ids?$/.test(key)) continue;
+    const values = Array.isArray(value) ? value : [value];
+    if (!values.some((v) => typeof v === 'string' && v.trim() === '')) continue;
+    const flag = `--${key.replace(/Ids$/, 'Id').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UsageError(`${flag} is empty: give it an ID, or leave the flag out to use the state file's.`, 'An empty value often comes from a shell variable that is not set.');
+  }
+}
+
 /** Wires a commander action: builds the Ctx once, runs the command, prints its result. */
 export function runAction<O extends object, R extends object>(
   name: string,
@@ -260,6 +278,7 @@ export function runAction<O extends object, R extends object>(
     const opts = cmd.optsWithGlobals() as O & GlobalFlags;
     const ctx = new Ctx(name, opts, holder.deps);
     holder.ctx = ctx;
+    refuseEmptyIds(opts as Record<string, unknown>);
     ctx.checkGlobalFlags();
     // These never write the state file; every other command records what it sets up.
     if (!ctx.dryRun && !READ_ONLY_COMMANDS.has(name)) ctx.state.assertWritable();

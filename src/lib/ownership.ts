@@ -8,6 +8,7 @@
  * re-run finds what the first run made); recording it as created removes it from `adopted`.
  */
 import type { Created, Owned, State } from './state.js';
+import { recordedIntent } from './intents.js';
 
 export type Origin = 'created' | 'adopted';
 /** Single resources (one per state file) and lists. */
@@ -55,8 +56,19 @@ function tidy<T extends object>(o: T | undefined): T | undefined {
   return Object.values(o).some((v) => v !== undefined) ? o : undefined;
 }
 
-/** Record that this run created (or adopted) `id`. Adopting never overrides a created record. */
-export function withOrigin(state: State, origin: Origin, kind: OwnedKind, id: string): State {
+/**
+ * Record that this run created (or adopted) `id`. Adopting never overrides a created record. A
+ * resource found while a Create of ours for it is pending (an intent of that kind and one of
+ * `names`, by default its ID: see intents.ts) was made by that Create: it is recorded as created,
+ * and the intent is taken back.
+ */
+export function withOrigin(state: State, origin: Origin, kind: OwnedKind, id: string, names: string | readonly string[] = id): State {
+  const intent = recordedIntent(state, kind, typeof names === 'string' ? [names, id] : [...names, id]);
+  if (intent) {
+    state = { ...state, creating: state.creating!.filter((x) => x !== intent) };
+    if (!state.creating!.length) delete state.creating;
+    origin = 'created';
+  }
   if (origin === 'adopted') {
     if (isCreated(state, kind, id)) return state;
     // A single resource adopted in place of another (a new pool): the old record no longer applies.

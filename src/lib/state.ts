@@ -10,6 +10,7 @@ import {
   lstatSync,
   openSync,
   readFileSync,
+  readdirSync,
   readlinkSync,
   renameSync,
   statSync,
@@ -17,7 +18,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { CliError } from './errors.js';
 import { PRESETS, type Preset } from '../domain/presets.js';
@@ -72,6 +73,15 @@ export type GatewayAdditions = z.infer<typeof GatewayAdditions>;
 const Created = z.extend(Owned, { gatewayClients: z.optional(z.array(GatewayAdditions)) });
 export type Created = z.infer<typeof Created>;
 
+/**
+ * A Create about to be sent (src/aws/create-once.ts): written before the request goes out, gone once
+ * what it made is recorded as created (src/lib/ownership.ts) or it is known that nothing was made. A
+ * re-run that finds a resource of that kind and name records it as created; while it is recent, a
+ * Create that may still land is looked for before another is sent.
+ */
+const Intent = z.object({ kind: z.string(), name: z.string(), in: z.optional(z.string()), status: z.literal('creating'), since: z.string() });
+export type Intent = z.infer<typeof Intent>;
+
 export const StateSchema = z.object({
   version: z.literal(1),
   region: z.optional(z.string()),
@@ -85,6 +95,8 @@ export const StateSchema = z.object({
   adopted: z.optional(Owned),
   /** The OAuth façade `facade deploy` made (`facade remove` removes it). */
   facade: z.optional(StateFacade),
+  /** Creates sent (or about to be) whose resource is not recorded yet. */
+  creating: z.optional(z.array(Intent)),
 });
 export type State = z.infer<typeof StateSchema>;
 
@@ -131,6 +143,14 @@ export class StateStore {
       this.loaded = true;
     }
     return this.data ?? { version: 1 };
+  }
+
+  /**
+   * The state file, when it exists, is a regular file (through symbolic links): a FIFO, a device, a
+   * socket or a directory is refused at once (exit 2) without being opened (reading a FIFO hangs).
+   */
+  assertRegularFile(): void {
+    notARegularFile(this.path);
   }
 
   /** A state file that could not be written is found before anything changes in AWS (exit 2). */
@@ -346,7 +366,21 @@ function breakStaleLock(lockPath: string, staleText: string): void {
   }
 }
 
+/** Refuse (exit 2) a path that exists and is not a regular file, without opening it. */
+function notARegularFile(path: string, shownPath = path): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return; // does not exist (or a dangling link): a new file
+  }
+  if (st.isFile()) return;
+  const what = st.isFIFO() ? 'a named pipe (FIFO)' : st.isDirectory() ? 'a directory' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
+  throw new CliError(`The state file ${shownPath} is ${what}, not a regular file.`, { code: 'INVALID_INPUT', exit: 2, hint: 'Point --state at a JSON file (it is created when missing).' });
+}
+
 function readState(path: string, shownPath = path): State | undefined {
+  notARegularFile(path, shownPath);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -405,6 +439,7 @@ function writeState(real: string, shownPath: string, state: State): void {
  * then renamed over `real`. The state file and dotenv files (which hold secrets) are written so.
  */
 export function writeFileAtomic(real: string, text: string, mode: number): void {
+  removeStaleTemporaries(real);
   const tmp = `${real}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const fd = openSync(tmp, 'wx', mode);
@@ -423,6 +458,33 @@ export function writeFileAtomic(real: string, text: string, mode: number): void 
       /* already gone */
     }
     throw e;
+  }
+}
+
+/**
+ * Temporary files of ours beside `real` (`<name>.<pid>.<8 hex>.tmp`) left by a write that was
+ * killed: removed when their process is gone, or when they are older than an hour (a pid reused).
+ */
+function removeStaleTemporaries(real: string): void {
+  const dir = dirname(real);
+  const prefix = `${basename(real)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith(prefix) && n.endsWith('.tmp'));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(n.slice(prefix.length - 1));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const path = `${dir}/${n}`;
+    try {
+      const old = Date.now() - lstatSync(path).mtimeMs > 3_600_000;
+      if (pid !== process.pid && (old || !processIsAlive(pid))) unlinkSync(path);
+    } catch {
+      /* gone already */
+    }
   }
 }
 

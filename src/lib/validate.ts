@@ -35,13 +35,47 @@ const CONTROL_NAMES: Record<number, string> = { 0: 'NUL', 9: 'tab', 10: 'newline
 
 const hex = (c: number) => `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
 
-/** Why `value` is not clean text (a control character, or white space around it), or undefined. */
+/**
+ * Invisible and bidirectional-control characters: Unicode general category Cf (format), e.g. zero
+ * width space and joiners, the bidi embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069), the byte order mark. Invisible on a terminal and in a console, they make a value
+ * look like another one (a callback URL whose host reads differently), so no input may hold one.
+ */
+const FORMAT_RE = /\p{Cf}/u;
+const FORMAT_NAMES: Record<number, string> = {
+  0xad: 'soft hyphen',
+  0x200b: 'zero width space',
+  0x200c: 'zero width non-joiner',
+  0x200d: 'zero width joiner',
+  0x200e: 'left-to-right mark',
+  0x200f: 'right-to-left mark',
+  0x202a: 'left-to-right embedding',
+  0x202b: 'right-to-left embedding',
+  0x202c: 'pop directional formatting',
+  0x202d: 'left-to-right override',
+  0x202e: 'right-to-left override',
+  0x2060: 'word joiner',
+  0x2066: 'left-to-right isolate',
+  0x2067: 'right-to-left isolate',
+  0x2068: 'first strong isolate',
+  0x2069: 'pop directional isolate',
+  0xfeff: 'byte order mark',
+};
+
+/** Why `value` is not clean text (a control or invisible formatting character, or white space around it), or undefined. */
 export function textProblem(value: string): string | undefined {
   const m = CONTROL_RE.exec(value);
   if (m) {
     const c = m[0].charCodeAt(0);
     const name = CONTROL_NAMES[c];
     return `contains a control character (${name ? `${name}, ` : ''}${hex(c)}) at position ${m.index + 1}`;
+  }
+  const f = FORMAT_RE.exec(value);
+  if (f) {
+    const c = f[0].codePointAt(0)!;
+    const name = FORMAT_NAMES[c];
+    // The position in characters (code points), as a person counts them.
+    return `contains an invisible formatting character (${name ? `${name}, ` : ''}${hex(c)}) at position ${[...value.slice(0, f.index)].length + 1}`;
   }
   if (/^\s/.test(value)) return 'begins with white space';
   if (/\s$/.test(value)) return 'ends with white space';
@@ -135,6 +169,8 @@ export function redirectUrlProblem(value: string): string | undefined {
   if (NON_APP_SCHEMES.has(scheme)) return `uses ${scheme}:, which is not a redirect target; use https:// (or an app's own scheme such as myapp://callback)`;
   // `localhost:8080/cb` or `app.example.com:443/cb` parse as a scheme followed by a port: a forgotten http(s)://.
   if (scheme === 'localhost' || /^[^:/]+:\d+(?:[/?]|$)/.test(value)) return 'looks like a host and port without a scheme; write http://localhost:… or https://…';
+  const info = userInfoProblem(value);
+  if (info) return info;
   let url: URL;
   try {
     url = new URL(value);
@@ -151,6 +187,18 @@ export function redirectUrlProblem(value: string): string | undefined {
   }
   if (!url.hostname) return 'has no host';
   return undefined;
+}
+
+/**
+ * User info (`user:password@` before the host) in a URL we store or redirect to: the host is what
+ * follows the last `@` of the authority, so `https://global.consent.azure-apim.net@evil.example/x`
+ * goes to evil.example. No redirect URL needs it; it is refused, naming the real host.
+ */
+export function userInfoProblem(value: string): string | undefined {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)@([^/?#@]*)/.exec(value);
+  if (!m) return undefined;
+  const host = m[2]!.replace(/:\d*$/, '') || '(none)';
+  return `contains user info ("${m[1]}@") before the host: it leads to ${host}, not ${m[1]!.split(':')[0]}; write the URL without "…@"`;
 }
 
 /** An https redirect URI the façade may send codes to besides loopback (claude.ai's callback…): exact, no fragment or user. */
@@ -198,10 +246,11 @@ export function check<S extends z.ZodMiniType>(schema: S, value: unknown, label:
   throw new InputError(`${label}${shown} ${msg}.`);
 }
 
-/** `value` in double quotes, control characters escaped (`\n`, `\u0000`) so the sentence stays on one line. */
+/** `value` in double quotes, control and invisible formatting characters escaped (`\n`, `\u0000`, `\u202e`) so the sentence stays on one line and reads as it is. */
 export function quote(value: string): string {
   const esc: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  return `"${value.replace(new RegExp(CONTROL_RE.source, 'g'), (c) => esc[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+  // Invisible formatting characters too: a bidi override printed as it is would reorder the sentence.
+  return `"${value.replace(new RegExp(`${CONTROL_RE.source}|${FORMAT_RE.source}`, 'gu'), (c) => esc[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)}"`;
 }
 
 /** The problem `schema` finds in `value` (its first issue's message), or undefined when valid. */

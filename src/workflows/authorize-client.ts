@@ -170,6 +170,12 @@ export async function prepareAuthorizeClient(o: AuthorizeTarget, ctx: Ctx): Prom
     steps: [plan.step],
     question: `Update gateway ${name}?`,
     preview: () => result(false),
-    apply: async () => result(true, await applyGatewayAuthorization(agentcore, plan, { wait: o.wait, waitTimeoutSeconds: o.waitTimeoutSeconds, onAccepted: () => recordGateway(ctx, poolId, region, gatewayId, name, merge) }, ctx.out)),
+    apply: async () => {
+      // Recorded before the write that makes it (issue 17): a run killed once the UpdateGateway landed
+      // leaves the record, so teardown takes the client off again (an addition that never landed is
+      // found missing there and forgotten).
+      recordGateway(ctx, poolId, region, gatewayId, name, merge);
+      return result(true, await applyGatewayAuthorization(agentcore, plan, { wait: o.wait, waitTimeoutSeconds: o.waitTimeoutSeconds, onAccepted: () => recordGateway(ctx, poolId, region, gatewayId, name, merge) }, ctx.out));
+    },
   };
 }

@@ -175,7 +175,7 @@ function recordClient(ctx: Ctx, poolId: string, region: string, clientId: string
   }
   if (!statePool) ctx.state.update({ region, userPoolId: poolId });
   ctx.state.upsertClient({ clientId, name: input.name, preset: input.preset });
-  ctx.state.change((s) => withOrigin(s, created ? 'created' : 'adopted', 'clients', clientId));
+  ctx.state.change((s) => withOrigin(s, created ? 'created' : 'adopted', 'clients', clientId, input.name));
 }
 
 /** The dotenv keys this tool owns; a key without a value for this client is removed from the file. */

@@ -95,7 +95,7 @@ export async function prepareCreateUser(input: CreateUserInput, ctx: Ctx): Promi
     apply: async (asked?: string) => {
       const applied = await applyUser(cognito, poolId, plan, read, password ?? asked, ctx.out);
       // The name Cognito knows the user by (generated on e-mail sign-in pools): what the state records.
-      recordUser(ctx, poolId, applied.username, applied.created, input.group, applied.groupCreated);
+      recordUser(ctx, poolId, { username: applied.username, email: input.email }, applied.created, input.group, applied.groupCreated);
       return { userPoolId: poolId, signInName: read.signInName, email: input.email, ...applied, ...(input.group ? { group: input.group } : {}) };
     },
   };
@@ -103,10 +103,11 @@ export async function prepareCreateUser(input: CreateUserInput, ctx: Ctx): Promi
 
 
 /** Record the user (and group) as created or adopted, when they belong to the state file's pool. */
-function recordUser(ctx: Ctx, poolId: string, username: string, created: boolean, group: string | undefined, groupCreated: boolean | undefined): void {
+function recordUser(ctx: Ctx, poolId: string, user: { username: string; email: string }, created: boolean, group: string | undefined, groupCreated: boolean | undefined): void {
   if (ctx.state.get().userPoolId !== poolId) return;
   ctx.state.change((s) => {
-    const withUser = withOrigin(s, created ? 'created' : 'adopted', 'users', username);
+    // A Create of ours pending for it (by the name it was created with) makes it ours.
+    const withUser = withOrigin(s, created ? 'created' : 'adopted', 'users', user.username, [user.username, user.email]);
     return group ? withOrigin(withUser, groupCreated ? 'created' : 'adopted', 'groups', group) : withUser;
   });
 }

@@ -10,10 +10,11 @@ import type { Ctx } from '../lib/context.js';
 import { awsCliCommand, type PlanStep, type Prepared } from '../lib/plan.js';
 import { codeSha256, zip } from '../lib/zip.js';
 import type { StateFacade } from '../lib/state.js';
+import { withoutIntents } from '../lib/intents.js';
 import { applyCallback } from '../steps/client/add-callbacks.js';
 import { facadeCallbackUrl, planFacadeCallback, readFacadeTarget, type FacadeTargetInput } from '../steps/facade/target.js';
 import { prepareAuthorizeClient } from './authorize-client.js';
-import { COPILOT_STUDIO_MCP_VERSION } from '../domain/oauth.js';
+import { COPILOT_STUDIO_MCP_VERSION, clientCommands } from '../domain/oauth.js';
 import { ENV } from '../facade/env.js';
 import {
   ARCHITECTURE,
@@ -39,6 +40,8 @@ export interface FacadeDeployInput extends FacadeTargetInput {
    */
   copilotStudio?: boolean;
   kmsKeyArn?: string;
+  /** false: --client-metadata off (FACADE_CLIENT_METADATA=off in its environment). */
+  clientMetadata?: boolean;
   /** The façade's Lambda bundle (dist/facade-lambda.mjs), zipped as index.mjs. */
   bundle: Uint8Array;
   wait: boolean;
@@ -53,7 +56,8 @@ export interface FacadeDeployResult {
   mcpUrl?: string;
   claudeCommand?: string;
   /** Whether the façade allows Copilot Studio's Dynamic discovery (then the printed steps say how to add it). */
-  copilotStudio: boolean;
+  copilotStudio?: boolean;
+  codexCommand?: string;
   clientId: string;
   gatewayId: string;
   codeSha256: string;
@@ -111,7 +115,8 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
 
   const current = fn?.Configuration;
   const copilotStudio = input.copilotStudio ?? current?.Environment?.Variables?.[ENV.copilotStudio] === '1';
-  const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris, { copilotStudio });
+  const options = { clientMetadata: input.clientMetadata !== false, copilotStudio };
+  const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris, options);
   const drift = role ? settingsDrift(current, want) : settingsDrift(current, { ...want, Role: current?.Role ?? want.Role });
   const codeStale = Boolean(current) && current!.CodeSha256 !== sha;
   if (!current) {
@@ -150,7 +155,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
     functionName: n.functionName,
     roleName: n.roleName,
     parameterNames: paramNames,
-    ...(url ? { url, mcpUrl: `${url}/mcp`, claudeCommand: `claude mcp add --transport http ${t.gatewayName?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'agentcore-gateway'} ${url}/mcp` } : {}),
+    ...(url ? { url, mcpUrl: `${url}/mcp`, ...clientCommands(t.gatewayName?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'agentcore-gateway', `${url}/mcp`) } : {}),
     copilotStudio,
     clientId: t.clientId,
     gatewayId: t.gatewayId,
@@ -191,16 +196,16 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         ctx.out.step(`Put the least-privilege policy ${n.policyName} on ${n.roleName}`);
       }
       if (!keyParam) {
-        await ssm.putSecureString(n.signingKeyParameter, randomBytes(32).toString('base64url'), { overwrite: false, description: `Signing key of the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
+        const how = await ssm.putSecureString(n.signingKeyParameter, randomBytes(32).toString('base64url'), { overwrite: false, description: `Signing key of the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
         changes.push(`created parameter ${n.signingKeyParameter}`);
-        ctx.out.step(`Stored a new signing key in ${n.signingKeyParameter}`);
+        ctx.out.step(`Stored a new signing key in ${n.signingKeyParameter}${how === 'already there' ? ' (the first attempt landed; its answer was lost)' : ''}`);
       }
       if (secretStale) {
         await ssm.putSecureString(n.clientSecretParameter, t.client.ClientSecret!, { overwrite: Boolean(secretParam), description: `App client secret for the OAuth façade ${n.functionName}`, keyId: input.kmsKeyArn });
         changes.push(`${secretParam ? 'updated' : 'created'} parameter ${n.clientSecretParameter}`);
         ctx.out.step(`Stored the app client secret in ${n.clientSecretParameter}`);
       }
-      const settings = desiredSettings(t, n, r.Arn!, input.allowedRedirectUris, { copilotStudio });
+      const settings = desiredSettings(t, n, r.Arn!, input.allowedRedirectUris, options);
       if (!current) {
         await lambda.createFunction({ FunctionName: n.functionName, Code: { ZipFile: pkg }, Architectures: [ARCHITECTURE], Tags: { [MANAGED_TAG.key]: MANAGED_TAG.value }, ...settings });
         changes.push(`created function ${n.functionName}`);
@@ -228,21 +233,26 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         ctx.out.step(`${urlConfig ? 'Updated' : 'Created'} the function URL ${urlNow.FunctionUrl}`);
       }
       for (const p of missingPermissions) {
-        await lambda.addPermission({ FunctionName: n.functionName, StatementId: p.sid, Action: p.action, Principal: '*', ...p.extra });
-        changes.push(`added permission ${p.sid}`);
+        const how = await lambda.addPermission({ FunctionName: n.functionName, StatementId: p.sid, Action: p.action, Principal: '*', ...p.extra });
+        changes.push(how === 'added' ? `added permission ${p.sid}` : `permission ${p.sid} was there already (an earlier attempt landed)`);
       }
       const url = trimSlash(urlNow!.FunctionUrl!);
       record({ url, copilotStudio });
       const cb = callbackPlan ?? planFacadeCallback(t, url);
       if (cb.step) {
+        // Recorded before the write that adds it: `facade remove` takes it away even after a kill mid-write
+        // (and leaves the client alone when the callback is not there).
+        record({ url, callbackAdded: true });
         await applyCallback(await ctx.cognito(), cb, ctx.out);
         changes.push(`added ${facadeCallbackUrl(url)} to the client`);
-        record({ url, callbackAdded: true });
       }
       if (gateway.steps.length) {
         await gateway.apply();
         changes.push(`authorized ${t.clientId} on gateway ${t.gatewayId}`);
       }
+      // Every piece exists now and the façade record covers them: no Create of them is pending any more.
+      const pieces = new Set([n.roleName, n.functionName]);
+      ctx.state.change((s) => withoutIntents(s, (i) => (i.kind === 'role' || i.kind === 'function' || i.kind === 'functionUrl') && pieces.has(i.name)));
       return result(changes, url);
     },
   };

@@ -134,7 +134,7 @@ async function applyInitPool(
   const switched = previous !== undefined && previous !== poolId;
   if (switched) ctx.out.warn(`The state file pointed at user pool ${previous}; it now records ${poolId} (the old pool's client entries, and what it recorded as created there, were dropped from it).`);
   ctx.state.update({ region: p.region, userPoolId: poolId, ...(switched ? { clients: [], domain: undefined, resourceServer: undefined, created: undefined, adopted: undefined } : {}) });
-  ctx.state.change((s) => withOrigin(s, poolCreated ? 'created' : 'adopted', 'userPool', poolId));
+  ctx.state.change((s) => withOrigin(s, poolCreated ? 'created' : 'adopted', 'userPool', poolId, p.pool.name));
 
   // 2. The hosted-UI domain: a pool that has one keeps it.
   if (p.domain.existing && p.input.domain && p.input.domain !== p.domain.domain) ctx.out.warn(`The pool already has the domain "${p.domain.domain}"; keeping it (--domain ${p.input.domain} ignored).`);

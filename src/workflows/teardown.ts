@@ -4,7 +4,7 @@ import type { Ctx } from '../lib/context.js';
 import { CliError } from '../lib/errors.js';
 import type { Prepared } from '../lib/plan.js';
 import { plural } from '../lib/text.js';
-import { withGatewayClients, withoutOwned } from '../lib/ownership.js';
+import { withGatewayClients, withOrigin, withoutOwned } from '../lib/ownership.js';
 import type { State } from '../lib/state.js';
 import { waitUntil } from '../aws/waiter.js';
 import { jwtOf } from '../steps/gateway/authorize.js';
@@ -70,6 +70,12 @@ export async function prepareTeardown(o: TeardownOptions, ctx: Ctx): Promise<Pre
   const facade = state.facade?.created ? await prepareFacadeRemoval(ctx) : undefined;
   if (state.facade && !state.facade.created) ctx.out.info(`Kept (never deleted by teardown):\n  = OAuth façade ${state.facade.functionName}: not created by this tool (remove it with \`${FACADE_REMOVE_COMMAND}\`)`);
   const read = await readTeardown(ctx, state);
+  // A Create of ours that landed but was never recorded (a run killed in between): its resource is ours.
+  const resolved = withLandedCreates(read);
+  if (resolved !== read.state) {
+    read.state = resolved;
+    if (!ctx.dryRun) ctx.state.change((s) => withLandedCreates({ ...read, state: s }));
+  }
   const plan = planTeardown(read, { allowAnyClient: o.allowAnyClient });
   if (plan.kept.length) ctx.out.info(`Kept (never deleted by teardown):\n${plan.kept.map((k) => `  = ${label(k)}: ${k.reason}`).join('\n')}`);
   if (plan.gone.length) ctx.out.info(ctx.out.c.dim(`Already gone (forgotten in the state file): ${plan.gone.map(label).join(', ')}`));
@@ -130,9 +136,33 @@ function forgetGone(ctx: Ctx, plan: TeardownPlan): void {
   });
 }
 
+/**
+ * The state with every pending Create intent (src/lib/intents.ts) in the pool whose resource is
+ * there now recorded as created (what a killed run made and did not record).
+ */
+export function withLandedCreates(r: TeardownRead): State {
+  let s = r.state;
+  const c = r.contents;
+  if (!c || !s.creating?.length || !r.pool) return s;
+  for (const i of s.creating) {
+    if (i.in !== r.pool.id) continue;
+    const clients = i.kind === 'clients' ? c.clients.filter((x) => x.name === i.name) : [];
+    const user = i.kind === 'users' ? c.users.find((u) => u.username === i.name || u.email === i.name) : undefined;
+    if (clients.length === 1) s = withOrigin(s, 'adopted', 'clients', clients[0]!.id, i.name);
+    else if (user) s = withOrigin(s, 'adopted', 'users', user.username, i.name);
+    else if (i.kind === 'groups' && c.groups.includes(i.name)) s = withOrigin(s, 'adopted', 'groups', i.name);
+    else if (i.kind === 'resourceServer' && c.resourceServers.includes(i.name)) s = withOrigin(s, 'adopted', 'resourceServer', i.name);
+    else if (i.kind === 'domain' && r.pool.domain === i.name) s = withOrigin(s, 'adopted', 'domain', i.name);
+  }
+  return s;
+}
+
 /** The state once its pool is gone: the Region (and what belongs to other commands) only. */
 function forgetPool(s: State): State {
-  const { userPoolId: _p, domain: _d, resourceServer: _r, clients: _c, gatewayId: _g, created, adopted: _a, ...rest } = s;
+  const { userPoolId: _p, domain: _d, resourceServer: _r, clients: _c, gatewayId: _g, created, adopted: _a, creating, ...rest } = s;
+  // Intents of Creates in the deleted pool are moot with it.
+  const others = (creating ?? []).filter((i) => i.in !== s.userPoolId);
+  if (others.length) (rest as State).creating = others;
   return { ...rest, ...(created?.gatewayClients?.length ? { created: { gatewayClients: created.gatewayClients } } : {}) };
 }
 

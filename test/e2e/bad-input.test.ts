@@ -4,7 +4,8 @@
  * AWS request. Each command is also run once with clean values (--dry-run) and must send
  * requests, so "zero requests" is the validation's doing and not a broken setup.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,5 +103,60 @@ describe('bad input (moto): exit 2, one sentence naming the flag, zero AWS reque
     ];
     const runs = await Promise.all(clean.map((args) => runCli(args, { endpoint: moto.endpoint, cwd })));
     runs.forEach((r, i) => expect(r.requests.length, `${clean[i]!.join(' ')}: ${r.stderr}`).toBeGreaterThan(0));
+  });
+});
+
+/**
+ * Hostile input (issue 17, point 5): user info in a URL we store or redirect to, invisible and
+ * bidirectional-control characters (Unicode Cf) anywhere, an empty ID flag (never "use the state
+ * file's"), a state file that is not a regular file (a FIFO must not hang): exit 2, one sentence,
+ * zero AWS requests.
+ */
+type Hostile = [string, (id: string, dir: string) => string[], RegExp];
+const HOSTILE: Hostile[] = [
+  ['add-callback: a callback URL with user info (its host is evil.example)', () => ['add-callback', 'https://global.consent.azure-apim.net@evil.example/redirect/x', '--yes'], /Callback URL .* contains user info .* it leads to evil\.example, not global\.consent\.azure-apim\.net/],
+  ['create-client: --callback-url with user info', () => ['create-client', '--preset', 'web', '--callback-url', 'https://app.example.com@evil.example/cb'], /--callback-url .* contains user info .* evil\.example/],
+  ['init: --callback-url with user and password', () => ['init', '--no-gateway', '--callback-url', 'https://user:pw@evil.example/cb', '--yes'], /--callback-url .* contains user info/],
+  ['add-callback: a zero-width space in a callback URL', () => ['add-callback', 'https://copilot.example.com/re\u200bdirect', '--yes'], /invisible formatting character \(zero width space, U\+200B\) at position 31/],
+  ['create-client: a right-to-left override in --callback-url', () => ['create-client', '--preset', 'web', '--callback-url', 'https://app.example.com/\u202ecb'], /--callback-url .*\\u202e.* invisible formatting character \(right-to-left override, U\+202E\) at position 25/],
+  ['create-client: a byte order mark in --name', () => ['create-client', '--preset', 'm2m', '--name', '\ufeffagent'], /--name .* invisible formatting character \(byte order mark, U\+FEFF\) at position 1/],
+  ['create-user: a zero-width joiner in --email', () => ['create-user', '--email', 'tester\u200d@example.com', '--password-stdin'], /--email .* U\+200D\) at position 7/],
+  ['authorize-client: --gateway-id ""', (id) => ['authorize-client', '--client-id', id, '--gateway-id', '', '--yes'], /--gateway-id is empty/],
+  ['add-callback: --pool-id ""', () => ['add-callback', 'https://copilot.example.com/r', '--pool-id', '', '--yes'], /--pool-id is empty/],
+  ['remove-callback: --client-id ""', () => ['remove-callback', 'https://copilot.example.com/r', '--client-id', '', '--yes'], /--client-id is empty/],
+  ['facade deploy: --gateway-id ""', () => ['facade', 'deploy', '--gateway-id', '', '--yes'], /--gateway-id is empty/],
+  ['status: a FIFO as the state file (no hang)', (_id, dir) => ['status', '--state', join(dir, 'fifo.json')], /state file .*fifo\.json is a named pipe \(FIFO\), not a regular file/],
+  ['create-client: a FIFO as the state file (no hang)', (_id, dir) => ['create-client', '--preset', 'm2m', '--state', join(dir, 'fifo.json')], /is a named pipe \(FIFO\)/],
+  ['create-client: a directory as the state file', (_id, dir) => ['create-client', '--preset', 'm2m', '--state', join(dir, 'a-directory')], /is a directory, not a regular file/],
+  ['status: a device as the state file', () => ['status', '--state', '/dev/null'], /is a device, not a regular file/],
+];
+
+describe('hostile input (moto): exit 2, one sentence, zero AWS requests', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-hostile-'));
+    execFileSync('mkfifo', [join(dir, 'fifo.json')]);
+    mkdirSync(join(dir, 'a-directory'));
+  });
+
+  it.concurrent.for(HOSTILE)('%s', async ([, args, sentence], { task }) => {
+    const r = await runCli(args(clientId, dir), { endpoint: moto.endpoint, cwd, input: 'Corr3ctHorse\n', timeoutMs: 15_000 });
+    record(task, { badInputs: 1, badInputsHandled: r.code === 2 && r.requests.length === 0 ? 1 : 0 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.requests.map((q) => q.operation)).toEqual([]);
+    expect(r.stderr.split('\n')[0]).toMatch(sentence);
+  });
+});
+
+describe('a killed state write leaves no temporary file for ever', () => {
+  it('the next write removes a temporary file of a dead process beside the state file (and keeps other files)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-tmp-'));
+    writeFileSync(join(dir, 'mcp-cognito.json'), JSON.stringify({ version: 1, region: 'us-east-1' }));
+    // What a write killed between its temporary file and the rename leaves (pid 2147483646: no such process).
+    writeFileSync(join(dir, 'mcp-cognito.json.2147483646.0a1b2c3d.tmp'), '{"version":1');
+    writeFileSync(join(dir, 'notes.tmp'), 'mine');
+    const r = await runCli(['init-pool', '--pool-name', 'tmp-sweep', '--yes', '--json'], { endpoint: moto.endpoint, cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['mcp-cognito.json', 'notes.tmp']);
   });
 });

@@ -6,6 +6,9 @@
  * 2026-07-28 with `authorize-client --mcp-version 2026-07-28`, and both client generations run: the
  * 1.x SDK (@modelcontextprotocol/sdk, initialize with a 2025 version) and the 2.x SDK
  * (@modelcontextprotocol/client, server/discover and stateless requests with 2026-07-28).
+ * mcp-remote (npm, a stdio bridge many clients use) runs the same through the façade: it opens the
+ * browser with `open`, whose bundled xdg-open runs $BROWSER, here test/fixtures/fake-browser.mjs,
+ * which reaches only loopback and the emulator front.
  *
  * The façade's outbound calls (Cognito's token endpoint, the gateway, a CIMD document) go through
  * MCP_COGNITO_PROBE_BASE, the loopback-only data-plane override doctor's probes use: the front
@@ -14,7 +17,8 @@
  * loopback (as it serves the AWS hosts), so nothing in the product is relaxed for the test.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +52,7 @@ let serve: ChildProcessWithoutNullStreams;
 let serveOut = '';
 let serveErr = '';
 let cwd: string;
-let ready: { mcpUrl: string; claudeCommand: string; callbackUrl: string; clientId: string; callbackAdded: boolean };
+let ready: { mcpUrl: string; claudeCommand: string; codexCommand: string; callbackUrl: string; clientId: string; callbackAdded: boolean };
 const seed = {} as { poolId: string; gatewayId: string };
 let versions: Awaited<ReturnType<typeof runCli>>;
 /** The 2.x client's access token, reused by the raw request test (one sign-in fewer). */
@@ -258,10 +262,11 @@ async function signInAndList(provider: Provider): Promise<string[]> {
 }
 
 describe('facade serve with the MCP TypeScript SDK', () => {
-  it('prints the MCP URL and the claude mcp add line, and registered its callback on the init-made client (placeholder kept)', async () => {
+  it('prints the MCP URL and the claude mcp add and codex mcp add lines, and registered its callback on the init-made client (placeholder kept)', async () => {
     const origin = new URL(ready.mcpUrl).origin;
     expect(ready.mcpUrl).toBe(`${origin}/mcp`);
     expect(ready.claudeCommand).toBe(`claude mcp add --transport http sample-gateway ${ready.mcpUrl}`);
+    expect(ready.codexCommand).toBe(`codex mcp add sample-gateway --url ${ready.mcpUrl}`);
     expect(ready.callbackAdded).toBe(true);
     const { cognito } = sdk(front.endpoint);
     const c = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: ready.clientId }))).UserPoolClient!;
@@ -295,6 +300,59 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(names.length).toBeGreaterThan(0);
     expect(provider.info?.client_id).toBe(CIMD_URL);
     expect(provider.authUrls[0]!.searchParams.get('client_id')).toBe(CIMD_URL);
+  });
+
+  it("refreshes only what it issued: its sealed token rotates, a used one and Cognito's own refresh token (obtained with the secret, as Copilot Studio does) are invalid_grant", async () => {
+    const origin = new URL(ready.mcpUrl).origin;
+    const provider = new Provider();
+    await signInAndList(provider);
+    const sealed = provider.saved!.refresh_token!;
+    expect(sealed).toMatch(/^mcfr1\./);
+    const refresh = (token: string) =>
+      fetch(`${origin}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: ready.clientId }) });
+    const first = await refresh(sealed);
+    expect(first.status).toBe(200);
+    const next = ((await first.json()) as { access_token: string; refresh_token: string });
+    expect(next.access_token).toBeTruthy();
+    expect(next.refresh_token).toMatch(/^mcfr1\./);
+    expect(next.refresh_token).not.toBe(sealed);
+    const reused = await refresh(sealed);
+    expect(reused.status).toBe(400);
+    expect(await reused.json()).toMatchObject({ error: 'invalid_grant' });
+
+    // Copilot Studio's way: the hosted UI, then Cognito's token endpoint with the client's secret.
+    const verifier = randomBytes(32).toString('base64url');
+    const atFacade = await fetch(`${origin}/authorize?${new URLSearchParams({ response_type: 'code', client_id: ready.clientId, redirect_uri: APP_REDIRECT, state: 's', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`, { redirect: 'manual' });
+    const cognitoAuthorize = new URL(atFacade.headers.get('location')!);
+    const direct = new URL(`${cognitoAuthorize.origin}${cognitoAuthorize.pathname}`);
+    direct.search = new URLSearchParams({ response_type: 'code', client_id: ready.clientId, redirect_uri: ready.callbackUrl, state: 'cs', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' }).toString();
+    const landed = await browser(direct.href, ready.callbackUrl);
+    const { cognito } = sdk(front.endpoint);
+    const secret = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: ready.clientId }))).UserPoolClient!.ClientSecret!;
+    const issued = await f(`${cognitoAuthorize.origin}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${ready.clientId}:${secret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: landed.searchParams.get('code')!, redirect_uri: ready.callbackUrl, code_verifier: verifier }).toString(),
+    });
+    expect(issued.status).toBe(200);
+    const cognitoRefresh = ((await issued.json()) as { refresh_token: string }).refresh_token;
+    expect(cognitoRefresh).toBeTruthy();
+    const lent = await refresh(cognitoRefresh);
+    expect(lent.status).toBe(400);
+    expect(await lent.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('names the printed URL to a request that reached it under another host name', async () => {
+    const { port } = new URL(ready.mcpUrl);
+    const res = await new Promise<{ status: number; body: string }>((resolvePromise, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/.well-known/oauth-protected-resource/mcp', headers: { host: `localhost:${port}` } }, (r) => {
+        let body = '';
+        r.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolvePromise({ status: r.statusCode!, body }));
+      });
+      req.on('error', reject).end();
+    });
+    expect(res.status).toBe(421);
+    expect(JSON.parse(res.body).error_description).toContain(`use ${ready.mcpUrl} exactly as printed`);
   });
 
   it('never an open redirect: a non-loopback redirect_uri and plain PKCE are answered 400 with an OAuth error, no Location', async () => {
@@ -353,7 +411,26 @@ describe('facade serve with the MCP TypeScript SDK', () => {
       // The tunnel: its https origin reaches this loopback server; everything else goes to the emulator.
       const tunnel: FetchLike = (input, init) => {
         const u = new URL(String(input instanceof Request ? input.url : input));
-        return u.origin === TUNNEL ? fetch(`http://127.0.0.1:${port}${u.pathname}${u.search}`, init) : f(input, init);
+        // A tunnel forwards the public Host (the façade refuses any other: 421).
+        if (u.origin !== TUNNEL) return f(input, init);
+        const headers: Record<string, string> = {};
+        new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
+        headers.host = u.host;
+        const body = init?.body === undefined || init.body === null ? undefined : Buffer.from(String(init.body));
+        return new Promise<Response>((resolveRes, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path: `${u.pathname}${u.search}`, method: init?.method ?? 'GET', headers }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const h = new Headers();
+              for (const [k, v] of Object.entries(res.headers)) for (const x of [v ?? []].flat()) h.append(k, x);
+              const status = res.statusCode ?? 502;
+              resolveRes(new Response([204, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: h }));
+            });
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
       };
       const report = await connectLikeCopilotStudio({ serverUrl: doc.mcpUrl, fetch: tunnel, toolName: 'Tunnel tool', user: { name: USER, password: PASSWORD } });
       expect(report.tools.length).toBeGreaterThan(0);
@@ -431,6 +508,70 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(r.headers.get('mcp-session-id')).toBeNull();
     expect(await r.json()).toMatchObject({ jsonrpc: '2.0', id: 0, result: { resultType: 'complete', supportedVersions: ['2025-06-18', '2025-03-26', '2026-07-28'] } });
   });
+  it('mcp-remote (a client nobody here wrote) registers, signs in through a browser it opens, and lists the tools over stdio', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mcp-remote-'));
+    const browserLog = join(home, 'browser.log');
+    const callbackPort = await freePort();
+    // No DISPLAY and no desktop: `open` runs its bundled xdg-open, which runs $BROWSER: the fake browser.
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      MCP_REMOTE_CONFIG_DIR: join(home, '.mcp-auth'),
+      BROWSER: join(repoRoot, 'test', 'fixtures', 'fake-browser.mjs'),
+      FAKE_BROWSER_FRONT: front.endpoint,
+      FAKE_BROWSER_USER: USER,
+      FAKE_BROWSER_PASSWORD: PASSWORD,
+      FAKE_BROWSER_LOG: browserLog,
+      NO_COLOR: '1',
+    };
+    const remote = spawn(process.execPath, [join(repoRoot, 'node_modules', 'mcp-remote', 'dist', 'proxy.js'), ready.mcpUrl, String(callbackPort), '--transport', 'http-only'], { env, cwd: home });
+    let stdout = '';
+    let stderr = '';
+    const t0 = Date.now();
+    remote.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d.split('\n').map((l) => (l ? `[${Date.now() - t0}] ${l}` : l)).join('\n')));
+    const answers = new Map<number, Record<string, unknown>>();
+    const waiters = new Map<number, (m: Record<string, unknown>) => void>();
+    remote.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      let nl: number;
+      while ((nl = stdout.indexOf('\n')) >= 0) {
+        const line = stdout.slice(0, nl);
+        stdout = stdout.slice(nl + 1);
+        if (!line.trim()) continue;
+        const m = JSON.parse(line) as { id?: number } & Record<string, unknown>;
+        if (typeof m.id === 'number') {
+          answers.set(m.id, m);
+          waiters.get(m.id)?.(m);
+        }
+      }
+    });
+    const call = (id: number, method: string, params: Record<string, unknown> = {}) =>
+      new Promise<Record<string, unknown>>((resolvePromise, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer to ${method}.\n${stderr.slice(-3000)}`)), 30_000);
+        waiters.set(id, (m) => {
+          clearTimeout(timer);
+          resolvePromise(m);
+        });
+        remote.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+      });
+    try {
+      const init = await call(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e-stdio', version: '1' } });
+      expect(init).toMatchObject({ result: { protocolVersion: expect.any(String) } });
+      remote.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+      const listed = (await call(2, 'tools/list')) as { result: { tools: { name: string }[] } };
+      expect(listed.result.tools.length).toBeGreaterThan(0);
+      // It went through the façade: registration, then the browser from /authorize to mcp-remote's loopback callback.
+      expect(serveErr).toMatch(/POST \/register 201/);
+      const hops = readFileSync(browserLog, 'utf8');
+      expect(hops).toMatch(new RegExp(`GET ${new URL(ready.mcpUrl).origin}/authorize`));
+      expect(hops).toMatch(new RegExp(`GET http://localhost:${callbackPort}/oauth/callback`));
+    } finally {
+      const exited = new Promise((r) => remote.once('exit', r));
+      remote.kill('SIGTERM');
+      await exited;
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('a second run finds the callback registered (nothing to change); Ctrl-C stops the server with exit 0', async () => {
     const again = await runCli(['facade', 'serve', '--port', new URL(ready.mcpUrl).port, '--dry-run'], { endpoint: front.endpoint, cwd });
@@ -442,5 +583,43 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     serve.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(serveErr).toMatch(/Stopped\./);
+  });
+
+  it('answers 503 (never silence) while it sets up, then serves; --client-metadata off stops advertising documents', async () => {
+    const port = await freePort();
+    let out = '';
+    const second = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), 'facade', 'serve', '--port', String(port), '--client-metadata', 'off', '--yes', '--json'], {
+      cwd,
+      env: cliEnv({ AWS_ENDPOINT_URL: front.endpoint, MCP_COGNITO_PROBE_BASE: front.endpoint }),
+    });
+    second.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const statuses: number[] = [];
+    const once = () =>
+      new Promise<number | 'refused'>((resolvePromise, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/.well-known/oauth-authorization-server', timeout: 3000 }, (r) => {
+          r.resume();
+          resolvePromise(r.statusCode!);
+        });
+        req.on('timeout', () => reject(new Error('a request during set-up was never answered'))).on('error', () => resolvePromise('refused')).end();
+      });
+    try {
+      for (let i = 0; i < 600; i++) {
+        const status = await once();
+        if (status !== 'refused') statuses.push(status);
+        if (status === 200) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(statuses.at(-1)).toBe(200);
+      expect(statuses).toContain(503);
+      expect(new Set(statuses)).toEqual(new Set([503, 200]));
+      const asm = (await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+      expect(asm).not.toHaveProperty('client_id_metadata_document_supported');
+      expect(asm.registration_endpoint).toBe(`http://127.0.0.1:${port}/register`);
+    } finally {
+      const exited = new Promise((r) => second.once('exit', r));
+      second.kill('SIGINT');
+      await exited;
+    }
+    expect(out).toContain(`codex mcp add sample-gateway --url http://127.0.0.1:${port}/mcp`);
   });
 });

@@ -24,12 +24,16 @@ export interface Figures {
   concurrentProcesses: number;
   badInputs: number;
   badInputsHandled: number;
+  /** Runs killed (SIGKILL) right after a write landed, then run again. */
+  killsAfterWrite: number;
+  /** Resources left after `teardown` that the runs made (issue 17). */
+  orphansAfterTeardown: number;
 }
 
-export const noFigures = (): Figures => ({ faultsTried: 0, survived: 0, failedThenRerun: 0, unclear: 0, duplicates: 0, itemsLost: 0, writersBetween: 0, concurrentProcesses: 0, badInputs: 0, badInputsHandled: 0 });
+export const noFigures = (): Figures => ({ faultsTried: 0, survived: 0, failedThenRerun: 0, unclear: 0, duplicates: 0, itemsLost: 0, writersBetween: 0, concurrentProcesses: 0, badInputs: 0, badInputsHandled: 0, killsAfterWrite: 0, orphansAfterTeardown: 0 });
 
 export function addFigures(into: Figures, more: Partial<Figures>): Figures {
-  for (const [k, v] of Object.entries(more)) into[k as keyof Figures] += v ?? 0;
+  for (const [k, v] of Object.entries(more)) into[k as keyof Figures] = (into[k as keyof Figures] ?? 0) + (v ?? 0);
   return into;
 }
 

@@ -226,7 +226,9 @@ export function unclearError(r: CliRun): string[] {
 }
 
 /** The CLI's environment on a lane: its Region, the short request timeout. */
-export const cliEnv = (lane: Lane) => ({ AWS_REGION: lane.region, MCP_COGNITO_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
+/** How long a Create is looked for after a lost answer in fault runs (MCP_COGNITO_LATE_CREATE_MS): longer than DELAY_MS - REQUEST_TIMEOUT_MS. */
+export const LATE_CREATE_MS = 1000;
+export const cliEnv = (lane: Lane) => ({ AWS_REGION: lane.region, MCP_COGNITO_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), MCP_COGNITO_LATE_CREATE_MS: String(LATE_CREATE_MS) });
 
 /** At most this many CLI processes of the fault suite at once in a test file (2 cores). */
 const MAX_RUNNING = 10;

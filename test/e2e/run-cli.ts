@@ -3,7 +3,7 @@
  * hermetic environment: dummy credentials, a fresh HOME (no real ~/.aws), a fresh cwd (so the
  * default state file ./mcp-cognito.json is per run) and a request recorder file.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +35,8 @@ export interface CliOptions {
   cwd?: string;
   /** Kills the CLI and rejects after this long (default 30 s). */
   timeoutMs?: number;
+  /** Told the CLI's process as soon as it starts (fault tests kill it right after a write landed). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export interface CliRun {
@@ -108,6 +110,7 @@ export async function runCli(args: string[], opts: CliOptions = {}): Promise<Cli
 
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const child = spawn(process.execPath, [binPath, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  opts.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

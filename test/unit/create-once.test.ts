@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   AdminCreateUserCommand,
@@ -24,14 +24,29 @@ import {
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoApi } from '../../src/aws/cognito.js';
-import { classifyCreateFailure, createOnce } from '../../src/aws/create-once.js';
+import { classifyCreateFailure, createOnce, DEFAULT_LATE_CREATE_MS, lateCreateMs } from '../../src/aws/create-once.js';
 import { CliError } from '../../src/lib/errors.js';
+import { memoryIntents } from '../../src/lib/intents.js';
 
 const POOL = 'us-east-1_AbC123xyz';
 // Local dummy credentials: the wire tests sign requests to a loopback server.
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
-const settings = { region: 'us-east-1', log: () => {} };
+// A fresh intent log for every API and every createOnce (an intent left pending would make the next Create look first).
+const settings = {
+  region: 'us-east-1',
+  log: () => {},
+  get intents() {
+    return memoryIntents();
+  },
+};
+const intent = {
+  get log() {
+    return memoryIntents();
+  },
+  kind: 'clients' as const,
+  name: 'c',
+};
 
 /** SDK-shaped failures. */
 const reset = () => Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
@@ -63,20 +78,20 @@ describe('createOnce', () => {
 
   it('a lost answer whose write happened: adopted, one Create', async () => {
     let creates = 0;
-    const r = await createOnce({ create: () => (creates++, Promise.reject(reset())), lookup: () => Promise.resolve('made'), sleep: noSleep });
+    const r = await createOnce({ create: () => (creates++, Promise.reject(reset())), lookup: () => Promise.resolve('made'), sleep: noSleep, intent });
     expect(r).toEqual({ value: 'made', adopted: true, sent: 1 });
     expect(creates).toBe(1);
   });
 
   it('a final error is thrown at once, without a lookup', async () => {
     let lookups = 0;
-    await expect(createOnce({ create: () => Promise.reject(invalid('bad name')), lookup: () => (lookups++, Promise.resolve('x')), sleep: noSleep })).rejects.toThrow('bad name');
+    await expect(createOnce({ create: () => Promise.reject(invalid('bad name')), lookup: () => (lookups++, Promise.resolve('x')), sleep: noSleep, intent })).rejects.toThrow('bad name');
     expect(lookups).toBe(0);
   });
 
   it('gives up after the attempts with the last error', async () => {
     let creates = 0;
-    await expect(createOnce({ create: () => (creates++, Promise.reject(internal())), lookup: () => Promise.resolve(undefined), sleep: noSleep })).rejects.toThrow('Internal server error');
+    await expect(createOnce({ create: () => (creates++, Promise.reject(internal())), lookup: () => Promise.resolve(undefined), sleep: noSleep, intent })).rejects.toThrow('Internal server error');
     expect(creates).toBe(3);
   });
 
@@ -84,7 +99,7 @@ describe('createOnce', () => {
     let creates = 0;
     let lookups = 0;
     // The write lands after the first look (a slow request the client gave up on).
-    const r = await createOnce({ create: () => (creates++, Promise.reject(timeout())), lookup: () => Promise.resolve(++lookups >= 2 ? 'late' : undefined), sleep: noSleep, inFlightMs: 2000 });
+    const r = await createOnce({ create: () => (creates++, Promise.reject(timeout())), lookup: () => Promise.resolve(++lookups >= 2 ? 'late' : undefined), sleep: noSleep, intent, inFlightMs: 2000 });
     expect(r).toEqual({ value: 'late', adopted: true, sent: 1 });
     expect([creates, lookups]).toEqual([1, 2]);
   });
@@ -92,7 +107,7 @@ describe('createOnce', () => {
   it('a timed-out Create that never lands: sent again once the in-flight window has passed', async () => {
     let creates = 0;
     const started = Date.now();
-    const r = await createOnce({ create: () => (creates++ === 0 ? Promise.reject(timeout()) : Promise.resolve('made')), lookup: () => Promise.resolve(undefined), sleep: noSleep, inFlightMs: 300 });
+    const r = await createOnce({ create: () => (creates++ === 0 ? Promise.reject(timeout()) : Promise.resolve('made')), lookup: () => Promise.resolve(undefined), sleep: noSleep, intent, inFlightMs: 300 });
     expect(r).toEqual({ value: 'made', adopted: false, sent: 2 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
@@ -100,11 +115,113 @@ describe('createOnce', () => {
   it('"already exists" is adopted only after an attempt that may have been applied', async () => {
     const exists = () => Object.assign(new Error('A group with the name already exists'), { name: 'GroupExistsException' });
     const isExists = (e: unknown) => (e as Error).name === 'GroupExistsException';
-    await expect(createOnce({ create: () => Promise.reject(exists()), lookup: () => Promise.resolve('g'), alreadyExists: isExists, sleep: noSleep })).rejects.toThrow('already exists');
+    await expect(createOnce({ create: () => Promise.reject(exists()), lookup: () => Promise.resolve('g'), alreadyExists: isExists, sleep: noSleep, intent })).rejects.toThrow('already exists');
     let n = 0;
     let found: string | undefined;
-    const r = await createOnce({ create: () => Promise.reject(n++ === 0 ? reset() : exists()), lookup: () => Promise.resolve(found), alreadyExists: isExists, sleep: () => ((found = 'g'), Promise.resolve()) });
+    const r = await createOnce({ create: () => Promise.reject(n++ === 0 ? reset() : exists()), lookup: () => Promise.resolve(found), alreadyExists: isExists, sleep: () => ((found = 'g'), Promise.resolve()), intent, inFlightMs: 100 });
     expect(r).toEqual({ value: 'g', adopted: true, sent: 2 });
+  });
+});
+
+describe('createOnce: the intent is written before the Create is sent (issue 17)', () => {
+  const noSleep = () => Promise.resolve();
+  const client = { kind: 'clients' as const, name: 'copilot-studio-mcp', in: POOL };
+
+  it('the Create is sent only once the intent is in the log; kept after a success (the command records it as created)', async () => {
+    const log = memoryIntents();
+    let seenAtSend: unknown;
+    await createOnce({ create: async () => ((seenAtSend = log.state.creating), 'made'), lookup: async () => undefined, sleep: noSleep, intent: { log, ...client } });
+    expect(seenAtSend).toEqual([expect.objectContaining({ kind: 'clients', name: 'copilot-studio-mcp', in: POOL, status: 'creating' })]);
+    expect(log.log).toEqual(['begin clients copilot-studio-mcp', 'made clients copilot-studio-mcp']);
+  });
+
+  it('a final answer: nothing was made, the intent is taken back', async () => {
+    const log = memoryIntents();
+    await expect(createOnce({ create: () => Promise.reject(invalid('bad')), lookup: async () => undefined, sleep: noSleep, intent: { log, ...client } })).rejects.toThrow('bad');
+    expect(log.log).toEqual(['begin clients copilot-studio-mcp', 'forget clients copilot-studio-mcp']);
+    expect(log.state.creating).toBeUndefined();
+  });
+
+  it('a lost answer whose resource never shows up: the intent stays (the re-run looks first and records what it finds as created)', async () => {
+    const log = memoryIntents();
+    await expect(createOnce({ create: () => Promise.reject(reset()), lookup: async () => undefined, sleep: noSleep, intent: { log, ...client }, inFlightMs: 50, attempts: 2 })).rejects.toThrow('socket hang up');
+    expect(log.state.creating).toEqual([expect.objectContaining({ kind: 'clients', name: 'copilot-studio-mcp' })]);
+  });
+
+  it("an earlier run's pending intent: looked for first; found → used, no Create sent", async () => {
+    const log = memoryIntents();
+    log.begin(client);
+    let creates = 0;
+    const r = await createOnce({ create: async () => (creates++, 'second'), lookup: async () => 'first', sleep: noSleep, intent: { log, ...client } });
+    expect(r).toEqual({ value: 'first', adopted: true, sent: 0 });
+    expect(creates).toBe(0);
+  });
+
+  it("an earlier run's intent older than the window, nothing there: one look, then the Create", async () => {
+    const log = memoryIntents();
+    log.begin(client);
+    await new Promise((res) => setTimeout(res, 5));
+    let lookups = 0;
+    const r = await createOnce({ create: async () => 'made', lookup: async () => (lookups++, undefined), sleep: noSleep, intent: { log, ...client }, inFlightMs: 1 });
+    expect(r.value).toBe('made');
+    expect(lookups).toBe(1);
+  });
+});
+
+describe('createOnce: a Create landing up to 60 s late makes no duplicate (the real default, fake timers)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('MCP_COGNITO_LATE_CREATE_MS sets the window; 60 s by default', () => {
+    expect(lateCreateMs({})).toBe(60_000);
+    expect(DEFAULT_LATE_CREATE_MS).toBe(60_000);
+    expect(lateCreateMs({ MCP_COGNITO_LATE_CREATE_MS: '1500' })).toBe(1500);
+    expect(lateCreateMs({ MCP_COGNITO_LATE_CREATE_MS: 'x' })).toBe(60_000);
+  });
+
+  it('a timed-out Create that lands 59 s later is found and used; one Create sent', async () => {
+    vi.useFakeTimers();
+    const saved = process.env.MCP_COGNITO_LATE_CREATE_MS;
+    delete process.env.MCP_COGNITO_LATE_CREATE_MS;
+    try {
+      const t0 = Date.now();
+      let creates = 0;
+      const log = memoryIntents();
+      const p = createOnce({
+        create: () => (creates++, Promise.reject(timeout())),
+        lookup: async () => (Date.now() - t0 >= 59_000 ? 'late' : undefined),
+        sleep: () => Promise.resolve(),
+        intent: { log, kind: 'clients', name: 'n', in: POOL },
+      });
+      await vi.advanceTimersByTimeAsync(62_000);
+      expect(await p).toEqual({ value: 'late', adopted: true, sent: 1 });
+      expect(creates).toBe(1);
+      expect(log.log).toContain('made clients n late');
+    } finally {
+      if (saved !== undefined) process.env.MCP_COGNITO_LATE_CREATE_MS = saved;
+    }
+  });
+
+  it('nothing landed within 60 s: the Create is sent again only after the window', async () => {
+    vi.useFakeTimers();
+    const saved = process.env.MCP_COGNITO_LATE_CREATE_MS;
+    delete process.env.MCP_COGNITO_LATE_CREATE_MS;
+    try {
+      const t0 = Date.now();
+      const sentAt: number[] = [];
+      const p = createOnce({
+        create: () => (sentAt.push(Date.now() - t0), sentAt.length === 1 ? Promise.reject(timeout()) : Promise.resolve('made')),
+        lookup: async () => undefined,
+        sleep: () => Promise.resolve(),
+        intent: { log: memoryIntents(), kind: 'clients', name: 'n', in: POOL },
+      });
+      await vi.advanceTimersByTimeAsync(65_000);
+      expect(await p).toEqual({ value: 'made', adopted: false, sent: 2 });
+      expect(sentAt[1]).toBeGreaterThanOrEqual(60_000);
+    } finally {
+      if (saved !== undefined) process.env.MCP_COGNITO_LATE_CREATE_MS = saved;
+    }
   });
 });
 
@@ -189,12 +306,13 @@ describe('the Create call sites in cognito.ts (aws-sdk-client-mock)', () => {
     expect(cognito.commandCalls(ListResourceServersCommand)).toHaveLength(0);
   });
 
-  it('CreateGroup reset, then GroupExistsException: adopted', async () => {
+  it('CreateGroup reset, not visible at the first look: looked for again (it may still land) and adopted, one Create', async () => {
     cognito.on(CreateGroupCommand).rejectsOnce(reset()).rejects(Object.assign(new Error('A group with the name already exists'), { name: 'GroupExistsException', $metadata: { httpStatusCode: 400 } }));
     cognito.on(GetGroupCommand).rejectsOnce(Object.assign(new Error('Group not found'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } })).resolves({ Group: { GroupName: 'testers' } });
     const api = await cognitoApi(settings);
     await api.createGroup(POOL, 'testers');
-    expect(cognito.commandCalls(CreateGroupCommand)).toHaveLength(2);
+    expect(cognito.commandCalls(CreateGroupCommand)).toHaveLength(1);
+    expect(cognito.commandCalls(GetGroupCommand)).toHaveLength(2);
   });
 
   it('AdminCreateUser reset after the write: the user is found and adopted, one Create', async () => {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryIntents } from '../../src/lib/intents.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CognitoIdentityProviderClient, CreateUserPoolCommand, CreateUserPoolDomainCommand, DescribeUserPoolCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { toCliError, type CallInfo } from '../../src/aws/errors.js';
@@ -83,7 +84,7 @@ describe('toCliError: the SDK error → CLI error table', () => {
 describe('Sender (through cognitoApi): mapping, read memoisation', () => {
   const cognito = mockClient(CognitoIdentityProviderClient);
   beforeEach(() => cognito.reset());
-  const api = () => cognitoApi({ region: 'us-east-1', log: () => undefined });
+  const api = () => cognitoApi({ region: 'us-east-1', log: () => undefined, intents: memoryIntents() });
 
   it('maps a rejected call to a CliError naming the IAM action', async () => {
     cognito.on(CreateUserPoolCommand).rejects(sdkError('AccessDeniedException'));

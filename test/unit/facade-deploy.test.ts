@@ -4,6 +4,7 @@
  * CodeSha256); the execution role's policy is least privilege; drift is found field by field.
  */
 import { execFileSync } from 'node:child_process';
+import { memoryIntents } from '../../src/lib/intents.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +15,12 @@ import { lambdaApi } from '../../src/aws/lambda.js';
 import { codeSha256, crc32, zip } from '../../src/lib/zip.js';
 import { desiredSettings, facadeNames, runtimePolicy, settingsDrift } from '../../src/steps/facade/resources.js';
 import type { FacadeTarget } from '../../src/steps/facade/target.js';
+import { parseDeployFlags, renderDeploy } from '../../src/commands/facade/deploy.js';
+import { renderServe } from '../../src/commands/facade/serve.js';
+import { Output } from '../../src/lib/output.js';
+import { clientCommands } from '../../src/domain/oauth.js';
 
-const settings = { region: 'us-east-1', log: () => undefined };
+const settings = { region: 'us-east-1', log: () => undefined, intents: memoryIntents() };
 const lambdaMock = mockClient(LambdaClient);
 afterEach(() => lambdaMock.reset());
 
@@ -87,5 +92,31 @@ describe('the execution role and the function settings', () => {
     expect(want.Environment.Variables).toMatchObject({ FACADE_CLIENT_SECRET_PARAMETER: n.clientSecretParameter, FACADE_SIGNING_KEY_PARAMETER: n.signingKeyParameter, FACADE_SCOPES: 'openid mcp/invoke' });
     expect(settingsDrift({ ...want, Environment: { Variables: { ...want.Environment.Variables } } }, want)).toEqual([]);
     expect(settingsDrift({ ...want, Timeout: 3, Environment: { Variables: { ...want.Environment.Variables, FACADE_GATEWAY_URL: 'https://old/mcp', EXTRA: '1' } } }, want)).toEqual(['Timeout', 'Environment.FACADE_GATEWAY_URL', 'Environment.EXTRA']);
+  });
+
+  it('--client-metadata off is FACADE_CLIENT_METADATA=off in the environment (absent when on, so existing deploys do not drift); the flag takes on or off only', () => {
+    const t = { region: 'us-east-1', poolId: 'us-east-1_A', domainUrl: 'https://x.auth.us-east-1.amazoncognito.com', clientId: 'c1', client: {}, gatewayId: 'gw', gatewayUrl: 'https://gw.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp', scopes: [] } as unknown as FacadeTarget;
+    const on = desiredSettings(t, n, 'arn:aws:iam::1:role/r', []);
+    expect(on.Environment.Variables).not.toHaveProperty('FACADE_CLIENT_METADATA');
+    expect(desiredSettings(t, n, 'arn:aws:iam::1:role/r', [], { clientMetadata: true }).Environment.Variables).toEqual(on.Environment.Variables);
+    const off = desiredSettings(t, n, 'arn:aws:iam::1:role/r', [], { clientMetadata: false });
+    expect(off.Environment.Variables.FACADE_CLIENT_METADATA).toBe('off');
+    expect(settingsDrift(on, off)).toEqual(['Environment.FACADE_CLIENT_METADATA']);
+    expect(parseDeployFlags({ clientMetadata: 'off' }).clientMetadata).toBe(false);
+    expect(parseDeployFlags({}).clientMetadata).toBe(true);
+    expect(() => parseDeployFlags({ clientMetadata: 'no' })).toThrow(/--client-metadata must be on or off/);
+  });
+
+  it('prints the codex mcp add line beside the claude one (deploy and serve)', () => {
+    const mcpUrl = 'https://abc.lambda-url.us-east-1.on.aws/mcp';
+    const lines = clientCommands('my-gateway', mcpUrl);
+    expect(lines).toEqual({ claudeCommand: `claude mcp add --transport http my-gateway ${mcpUrl}`, codexCommand: `codex mcp add my-gateway --url ${mcpUrl}` });
+    const out = new Output({ command: 'facade deploy', json: false, color: false, debug: false });
+    const deployed = renderDeploy({ functionName: 'f', roleName: 'f-role', parameterNames: ['/p'], url: mcpUrl.slice(0, -4), mcpUrl, ...lines, clientId: 'c', gatewayId: 'g', codeSha256: 'x', changes: [], changed: false }, out);
+    expect(deployed).toContain(`  ${lines.claudeCommand}\n`);
+    expect(deployed).toContain(`  ${lines.codexCommand}`);
+    const served = renderServe({ mcpUrl, ...lines, callbackUrl: 'http://127.0.0.1:8790/callback', userPoolId: 'p', clientId: 'c', gatewayId: 'g', callbackAdded: false, serving: true }, out);
+    expect(served).toContain(`  ${lines.claudeCommand}\n`);
+    expect(served).toContain(`  ${lines.codexCommand}`);
   });
 });

@@ -16,7 +16,7 @@ import { prepareFacadeDeploy, type FacadeDeployResult } from '../../workflows/fa
 import { prepareFacadeRemoval, type FacadeRemoveResult } from '../../steps/facade/remove.js';
 import { readFacadeStatus, type FacadeStatus } from '../../steps/facade/status.js';
 import { DEFAULT_FACADE_NAME } from '../../steps/facade/resources.js';
-import { allowedRedirects } from './shared.js';
+import { allowedRedirects, clientMetadataFlag } from './shared.js';
 import { renderCopilotStudioDynamic } from '../../lib/copilot-form.js';
 
 export interface DeployFlags {
@@ -28,6 +28,7 @@ export interface DeployFlags {
   claudeAi?: boolean;
   copilotStudio?: boolean;
   kmsKeyArn?: string;
+  clientMetadata?: string;
   wait?: boolean;
   waitTimeout?: string;
 }
@@ -46,7 +47,7 @@ export function parseDeployFlags(f: DeployFlags) {
   const kmsKeyArn = f.kmsKeyArn === undefined ? undefined : check(KmsKeyArn, f.kmsKeyArn, '--kms-key-arn');
   const timeout = f.waitTimeout === undefined ? DEFAULT_GATEWAY_WAIT_SECONDS : Number(f.waitTimeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) throw new CliError('--wait-timeout must be a whole number of seconds between 1 and 3600.', { code: 'INVALID_INPUT', exit: 2 });
-  return { name, poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, allowedRedirectUris: [...new Set([...(f.claudeAi === false ? [] : CLAUDE_AI_CALLBACKS), ...extra])], ...(f.copilotStudio === undefined ? {} : { copilotStudio: f.copilotStudio }), ...(kmsKeyArn ? { kmsKeyArn } : {}), wait: f.wait !== false, waitTimeoutSeconds: timeout };
+  return { name, poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, allowedRedirectUris: [...new Set([...(f.claudeAi === false ? [] : CLAUDE_AI_CALLBACKS), ...extra])], ...(f.copilotStudio === undefined ? {} : { copilotStudio: f.copilotStudio }), ...(kmsKeyArn ? { kmsKeyArn } : {}), clientMetadata: clientMetadataFlag(f.clientMetadata), wait: f.wait !== false, waitTimeoutSeconds: timeout };
 }
 
 export async function deployFacade(f: DeployFlags, ctx: Ctx): Promise<FacadeDeployResult> {
@@ -59,7 +60,7 @@ export function renderDeploy(r: FacadeDeployResult, out: Output): string {
   if (!r.url) return head;
   const lines = [head, out.table([['MCP URL', r.mcpUrl!], ['Function', r.functionName], ['Role', r.roleName], ['Parameters', r.parameterNames.join(', ')]])];
   if (r.copilotStudio) lines.push('', renderCopilotStudioDynamic(r.mcpUrl!, out));
-  lines.push('', 'Add it to Claude Code (or claude.ai → Connectors):', `  ${r.claudeCommand}`);
+  lines.push('', 'Add it to Claude Code (or claude.ai → Connectors):', `  ${r.claudeCommand}`, 'or to Codex:', `  ${r.codexCommand}`);
   return lines.join('\n');
 }
 

@@ -22,7 +22,7 @@ export function facadeCommand(holder: Holder): Command {
   const serve = new Command('serve')
     .summary('Serve the façade on this machine until Ctrl-C')
     .description(
-      "Run the façade over the state file's pool, code-flow app client and gateway on a loopback address. Registers its callback (http://127.0.0.1:<port>/callback) on the client (plan, confirm, --yes), reads the client secret with DescribeUserPoolClient (never printed), makes a signing key in memory, prints the MCP URL and the `claude mcp add` line.",
+      "Run the façade over the state file's pool, code-flow app client and gateway on a loopback address. Registers its callback (http://127.0.0.1:<port>/callback) on the client (plan, confirm, --yes), reads the client secret with DescribeUserPoolClient (never printed), makes a signing key in memory, prints the MCP URL and the `claude mcp add` and `codex mcp add` lines. Client ID metadata documents are fetched directly, or through HTTPS_PROXY (NO_PROXY honoured).",
     )
     .option('--port <n>', 'port to listen on', String(FACADE_DEFAULT_PORT))
     .option('--host <address>', 'loopback address to listen on: 127.0.0.1, localhost or ::1', '127.0.0.1')
@@ -30,10 +30,11 @@ export function facadeCommand(holder: Holder): Command {
     .option('--client-id <id>', "code-flow app client the façade stands for (default: the state file's copilot-studio or web client)")
     .option('--gateway-id <id>', "AgentCore gateway (default: the state file's)")
     .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect)
-    .option('--name <name>', 'the server name in the printed `claude mcp add` line (default: the gateway name)')
+    .option('--name <name>', 'the server name in the printed `claude mcp add` and `codex mcp add` lines (default: the gateway name)')
+    .option('--client-metadata <on|off>', 'advertise and accept client ID metadata documents (off: clients register instead; for a façade without direct internet access)', 'on')
     .option('--public-url <https-origin>', "the https origin a tunnel gives this server (its metadata and callback use it)")
     .option('--copilot-studio', "let Copilot Studio connect with the MCP URL alone (OAuth 2.0 → Dynamic discovery); needs --public-url")
-    .addHelpText('after', '\nExamples:\n  $ mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --port 9000 --client-id <id>\n  $ claude mcp add --transport http my-gateway http://127.0.0.1:8790/mcp')
+    .addHelpText('after', '\nExamples:\n  $ mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --port 9000 --client-id <id>\n  $ claude mcp add --transport http my-gateway http://127.0.0.1:8790/mcp\n  $ codex mcp add my-gateway --url http://127.0.0.1:8790/mcp\n  $ HTTPS_PROXY=http://proxy.corp:3128 mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --client-metadata off --yes')
     .action(
       runAction<ServeFlags, ServeResult>('facade serve', holder, async (flags, ctx) => {
         const input = parseServeFlags({ ...flags, port: flags.port === String(FACADE_DEFAULT_PORT) ? undefined : flags.port });
@@ -53,6 +54,7 @@ export function facadeCommand(holder: Holder): Command {
     .option('--no-claude-ai', "do not allow claude.ai's callbacks (allowed by default)")
     .option('--copilot-studio', "let Copilot Studio connect with the MCP URL alone (OAuth 2.0 → Dynamic discovery): allow its consent redirects https://global.consent.azure-apim.net/redirect/<tool id> (kept on later deploys)")
     .option('--no-copilot-studio', "stop allowing Copilot Studio's consent redirects")
+    .option('--client-metadata <on|off>', 'advertise and accept client ID metadata documents (off: clients register instead)', 'on')
     .option('--kms-key-arn <arn>', 'encrypt the parameters with this customer managed key (the role gets kms:Decrypt on it through SSM)')
     .option('--no-wait', 'do not wait for the gateway to be READY')
     .option('--wait-timeout <seconds>', 'how long to wait for the function and the gateway')

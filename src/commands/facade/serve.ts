@@ -11,12 +11,12 @@ import type { Ctx } from '../../lib/context.js';
 import type { Output } from '../../lib/output.js';
 import { McpServerName, PortNumber, check } from '../../lib/validate.js';
 import { dataPlaneBase, dataPlaneFetch } from '../../lib/data-plane.js';
-import { FACADE_DEFAULT_PORT } from '../../domain/oauth.js';
+import { FACADE_DEFAULT_PORT, clientCommands } from '../../domain/oauth.js';
 import { applyCallback } from '../../steps/client/add-callbacks.js';
 import { planFacadeCallback, readFacadeTarget, facadeCallbackUrl, type FacadeTargetInput } from '../../steps/facade/target.js';
 import { createFacade } from '../../facade/index.js';
-import { toNodeListener } from '../../facade/node.js';
-import { allowedRedirects, claudeName } from './shared.js';
+import { startingListener } from '../../facade/node.js';
+import { allowedRedirects, claudeName, clientMetadataFlag } from './shared.js';
 import { renderCopilotStudioDynamic } from '../../lib/copilot-form.js';
 
 export interface ServeFlags extends FacadeTargetInput {
@@ -26,6 +26,7 @@ export interface ServeFlags extends FacadeTargetInput {
   name?: string;
   copilotStudio?: boolean;
   publicUrl?: string;
+  clientMetadata?: string;
 }
 
 export interface ServeInput extends FacadeTargetInput {
@@ -37,11 +38,13 @@ export interface ServeInput extends FacadeTargetInput {
   copilotStudio: boolean;
   /** The https origin a tunnel gives this loopback server; the façade's metadata and callback use it. */
   publicUrl?: string;
+  clientMetadata: boolean;
 }
 
 export interface ServeResult {
   mcpUrl: string;
   claudeCommand: string;
+  codexCommand: string;
   callbackUrl: string;
   userPoolId: string;
   clientId: string;
@@ -49,7 +52,7 @@ export interface ServeResult {
   /** Whether the callback was added to the client by this run. */
   callbackAdded: boolean;
   serving: boolean;
-  copilotStudio: boolean;
+  copilotStudio?: boolean;
 }
 
 const HOSTS = ['127.0.0.1', 'localhost', '::1'] as const;
@@ -63,7 +66,7 @@ export function parseServeFlags(f: ServeFlags): ServeInput {
   if (copilotStudio && !publicUrl) {
     throw new InputError("--copilot-studio needs --public-url https://<your tunnel's host>: Copilot Studio reaches the façade from Microsoft's cloud, never this machine's loopback address.", 'Or deploy it: mcp-cognito facade deploy --copilot-studio.');
   }
-  return { poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, port, host, allowedRedirectUris: allowedRedirects(f.allowRedirect ?? []), name: f.name === undefined ? undefined : check(McpServerName, f.name, '--name'), copilotStudio, ...(publicUrl ? { publicUrl } : {}) };
+  return { poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, port, host, allowedRedirectUris: allowedRedirects(f.allowRedirect ?? []), name: f.name === undefined ? undefined : check(McpServerName, f.name, '--name'), clientMetadata: clientMetadataFlag(f.clientMetadata), copilotStudio, ...(publicUrl ? { publicUrl } : {}) };
 }
 
 /** --public-url: an https origin (a tunnel's), nothing else. */
@@ -98,7 +101,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeResult> {
-  const server = createServer();
+  // Answers 503 until the façade is ready: a request during set-up (or the confirmation) is never left hanging.
+  const starting = startingListener();
+  const server = createServer(starting.listener);
   if (!ctx.dryRun) await listen(server, input.port, input.host);
   try {
     const t = await readFacadeTarget(input, ctx);
@@ -108,7 +113,7 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
     const name = input.name ?? claudeName(t.gatewayName ?? 'agentcore-gateway');
     const result = (callbackAdded: boolean, serving: boolean): ServeResult => ({
       mcpUrl,
-      claudeCommand: `claude mcp add --transport http ${name} ${mcpUrl}`,
+      ...clientCommands(name, mcpUrl),
       callbackUrl: facadeCallbackUrl(origin),
       userPoolId: t.poolId,
       clientId: t.clientId,
@@ -134,10 +139,13 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
       // A fresh key each run: flows in progress when the façade restarts start again.
       signingKey: randomBytes(32),
       fetch: dataPlaneFetch(base),
+      clientMetadata: input.clientMetadata,
+      // With the (loopback, test) data-plane override, documents come through it like through a proxy: nothing resolved here.
+      ...(base ? { cimd: { env: { HTTPS_PROXY: base }, connect: (url: URL, _via: unknown, init: RequestInit) => dataPlaneFetch(base)(url.href, { ...init, redirect: 'manual' }) } } : {}),
       // The request log is this server's output (stderr, --json too): route, status, time; never a query string.
       log: (e) => ctx.out.err(ctx.out.c.dim(`${e.method} ${e.path} ${e.status} ${e.ms} ms${e.reason ? ` (${e.reason})` : ''}`)),
     });
-    server.on('request', toNodeListener(handler));
+    starting.ready(handler);
     const ready = result(Boolean(plan.step), true);
     ctx.out.result(ready, renderServe, { final: true });
     ctx.out.err(ctx.out.c.dim('Serving; press Ctrl-C to stop.'));
@@ -174,5 +182,7 @@ export function renderServe(r: ServeResult, out: Output): string {
     '',
     'Add it to Claude Code:',
     `  ${r.claudeCommand}`,
+    'or to Codex:',
+    `  ${r.codexCommand}`,
   ].join('\n');
 }

@@ -73,11 +73,6 @@ export function runtimePolicy(n: FacadeNames, o: { region: string; account: stri
 }
 
 /** The function's environment: public settings and parameter names. */
-export interface FacadeOptions {
-  /** Allow Copilot Studio's consent redirects (FACADE_COPILOT_STUDIO=1). */
-  copilotStudio?: boolean;
-}
-
 export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedirectUris: readonly string[], o: FacadeOptions = {}): Record<string, string> {
   return {
     [ENV.region]: t.region,
@@ -90,7 +85,16 @@ export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedire
     ...(t.scopes.length ? { [ENV.scopes]: t.scopes.join(' ') } : {}),
     ...(t.client.ClientSecret ? { [ENV.clientSecretParameter]: n.clientSecretParameter } : {}),
     [ENV.signingKeyParameter]: n.signingKeyParameter,
+    ...(o.clientMetadata === false ? { [ENV.clientMetadata]: 'off' } : {}),
   };
+}
+
+/** Settings of the façade's behaviour (flags of deploy), kept in its environment. */
+export interface FacadeOptions {
+  /** false: client ID metadata documents off (--client-metadata off). */
+  clientMetadata?: boolean;
+  /** Allow Copilot Studio's consent redirects (FACADE_COPILOT_STUDIO=1). */
+  copilotStudio?: boolean;
 }
 
 /** The function settings deploy owns (compared with GetFunction's configuration for drift). */

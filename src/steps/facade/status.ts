@@ -75,8 +75,9 @@ export async function readFacadeStatus(ctx: Ctx, o: { bundle?: Uint8Array; allow
   if (role) {
     const t = await readFacadeTarget({ clientId: f.clientId }, ctx).catch(() => undefined);
     const current = (c.Environment?.Variables ?? {})[ENV.allowedRedirectUris];
-    // Settings chosen at deploy (--allow-redirect, --copilot-studio) are compared as deployed.
-    if (t) s.drift = settingsDrift(c, desiredSettings(t, n, role.Arn!, o.allowedRedirectUris ?? (current ? current.split(' ') : []), { copilotStudio: s.copilotStudio }));
+    // Settings chosen at deploy (--allow-redirect, --client-metadata, --copilot-studio) are compared as deployed.
+    const clientMetadata = (c.Environment?.Variables ?? {})[ENV.clientMetadata] !== 'off';
+    if (t) s.drift = settingsDrift(c, desiredSettings(t, n, role.Arn!, o.allowedRedirectUris ?? (current ? current.split(' ') : []), { clientMetadata, copilotStudio: s.copilotStudio }));
   }
   s.healthy = problems.length === 0;
   return s;

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createFacade, type FacadeConfig, type FacadeHandler, type FacadeLogEntry } from '../../../src/facade/index.js';
+import type { HostAddress, Via } from '../../../src/facade/egress.js';
 
 export const PUBLIC = 'https://facade.example.com';
 export const HOSTED_UI = 'https://pfx.auth.us-east-1.amazoncognito.com';
@@ -61,13 +62,24 @@ export interface Harness {
   upstream: Upstream;
   clock: { now: number };
   logs: FacadeLogEntry[];
+  /** Names the injected resolver was asked, and how each document fetch was routed. */
+  resolved: string[];
+  routed: Via[];
+  /** What the injected resolver answers, by host name (default: one public address, never contacted). */
+  dns: Map<string, HostAddress[]>;
 }
+
+/** A public address for document hosts: the injected connection never contacts it. */
+export const PUBLIC_ADDRESS: HostAddress = { address: '93.184.215.14', family: 4 };
 
 export function harness(over: Partial<FacadeConfig> = {}): Harness {
   const upstream = new Upstream();
   upstream.on(`${HOSTED_UI}/oauth2/token`, () => jsonResponse(200, tokens));
   const clock = { now: Date.UTC(2026, 0, 15, 12, 0, 0) };
   const logs: FacadeLogEntry[] = [];
+  const resolved: string[] = [];
+  const routed: Via[] = [];
+  const dns = new Map<string, HostAddress[]>();
   const handler = createFacade({
     publicUrl: PUBLIC,
     cognito: { region: 'us-east-1', userPoolId: 'us-east-1_AbC123xyz', domainUrl: HOSTED_UI, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
@@ -78,8 +90,21 @@ export function harness(over: Partial<FacadeConfig> = {}): Harness {
     now: () => clock.now,
     log: (e) => logs.push(e),
     ...over,
+    // No real DNS and no real connection: the resolver is a table, documents come from the upstream double.
+    cimd: {
+      env: {},
+      resolve: async (host) => {
+        resolved.push(host);
+        return dns.get(host) ?? [PUBLIC_ADDRESS];
+      },
+      connect: (url, via, init) => {
+        routed.push(via);
+        return upstream.fetch(url.href, { ...init, redirect: 'manual' });
+      },
+      ...over.cimd,
+    },
   });
-  return { handler, upstream, clock, logs };
+  return { handler, upstream, clock, logs, resolved, routed, dns };
 }
 
 export function get(h: FacadeHandler, path: string, headers: Record<string, string> = {}): Promise<Response> {
@@ -150,4 +175,21 @@ export async function expectOAuthError(res: Response, status: number, error: str
   }
   if (res.headers.get('location')) throw new Error('an error response must not redirect');
   return body;
+}
+
+/** The HTML page a person sees at /authorize for a client metadata document that cannot be used; returns its text. */
+export async function expectDocumentPage(res: Response, status = 400): Promise<string> {
+  const html = await res.text();
+  if (res.status !== status || !(res.headers.get('content-type') ?? '').startsWith('text/html')) {
+    throw new Error(`expected an HTML page with status ${status}, got ${res.status} ${res.headers.get('content-type')}: ${html.slice(0, 300)}`);
+  }
+  if (res.headers.get('location')) throw new Error('an error page must not redirect');
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 }

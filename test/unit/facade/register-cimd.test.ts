@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthClientInformationFullSchema } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { CLAUDE_AI, CLIENT_ID, LOOPBACK, PUBLIC, authorizeQuery, expectOAuthError, get, harness, postJson } from './helpers.js';
+import { CLAUDE_AI, CLIENT_ID, LOOPBACK, PUBLIC, authorizeQuery, expectDocumentPage, expectOAuthError, get, harness, postJson } from './helpers.js';
 
 describe('POST /register (RFC 7591)', () => {
   it('answers 201 with the pre-provisioned app client as a public client, and no secret', async () => {
@@ -93,30 +93,30 @@ describe('Client ID Metadata Documents at /authorize', () => {
     ['is not JSON', '{"client_id":'],
   ])('refuses a document that %s', async (_what, body) => {
     const h = withDoc(body);
-    await expectOAuthError(await get(h.handler, authorizeQuery({ client_id: DOC_URL, redirect_uri: 'http://127.0.0.1:5000/callback' })), 400, 'invalid_client');
+    await expectDocumentPage(await get(h.handler, authorizeQuery({ client_id: DOC_URL, redirect_uri: 'http://127.0.0.1:5000/callback' })));
   });
 
   it('does not follow a redirect from the document URL', async () => {
     const h = harness();
     h.upstream.on('https://client.example/', () => new Response(null, { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } }));
-    const body = await expectOAuthError(await get(h.handler, authorizeQuery({ client_id: DOC_URL, redirect_uri: 'http://127.0.0.1:5000/callback' })), 400, 'invalid_client');
-    expect(body.error_description).toMatch(/HTTP 302; redirects are not followed/);
+    const page = await expectDocumentPage(await get(h.handler, authorizeQuery({ client_id: DOC_URL, redirect_uri: 'http://127.0.0.1:5000/callback' })));
+    expect(page).toMatch(/HTTP 302; redirects are not followed/);
     expect(h.upstream.sent).toHaveLength(1);
   });
 
   it('refuses a document over the size bound and one served as text/html', async () => {
     const big = withDoc({ ...doc, client_name: 'x'.repeat(6000) });
-    expect((await expectOAuthError(await get(big.handler, authorizeQuery({ client_id: DOC_URL, redirect_uri: 'http://127.0.0.1:5000/callback' })), 400, 'invalid_client')).error_description).toMatch(/larger than 5120 bytes/);
+    expect(await expectDocumentPage(await get(big.handler, authorizeQuery({ client_id: DOC_URL, redirect_uri: 'http://127.0.0.1:5000/callback' })))).toMatch(/larger than 5120 bytes/);
     const html = withDoc(doc, { headers: { 'content-type': 'text/html' } });
-    await expectOAuthError(await get(html.handler, authorizeQuery({ client_id: DOC_URL, redirect_uri: 'http://127.0.0.1:5000/callback' })), 400, 'invalid_client');
+    await expectDocumentPage(await get(html.handler, authorizeQuery({ client_id: DOC_URL, redirect_uri: 'http://127.0.0.1:5000/callback' })));
   });
 
   it('gives up on a document that does not arrive in time', async () => {
     const h = harness({ cimd: { timeoutMs: 50 } });
     h.upstream.on('https://client.example/', (_sent, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'TimeoutError')))));
     const started = Date.now();
-    const body = await expectOAuthError(await get(h.handler, authorizeQuery({ client_id: DOC_URL, redirect_uri: 'http://127.0.0.1:5000/callback' })), 400, 'invalid_client');
-    expect(body.error_description).toMatch(/within 50 ms/);
+    const page = await expectDocumentPage(await get(h.handler, authorizeQuery({ client_id: DOC_URL, redirect_uri: 'http://127.0.0.1:5000/callback' })));
+    expect(page).toMatch(/within 50 ms/);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -132,7 +132,7 @@ describe('Client ID Metadata Documents at /authorize', () => {
     ['user info', 'https://u:p@client.example/meta.json'],
   ])('refuses a client_id URL with %s, without fetching it', async (_what, url) => {
     const h = withDoc(doc);
-    await expectOAuthError(await get(h.handler, authorizeQuery({ client_id: url, redirect_uri: 'http://127.0.0.1:5000/callback' })), 400, 'invalid_client');
+    await expectDocumentPage(await get(h.handler, authorizeQuery({ client_id: url, redirect_uri: 'http://127.0.0.1:5000/callback' })));
     expect(h.upstream.sent).toEqual([]);
   });
 });
