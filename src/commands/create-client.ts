@@ -69,6 +69,7 @@ export function createClientCommand(holder: Holder): Command {
     .option('--scope <scope>', 'OAuth scope (repeatable; default: openid email profile + the resource server\'s scopes; m2m: custom scopes only)', collect)
     .option('--callback-url <url>', `callback URL (repeatable; copilot-studio default ${PLACEHOLDER_CALLBACK} until add-callback; web: required)`, collect)
     .option('--logout-url <url>', 'sign-out URL (repeatable)', collect)
+    .option('--access-token-validity <duration>', 'how long access tokens last: 5m to 1d, such as 8h (default: copilot-studio 1d, others 1h)')
     .option('--env-file <path>', 'also write the credentials to this dotenv file (mode 0600)')
     .option('--dotenv <path>', 'the same as --env-file (Node 20 itself intercepts --env-file anywhere on the command line)')
     .option('--force-env-file', 'write into the --env-file/--dotenv file even if it does not look like a dotenv file (every line is kept; on a terminal you are asked instead)')

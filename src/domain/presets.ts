@@ -32,6 +32,12 @@ export interface PresetSpec {
   gatewayMcpVersions: readonly string[];
   /** add-callback's default client is one of these presets' clients. */
   addCallbackDefault: boolean;
+  /**
+   * The access token validity a new client gets, in minutes (Cognito: 5 to 1440; default 60).
+   * Copilot Studio has been reported to ask people to reconnect when its access token expires
+   * instead of refreshing it (Microsoft Q&A 12832005): a longer lifetime means fewer reconnects.
+   */
+  accessTokenMinutes?: number;
   /** In init's "Clients to create" question: the label, and whether it is checked by default. */
   wizard?: { label: string; checked: boolean };
   /**
@@ -58,7 +64,8 @@ export const PRESET_TABLE = {
     branding: true,
     gatewayMcpVersions: [COPILOT_STUDIO_MCP_VERSION],
     addCallbackDefault: true,
-    wizard: { label: 'Copilot Studio (authorization code flow, client secret)', checked: true },
+    accessTokenMinutes: 1440,
+    wizard: { label: 'Copilot Studio: Manual OAuth (authorization code flow, client secret)', checked: true },
     help: 'copilot-studio (code flow, secret)',
   },
   m2m: {

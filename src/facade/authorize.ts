@@ -90,7 +90,7 @@ export async function authorize(r: Resolved, req: Request): Promise<Response> {
   const redirectUri = q.get('redirect_uri');
   if (!clientId) throw bad('client_id is required.');
   if (!redirectUri) throw bad('redirect_uri is required.');
-  const refusal = redirectRefusal(redirectUri, r.allowedRedirectUris);
+  const refusal = redirectRefusal(redirectUri, r.allowedRedirectUris, r.copilotStudio);
   if (refusal) throw bad(`${refusal}.`);
   if (q.get('response_type') !== 'code') throw bad('response_type must be "code".', 'unsupported_response_type');
   const challenge = q.get('code_challenge');
@@ -153,7 +153,7 @@ export function callback(r: Resolved, req: Request): Response {
     throw bad('state was already used, or the sign-in was started in another browser; start it again from your MCP client.');
   }
   // Defence in depth: the policy of today, not of when the state was signed.
-  const refusal = redirectRefusal(s.r, r.allowedRedirectUris);
+  const refusal = redirectRefusal(s.r, r.allowedRedirectUris, r.copilotStudio);
   if (refusal) throw bad(`${refusal}.`);
 
   const target = new URL(s.r);

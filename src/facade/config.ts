@@ -45,6 +45,8 @@ export interface FacadeConfig {
   gatewayUrl: string;
   /** Exact https redirect URIs accepted besides loopback (claude.ai's callback, Copilot Studio's consent redirect, …). */
   allowedRedirectUris?: readonly string[];
+  /** Accept Copilot Studio's consent redirects (https://global.consent.azure-apim.net/redirect/<tool id>): its "Dynamic discovery" OAuth. */
+  copilotStudio?: boolean;
   /** HMAC-SHA256 key for the state and code envelopes: at least 32 bytes. */
   signingKey: KeyMaterial;
   /** Keys still accepted when verifying (rotation), never used to sign. */
@@ -93,6 +95,7 @@ export interface Resolved {
   };
   gatewayUrl: string;
   allowedRedirectUris: ReadonlySet<string>;
+  copilotStudio: boolean;
   signingKeys: readonly Uint8Array[];
   scopes: readonly string[];
   stateTtlMs: number;
@@ -219,6 +222,7 @@ export function resolveConfig(config: FacadeConfig): Resolved {
     // The one MCP URL rule (already ends in /mcp on AWS; added otherwise), shared with init, authorize-client and doctor.
     gatewayUrl: mcpEndpointUrl(gateway.href),
     allowedRedirectUris: allowed,
+    copilotStudio: config.copilotStudio === true,
     signingKeys,
     scopes,
     stateTtlMs: ttl * 1000,

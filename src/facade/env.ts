@@ -8,6 +8,8 @@ export const ENV = {
   gatewayUrl: 'FACADE_GATEWAY_URL',
   allowedRedirectUris: 'FACADE_ALLOWED_REDIRECT_URIS',
   scopes: 'FACADE_SCOPES',
+  /** "1": accept Copilot Studio's consent redirects (facade deploy --copilot-studio). */
+  copilotStudio: 'FACADE_COPILOT_STUDIO',
   /** "off": client ID metadata documents are not advertised nor accepted (--client-metadata off). */
   clientMetadata: 'FACADE_CLIENT_METADATA',
   clientSecretParameter: 'FACADE_CLIENT_SECRET_PARAMETER',

@@ -4,7 +4,7 @@
  * Lambda function URL (lambda.ts) and tests alike.
  *
  *   GET  /.well-known/oauth-protected-resource/mcp   RFC 9728 metadata for /mcp (also at the root URL)
- *   GET  /.well-known/oauth-authorization-server     RFC 8414 metadata
+ *   GET  /.well-known/oauth-authorization-server     RFC 8414 metadata (also …/mcp, and both under /mcp/.well-known/)
  *   POST /register                                   RFC 7591 registration → the pre-provisioned client
  *   GET  /authorize                                  PKCE S256, redirect policy, signed state → Cognito
  *   GET  /callback                                   the one callback registered on the app client
@@ -68,6 +68,13 @@ export function createFacade(config: FacadeConfig): FacadeHandler {
     ['/.well-known/oauth-protected-resource/mcp', { methods: ['GET'], cors: true, run: document(prm) }],
     ['/.well-known/oauth-protected-resource', { methods: ['GET'], cors: true, run: document(prm) }],
     ['/.well-known/oauth-authorization-server', { methods: ['GET'], cors: true, run: document(asm) }],
+    // Path-inserted and path-appended forms of both documents: a Copilot Studio Dynamic discovery
+    // connector used …/oauth-protected-resource/mcp (microsoft/PowerPlatformConnectors#4214), and
+    // Copilot Studio has been reported adding the resource path (HelpCode-ai/anythingmcp v0.2.4
+    // notes, as cited by issue 20, not re-verified). The issuer stays the origin.
+    ['/.well-known/oauth-authorization-server/mcp', { methods: ['GET'], cors: true, run: document(asm) }],
+    ['/mcp/.well-known/oauth-protected-resource', { methods: ['GET'], cors: true, run: document(prm) }],
+    ['/mcp/.well-known/oauth-authorization-server', { methods: ['GET'], cors: true, run: document(asm) }],
     ['/register', { methods: ['POST'], cors: true, run: (req) => register(r, req) }],
     ['/authorize', { methods: ['GET'], cors: false, run: (req) => authorize(r, req) }],
     ['/callback', { methods: ['GET'], cors: false, run: (req) => callback(r, req) }],

@@ -5,17 +5,12 @@
  * runtime bundles (kept external by the bundle). Each request is logged as one JSON line without
  * query strings, headers or bodies.
  */
-import { createFacade, type FacadeHandler } from './index.js';
+import type { FacadeHandler } from './index.js';
 import { ENV } from './env.js';
+import { facadeFromEnvironment, secretParameterNames } from './environment.js';
 import { streamingHandler, type AwsLambdaGlobal, type FunctionUrlEvent } from './lambda.js';
 
 export { ENV };
-
-function env(name: string, required = true): string {
-  const v = process.env[name];
-  if (!v && required) throw new Error(`The façade's environment lacks ${name}.`);
-  return v ?? '';
-}
 
 async function readSecrets(names: string[]): Promise<Map<string, string>> {
   const { SSMClient, GetParametersCommand } = await import('@aws-sdk/client-ssm');
@@ -28,29 +23,8 @@ let built: Promise<FacadeHandler> | undefined;
 
 function build(event: FunctionUrlEvent): Promise<FacadeHandler> {
   built ??= (async () => {
-    const secretName = env(ENV.clientSecretParameter, false);
-    const keyName = env(ENV.signingKeyParameter);
-    const secrets = await readSecrets(secretName ? [keyName, secretName] : [keyName]);
-    const list = (name: string) => env(name, false).split(/\s+/).filter(Boolean);
-    return createFacade({
-      publicUrl: env(ENV.publicUrl, false) || `https://${event.requestContext.domainName}`,
-      // Behind a custom domain (FACADE_PUBLIC_URL) the function URL's own host arrives: not checked then.
-      checkHost: !env(ENV.publicUrl, false),
-      clientMetadata: env(ENV.clientMetadata, false) !== 'off',
-      cognito: {
-        region: env(ENV.region, false) || env('AWS_REGION'),
-        userPoolId: env(ENV.userPoolId),
-        domainUrl: env(ENV.domainUrl),
-        clientId: env(ENV.clientId),
-        clientSecret: secretName ? secrets.get(secretName) : undefined,
-        ...(secretName ? { refreshClientSecret: async () => (await readSecrets([secretName])).get(secretName) } : {}),
-      },
-      gatewayUrl: env(ENV.gatewayUrl),
-      allowedRedirectUris: list(ENV.allowedRedirectUris),
-      scopes: list(ENV.scopes),
-      signingKey: secrets.get(keyName)!,
-      log: (entry) => console.log(JSON.stringify(entry)),
-    });
+    const secrets = await readSecrets(secretParameterNames(process.env));
+    return facadeFromEnvironment(process.env, secrets, event.requestContext.domainName, { log: (entry) => console.log(JSON.stringify(entry)), refreshSecrets: readSecrets });
   })().catch((e: unknown) => {
     built = undefined;
     throw e;

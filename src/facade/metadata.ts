@@ -38,7 +38,8 @@ export function authorizationServerMetadata(r: Resolved): Record<string, unknown
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['none'],
+    // With Copilot Studio allowed, a registration may ask for a secret the façade mints (client-secret.ts).
+    token_endpoint_auth_methods_supported: r.copilotStudio ? ['none', 'client_secret_post', 'client_secret_basic'] : ['none'],
     revocation_endpoint_auth_methods_supported: ['none'],
     code_challenge_methods_supported: ['S256'],
     // Absent when turned off (--client-metadata off): clients that use documents then register.

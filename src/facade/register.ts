@@ -6,7 +6,8 @@
  * authorization request would refuse.
  */
 import { OAuthFailure, readText, json, NO_STORE, CORS } from './http.js';
-import { redirectRefusal } from './redirects.js';
+import { isConsentRedirect, redirectRefusal } from './redirects.js';
+import { SECRET_METHODS, mintClientSecret } from './client-secret.js';
 import type { Resolved } from './config.js';
 
 const GRANTS = new Set(['authorization_code', 'refresh_token']);
@@ -33,7 +34,7 @@ export async function register(r: Resolved, req: Request): Promise<Response> {
     throw bad('redirect_uris must list 1 to 20 URLs.', 'invalid_redirect_uri');
   }
   for (const uri of uris as string[]) {
-    const refusal = redirectRefusal(uri, r.allowedRedirectUris);
+    const refusal = redirectRefusal(uri, r.allowedRedirectUris, r.copilotStudio);
     if (refusal) throw bad(`${refusal}.`, 'invalid_redirect_uri');
   }
   const grants = m.grant_types ?? ['authorization_code', 'refresh_token'];
@@ -43,10 +44,16 @@ export async function register(r: Resolved, req: Request): Promise<Response> {
   const responseTypes = m.response_types ?? ['code'];
   if (!Array.isArray(responseTypes) || responseTypes.some((t) => t !== 'code')) throw bad('response_types may hold "code" only.');
 
+  const asked = m.token_endpoint_auth_method;
+  if (asked !== undefined && typeof asked !== 'string') throw bad('token_endpoint_auth_method must be a string.');
+  // A public client by default (RFC 7591 §3.2.1 lets the server replace what was asked). Copilot
+  // Studio's consent redirects only: a secret-based method gets a secret the façade mints.
+  const minted = r.copilotStudio && typeof asked === 'string' && SECRET_METHODS.has(asked) && (uris as string[]).every(isConsentRedirect);
   const out: Record<string, unknown> = {
     client_id: r.cognito.clientId,
     client_id_issued_at: Math.floor(r.now() / 1000),
-    token_endpoint_auth_method: 'none',
+    ...(minted ? { client_secret: mintClientSecret(r, r.cognito.clientId), client_secret_expires_at: 0 } : {}),
+    token_endpoint_auth_method: minted ? asked : 'none',
     grant_types: grants,
     response_types: ['code'],
     redirect_uris: uris,

@@ -10,7 +10,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type Purpose = 'state' | 'code';
+export type Purpose = 'state' | 'code' | 'secret';
 const PREFIX = 'mcp-cognito-facade/v1/';
 
 /** What /authorize signs into the state it sends to Cognito. */
@@ -40,7 +40,7 @@ function mac(key: Uint8Array, purpose: Purpose, body: string): Buffer {
   return createHmac('sha256', key).update(`${PREFIX}${purpose}.${body}`).digest();
 }
 
-export function sign(key: Uint8Array, purpose: Purpose, payload: StatePayload | CodePayload): string {
+export function sign(key: Uint8Array, purpose: Purpose, payload: StatePayload | CodePayload | { c: string; t: number }): string {
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${body}.${mac(key, purpose, body).toString('base64url')}`;
 }

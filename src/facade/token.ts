@@ -13,6 +13,7 @@
 import { OAuthFailure, NO_STORE, CORS, readForm, json } from './http.js';
 import { isUrlClientId } from './cimd.js';
 import { checkResource } from './authorize.js';
+import { checkClientSecret } from './client-secret.js';
 import { clientHash, verify, type CodePayload } from './signed.js';
 import type { Unsealed } from './refresh.js';
 import type { Resolved } from './config.js';
@@ -111,6 +112,7 @@ export async function token(r: Resolved, req: Request): Promise<Response> {
   const form = await readForm(req);
   const clientId = callerClientId(req, form);
   knownClient(r, clientId);
+  checkClientSecret(r, req, form, clientId);
   checkResource(r, form.get('resource'));
   const grant = form.get('grant_type');
   const out = new URLSearchParams();
@@ -167,6 +169,7 @@ export async function revoke(r: Resolved, req: Request): Promise<Response> {
   const form = await readForm(req);
   const clientId = callerClientId(req, form);
   knownClient(r, clientId);
+  checkClientSecret(r, req, form, clientId);
   const tokenValue = form.get('token');
   if (!tokenValue) throw bad('token is required.');
   // Only refresh tokens the façade sealed for this client are revoked with its secret. Anything else

@@ -37,3 +37,23 @@ export function renderCopilotStudioForm(form: CopilotStudioForm, out: Output): s
     ]),
   ].join('\n');
 }
+
+/**
+ * Copilot Studio's "Dynamic discovery" path through the façade: nothing to paste but the MCP URL
+ * (Microsoft Learn, "Connect your agent to an existing MCP server", section "Dynamic discovery").
+ * No secret is shown: Copilot Studio registers itself at the façade (RFC 7591).
+ */
+export function copilotStudioDynamicSteps(mcpUrl: string): string[] {
+  return [
+    'Copilot Studio → your agent → Tools → Add a tool → New tool → Model Context Protocol:',
+    '  Server name and Server description: your choice (the description tells the agent when to use it)',
+    `  Server URL: ${mcpUrl}`,
+    '  Authentication: OAuth 2.0 → Dynamic discovery → Create',
+    '  Then Create a new connection (or Add and configure) and sign in with a user of the pool.',
+  ];
+}
+
+export function renderCopilotStudioDynamic(mcpUrl: string, out: Output): string {
+  const [head, ...rest] = copilotStudioDynamicSteps(mcpUrl);
+  return [out.c.bold(head!), ...rest].join('\n');
+}

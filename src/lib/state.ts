@@ -48,6 +48,8 @@ const StateFacade = z.object({
   secretId: z.optional(z.string()),
   /** The KMS key of its parameters (--kms-key-arn; none: the AWS managed key), for rotate-secret's update of the secret. */
   kmsKeyArn: z.optional(z.string()),
+  /** The façade allows Copilot Studio's Dynamic discovery (facade deploy --copilot-studio), as last deployed. */
+  copilotStudio: z.optional(z.boolean()),
 });
 export type StateFacade = z.infer<typeof StateFacade>;
 

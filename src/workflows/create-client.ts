@@ -11,6 +11,7 @@ import { DEFAULT_PRESET, PRESETS, PRESET_TABLE, isBrowserPreset, isPreset, type 
 import { applyClient, planClient, readClient, resolveScopes, type ClientSpec } from '../steps/client/create.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import { withOrigin } from '../lib/ownership.js';
+import { parseAccessTokenValidity } from '../lib/seconds.js';
 
 export interface CreateClientInput extends ClientSpec {
   poolId?: string;
@@ -51,6 +52,7 @@ export interface CreateClientFlags {
   envFile?: string;
   dotenv?: string;
   forceEnvFile?: boolean;
+  accessTokenValidity?: string;
 }
 
 
@@ -83,6 +85,7 @@ export function parseCreateClientFlags(f: CreateClientFlags): CreateClientInput 
     scopes: scopes ? [...new Set(scopes)] : undefined,
     callbackUrls: callbackUrls.length ? callbackUrls : undefined,
     logoutUrls: urls(f.logoutUrl, '--logout-url'),
+    ...(f.accessTokenValidity === undefined ? {} : { accessTokenMinutes: parseAccessTokenValidity(f.accessTokenValidity) }),
     ...envFileInput(f),
   };
 }

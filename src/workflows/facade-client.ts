@@ -80,7 +80,7 @@ function chooseFacadeClient(input: FacadeTargetInput, ctx: Ctx): { clientId?: st
  * Read and plan the façade's client for a callback URL (undefined: deploy does not know its URL
  * yet). Nothing is sent to AWS but reads.
  */
-export async function prepareFacadeClient(input: FacadeTargetInput, ctx: Ctx, callbackUrl: string | undefined, wait: { wait: boolean; waitTimeoutSeconds: number }): Promise<FacadeClientSetup> {
+export async function prepareFacadeClient(input: FacadeTargetInput, ctx: Ctx, callbackUrl: string | undefined, wait: { wait: boolean; waitTimeoutSeconds: number; /** MCP versions the gateway must speak too (Copilot Studio's). */ mcpVersions?: string[] }): Promise<FacadeClientSetup> {
   const base = await readFacadeBase(input, ctx);
   const { poolId, region } = base;
   const cognito = await ctx.cognito();

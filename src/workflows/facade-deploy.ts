@@ -16,7 +16,8 @@ import { withoutIntents } from '../lib/intents.js';
 import { facadeCallbackUrl, type FacadeTargetInput } from '../steps/facade/target.js';
 import { assertOurFunction, assertOurRole } from '../steps/facade/ownership.js';
 import { prepareFacadeClient } from './facade-client.js';
-import { clientCommands } from '../domain/oauth.js';
+import { COPILOT_STUDIO_MCP_VERSION, clientCommands } from '../domain/oauth.js';
+import { ENV } from '../facade/env.js';
 import {
   ARCHITECTURE,
   MANAGED_TAG,
@@ -34,6 +35,12 @@ import {
 export interface FacadeDeployInput extends FacadeTargetInput {
   name: string;
   allowedRedirectUris: string[];
+  /**
+   * Allow Copilot Studio's consent redirects (its Dynamic discovery OAuth); the gateway then also
+   * speaks Copilot Studio's MCP version. Undefined: as deployed (a later deploy without the flag
+   * never silently takes Copilot Studio's access away; --no-copilot-studio does).
+   */
+  copilotStudio?: boolean;
   kmsKeyArn?: string;
   /** false: --client-metadata off (FACADE_CLIENT_METADATA=off in its environment). */
   clientMetadata?: boolean;
@@ -50,6 +57,8 @@ export interface FacadeDeployResult {
   url?: string;
   mcpUrl?: string;
   claudeCommand?: string;
+  /** Whether the façade allows Copilot Studio's Dynamic discovery (then the printed steps say how to add it). */
+  copilotStudio?: boolean;
   codexCommand?: string;
   clientId: string;
   gatewayId: string;
@@ -84,7 +93,9 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   ]);
   const origin = urlConfig?.FunctionUrl ? trimSlash(urlConfig.FunctionUrl) : undefined;
   // The façade's own app client (created, adopted, or found in the state file), with its callback and its place on the gateway.
-  const setup = await prepareFacadeClient(input, ctx, origin ? facadeCallbackUrl(origin) : undefined, { wait: input.wait, waitTimeoutSeconds: input.waitTimeoutSeconds });
+  // Copilot Studio's Dynamic discovery (the flag, else as last deployed): its MCP version on the gateway too.
+  const copilotStudio = input.copilotStudio ?? fn?.Configuration?.Environment?.Variables?.[ENV.copilotStudio] === '1';
+  const setup = await prepareFacadeClient(input, ctx, origin ? facadeCallbackUrl(origin) : undefined, { wait: input.wait, waitTimeoutSeconds: input.waitTimeoutSeconds, ...(copilotStudio ? { mcpVersions: [COPILOT_STUDIO_MCP_VERSION] } : {}) });
   const t = setup.target;
   const region = t.region;
   const pkg = zip([{ name: 'index.mjs', data: input.bundle }]);
@@ -122,7 +133,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
   if (secretNeeded) steps.push({ action: secretParam ? 'update' : 'create', resource: `SSM SecureString parameter ${n.clientSecretParameter} (the secret of the façade's app client ${t.clientName ?? (t.clientId || '(new)')}, not shown)${staleId ? ': the secret it holds no longer exists' : ''}` });
 
   const current = fn?.Configuration;
-  const options = { clientMetadata: input.clientMetadata !== false };
+  const options = { clientMetadata: input.clientMetadata !== false, copilotStudio };
   const want = desiredSettings(t, n, role?.Arn ?? roleArnFor('<account>'), input.allowedRedirectUris, options);
   const drift = role ? settingsDrift(current, want) : settingsDrift(current, { ...want, Role: current?.Role ?? want.Role });
   const codeStale = Boolean(current) && current!.CodeSha256 !== sha;
@@ -153,6 +164,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
     roleName: n.roleName,
     parameterNames: paramNames,
     ...(url ? { url, mcpUrl: `${url}/mcp`, ...clientCommands(t.gatewayName?.replace(/[^A-Za-z0-9_-]+/g, '-') || 'agentcore-gateway', `${url}/mcp`) } : {}),
+    copilotStudio,
     clientId: clientId || '(new)',
     gatewayId: t.gatewayId,
     codeSha256: sha,
@@ -226,7 +238,7 @@ export async function prepareFacadeDeploy(input: FacadeDeployInput, ctx: Ctx): P
         changes.push(how === 'added' ? `added permission ${p.sid}` : `permission ${p.sid} was there already (an earlier attempt landed)`);
       }
       const url = trimSlash(urlNow!.FunctionUrl!);
-      record({ url });
+      record({ url, copilotStudio });
 
       // The callback is recorded before the write that adds it: `facade remove` takes it away even after a
       // kill mid-write (and leaves the client alone when the callback is not there).

@@ -36,6 +36,7 @@ import { runCli } from './run-cli';
 import { startFront, type Front } from '../emulator/server';
 import { createDataPlane } from '../emulator/dataplane/index';
 import { awsFetch, type FetchLike } from '../emulator/fetch';
+import { connectLikeCopilotStudio } from '../fixtures/copilot-studio-sim';
 // @ts-expect-error plain .mjs script without types
 import { seedSample } from '../../scripts/sandbox.mjs';
 
@@ -431,6 +432,72 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     const forged = await fetch(`${origin}/callback?code=x&state=${Buffer.from(JSON.stringify({ r: 'https://evil.example.com' })).toString('base64url')}.sig`, { redirect: 'manual' });
     expect(forged.status).toBe(400);
     expect(forged.headers.get('location')).toBeNull();
+  });
+
+  it('--copilot-studio --public-url (a tunnel): the Copilot Studio simulator connects through the tunnel origin; without --public-url it is exit 2', async () => {
+    const refused = await runCli(['facade', 'serve', '--copilot-studio', '--yes'], { endpoint: front.endpoint, cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--public-url/);
+    expect(refused.requests).toEqual([]);
+
+    const TUNNEL = 'https://tunnel.example.test';
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'mcp-cognito.js'), 'facade', 'serve', '--port', String(port), '--public-url', TUNNEL, '--copilot-studio', '--yes', '--json'], {
+      cwd,
+      env: cliEnv({ AWS_ENDPOINT_URL: front.endpoint, MCP_COGNITO_PROBE_BASE: front.endpoint }),
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    try {
+      const doc = await new Promise<{ mcpUrl: string; copilotStudio: boolean }>((resolvePromise, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not become ready.\n${out}\n${err}`)), 30_000);
+        child.stdout.on('data', () => {
+          try {
+            resolvePromise(JSON.parse(out));
+            clearTimeout(timer);
+          } catch {
+            /* not complete yet */
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited (${code}).\n${out}\n${err}`)));
+      });
+      expect(doc).toMatchObject({ mcpUrl: `${TUNNEL}/mcp`, copilotStudio: true });
+      // The tunnel: its https origin reaches this loopback server; everything else goes to the emulator.
+      const tunnel: FetchLike = (input, init) => {
+        const u = new URL(String(input instanceof Request ? input.url : input));
+        // A tunnel forwards the public Host (the façade refuses any other: 421).
+        if (u.origin !== TUNNEL) return f(input, init);
+        const headers: Record<string, string> = {};
+        new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
+        headers.host = u.host;
+        const body = init?.body === undefined || init.body === null ? undefined : Buffer.from(String(init.body));
+        return new Promise<Response>((resolveRes, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path: `${u.pathname}${u.search}`, method: init?.method ?? 'GET', headers }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const h = new Headers();
+              for (const [k, v] of Object.entries(res.headers)) for (const x of [v ?? []].flat()) h.append(k, x);
+              const status = res.statusCode ?? 502;
+              resolveRes(new Response([204, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: h }));
+            });
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      };
+      const report = await connectLikeCopilotStudio({ serverUrl: doc.mcpUrl, fetch: tunnel, toolName: 'Tunnel tool', user: { name: USER, password: PASSWORD } });
+      expect(report.tools.length).toBeGreaterThan(0);
+      expect(report.negotiatedVersion).toBe('2025-03-26');
+    } finally {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT');
+        await exited;
+      }
+    }
   });
 
   it('authorize-client --mcp-version 2026-07-28 kept every version the gateway listed', async () => {

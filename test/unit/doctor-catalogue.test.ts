@@ -136,6 +136,10 @@ describe('matchSymptom', () => {
     ['gateway-rejects-token', 'G1-G7'],
     ['invalid_scope: offline_access is not a valid scope', 'T7'],
     ['Copilot Studio calls fail with 401 after an hour', 'C8'],
+    // Copilot Studio Dynamic discovery, as reported (tableau/tableau-mcp#772, Teamwork/mcp#67, tableau/tableau-mcp#866)
+    ['Failed to login. GetDynamicClientRegistrationResultAsync failed. Status Code: NotFound, Response: {"error":"not_found","error_description":"Cannot POST /register"}', 'C9'],
+    ['GetDynamicClientRegistrationResultAsync failed. Status Code: BadRequest, Response: {"error":"invalid_redirect_uri","error_description":"redirect URI host \\"global.consent.azure-apim.net\\" is not whitelisted"}', 'C9'],
+    ['redirect URI accepted at registration but rejected at /authorize: Invalid redirect URI', 'C9'],
     ['HTTP 403 insufficient_scope', 'G1-G7'],
     ['tools/call denied by policy', 'P1'],
   ])('%s → %s', (text, id) => {

@@ -456,3 +456,36 @@ describe('renderInit (the hand-off)', () => {
     expect(text).toContain('Server URL          https://gw-abc1234567.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp\n');
   });
 });
+
+describe('init: Copilot Studio through Dynamic discovery (beside Manual)', () => {
+  it('the "Clients to create" question offers Dynamic discovery through the façade, unchecked; choosing it alone means no Manual form', async () => {
+    let shown: { name: string; checked?: boolean }[] = [];
+    const pick: Answer = (o: any) => (o.message?.startsWith('Clients to create') ? ((shown = o.choices), ['\0copilot-dynamic']) : (enter as (o: unknown) => unknown)(o));
+    const { t } = tty(Array(8).fill(pick));
+    const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL], defaultRegion: 'us-east-1' });
+    const a = await askInitQuestions(t.ctx, NO_FLAGS, facts);
+    expect(shown.map((c) => [c.name.split(' (')[0], c.checked])).toEqual([
+      ['Copilot Studio: Manual OAuth', true],
+      ['M2M agent', false],
+      ['Copilot Studio: Dynamic discovery through the façade', false],
+    ]);
+    expect(a.copilot).toMatchObject({ preset: 'copilot-studio', name: 'copilot-studio-mcp' });
+    expect(a).toMatchObject({ copilotDynamic: true, copilotManual: false });
+  });
+
+  it('--copilot-studio-oauth dynamic|both|manual without a terminal; anything else is exit 2', async () => {
+    for (const [how, manual] of [['dynamic', false], ['both', true]] as const) {
+      const t = testCtx({}, { command: 'init' });
+      ctxs.push(t);
+      const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL], defaultRegion: 'us-east-1' });
+      const a = await askInitQuestions(t.ctx, { ...NO_FLAGS, gatewayId: GW.gatewayId, region: REGION, copilotStudioOauth: how }, facts);
+      expect(a).toMatchObject({ copilotDynamic: true, copilotManual: manual });
+    }
+    const t = testCtx({}, { command: 'init' });
+    ctxs.push(t);
+    const { facts } = fakeFacts(t, { gateways: [GW], pools: [POOL] });
+    const a = await askInitQuestions(t.ctx, { ...NO_FLAGS, gatewayId: GW.gatewayId, region: REGION, copilotStudioOauth: 'manual' }, facts);
+    expect(a.copilotDynamic).toBeUndefined();
+    await expect(askInitQuestions(t.ctx, { ...NO_FLAGS, gatewayId: GW.gatewayId, copilotStudioOauth: 'auto' }, facts)).rejects.toMatchObject({ exit: 2, message: expect.stringMatching(/^--copilot-studio-oauth/) });
+  });
+});

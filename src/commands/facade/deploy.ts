@@ -17,6 +17,7 @@ import { prepareFacadeRemoval, type FacadeRemoveResult } from '../../steps/facad
 import { readFacadeStatus, type FacadeStatus } from '../../steps/facade/status.js';
 import { DEFAULT_FACADE_NAME } from '../../steps/facade/resources.js';
 import { allowedRedirects, clientMetadataFlag } from './shared.js';
+import { renderCopilotStudioDynamic } from '../../lib/copilot-form.js';
 
 export interface DeployFlags {
   name?: string;
@@ -25,6 +26,7 @@ export interface DeployFlags {
   gatewayId?: string;
   allowRedirect?: string[];
   claudeAi?: boolean;
+  copilotStudio?: boolean;
   kmsKeyArn?: string;
   clientMetadata?: string;
   wait?: boolean;
@@ -45,7 +47,7 @@ export function parseDeployFlags(f: DeployFlags) {
   const kmsKeyArn = f.kmsKeyArn === undefined ? undefined : check(KmsKeyArn, f.kmsKeyArn, '--kms-key-arn');
   const timeout = f.waitTimeout === undefined ? DEFAULT_GATEWAY_WAIT_SECONDS : Number(f.waitTimeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) throw new CliError('--wait-timeout must be a whole number of seconds between 1 and 3600.', { code: 'INVALID_INPUT', exit: 2 });
-  return { name, poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, allowedRedirectUris: [...new Set([...(f.claudeAi === false ? [] : CLAUDE_AI_CALLBACKS), ...extra])], ...(kmsKeyArn ? { kmsKeyArn } : {}), clientMetadata: clientMetadataFlag(f.clientMetadata), wait: f.wait !== false, waitTimeoutSeconds: timeout };
+  return { name, poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, allowedRedirectUris: [...new Set([...(f.claudeAi === false ? [] : CLAUDE_AI_CALLBACKS), ...extra])], ...(f.copilotStudio === undefined ? {} : { copilotStudio: f.copilotStudio }), ...(kmsKeyArn ? { kmsKeyArn } : {}), clientMetadata: clientMetadataFlag(f.clientMetadata), wait: f.wait !== false, waitTimeoutSeconds: timeout };
 }
 
 export async function deployFacade(f: DeployFlags, ctx: Ctx): Promise<FacadeDeployResult> {
@@ -56,7 +58,10 @@ export async function deployFacade(f: DeployFlags, ctx: Ctx): Promise<FacadeDepl
 export function renderDeploy(r: FacadeDeployResult, out: Output): string {
   const head = r.changed ? `Deployed the OAuth façade ${r.functionName}: ${r.changes.join('; ')}.` : r.url ? `The OAuth façade ${r.functionName} is deployed; nothing changed.` : `Would deploy the OAuth façade ${r.functionName} (nothing was changed).`;
   if (!r.url) return head;
-  return [head, out.table([['MCP URL', r.mcpUrl!], ['Function', r.functionName], ['Role', r.roleName], ['Parameters', r.parameterNames.join(', ')]]), '', 'Add it to Claude Code (or claude.ai → Connectors):', `  ${r.claudeCommand}`, 'or to Codex:', `  ${r.codexCommand}`].join('\n');
+  const lines = [head, out.table([['MCP URL', r.mcpUrl!], ['Function', r.functionName], ['Role', r.roleName], ['Parameters', r.parameterNames.join(', ')]])];
+  if (r.copilotStudio) lines.push('', renderCopilotStudioDynamic(r.mcpUrl!, out));
+  lines.push('', 'Add it to Claude Code (or claude.ai → Connectors):', `  ${r.claudeCommand}`, 'or to Codex:', `  ${r.codexCommand}`);
+  return lines.join('\n');
 }
 
 export async function facadeStatus(ctx: Ctx): Promise<FacadeStatus> {
@@ -82,6 +87,7 @@ export function renderStatus(s: FacadeStatus, out: Output): string {
     ['Function', `${s.functionName} (${s.functionState ?? 'missing'}${s.lastUpdateStatus ? `, last update ${s.lastUpdateStatus}` : ''})`],
     ['MCP URL', s.mcpUrl ?? '(no function URL)'],
     ['Invoke mode', s.invokeMode ?? '-'],
+    ['Copilot Studio', s.copilotStudio ? 'allowed (Dynamic discovery)' : 'not allowed (facade deploy --copilot-studio allows it)'],
     ['Drift', s.drift.length ? s.drift.join(', ') : 'none'],
     ['Code', s.codeOutdated === undefined ? 'not compared' : s.codeOutdated ? 'differs from this version (facade deploy updates it)' : 'this version'],
   ];

@@ -32,6 +32,8 @@ export function facadeCommand(holder: Holder): Command {
     .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect)
     .option('--name <name>', 'the server name in the printed `claude mcp add` and `codex mcp add` lines (default: the gateway name)')
     .option('--client-metadata <on|off>', 'advertise and accept client ID metadata documents (off: clients register instead; for a façade without direct internet access)', 'on')
+    .option('--public-url <https-origin>', "the https origin a tunnel gives this server (its metadata and callback use it)")
+    .option('--copilot-studio', "let Copilot Studio connect with the MCP URL alone (OAuth 2.0 → Dynamic discovery); needs --public-url")
     .addHelpText('after', '\nExamples:\n  $ mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --port 9000 --client-id <id>\n  $ claude mcp add --transport http my-gateway http://127.0.0.1:8790/mcp\n  $ codex mcp add my-gateway --url http://127.0.0.1:8790/mcp\n  $ HTTPS_PROXY=http://proxy.corp:3128 mcp-cognito facade serve --yes\n  $ mcp-cognito facade serve --client-metadata off --yes')
     .action(
       runAction<ServeFlags, ServeResult>('facade serve', holder, async (flags, ctx) => {
@@ -50,11 +52,13 @@ export function facadeCommand(holder: Holder): Command {
     .option('--gateway-id <id>', "AgentCore gateway (default: the state file's)")
     .option('--allow-redirect <url>', 'an https redirect URI to allow besides loopback (repeatable)', collect)
     .option('--no-claude-ai', "do not allow claude.ai's callbacks (allowed by default)")
+    .option('--copilot-studio', "let Copilot Studio connect with the MCP URL alone (OAuth 2.0 → Dynamic discovery): allow its consent redirects https://global.consent.azure-apim.net/redirect/<tool id> (kept on later deploys)")
+    .option('--no-copilot-studio', "stop allowing Copilot Studio's consent redirects")
     .option('--client-metadata <on|off>', 'advertise and accept client ID metadata documents (off: clients register instead)', 'on')
     .option('--kms-key-arn <arn>', 'encrypt the parameters with this customer managed key (the role gets kms:Decrypt on it through SSM)')
     .option('--no-wait', 'do not wait for the gateway to be READY')
     .option('--wait-timeout <seconds>', 'how long to wait for the function and the gateway')
-    .addHelpText('after', '\nExamples:\n  $ mcp-cognito facade deploy --dry-run\n  $ mcp-cognito facade deploy --yes\n  $ mcp-cognito facade status')
+    .addHelpText('after', '\nExamples:\n  $ mcp-cognito facade deploy --dry-run\n  $ mcp-cognito facade deploy --yes\n  $ mcp-cognito facade deploy --copilot-studio --yes\n  $ mcp-cognito facade status')
     .action(runAction<DeployFlags, FacadeDeployResult>('facade deploy', holder, async (flags, ctx) => ({ result: await deployFacade(flags, ctx), render: renderDeploy })));
   const status = new Command('status')
     .summary('Show the deployed façade: function state, URL, configuration drift')

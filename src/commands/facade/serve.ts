@@ -11,18 +11,21 @@ import type { Ctx } from '../../lib/context.js';
 import type { Output } from '../../lib/output.js';
 import { McpServerName, PortNumber, check } from '../../lib/validate.js';
 import { dataPlaneBase, dataPlaneFetch } from '../../lib/data-plane.js';
-import { DEFAULT_GATEWAY_WAIT_SECONDS, FACADE_DEFAULT_PORT, clientCommands } from '../../domain/oauth.js';
+import { COPILOT_STUDIO_MCP_VERSION, DEFAULT_GATEWAY_WAIT_SECONDS, FACADE_DEFAULT_PORT, clientCommands } from '../../domain/oauth.js';
 import { facadeCallbackUrl, type FacadeTargetInput } from '../../steps/facade/target.js';
 import { prepareFacadeClient } from '../../workflows/facade-client.js';
 import { createFacade } from '../../facade/index.js';
 import { startingListener } from '../../facade/node.js';
 import { allowedRedirects, claudeName, clientMetadataFlag } from './shared.js';
+import { renderCopilotStudioDynamic } from '../../lib/copilot-form.js';
 
 export interface ServeFlags extends FacadeTargetInput {
   port?: string;
   host?: string;
   allowRedirect?: string[];
   name?: string;
+  copilotStudio?: boolean;
+  publicUrl?: string;
   clientMetadata?: string;
 }
 
@@ -31,6 +34,10 @@ export interface ServeInput extends FacadeTargetInput {
   host: '127.0.0.1' | 'localhost' | '::1';
   allowedRedirectUris: string[];
   name?: string;
+  /** Allow Copilot Studio's consent redirects (needs publicUrl: Copilot Studio reaches the façade from Microsoft's cloud). */
+  copilotStudio: boolean;
+  /** The https origin a tunnel gives this loopback server; the façade's metadata and callback use it. */
+  publicUrl?: string;
   clientMetadata: boolean;
 }
 
@@ -45,6 +52,7 @@ export interface ServeResult {
   /** Whether the callback was added to the client by this run. */
   callbackAdded: boolean;
   serving: boolean;
+  copilotStudio?: boolean;
 }
 
 const HOSTS = ['127.0.0.1', 'localhost', '::1'] as const;
@@ -53,7 +61,22 @@ export function parseServeFlags(f: ServeFlags): ServeInput {
   const port = f.port === undefined ? FACADE_DEFAULT_PORT : Number(check(PortNumber, f.port, '--port'));
   const host = (f.host ?? '127.0.0.1') as ServeInput['host'];
   if (!HOSTS.includes(host)) throw new InputError(`--host must be a loopback address (${HOSTS.join(', ')}): the façade's local URL is http, which only loopback makes safe.`, 'Deploy it (mcp-cognito facade deploy) to reach it from elsewhere.');
-  return { poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, port, host, allowedRedirectUris: allowedRedirects(f.allowRedirect ?? []), name: f.name === undefined ? undefined : check(McpServerName, f.name, '--name'), clientMetadata: clientMetadataFlag(f.clientMetadata) };
+  const publicUrl = f.publicUrl === undefined ? undefined : publicOrigin(f.publicUrl);
+  const copilotStudio = f.copilotStudio === true;
+  if (copilotStudio && !publicUrl) {
+    throw new InputError("--copilot-studio needs --public-url https://<your tunnel's host>: Copilot Studio reaches the façade from Microsoft's cloud, never this machine's loopback address.", 'Or deploy it: mcp-cognito facade deploy --copilot-studio.');
+  }
+  return { poolId: f.poolId, clientId: f.clientId, gatewayId: f.gatewayId, port, host, allowedRedirectUris: allowedRedirects(f.allowRedirect ?? []), name: f.name === undefined ? undefined : check(McpServerName, f.name, '--name'), clientMetadata: clientMetadataFlag(f.clientMetadata), copilotStudio, ...(publicUrl ? { publicUrl } : {}) };
+}
+
+/** --public-url: an https origin (a tunnel's), nothing else. */
+function publicOrigin(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  const u = !/[\u0000-\u0020\u007f]/.test(raw) && URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!u || u.protocol !== 'https:' || u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) {
+    throw new InputError('--public-url must be an https origin, such as https://abc.example-tunnel.dev (no path, query or user).');
+  }
+  return u.origin;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -83,10 +106,10 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
   const server = createServer(starting.listener);
   if (!ctx.dryRun) await listen(server, input.port, input.host);
   try {
-    const origin = `http://${input.host === '::1' ? '[::1]' : input.host}:${input.port}`;
+    const origin = input.publicUrl ?? `http://${input.host === '::1' ? '[::1]' : input.host}:${input.port}`;
     // One stable callback per host and port, on the façade's own client (never on another client).
     const callbackUrl = facadeCallbackUrl(origin);
-    const setup = await prepareFacadeClient(input, ctx, callbackUrl, { wait: true, waitTimeoutSeconds: DEFAULT_GATEWAY_WAIT_SECONDS });
+    const setup = await prepareFacadeClient(input, ctx, callbackUrl, { wait: true, waitTimeoutSeconds: DEFAULT_GATEWAY_WAIT_SECONDS, ...(input.copilotStudio ? { mcpVersions: [COPILOT_STUDIO_MCP_VERSION] } : {}) });
     const t = setup.target;
     const mcpUrl = `${origin}/mcp`;
     const name = input.name ?? claudeName(t.gatewayName ?? 'agentcore-gateway');
@@ -99,6 +122,7 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
       gatewayId: t.gatewayId,
       callbackAdded,
       serving,
+      copilotStudio: input.copilotStudio,
     });
     if (setup.existing && !setup.steps.length) ctx.out.step(`${callbackUrl} is already a callback URL of the façade's client ${t.clientName ?? t.clientId}`);
     const approved = await ctx.approve(setup.steps, `Set up the façade's app client${t.clientName ? ` ${t.clientName}` : ''}?`);
@@ -122,6 +146,7 @@ export async function serveFacade(input: ServeInput, ctx: Ctx): Promise<ServeRes
       cognito: { region: t.region, userPoolId: t.poolId, domainUrl: t.domainUrl, clientId: applied.target.clientId, clientSecret: secret },
       gatewayUrl: t.gatewayUrl,
       allowedRedirectUris: input.allowedRedirectUris,
+      copilotStudio: input.copilotStudio,
       scopes: applied.target.scopes,
       // A fresh key each run: flows in progress when the façade restarts start again.
       signingKey: randomBytes(32),
@@ -173,6 +198,7 @@ export function renderServe(r: ServeResult, out: Output): string {
       ['MCP URL', r.mcpUrl],
       ['Callback', `${r.callbackUrl} (on app client ${r.clientId})`],
     ]),
+    ...(r.copilotStudio ? ['', renderCopilotStudioDynamic(r.mcpUrl, out)] : []),
     '',
     'Add it to Claude Code:',
     `  ${r.claudeCommand}`,

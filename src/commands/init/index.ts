@@ -35,6 +35,8 @@ export function initCommand(holder: Holder): Command {
     .option('--client-name <name>', 'name of the Copilot Studio client (default "copilot-studio-mcp")')
     .option('--callback-url <url>', 'callback URL of the Copilot Studio client (repeatable; default a placeholder until add-callback)', collect)
     .option('--logout-url <url>', 'sign-out URL of the Copilot Studio client (repeatable)', collect)
+    .option('--access-token-validity <duration>', "how long the Copilot Studio client's access tokens last: 5m to 1d, such as 8h (default 1d)")
+    .option('--copilot-studio-oauth <how>', 'how Copilot Studio signs in: manual (paste client ID, secret and URLs into its Manual OAuth form; default) dynamic (Dynamic discovery through the OAuth façade: paste one URL), or both')
     .option('--no-copilot-studio', 'do not create the Copilot Studio client')
     .option('--m2m', 'also create an M2M agent client (client_credentials)')
     .option('--m2m-name <name>', 'name of the M2M client (default "mcp-agent-m2m")')

@@ -23,6 +23,8 @@ const NEW_POOL = '\0new';
 const NO_GATEWAY = '\0none';
 const COPILOT = 'copilot-studio';
 const M2M = 'm2m';
+const OAUTH_CHOICES = ['manual', 'dynamic', 'both'] as const;
+const DYNAMIC = '\0copilot-dynamic';
 
 /** The wizard's state: what is known so far (flags checked, answers given). */
 interface Wizard {
@@ -46,6 +48,8 @@ interface Wizard {
   domain?: string;
   initPoolInput: InitPoolInput;
   copilot?: CreateClientInput;
+  copilotDynamic?: boolean;
+  copilotManual?: boolean;
   m2m?: CreateClientInput;
   facade?: CreateClientInput;
   user?: InitAnswers['user'];
@@ -64,6 +68,7 @@ export async function askInitQuestions(ctx: Ctx, flags: InitFlags, facts: InitFa
     pool: w.pool,
     initPool: w.initPoolInput,
     copilot: w.copilot,
+    ...(w.copilot && w.copilotDynamic ? { copilotDynamic: true, copilotManual: w.copilotManual !== false } : {}),
     m2m: w.m2m,
     ...(w.facade ? { facade: w.facade } : {}),
     user: w.user,
@@ -115,7 +120,13 @@ async function checkFlags(w: Wizard): Promise<void> {
   if (flags.clientName !== undefined) check(ClientName, flags.clientName, '--client-name');
   if (flags.m2mName !== undefined) check(ClientName, flags.m2mName, '--m2m-name');
   w.poolFlags = parseInitPoolFlags(flags);
-  w.copilotFlags = flags.copilotStudio === false ? undefined : parseCreateClientFlags({ preset: COPILOT, name: flags.clientName, callbackUrl: flags.callbackUrl, logoutUrl: flags.logoutUrl });
+  w.copilotFlags = flags.copilotStudio === false ? undefined : parseCreateClientFlags({ preset: COPILOT, name: flags.clientName, callbackUrl: flags.callbackUrl, logoutUrl: flags.logoutUrl, accessTokenValidity: flags.accessTokenValidity });
+  if (flags.copilotStudioOauth !== undefined) {
+    if (!(OAUTH_CHOICES as readonly string[]).includes(flags.copilotStudioOauth)) throw new InputError(`--copilot-studio-oauth ${quote(flags.copilotStudioOauth)} must be manual, dynamic or both.`);
+    if (flags.copilotStudio === false) throw new UsageError('--copilot-studio-oauth and --no-copilot-studio contradict each other: pass one.');
+    w.copilotDynamic = flags.copilotStudioOauth !== 'manual';
+    w.copilotManual = flags.copilotStudioOauth !== 'dynamic';
+  }
   w.envFile = flags.envFile ?? flags.dotenv;
   w.m2mFlags = flags.m2m ? parseCreateClientFlags({ preset: M2M, name: flags.m2mName, envFile: flags.envFile, dotenv: flags.dotenv, forceEnvFile: flags.forceEnvFile }) : undefined;
   if (w.envFile && !flags.m2m) throw new UsageError('--dotenv/--env-file writes the M2M client\'s credentials: add --m2m.');
@@ -341,11 +352,19 @@ async function askClients(w: Wizard): Promise<void> {
       kinds = await p.checkbox<string>({
         message: 'Clients to create',
         // The presets' wizard entries (src/domain/presets.ts); a kind already in the state file stays checked.
-        choices: wizardPresets().map((x) => ({ name: x.label, value: x.preset, checked: x.checked || (state.clients ?? []).some((c) => c.preset === x.preset) })),
+        choices: [
+          ...wizardPresets().map((x) => ({ name: x.label, value: x.preset as string, checked: x.checked || (state.clients ?? []).some((c) => c.preset === x.preset) })),
+          // Beside Manual: Copilot Studio signing in through the OAuth façade (the same kind of client, its secret kept by the façade).
+          { name: 'Copilot Studio: Dynamic discovery through the façade (paste one URL, no secret; then mcp-cognito facade deploy --copilot-studio)', value: DYNAMIC, checked: false },
+        ],
       });
       if (kinds.length === 0) ctx.out.warn('Select at least one client (space toggles, Enter confirms).');
     }
-    w.copilot = kinds.includes(COPILOT) ? parseCreateClientFlags({ preset: COPILOT, name: flags.clientName, callbackUrl: flags.callbackUrl, logoutUrl: flags.logoutUrl }) : undefined;
+    if (flags.copilotStudioOauth === undefined) {
+      w.copilotDynamic = kinds.includes(DYNAMIC);
+      w.copilotManual = kinds.includes(COPILOT);
+    }
+    w.copilot = kinds.includes(COPILOT) || kinds.includes(DYNAMIC) ? parseCreateClientFlags({ preset: COPILOT, name: flags.clientName, callbackUrl: flags.callbackUrl, logoutUrl: flags.logoutUrl, accessTokenValidity: flags.accessTokenValidity }) : undefined;
     if (kinds.includes(M2M)) w.m2m = parseCreateClientFlags({ preset: M2M, name: flags.m2mName });
   }
   if (w.m2m && ask && !w.envFile) {

@@ -24,6 +24,12 @@ export function renderInit(r: InitResult, out: Output): string {
       lines.push(`  ${c.cyan('mcp-cognito add-callback <the redirect URL Copilot Studio shows>')}`, '');
     }
   }
+  if (r.copilotStudioDynamic) {
+    const [head, ...steps] = r.copilotStudioDynamic.steps;
+    lines.push(c.bold('Copilot Studio — Dynamic discovery through the OAuth façade (nothing to paste but one URL, no secret):'));
+    lines.push(`  1. Deploy the façade: ${c.cyan(r.copilotStudioDynamic.command)}`);
+    lines.push(`  2. ${head}`, ...steps.map((x) => `  ${x}`), '');
+  }
   const m2m = r.clients.find((x) => x.preset === 'm2m');
   if (m2m) {
     lines.push(c.bold(`M2M agent client ${m2m.clientName} (${m2m.clientId})`));
@@ -47,9 +53,11 @@ export function renderInit(r: InitResult, out: Output): string {
     for (const f of d.findings) lines.push(`  ${f.status === 'fail' ? c.red('✗') : c.yellow('!')} ${f.title}${f.fix ? c.dim(` — ${f.fix}`) : ''}`);
     // Only what a person can do next (doctor's next steps); the note on findings only when there are findings.
     if (d.findings.length) lines.push(c.dim(`  ${DOCTOR_NOTE}`));
-    if (d.nextSteps?.length) {
+    // Dynamic discovery registers no redirect URL by hand: doctor's add-callback step is for Manual OAuth.
+    const next = (d.nextSteps ?? []).filter((n) => !(r.copilotStudioDynamic && /add-callback/.test(n)));
+    if (next.length) {
       lines.push(c.bold('Next steps:'));
-      for (const n of d.nextSteps) lines.push(`  • ${n}`);
+      for (const n of next) lines.push(`  • ${n}`);
     }
   }
   return lines.join('\n').trimEnd();

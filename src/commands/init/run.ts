@@ -8,12 +8,15 @@ import { prepareAuthorizeClient } from '../../workflows/authorize-client.js';
 import { prepareCreateUser, type CreateUserResult } from '../../workflows/create-user.js';
 import { doctor } from '../../doctor/doctor.js';
 import { askInitQuestions } from './questions.js';
+import { copilotStudioDynamicSteps } from '../../lib/copilot-form.js';
 import { planInit } from './plan.js';
 import type { DoctorStepResult, GatewayStepResult, InitFacts, InitFlags, InitResult } from './types.js';
 
 export type { GatewayStepResult, DoctorStepResult };
 
 const COPILOT = 'copilot-studio';
+/** What Dynamic discovery needs after init: the façade, deployed to allow Copilot Studio. */
+export const FACADE_COPILOT_COMMAND = 'mcp-cognito facade deploy --copilot-studio';
 
 /** The guided setup: questions → one plan → one confirmation → init-pool, create-client, authorize-client, create-user → hand-off → doctor. */
 export async function init(ctx: Ctx, flags: InitFlags, facts: InitFacts, secrets: { userPassword?: string } = {}): Promise<InitResult> {
@@ -76,11 +79,19 @@ export async function init(ctx: Ctx, flags: InitFlags, facts: InitFacts, secrets
   }
 
   const copilot = clients.find((c) => c.preset === COPILOT);
+  // Dynamic discovery: Copilot Studio never sees this client's secret (the façade holds it), so it is not shown.
+  const form = copilot?.copilotStudio;
+  const manual = !answers.copilotDynamic || answers.copilotManual !== false;
+  if (copilot && !manual) {
+    delete copilot.clientSecret;
+    delete copilot.copilotStudio;
+  }
   const { created: _c, updated: _u, ...poolFields } = pool;
   const result: InitResult = {
     ...poolFields,
     clients,
-    ...(copilot?.copilotStudio ? { copilotStudio: copilot.copilotStudio, next: 'mcp-cognito add-callback <the redirect URL Copilot Studio shows>' } : {}),
+    ...(form && manual ? { copilotStudio: form, next: 'mcp-cognito add-callback <the redirect URL Copilot Studio shows>' } : {}),
+    ...(copilot && answers.copilotDynamic ? { copilotStudioDynamic: { command: FACADE_COPILOT_COMMAND, steps: copilotStudioDynamicSteps('<the MCP URL facade deploy prints>') }, ...(manual ? {} : { next: FACADE_COPILOT_COMMAND }) } : {}),
     ...(gateway ? { gateway } : {}),
     ...(user ? { user } : {}),
     created,

@@ -14,6 +14,9 @@ export interface InitFlags extends InitPoolFlags {
   clientName?: string;
   callbackUrl?: string[];
   logoutUrl?: string[];
+  accessTokenValidity?: string;
+  /** How Copilot Studio signs in: manual (its Manual OAuth form), dynamic (Dynamic discovery through the OAuth façade) or both. */
+  copilotStudioOauth?: string;
   m2m?: boolean;
   m2mName?: string;
   /** Also create the OAuth façade's own client (with facade serve's default callback). */
@@ -83,6 +86,10 @@ export interface InitAnswers {
   pool?: PoolFact;
   initPool: InitPoolInput;
   copilot?: CreateClientInput;
+  /** Copilot Studio signs in with Dynamic discovery through the OAuth façade (not its Manual form). */
+  copilotDynamic?: boolean;
+  /** With copilotDynamic: whether the Manual OAuth form is wanted too (false: no secret is shown). */
+  copilotManual?: boolean;
   m2m?: CreateClientInput;
   /** The OAuth façade's own client (--facade-client). */
   facade?: CreateClientInput;
@@ -97,6 +104,8 @@ export interface InitAnswers {
 export interface InitResult extends Omit<InitPoolResult, 'created' | 'updated'> {
   clients: CreateClientResult[];
   copilotStudio?: CopilotStudioForm;
+  /** Dynamic discovery chosen: the command that deploys the façade for Copilot Studio, and the steps in Copilot Studio after it. */
+  copilotStudioDynamic?: { command: string; steps: string[] };
   gateway?: GatewayStepResult;
   user?: CreateUserResult;
   doctor?: DoctorStepResult;

@@ -169,7 +169,7 @@ export const CLIENT_CHECKS = [
     const revocation = c.EnableTokenRevocation === false ? 'Token revocation is off.' : 'A revoked refresh token (revocation is on) ends the session too.';
     const accessH = inHours(c.AccessTokenValidity, u.AccessToken ?? 'hours', 1);
     const refreshH = inHours(c.RefreshTokenValidity, u.RefreshToken ?? 'days', 720);
-    const story = `Access tokens last ${access}; Copilot Studio then gets a new one with the refresh token at its Refresh URL, which must be ${tokenUrl}. Refresh tokens last ${refresh}: after that people sign in again. ${revocation}`;
+    const story = `Access tokens last ${access}; Copilot Studio should then get a new one with the refresh token at its Refresh URL, which must be ${tokenUrl} (with Manual OAuth it has been reported to ask people to reconnect instead: a longer access-token validity, up to 1 day, means fewer reconnects). Refresh tokens last ${refresh}: after that people sign in again. ${revocation}`;
     if (refreshH <= accessH) return k.warn(`${clientLabel(c)}'s refresh tokens expire no later than its access tokens`, `${story} With refresh tokens of ${refresh}, Copilot Studio asks to reconnect every ${access}.`, editClient(env, c, 'Give refresh tokens a longer validity than access tokens.', { RefreshTokenValidity: 30, TokenValidityUnits: { ...u, RefreshToken: 'days' } }));
     return k.pass(`${clientLabel(c)}: ${story}`);
   }),

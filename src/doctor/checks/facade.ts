@@ -4,15 +4,27 @@
  * the gateway, the deployed function is healthy. No façade recorded: skipped.
  */
 import { probeFetch, probeSettings, json, Unreachable } from '../probe-http.js';
-import { readFacadeStatus } from '../../steps/facade/status.js';
-import { FACADE_FIX, Skip, authorizeFix, defineCheck, jwtOf, type CheckEnv } from '../kit.js';
+import { readFacadeStatus, type FacadeStatus } from '../../steps/facade/status.js';
+import { FACADE_FIX, Skip, authorizeFix, defineCheck, jwtOf, type CheckEnv, type Kit } from '../kit.js';
 import { facadeClientIds, ownFacadeClient } from '../../steps/facade/owned.js';
+import type { Check } from '../types.js';
+import type { GetGatewayResponse } from '../../aws/agentcore.js';
 
 const recorded = (env: CheckEnv) => {
   const f = env.ctx.state.get().facade;
   if (!f) throw new Skip('no OAuth façade is recorded in the state file (mcp-cognito facade deploy records one)');
   return f;
 };
+
+/** The deployed façade's status, read once per doctor run (two checks ask for it). */
+const statusOnce = new WeakMap<CheckEnv, Promise<FacadeStatus>>();
+function facadeStatusOf(env: CheckEnv): Promise<FacadeStatus> {
+  let s = statusOnce.get(env);
+  if (!s) statusOnce.set(env, (s = readFacadeStatus(env.ctx)));
+  return s;
+}
+
+const COPILOT_VERSION = '2025-03-26';
 
 export const FACADE_CHECKS = [
   defineCheck('facade.client', 'The façade has its own app client', async (k, env) => {
@@ -75,11 +87,40 @@ export const FACADE_CHECKS = [
 
   defineCheck('facade.function', 'The deployed façade function is healthy', async (k, env) => {
     recorded(env);
-    const s = await readFacadeStatus(env.ctx);
+    const s = await facadeStatusOf(env);
     if (s.healthy) return k.pass(`${s.functionName}: ${s.functionState ?? 'Active'}, ${s.invokeMode}, its permissions, role and parameters in place${s.drift.length ? `; drift: ${s.drift.join(', ')}` : ''}.`);
     // A secret the façade holds that the client no longer has: a new one, delivered to the façade by rotate-secret
     // (deploy cannot re-deliver a secret Cognito no longer shows).
     const clientId = env.ctx.state.get().facade?.clientId;
     return k.fail(`The façade function ${s.functionName} has problems`, s.problems.join(' '), { fix: s.secret?.status === 'gone' && clientId ? `mcp-cognito rotate-secret --client-id ${clientId}` : 'mcp-cognito facade deploy' });
   }),
+
+  defineCheck('facade.copilot-studio', 'Copilot Studio can connect through the façade (Dynamic discovery)', async (k, env) => {
+    const f = recorded(env);
+    const s = await facadeStatusOf(env);
+    if (!s.functionState && !s.url) throw new Skip('the façade function is not deployed');
+    if (s.copilotStudio && !env.gatewayId) throw new Skip('no gateway to examine');
+    return copilotStudioVerdict(k, { status: s, clientId: f.clientId, url: f.url, gatewayId: env.gatewayId, gateway: s.copilotStudio ? await env.reads.gateway() : undefined });
+  }),
 ];
+
+/**
+ * Copilot Studio through the deployed façade: the façade allows its consent redirects, the gateway
+ * speaks MCP 2025-03-26 (when it lists versions) and lets the façade's client through.
+ */
+export function copilotStudioVerdict(k: Kit, o: { status: Pick<FacadeStatus, 'copilotStudio' | 'mcpUrl'>; clientId: string; url?: string; gatewayId?: string; gateway?: GetGatewayResponse }): Check {
+  const mcp = o.status.mcpUrl ?? (o.url ? `${o.url}/mcp` : '<the façade URL>/mcp');
+  if (!o.status.copilotStudio || !o.gateway) {
+    return k.pass(`The façade does not allow Copilot Studio's consent redirects (https://global.consent.azure-apim.net/redirect/…): Copilot Studio's Dynamic discovery is refused with "redirect URI host … is not whitelisted"-style errors. mcp-cognito facade deploy --copilot-studio allows it; Manual OAuth needs no façade.`);
+  }
+  const g = o.gateway;
+  const versions = (g.protocolConfiguration && 'mcp' in g.protocolConfiguration ? g.protocolConfiguration.mcp?.supportedVersions : undefined) ?? [];
+  if (versions.length && !versions.includes(COPILOT_VERSION)) {
+    return k.fail(`The gateway does not speak MCP ${COPILOT_VERSION}, which Copilot Studio uses`, `The façade allows Copilot Studio, but the gateway lists only ${versions.join(', ')}: Copilot Studio signs in and then lists no tools.`, { fix: `mcp-cognito authorize-client --gateway-id ${o.gatewayId ?? '<gateway-id>'} --mcp-version ${COPILOT_VERSION}` });
+  }
+  const allowed = jwtOf(g)?.allowedClients ?? [];
+  if (allowed.length && !allowed.includes(o.clientId)) {
+    return k.fail(`The gateway refuses the façade's client ${o.clientId}`, 'Copilot Studio signs in through the façade, so its tokens carry that client ID; the gateway answers 401 to them.', { fix: authorizeFix(o.gatewayId, o.clientId) });
+  }
+  return k.pass(`The façade allows Copilot Studio's consent redirects: in Copilot Studio, Server URL ${mcp}, Authentication OAuth 2.0 → Dynamic discovery; the gateway speaks MCP ${versions.length ? COPILOT_VERSION : `(no versions listed; ${COPILOT_VERSION} by default for requests without a version header)`} and lets ${o.clientId} through.`);
+}

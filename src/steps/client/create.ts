@@ -7,6 +7,7 @@ import { CliError, InputError } from '../../lib/errors.js';
 import { awsCliCommand, type PlanStep } from '../../lib/plan.js';
 import { CLIENT_TOKEN_VALIDITY, PLACEHOLDER_CALLBACK, isOidcScope } from '../../domain/oauth.js';
 import { PRESET_TABLE, flowOf, isBrowserPreset, type Preset, type PresetSpec } from '../../domain/presets.js';
+import { formatMinutes } from '../../lib/seconds.js';
 import type { CognitoApi, CreateUserPoolClientRequest, ResourceServerType, UserPoolClientType } from '../../aws/cognito.js';
 import type { Progress } from '../progress.js';
 
@@ -17,6 +18,13 @@ export interface ClientSpec {
   scopes?: string[];
   callbackUrls?: string[];
   logoutUrls: string[];
+  /** AccessTokenValidity in minutes (--access-token-validity); default: the preset's, else Cognito's hour. */
+  accessTokenMinutes?: number;
+}
+
+/** The access token validity a new client of this spec gets, in minutes. */
+export function accessTokenMinutesOf(spec: Pick<ClientSpec, 'preset' | 'accessTokenMinutes'>): number {
+  return spec.accessTokenMinutes ?? (PRESET_TABLE[spec.preset] as PresetSpec).accessTokenMinutes ?? CLIENT_TOKEN_VALIDITY.AccessTokenValidity;
 }
 
 /** A NOT_FOUND from DescribeUserPoolClient, said in the user's terms. */
@@ -78,6 +86,7 @@ export function clientRequest(poolId: string, input: ClientSpec, scopes: string[
         }
       : { ExplicitAuthFlows: [...spec.authFlows] }),
     ...structuredClone(CLIENT_TOKEN_VALIDITY),
+    AccessTokenValidity: accessTokenMinutesOf(input),
     PreventUserExistenceErrors: 'ENABLED',
     EnableTokenRevocation: true,
     ...(spec.refreshTokenRotation ? { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: spec.refreshTokenRotation.retryGracePeriodSeconds } } : {}),
@@ -154,6 +163,12 @@ export function planClient(poolId: string, spec: ClientSpec, scopes: string[], r
     ] as const) {
       const absent = asked.filter((u) => !have.includes(u));
       if (absent.length) differences.push(`${label} missing: ${absent.join(', ')} (add them with mcp-cognito add-callback${label === 'logout URLs' ? ' --logout' : ''})`);
+    }
+    // --access-token-validity on an adopted client: said, not changed (the client is adopted as it is).
+    if (spec.accessTokenMinutes !== undefined) {
+      const unit = c.TokenValidityUnits?.AccessToken ?? 'hours';
+      const have = (c.AccessTokenValidity ?? 1) * ({ seconds: 1 / 60, minutes: 1, hours: 60, days: 1440 } as Record<string, number>)[unit]!;
+      if (have !== spec.accessTokenMinutes) differences.push(`access tokens last ${formatMinutes(have)}, not the ${formatMinutes(spec.accessTokenMinutes)} asked for (the adopted client is not changed; set it in the Cognito console or with aws cognito-idp update-user-pool-client)`);
     }
     // A run that created the client may have stopped before branding it: finish that here.
     const branding = read.managedLogin && read.hasBranding === false;

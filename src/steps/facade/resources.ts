@@ -82,6 +82,7 @@ export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedire
     ...(t.clientId ? { [ENV.clientId]: t.clientId } : {}),
     [ENV.gatewayUrl]: t.gatewayUrl,
     ...(allowedRedirectUris.length ? { [ENV.allowedRedirectUris]: allowedRedirectUris.join(' ') } : {}),
+    ...(o.copilotStudio ? { [ENV.copilotStudio]: '1' } : {}),
     ...(t.scopes.length ? { [ENV.scopes]: t.scopes.join(' ') } : {}),
     ...(t.confidential ? { [ENV.clientSecretParameter]: n.clientSecretParameter } : {}),
     [ENV.signingKeyParameter]: n.signingKeyParameter,
@@ -93,6 +94,8 @@ export function facadeEnvironment(t: FacadeTarget, n: FacadeNames, allowedRedire
 export interface FacadeOptions {
   /** false: client ID metadata documents off (--client-metadata off). */
   clientMetadata?: boolean;
+  /** Allow Copilot Studio's consent redirects (FACADE_COPILOT_STUDIO=1). */
+  copilotStudio?: boolean;
 }
 
 /** The function settings deploy owns (compared with GetFunction's configuration for drift). */

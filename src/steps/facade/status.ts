@@ -33,6 +33,8 @@ export interface FacadeStatus {
    * else by dates (a parameter written before every secret the client has now holds none of them). Never by value.
    */
   secret?: { status: 'current' | 'gone' | 'unknown'; detail: string };
+  /** Whether the deployed façade allows Copilot Studio's consent redirects (deploy --copilot-studio). */
+  copilotStudio?: boolean;
   healthy: boolean;
   problems: string[];
 }
@@ -82,6 +84,7 @@ export async function readFacadeStatus(ctx: Ctx, o: { bundle?: Uint8Array; allow
   s.lastUpdateStatus = c.LastUpdateStatus;
   if (c.State && c.State !== 'Active') problems.push(`The function is ${c.State}${c.StateReason ? `: ${c.StateReason}` : ''}.`);
   if (c.LastUpdateStatus === 'Failed') problems.push(`Its last update failed${c.LastUpdateStatusReason ? `: ${c.LastUpdateStatusReason}` : ''}.`);
+  s.copilotStudio = (c.Environment?.Variables ?? {})[ENV.copilotStudio] === '1';
   s.unexpectedEnvironment = Object.keys(c.Environment?.Variables ?? {}).filter((k) => !KNOWN_ENV.has(k));
   if (s.unexpectedEnvironment.length) problems.push(`Its environment has variables deploy did not set: ${s.unexpectedEnvironment.join(', ')}.`);
   const [url, statements] = await Promise.all([lambda.getFunctionUrlConfig(n.functionName), lambda.getPolicyStatements(n.functionName)]);
@@ -101,8 +104,9 @@ export async function readFacadeStatus(ctx: Ctx, o: { bundle?: Uint8Array; allow
   if (role) {
     const t = await readFacadeTarget({ clientId: f.clientId }, ctx).catch(() => undefined);
     const current = (c.Environment?.Variables ?? {})[ENV.allowedRedirectUris];
+    // Settings chosen at deploy (--allow-redirect, --client-metadata, --copilot-studio) are compared as deployed.
     const clientMetadata = (c.Environment?.Variables ?? {})[ENV.clientMetadata] !== 'off';
-    if (t) s.drift = settingsDrift(c, desiredSettings(t, n, role.Arn!, o.allowedRedirectUris ?? (current ? current.split(' ') : []), { clientMetadata }));
+    if (t) s.drift = settingsDrift(c, desiredSettings(t, n, role.Arn!, o.allowedRedirectUris ?? (current ? current.split(' ') : []), { clientMetadata, copilotStudio: s.copilotStudio }));
   }
   s.healthy = problems.length === 0;
   return s;
