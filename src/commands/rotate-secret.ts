@@ -4,7 +4,7 @@ import { runAction, type Ctx, type Holder } from '../lib/context.js';
 import type { Output } from '../lib/output.js';
 import { checkDotenvPath, confirmDotenvTarget, describeDotenvWrite, readDotenvValue, writeDotenv, FORCE_ENV_FILE_FLAG, type DotenvWriteResult } from '../lib/dotenv.js';
 import { quote } from '../lib/validate.js';
-import type { Preset } from '../domain/presets.js';
+import { presetSpec, type Preset } from '../domain/presets.js';
 import { chooseClient } from '../steps/client/choose.js';
 import { clientNotFound } from '../steps/client/create.js';
 import { planFinish, planRotate, secretInfo, sortSecrets, type SecretInfo } from '../steps/client/rotate-secret.js';
@@ -63,11 +63,6 @@ export function parseRotateSecretFlags(f: RotateSecretFlags): RotateSecretInput 
   };
 }
 
-const COPILOT_STEPS = (secretAt: string) => [
-  `Copilot Studio keeps the secret in the custom connector behind your MCP tool: open Power Apps (make.powerapps.com) in the agent's environment → Custom connectors → the MCP server's connector → Edit → 2. Security, paste the new secret (${secretAt}) into Client secret, and choose Update connector.`,
-  'Back in Copilot Studio, open the agent → Tools → the MCP tool, and sign in again on its connection (or test the tool) so that a token is issued with the new secret.',
-];
-
 export async function rotateSecret(input: RotateSecretInput, ctx: Ctx): Promise<RotateSecretResult> {
   const poolId = await ctx.poolId(input.poolId);
   const { clientId, recorded } = await chooseClient(ctx, input.clientId, 'rotate-secret');
@@ -91,7 +86,8 @@ export async function rotateSecret(input: RotateSecretInput, ctx: Ctx): Promise<
     }),
   ]);
   const base = { userPoolId: poolId, clientId, ...(client.ClientName ? { clientName: client.ClientName } : {}), ...(recorded ? { preset: recorded.preset } : {}) };
-  const copilot = recorded?.preset === 'copilot-studio';
+  // How the new secret reaches the client's consumer: the preset says (Copilot Studio's connector), else every consumer.
+  const consumerSteps = recorded ? presetSpec(recorded.preset).secretRotationSteps : undefined;
   const finishCommand = `mcp-cognito rotate-secret --finish --client-id ${clientId}`;
 
   if (input.finish) {
@@ -111,7 +107,7 @@ export async function rotateSecret(input: RotateSecretInput, ctx: Ctx): Promise<
 
   const plan = planRotate(client, secrets, region);
   const nextAfterAdd = (where: string) => [
-    ...(copilot ? COPILOT_STEPS(where) : [`Give the new secret (${where}) to every consumer of ${client.ClientName ?? clientId}; the old one keeps working meanwhile.`]),
+    ...(consumerSteps ? consumerSteps(where) : [`Give the new secret (${where}) to every consumer of ${client.ClientName ?? clientId}; the old one keeps working meanwhile.`]),
     `When a sign-in with the new secret works, delete the old one: ${finishCommand}`,
   ];
   if (!(await ctx.approve([plan.step], { question: `Add a second secret to ${client.ClientName ?? clientId}? The current one keeps working until rotate-secret --finish.` }))) {

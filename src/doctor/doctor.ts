@@ -10,6 +10,7 @@ import { ClientId, GatewayId, PoolId, check, regionOfPoolId, text } from '../lib
 import { CATALOGUE } from './catalogue.js';
 import { runConfigChecks } from './checks/index.js';
 import { interactive, jwtOf, kindOf, skipReason, type CheckEnv, type ClientRef } from './kit.js';
+import { presetSpec } from '../domain/presets.js';
 import { Reads } from './reads.js';
 import { CERTAINTY, checkBase, matchSymptom, rankCauses, symptomChecks, type SymptomMatch } from './match.js';
 import { runProbes } from './probes.js';
@@ -101,7 +102,7 @@ async function firstRead(read: () => Promise<unknown>): Promise<void> {
 /** The client a pasted refresh token belongs to: --client-id, else the Copilot Studio client, else the one browser client. */
 async function refreshClient(clients: ClientRef[], reads: Reads, given: string[] | undefined): Promise<string> {
   if (given?.length === 1) return given[0]!;
-  const copilot = clients.filter((c) => c.preset === 'copilot-studio');
+  const copilot = clients.filter((c) => c.preset && presetSpec(c.preset).addCallbackDefault);
   if (copilot.length === 1) return copilot[0]!.clientId;
   const kinds = await Promise.all(clients.map(async (ref) => ({ ref, c: await reads.client(ref.clientId).catch(() => undefined) })));
   const browser = kinds.filter((x) => x.c && interactive(kindOf(x.c, x.ref)));

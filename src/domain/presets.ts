@@ -30,8 +30,28 @@ export interface PresetSpec {
   branding: boolean;
   /** MCP protocol versions the gateway must list for this kind of client (when it lists any). */
   gatewayMcpVersions: readonly string[];
-  /** add-callback's default client is one of these presets' clients. */
+  /**
+   * The client a command picks when it needs one and none is named: add-callback, remove-callback,
+   * rotate-secret (src/steps/client/choose.ts), doctor's --redirect-uri and pasted refresh token.
+   */
   addCallbackDefault: boolean;
+  /**
+   * Its consumer is set up with Copilot Studio's Manual OAuth form: create-client's result carries the
+   * form's fields (`copilotStudio`) and prints them as the form; init hands them over.
+   */
+  copilotStudioForm: boolean;
+  /**
+   * With callback 'placeholder': who shows the real redirect URL once the consumer is set up, and how
+   * create-client's next step and doctor say where to find it.
+   */
+  redirectUrlFrom?: { consumer: string; nextStep: string; doctorNext: string };
+  /**
+   * Its consumer cannot work without a client secret: doctor fails a client of this preset that has
+   * none. `client` names such a client; `because` says why.
+   */
+  secretRequired?: { client: string; because: string };
+  /** How a new secret reaches the consumer (rotate-secret's next steps); without it: "give it to every consumer". */
+  secretRotationSteps?: (secretAt: string) => string[];
   /** In init's "Clients to create" question: the label, and whether it is checked by default. */
   wizard?: { label: string; checked: boolean };
   /** One line for --help. */
@@ -51,6 +71,20 @@ export const PRESET_TABLE = {
     branding: true,
     gatewayMcpVersions: [COPILOT_STUDIO_MCP_VERSION],
     addCallbackDefault: true,
+    copilotStudioForm: true,
+    redirectUrlFrom: {
+      consumer: 'Copilot Studio',
+      nextStep: 'After you click Create in Copilot Studio, it shows a Redirect URL.',
+      doctorNext: 'After you create the tool in Copilot Studio, it shows a redirect URL (https://global.consent.azure-apim.net/redirect/…).',
+    },
+    secretRequired: {
+      client: 'Copilot Studio client',
+      because: "Copilot Studio's Manual OAuth form needs a client secret (without one the token request fails with invalid_client), and Cognito cannot add one to an existing client without a secret.",
+    },
+    secretRotationSteps: (secretAt: string) => [
+      `Copilot Studio keeps the secret in the custom connector behind your MCP tool: open Power Apps (make.powerapps.com) in the agent's environment → Custom connectors → the MCP server's connector → Edit → 2. Security, paste the new secret (${secretAt}) into Client secret, and choose Update connector.`,
+      'Back in Copilot Studio, open the agent → Tools → the MCP tool, and sign in again on its connection (or test the tool) so that a token is issued with the new secret.',
+    ],
     wizard: { label: 'Copilot Studio (authorization code flow, client secret)', checked: true },
     help: 'copilot-studio (code flow, secret)',
   },
@@ -66,6 +100,8 @@ export const PRESET_TABLE = {
     branding: false,
     gatewayMcpVersions: [],
     addCallbackDefault: false,
+    copilotStudioForm: false,
+    secretRequired: { client: 'M2M client', because: 'client_credentials needs a client secret, and Cognito cannot add one to an existing client without a secret.' },
     wizard: { label: 'M2M agent (client_credentials, custom scopes only)', checked: false },
     help: 'm2m (client_credentials only, custom scopes only)',
   },
@@ -81,6 +117,7 @@ export const PRESET_TABLE = {
     branding: true,
     gatewayMcpVersions: [],
     addCallbackDefault: false,
+    copilotStudioForm: false,
     help: 'web (code flow, secret)',
   },
 } as const satisfies Record<string, PresetSpec>;
@@ -90,7 +127,11 @@ export type Preset = keyof typeof PRESET_TABLE;
 /** Every preset ID, in table order (a non-empty tuple, as z.enum wants it). */
 export const PRESETS = Object.keys(PRESET_TABLE) as [Preset, ...Preset[]];
 
+/** create-client's preset when --preset is not given, and init's main client (--client-name, --callback-url). */
 export const DEFAULT_PRESET: Preset = 'copilot-studio';
+
+/** The preset doctor suggests for a browser (code flow) client that the state file does not record. */
+export const GENERIC_BROWSER_PRESET: Preset = 'web';
 
 export function presetSpec(preset: Preset): PresetSpec {
   return PRESET_TABLE[preset];
@@ -108,6 +149,21 @@ export function flowOf(preset: Preset): OAuthFlow {
 /** A preset whose clients sign people in through a browser (code flow): callbacks, OIDC scopes, login page. */
 export function isBrowserPreset(preset: Preset): boolean {
   return PRESET_TABLE[preset].callback !== 'none';
+}
+
+/**
+ * The preset an app client's OAuth flows point to, for a client the state file does not record: the
+ * only preset whose flow is among them (client_credentials alone: the M2M preset). Undefined when none
+ * or several are (code: a browser client of no particular preset; code with client_credentials).
+ */
+export function presetForFlows(flows: readonly string[]): Preset | undefined {
+  const fits = PRESETS.filter((p) => flows.includes(flowOf(p)));
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
+/** ` --preset <id>` for a command line, or nothing for the default preset. */
+export function presetFlag(preset: Preset): string {
+  return preset === DEFAULT_PRESET ? '' : ` --preset ${preset}`;
 }
 
 /** The presets offered by init's wizard, in table order. */

@@ -13,8 +13,6 @@ import type { DoctorStepResult, GatewayStepResult, InitFacts, InitFlags, InitRes
 
 export type { GatewayStepResult, DoctorStepResult };
 
-const COPILOT = 'copilot-studio';
-
 /** The guided setup: questions → one plan → one confirmation → init-pool, create-client, authorize-client, create-user → hand-off → doctor. */
 export async function init(ctx: Ctx, flags: InitFlags, facts: InitFacts, secrets: { userPassword?: string } = {}): Promise<InitResult> {
   const answers = await askInitQuestions(ctx, flags, facts, secrets);
@@ -74,7 +72,8 @@ export async function init(ctx: Ctx, flags: InitFlags, facts: InitFacts, secrets
     if (user.groupCreated) created.push('group');
   }
 
-  const copilot = clients.find((c) => c.preset === COPILOT);
+  // The client whose preset prints Copilot Studio's form (create-client fills copilotStudio for it).
+  const copilot = clients.find((c) => c.copilotStudio);
   const { created: _c, updated: _u, ...poolFields } = pool;
   const result: InitResult = {
     ...poolFields,
