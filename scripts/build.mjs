@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildFacade } from './build-facade.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -68,6 +68,24 @@ export const buildOptions = {
   plugins: [lazyChildProcess, builtinsByRequire],
 };
 
+/**
+ * The build's options with what it reads from the commander program baked in (src/cli-data.ts):
+ * every command's help and the completion scripts (src/cli-model.ts describeCli), so that
+ * `<command> --help`, `help <command>` and `completion <shell>` print them without loading
+ * commander or any command. The model is bundled and run from a scratch directory under `dir`.
+ */
+export async function shippedBuildOptions(dir = fileURLToPath(new URL('../dist/', import.meta.url)), absWorkingDir = process.cwd()) {
+  const tmp = join(dir, `.model-${process.pid}-${Date.now()}`);
+  try {
+    await build({ ...buildOptions, entryPoints: { model: 'src/cli-model.ts' }, outdir: tmp, splitting: false, absWorkingDir, logLevel: 'error' });
+    const { describeCli } = await import(pathToFileURL(join(tmp, 'model.js')).href);
+    const model = await describeCli();
+    return { ...buildOptions, define: { ...buildOptions.define, __CLI_MODEL__: JSON.stringify(JSON.stringify(model)) } };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Build into a scratch directory, then move it in: chunk names carry a content hash, so new
   // chunks never overwrite old ones, and dist/cli.js is replaced last by an atomic rename, so a
@@ -75,7 +93,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dist = fileURLToPath(new URL('../dist/', import.meta.url));
   const tmp = join(dist, `.build-${process.pid}`);
   try {
-    const { metafile } = await build({ ...buildOptions, outdir: tmp, metafile: true });
+    const { metafile } = await build({ ...(await shippedBuildOptions(dist)), outdir: tmp, metafile: true });
     const files = Object.keys(metafile.outputs).map((f) => relative(tmp, f));
     mkdirSync(join(dist, 'chunks'), { recursive: true });
     for (const f of files.filter((f) => f !== 'cli.js')) renameSync(join(tmp, f), join(dist, f));
