@@ -2,7 +2,8 @@
  * The entry point (dist/cli.js, which bin/mcp-cognito.js imports). `mcp-cognito` alone, `--help`,
  * `-h`, `--version`, `-v` and `-V` are answered here, from src/spec.ts, without loading commander;
  * so are `<command> --help`, `help <command>` and `completion <shell>` in the built CLI, from what
- * the build read from the commander program (src/cli-data.ts). Every other start (a command, an
+ * the build read from the commander program (src/cli-data.ts), and a command's quick path
+ * (src/spec.ts QuickRun: `doctor --offline`) when its arguments are plain. Every other start (a command, an
  * unknown option, …) goes to src/program.ts, which parses it with commander and prints what
  * commander prints.
  */
@@ -84,6 +85,12 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
       writeOut(deps, (width) => (help ? commandHelp(help, width ?? 80) : script!));
       return 0;
     }
+  }
+  // A command's own path that needs no AWS (doctor --offline), run without commander when the arguments are plain.
+  const quickRun = COMMANDS.find((c) => c.name === argv[2])?.quick;
+  if (quickRun) {
+    const code = (await quickRun())(argv.slice(3), deps);
+    if (code !== undefined) return code;
   }
   return (await import('./program.js')).run(argv, deps);
 }

@@ -128,10 +128,19 @@ describe('start-up stays light', () => {
   it.each([
     [['doctor', '--error', 'insufficient_scope', '--offline']],
     [['doctor', '--offline']],
-  ])('mcp-cognito %j loads its command but no AWS SDK and no prompt library', (args) => {
+  ])('mcp-cognito %j loads its quick path (the catalogue and the report) but no commander, no check or probe, no AWS SDK and no prompt library', (args) => {
     const { code, sources } = loadedSources(args);
     expect(code).toBe(0);
-    expect(sources.some((s) => s.startsWith('src/commands/'))).toBe(true);
+    expect(sources).toContain('src/commands/doctor-offline.ts');
+    expect(sources).toContain('src/doctor/catalogue.ts');
+    expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || /^src\/doctor\/(checks|probes|doctor|reads)\b|node_modules\/zod\//.test(s))).toEqual([]);
+  });
+
+  it('a usage error loads commander and the command, but no AWS SDK and no prompt library', () => {
+    const { code, stderr, sources } = loadedSources(['create-client', '--bogus']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Unknown option '--bogus'/);
+    expect(sources).toContain('src/commands/create-client.ts');
     expect(sources.filter((s) => SDK.test(s))).toEqual([]);
   });
 
