@@ -6,7 +6,7 @@
  * commands' definitions stay the one source; test/unit/help.test.ts holds the result to commander's
  * output for every command, at every width.
  */
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { buildProgram, loadCommands } from './program.js';
 import { completionScript, completionTree, SHELLS } from './commands/completion.js';
 
@@ -20,11 +20,33 @@ export interface CommandHelpModel {
   after: string;
 }
 
+/** An option as commander's parser sees it. */
+export interface OptionModel {
+  flags: string;
+  short?: string;
+  long?: string;
+  /** Whether it takes a value: none, a required one (`<x>`), an optional one (`[x]`). */
+  value: 'none' | 'required' | 'optional';
+  variadic: boolean;
+  /** Handled before parsing ends (the version options): only commander answers it. */
+  stop: boolean;
+}
+
+/** What src/usage.ts needs to find the usage error commander would report for a command. */
+export interface CommandParseModel {
+  options: OptionModel[];
+  /** The long flags commander suggests from after an unknown option (the command's, then the program's). */
+  suggestions: string[];
+  args: { name: string; required: boolean; variadic: boolean }[];
+}
+
 export interface CliModel {
   /** By command path: 'doctor', 'facade serve'. */
   help: Record<string, CommandHelpModel>;
   /** By shell: the script `completion <shell>` prints. */
   completion: Record<string, string>;
+  /** The program's options, and the commands whose usage errors src/usage.ts can tell (no subcommands, no argument choices). */
+  parse: { globals: OptionModel[]; commands: Record<string, CommandParseModel> };
 }
 
 function commandHelp(cmd: Command): CommandHelpModel {
@@ -54,6 +76,30 @@ function commandHelp(cmd: Command): CommandHelpModel {
   return { usage: helper.commandUsage(cmd), description: helper.commandDescription(cmd), sections, after: all.slice(info.length) };
 }
 
+function optionModel(o: Option): OptionModel {
+  return {
+    flags: o.flags,
+    ...(o.short ? { short: o.short } : {}),
+    ...(o.long ? { long: o.long } : {}),
+    value: o.required ? 'required' : o.optional ? 'optional' : 'none',
+    variadic: o.variadic,
+    stop: o.long === '--version' || o.short === '-V',
+  };
+}
+
+/** A leaf command's parse model, or undefined when it has what src/usage.ts does not model. */
+function parseModel(cmd: Command): CommandParseModel | undefined {
+  if (cmd.commands.length || cmd.registeredArguments.some((a) => a.argChoices || a.parseArg || a.defaultValue !== undefined)) return undefined;
+  // commander's unknownOption: the visible long flags of the command, then of each parent.
+  const suggestions: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) suggestions.push(...c.createHelp().visibleOptions(c).flatMap((o) => (o.long ? [o.long] : [])));
+  return {
+    options: cmd.options.map(optionModel),
+    suggestions,
+    args: cmd.registeredArguments.map((a) => ({ name: a.name(), required: a.required, variadic: a.variadic })),
+  };
+}
+
 /** The model of the whole program (every command loaded). */
 export async function describeCli(): Promise<CliModel> {
   const program = buildProgram({}, await loadCommands());
@@ -68,5 +114,10 @@ export async function describeCli(): Promise<CliModel> {
   walk(program, []);
   const tree = completionTree(program);
   const completion = Object.fromEntries(SHELLS.map((s) => [s, completionScript(s, tree)]));
-  return { help, completion };
+  const commands: CliModel['parse']['commands'] = {};
+  for (const cmd of program.commands) {
+    const m = parseModel(cmd);
+    if (m) commands[cmd.name()] = m;
+  }
+  return { help, completion, parse: { globals: program.options.map(optionModel), commands } };
 }

@@ -89,8 +89,16 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
   // A command's own path that needs no AWS (doctor --offline), run without commander when the arguments are plain.
   const quickRun = COMMANDS.find((c) => c.name === argv[2])?.quick;
   if (quickRun) {
-    const code = (await quickRun())(argv.slice(3), deps);
+    const code = await (await quickRun())(argv.slice(3), deps);
     if (code !== undefined) return code;
+  }
+  // A usage error commander would report (unknown option, missing argument…), told from the build's model.
+  if (COMMANDS.some((c) => c.name === argv[2])) {
+    const { CLI_MODEL } = await import('./cli-data.js');
+    if (CLI_MODEL) {
+      const code = await (await import('./usage.js')).reportUsageError(CLI_MODEL.parse, argv, deps);
+      if (code !== undefined) return code;
+    }
   }
   return (await import('./program.js')).run(argv, deps);
 }

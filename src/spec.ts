@@ -61,7 +61,7 @@ export type CommandFactory = (holder: Holder) => Command;
  * first): the exit code, or undefined to leave the arguments to commander. It must print exactly
  * what the commander command prints (its tests hold it to that).
  */
-export type QuickRun = (args: readonly string[], deps: Deps) => number | undefined;
+export type QuickRun = (args: readonly string[], deps: Deps) => Promise<number | undefined>;
 
 /**
  * Every command: its name and one-line summary (what `--help` lists), how to load it, and, for a

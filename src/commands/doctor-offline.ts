@@ -7,17 +7,17 @@
  * undefined and goes to commander, which checks it and says what is wrong.
  */
 import type { Deps } from '../lib/context.js';
-import { Output } from '../lib/output.js';
 import { watchStdout } from '../lib/stdout.js';
-import { offlineResult } from '../doctor/offline.js';
-import { renderDoctor } from '../doctor/report.js';
 
 /** Values the full checks (src/lib/validate.ts ProfileName, EndpointUrl) plainly accept; anything else goes to them. */
 const PLAIN_PROFILE = /^[\w.@+-]{1,64}$/;
 const PLAIN_ENDPOINT = /^https?:\/\/[\w.-]+(:\d{1,5})?(\/[\w./-]*)?$/;
 
-/** Runs `doctor <args>` when it is a plain offline explanation; returns its exit code, or undefined for commander. */
-export function doctorOffline(args: readonly string[], deps: Deps = {}): number | undefined {
+/**
+ * Runs `doctor <args>` when it is a plain offline explanation; returns its exit code, or undefined
+ * for commander. The catalogue and the report load only once the arguments are known to be plain.
+ */
+export async function doctorOffline(args: readonly string[], deps: Deps = {}): Promise<number | undefined> {
   const seen = new Set<string>();
   let error: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -35,6 +35,7 @@ export function doctorOffline(args: readonly string[], deps: Deps = {}): number 
   if (env.AWS_PROFILE !== undefined && !PLAIN_PROFILE.test(env.AWS_PROFILE)) return undefined;
   if (env.AWS_ENDPOINT_URL && !PLAIN_ENDPOINT.test(env.AWS_ENDPOINT_URL)) return undefined;
 
+  const [{ Output }, { offlineResult }, { renderDoctor }] = await Promise.all([import('../lib/output.js'), import('../doctor/offline.js'), import('../doctor/report.js')]);
   watchStdout();
   const out = new Output({ command: 'doctor', json: seen.has('--json'), color: !seen.has('--no-color'), debug: false, stdout: deps.stdout, stderr: deps.stderr });
   out.result(offlineResult(error), (r, o) => renderDoctor(r, o, { verbose: seen.has('--verbose') }));

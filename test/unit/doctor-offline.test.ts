@@ -31,7 +31,7 @@ const TAKEN = [
 
 describe('doctor --offline without commander', () => {
   it.each(TAKEN)('%s … prints what the commander command prints', async (...args: string[]) => {
-    expect(doctorOffline(args.slice(1), { stdout: new CaptureStream(), stderr: new CaptureStream(), env: {} })).toBe(0);
+    expect(await doctorOffline(args.slice(1), { stdout: new CaptureStream(), stderr: new CaptureStream(), env: {} })).toBe(0);
     for (const tty of [false, true]) {
       const ours = await printed(main, args, {}, tty);
       expect(ours).toEqual(await printed(run, args, {}, tty));
@@ -54,19 +54,19 @@ describe('doctor --offline without commander', () => {
     [['--error', 'insufficient_scope']],
     [[]],
     [['--offline', 'extra']],
-  ])('%j goes to commander', (args) => {
-    expect(doctorOffline(args, { env: {} })).toBeUndefined();
+  ])('%j goes to commander', async (args) => {
+    expect(await doctorOffline(args, { env: {} })).toBeUndefined();
   });
 
   it('AWS_PROFILE and AWS_ENDPOINT_URL that are not plainly valid go to commander, which checks them', async () => {
-    expect(doctorOffline(['--offline'], { env: { AWS_PROFILE: 'bad\u0007profile' } })).toBeUndefined();
-    expect(doctorOffline(['--offline'], { env: { AWS_PROFILE: '' } })).toBeUndefined();
-    expect(doctorOffline(['--offline'], { env: { AWS_ENDPOINT_URL: 'ftp://x' } })).toBeUndefined();
+    expect(await doctorOffline(['--offline'], { env: { AWS_PROFILE: 'bad\u0007profile' } })).toBeUndefined();
+    expect(await doctorOffline(['--offline'], { env: { AWS_PROFILE: '' } })).toBeUndefined();
+    expect(await doctorOffline(['--offline'], { env: { AWS_ENDPOINT_URL: 'ftp://x' } })).toBeUndefined();
     const bad = await printed(main, ['doctor', '--offline'], { AWS_ENDPOINT_URL: 'ftp://x' });
     expect(bad[0]).toBe(2);
     expect(bad).toEqual(await printed(run, ['doctor', '--offline'], { AWS_ENDPOINT_URL: 'ftp://x' }));
     const fine = { AWS_PROFILE: 'dev', AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' };
-    expect(doctorOffline(['--offline'], { env: fine, stdout: new CaptureStream(), stderr: new CaptureStream() })).toBe(0);
+    expect(await doctorOffline(['--offline'], { env: fine, stdout: new CaptureStream(), stderr: new CaptureStream() })).toBe(0);
     expect(await printed(main, ['doctor', '--offline'], fine)).toEqual(await printed(run, ['doctor', '--offline'], fine));
   });
 });

@@ -136,12 +136,18 @@ describe('start-up stays light', () => {
     expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || /^src\/doctor\/(checks|probes|doctor|reads)\b|node_modules\/zod\//.test(s))).toEqual([]);
   });
 
-  it('a usage error loads commander and the command, but no AWS SDK and no prompt library', () => {
-    const { code, stderr, sources } = loadedSources(['create-client', '--bogus']);
+  it.each([
+    [['create-client', '--bogus'], /^Error: Unknown option '--bogus'\n/],
+    [['add-callback'], /^Error: Missing required argument 'url'\n/],
+    [['doctor', '--offlin'], /^Error: Unknown option '--offlin'\n\(Did you mean --offline\?\)\n/],
+  ])('a usage error (%j) is told from the build\'s model: no commander, no command code, no AWS SDK', (args, message) => {
+    const { code, stdout, stderr, sources } = loadedSources(args);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/Unknown option '--bogus'/);
-    expect(sources).toContain('src/commands/create-client.ts');
-    expect(sources.filter((s) => SDK.test(s))).toEqual([]);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(sources).toContain('src/usage.ts');
+    // doctor's quick path looks at the arguments first (src/commands/doctor-offline.ts, a few lines), then lets them go.
+    expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || (/^src\/(commands|workflows|steps|doctor)\//.test(s) && s !== 'src/commands/doctor-offline.ts'))).toEqual([]);
   });
 
   it('a command that calls AWS does load the SDK (so the checks above can see it)', () => {
