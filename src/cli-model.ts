@@ -4,7 +4,8 @@
  * descriptions, and the text added after it), and the completion scripts. scripts/build.mjs runs
  * describeCli() at build time and bakes its result into the build (src/cli-data.ts), so the
  * commands' definitions stay the one source; test/unit/help.test.ts holds the result to commander's
- * output for every command, at every width.
+ * output for every command, at every width. So a command's definition (flags, descriptions,
+ * defaults) must not depend on the environment or the state file: the build would freeze it.
  */
 import type { Command, Option } from 'commander';
 import { buildProgram, loadCommands } from './program.js';
