@@ -94,9 +94,10 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
   }
   // A usage error commander would report (unknown option, missing argument…), told from the build's model.
   if (COMMANDS.some((c) => c.name === argv[2])) {
-    const { CLI_MODEL } = await import('./cli-data.js');
+    // Together: the model, and the check with the output module (which the command loads anyway).
+    const [{ CLI_MODEL }, { reportUsageError }] = await Promise.all([import('./cli-data.js'), import('./usage.js')]);
     if (CLI_MODEL) {
-      const code = await (await import('./usage.js')).reportUsageError(CLI_MODEL.parse, argv, deps);
+      const code = reportUsageError(CLI_MODEL.parse, argv, deps);
       if (code !== undefined) return code;
     }
   }

@@ -10,6 +10,7 @@
 import type { CliModel, CommandParseModel, OptionModel } from './cli-model.js';
 import type { Deps } from './lib/context.js';
 import { toUsageError } from './lib/errors.js';
+import { Output } from './lib/output.js';
 
 const BAIL = Symbol('commander decides');
 type Level = { operands: string[]; unknown: string[] } | { error: string } | typeof BAIL;
@@ -124,11 +125,10 @@ export function usageError(model: CliModel['parse'], args: readonly string[]): s
  * Reports the usage error commander would report for `argv`, as src/program.ts reports it, and
  * returns its exit code; undefined when there is none this port can tell (commander decides).
  */
-export async function reportUsageError(model: CliModel['parse'], argv: readonly string[], deps: Deps): Promise<number | undefined> {
+export function reportUsageError(model: CliModel['parse'], argv: readonly string[], deps: Deps): number | undefined {
   const message = usageError(model, argv.slice(2));
   if (message === undefined) return undefined;
   const err = toUsageError(message);
-  const { Output } = await import('./lib/output.js');
   new Output({ command: argv[2]!, json: argv.includes('--json'), color: !argv.includes('--no-color'), debug: false, stdout: deps.stdout, stderr: deps.stderr }).failure(err);
   return err.exit;
 }
