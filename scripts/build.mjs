@@ -29,6 +29,23 @@ const lazyChildProcess = {
 };
 
 /**
+ * chalk's colour detection (its vendored supports-color) runs when chalk loads: it reads the
+ * environment and both descriptors and loads node:os, a few milliseconds of every start that
+ * prints. src/lib/output.ts decides the level itself (`new Chalk({ level })`) and uses nothing
+ * that detection sets, so the build gives chalk a stand-in that detects nothing.
+ */
+const noColorDetection = {
+  name: 'no-color-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) => (/[\\/]node_modules[\\/]chalk[\\/]/.test(args.importer) ? { path: 'supports-color', namespace: 'no-color-detection' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'no-color-detection' }, () => ({
+      contents: 'export function createSupportsColor() { return false; }\nexport default { stdout: false, stderr: false };',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Node built-ins reach the bundle through require() (the banner's createRequire), never through
  * an ES import: importing a built-in as an ES module builds its ES facade, which reads every export,
  * lazy getters included (node:http's pulls in the whole of undici: ~50 ms for any AWS command).
@@ -65,7 +82,7 @@ export const buildOptions = {
   legalComments: 'none',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(pkg.version) },
-  plugins: [lazyChildProcess, builtinsByRequire],
+  plugins: [lazyChildProcess, noColorDetection, builtinsByRequire],
 };
 
 /**
