@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildFacade } from './build-facade.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -23,6 +23,23 @@ const lazyChildProcess = {
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (/[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
       contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * chalk's colour detection (its vendored supports-color) runs when chalk loads: it reads the
+ * environment and both descriptors and loads node:os, a few milliseconds of every start that
+ * prints. src/lib/output.ts decides the level itself (`new Chalk({ level })`) and uses nothing
+ * that detection sets, so the build gives chalk a stand-in that detects nothing.
+ */
+const noColorDetection = {
+  name: 'no-color-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) => (/[\\/]node_modules[\\/]chalk[\\/]/.test(args.importer) ? { path: 'supports-color', namespace: 'no-color-detection' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'no-color-detection' }, () => ({
+      contents: 'export function createSupportsColor() { return false; }\nexport default { stdout: false, stderr: false };',
       loader: 'js',
     }));
   },
@@ -65,8 +82,26 @@ export const buildOptions = {
   legalComments: 'none',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(pkg.version) },
-  plugins: [lazyChildProcess, builtinsByRequire],
+  plugins: [lazyChildProcess, noColorDetection, builtinsByRequire],
 };
+
+/**
+ * The build's options with what it reads from the commander program baked in (src/cli-data.ts):
+ * every command's help and the completion scripts (src/cli-model.ts describeCli), so that
+ * `<command> --help`, `help <command>` and `completion <shell>` print them without loading
+ * commander or any command. The model is bundled and run from a scratch directory under `dir`.
+ */
+export async function shippedBuildOptions(dir = fileURLToPath(new URL('../dist/', import.meta.url)), absWorkingDir = process.cwd()) {
+  const tmp = join(dir, `.model-${process.pid}-${Date.now()}`);
+  try {
+    await build({ ...buildOptions, entryPoints: { model: 'src/cli-model.ts' }, outdir: tmp, splitting: false, absWorkingDir, logLevel: 'error' });
+    const { describeCli } = await import(pathToFileURL(join(tmp, 'model.js')).href);
+    const model = await describeCli();
+    return { ...buildOptions, define: { ...buildOptions.define, __CLI_MODEL__: JSON.stringify(JSON.stringify(model)) } };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Build into a scratch directory, then move it in: chunk names carry a content hash, so new
@@ -75,7 +110,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dist = fileURLToPath(new URL('../dist/', import.meta.url));
   const tmp = join(dist, `.build-${process.pid}`);
   try {
-    const { metafile } = await build({ ...buildOptions, outdir: tmp, metafile: true });
+    const { metafile } = await build({ ...(await shippedBuildOptions(dist)), outdir: tmp, metafile: true });
     const files = Object.keys(metafile.outputs).map((f) => relative(tmp, f));
     mkdirSync(join(dist, 'chunks'), { recursive: true });
     for (const f of files.filter((f) => f !== 'cli.js')) renameSync(join(tmp, f), join(dist, f));

@@ -1,14 +1,17 @@
 /**
  * The entry point (dist/cli.js, which bin/mcp-cognito.js imports). `mcp-cognito` alone, `--help`,
  * `-h`, `--version`, `-v` and `-V` are answered here, from src/spec.ts, without loading commander;
- * every other start (a command, `help <command>`, an unknown option, …) goes to src/program.ts,
- * which parses it with commander and prints what commander prints.
+ * so are `<command> --help`, `help <command>` and `completion <shell>` in the built CLI, from what
+ * the build read from the commander program (src/cli-data.ts), and a command's quick path
+ * (src/spec.ts QuickRun: `doctor --offline`) when its arguments are plain. Every other start (a command, an
+ * unknown option, …) goes to src/program.ts, which parses it with commander and prints what
+ * commander prints.
  */
 import { fstatSync, writeSync } from 'node:fs';
 import type { Deps } from './lib/context.js';
 import { watchStdout } from './lib/stdout.js';
-import { HELP_OPTION, flagsOf, rootHelp } from './help.js';
-import { VERSION, VERSION_ALIAS, VERSION_OPTION } from './spec.js';
+import { HELP_OPTION, commandHelp, flagsOf, rootHelp } from './help.js';
+import { COMMANDS, VERSION, VERSION_ALIAS, VERSION_OPTION } from './spec.js';
 
 export type { Holder } from './lib/context.js';
 export { COMMANDS, VERSION, type CommandFactory } from './spec.js';
@@ -20,6 +23,20 @@ export function quickAnswer(args: readonly string[]): 'help' | 'version' | undef
   const arg = args[0]!;
   if (flagsOf(HELP_OPTION).includes(arg)) return 'help';
   if (arg === VERSION_ALIAS || flagsOf(VERSION_OPTION).includes(arg)) return 'version';
+  return undefined;
+}
+
+/**
+ * What the build's model answers (src/cli-data.ts): the help of a command (`<command> [<sub>]
+ * --help|-h`, `help <command>`: its path) or a completion script (`completion <shell>`). Only
+ * these exact shapes; anything else (other options, an unknown command) goes to commander.
+ */
+export function modelQuestion(args: readonly string[]): { help: string } | { completion: string } | undefined {
+  const known = (name: string | undefined) => COMMANDS.some((c) => c.name === name);
+  if (args.length === 2 && args[0] === 'completion' && /^[a-z]+$/.test(args[1]!)) return { completion: args[1]! };
+  if (args.length === 2 && args[0] === 'help' && known(args[1])) return { help: args[1]! };
+  const words = args.slice(0, -1);
+  if ((words.length === 1 || words.length === 2) && flagsOf(HELP_OPTION).includes(args.at(-1)!) && known(words[0]) && words.every((w) => /^[a-z][a-z-]*$/.test(w))) return { help: words.join(' ') };
   return undefined;
 }
 
@@ -57,6 +74,32 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
   if (quick) {
     writeOut(deps, (width) => (quick === 'version' ? `${VERSION}\n` : rootHelp(width ?? 80)));
     return 0;
+  }
+  const question = modelQuestion(argv.slice(2));
+  if (question) {
+    const { CLI_MODEL } = await import('./cli-data.js');
+    const help = 'help' in question ? CLI_MODEL?.help[question.help] : undefined;
+    // commander's completion writes through the command's output streams (deps in tests): only the process's own here.
+    const script = 'completion' in question && !deps.stdout && !deps.stderr ? CLI_MODEL?.completion[question.completion] : undefined;
+    if (help || script !== undefined) {
+      writeOut(deps, (width) => (help ? commandHelp(help, width ?? 80) : script!));
+      return 0;
+    }
+  }
+  // A command's own path that needs no AWS (doctor --offline), run without commander when the arguments are plain.
+  const quickRun = COMMANDS.find((c) => c.name === argv[2])?.quick;
+  if (quickRun) {
+    const code = await (await quickRun())(argv.slice(3), deps);
+    if (code !== undefined) return code;
+  }
+  // A usage error commander would report (unknown option, missing argument…), told from the build's model.
+  if (COMMANDS.some((c) => c.name === argv[2])) {
+    // Together: the model, and the check with the output module (which the command loads anyway).
+    const [{ CLI_MODEL }, { reportUsageError }] = await Promise.all([import('./cli-data.js'), import('./usage.js')]);
+    if (CLI_MODEL) {
+      const code = reportUsageError(CLI_MODEL.parse, argv, deps);
+      if (code !== undefined) return code;
+    }
   }
   return (await import('./program.js')).run(argv, deps);
 }

@@ -6,6 +6,7 @@
  * start. test/unit/help.test.ts checks it against commander's own output at several widths.
  */
 import { COMMANDS, DESCRIPTION, FOOTER, GLOBAL_OPTIONS, NAME, VERSION_OPTION, type GlobalOption } from './spec.js';
+import type { CommandHelpModel } from './cli-model.js';
 
 /** Commander's own help option and help command (what it adds to a program with subcommands). */
 export const HELP_OPTION: GlobalOption = { flags: '-h, --help', description: 'display help for command' };
@@ -61,6 +62,18 @@ export function rootHelp(helpWidth: number): string {
   const list = (title: string, items: readonly (readonly [string, string])[]) => [title, ...items.map(([t, d]) => formatItem(t, termWidth, d, helpWidth)), ''];
   const help = [`Usage: ${NAME} [options] [command]`, '', boxWrap(DESCRIPTION, helpWidth), '', ...list('Options:', options), ...list('Commands:', commands)].join('\n');
   return `${help}${FOOTER}\n`;
+}
+
+/**
+ * What `mcp-cognito <command> --help` prints at `helpWidth` columns (commander's Help.formatHelp
+ * and the text added after it), from the command's help model (src/cli-model.ts).
+ */
+export function commandHelp(m: CommandHelpModel, helpWidth: number): string {
+  const termWidth = Math.max(0, ...m.sections.flatMap(([, items]) => items.map(([t]) => t.length)));
+  const lines = [`Usage: ${m.usage}`, ''];
+  if (m.description) lines.push(boxWrap(m.description, helpWidth), '');
+  for (const [title, items] of m.sections) lines.push(title, ...items.map(([t, d]) => formatItem(t, termWidth, d, helpWidth)), '');
+  return lines.join('\n') + m.after;
 }
 
 /** The flags of a flags string: '-r, --region <region>' → ['-r', '--region']. */

@@ -3,7 +3,7 @@
  * (src/cli.ts answers those without loading commander) parses its arguments here.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { CancelledError, CliError, ExitCode, UsageError } from './lib/errors.js';
+import { CancelledError, CliError, ExitCode, UsageError, toUsageError } from './lib/errors.js';
 import type { Output } from './lib/output.js';
 import type { Deps, Holder } from './lib/context.js';
 import { watchStdout } from './lib/stdout.js';
@@ -97,7 +97,7 @@ export async function run(argv: string[], deps: Deps = {}): Promise<number> {
       }
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.Ok;
       if (e.exitCode === 0) return ExitCode.Ok;
-      const err = new UsageError(e.message.replace(/^error: /, '').replace(/^./, (c) => c.toUpperCase()), 'Run mcp-cognito --help (or mcp-cognito <command> --help) for usage.');
+      const err = toUsageError(e.message);
       await report(err, holder, program, argv, deps);
       return err.exit;
     }

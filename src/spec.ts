@@ -5,7 +5,7 @@
  * checks that both print the same).
  */
 import type { Command } from 'commander';
-import type { Holder } from './lib/context.js';
+import type { Deps, Holder } from './lib/context.js';
 
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -57,11 +57,19 @@ Environment: AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, NO_COLOR, CI.`;
 export type CommandFactory = (holder: Holder) => Command;
 
 /**
- * Every command: its name and one-line summary (what `--help` lists), and how to load it. A start
+ * A command run without commander when its arguments are simple enough (src/cli.ts tries it
+ * first): the exit code, or undefined to leave the arguments to commander. It must print exactly
+ * what the commander command prints (its tests hold it to that).
+ */
+export type QuickRun = (args: readonly string[], deps: Deps) => Promise<number | undefined>;
+
+/**
+ * Every command: its name and one-line summary (what `--help` lists), how to load it, and, for a
+ * command with a path that needs no AWS, how to load that path alone (`quick`). A start
  * loads only the command it runs (`--help` and `--version` load none), so the code, zod, chalk
  * and the rest of each command stay unparsed until needed. Order = the order in `--help`.
  */
-export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<CommandFactory> }[] = [
+export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<CommandFactory>; quick?: () => Promise<QuickRun> }[] = [
   { name: 'init', summary: 'Guided setup: pool, domain, scope, Copilot Studio client, gateway authorization, test user', load: async () => (await import('./commands/init/index.js')).initCommand },
   { name: 'init-pool', summary: 'Create or adopt a user pool, its hosted-UI domain, and the resource server and scopes', load: async () => (await import('./commands/init-pool.js')).initPoolCommand },
   { name: 'create-client', summary: 'Create (or adopt) an app client: copilot-studio, m2m or web', load: async () => (await import('./commands/create-client.js')).createClientCommand },
@@ -73,7 +81,7 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   { name: 'teardown', summary: 'Remove what this tool created (per the state file), never what it adopted', load: async () => (await import('./commands/teardown.js')).teardownCommand },
   { name: 'rotate-secret', summary: "Rotate an app client's secret without an outage (add a second one, then --finish)", load: async () => (await import('./commands/rotate-secret.js')).rotateSecretCommand },
   { name: 'create-user', summary: 'Create a sign-in user for testing (no invitation e-mail, permanent password)', load: async () => (await import('./commands/create-user.js')).createUserCommand },
-  { name: 'doctor', summary: 'Find out why Copilot Studio, Claude Code or an agent cannot get through, and how to fix it', load: async () => (await import('./commands/doctor.js')).doctorCommand },
+  { name: 'doctor', summary: 'Find out why Copilot Studio, Claude Code or an agent cannot get through, and how to fix it', load: async () => (await import('./commands/doctor.js')).doctorCommand, quick: async () => (await import('./commands/doctor-offline.js')).doctorOffline },
   { name: 'status', summary: 'Show what the state file records, as AWS has it now, and flag what is gone', load: async () => (await import('./commands/status.js')).statusCommand },
   { name: 'facade', summary: 'The OAuth façade for Claude Code, claude.ai and MCP Inspector: serve it here, or deploy it to AWS Lambda', load: async () => (await import('./commands/facade/index.js')).facadeCommand },
   { name: 'completion', summary: 'Print a shell completion script (bash, zsh or fish)', load: async () => (await import('./commands/completion.js')).completionCommand },

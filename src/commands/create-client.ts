@@ -4,7 +4,7 @@ import type { Output } from '../lib/output.js';
 import { renderCopilotStudioForm } from '../lib/copilot-form.js';
 import { confirmDotenvTarget } from '../lib/dotenv.js';
 import { PLACEHOLDER_CALLBACK, isPlaceholderCallback } from '../domain/oauth.js';
-import { DEFAULT_PRESET, PRESETS, PRESET_TABLE, isBrowserPreset } from '../domain/presets.js';
+import { DEFAULT_PRESET, PRESETS, PRESET_TABLE, isBrowserPreset, presetSpec } from '../domain/presets.js';
 import { parseCreateClientFlags, prepareCreateClient, type CreateClientFlags, type CreateClientInput, type CreateClientResult } from '../workflows/create-client.js';
 
 export { parseCreateClientFlags, type CreateClientInput, type CreateClientResult } from '../workflows/create-client.js';
@@ -20,8 +20,9 @@ export type CreateClientOutput = CreateClientResult & { next?: string[] };
 export function createClientNextSteps(r: CreateClientResult, gatewayId: string | undefined): string[] {
   if (!r.clientId) return [];
   const steps: string[] = [];
-  if (r.preset === 'copilot-studio' && r.callbackUrls.every(isPlaceholderCallback)) {
-    steps.push(`After you click Create in Copilot Studio, it shows a Redirect URL. Register it: mcp-cognito add-callback <redirect URL> --client-id ${r.clientId}`);
+  const from = presetSpec(r.preset).redirectUrlFrom;
+  if (from && r.callbackUrls.every(isPlaceholderCallback)) {
+    steps.push(`${from.nextStep} Register it: mcp-cognito add-callback <redirect URL> --client-id ${r.clientId}`);
   }
   steps.push(`Let the client through the AgentCore gateway: mcp-cognito authorize-client --client-id ${r.clientId}${gatewayId ? '' : ' --gateway-id <gateway-id>'}`);
   return steps;

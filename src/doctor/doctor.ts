@@ -7,16 +7,17 @@ import type { Ctx } from '../lib/context.js';
 import { CliError, InputError, UsageError } from '../lib/errors.js';
 import { parseCognitoDiscoveryUrl } from '../lib/urls.js';
 import { ClientId, GatewayId, PoolId, check, regionOfPoolId, text } from '../lib/validate.js';
-import { CATALOGUE } from './catalogue.js';
 import { runConfigChecks } from './checks/index.js';
 import { interactive, jwtOf, kindOf, skipReason, type CheckEnv, type ClientRef } from './kit.js';
+import { presetSpec } from '../domain/presets.js';
 import { Reads } from './reads.js';
-import { CERTAINTY, checkBase, matchSymptom, rankCauses, symptomChecks, type SymptomMatch } from './match.js';
+import { checkBase, matchSymptom, symptomChecks } from './match.js';
 import { runProbes } from './probes.js';
 import { probeSettings, type ProbeSettings } from './probe-http.js';
 import { decodeJwt, pastedSecrets, tokenChecks, type DecodedToken } from './token.js';
 import { redactChecks } from './redact.js';
-import { summarize, type Check, type DoctorResult, type SymptomResult } from './types.js';
+import type { Check, DoctorResult } from './types.js';
+import { finish, offlineResult, symptomResult } from './offline.js';
 
 export interface DoctorInput {
   poolId?: string;
@@ -61,29 +62,6 @@ export function validateDoctorInput(input: DoctorInput): DoctorInput {
   return input;
 }
 
-function symptomResult(text: string, matches: SymptomMatch[], checks: Check[] | undefined): SymptomResult | undefined {
-  const best = matches[0];
-  if (!best) return undefined;
-  const e = best.entry;
-  return {
-    id: e.key,
-    title: e.title,
-    certainty: CERTAINTY[e.confidence],
-    matched: text,
-    strings: e.strings,
-    where: e.where,
-    causes: rankCauses(e, checks, best.boosted),
-    ...(e.correction ? { correction: e.correction } : {}),
-    ...(e.note ? { note: e.note } : {}),
-    // Only alternatives the text points at nearly as clearly (not a stray word such as "401").
-    alternatives: matches
-      .slice(1)
-      .filter((m) => m.score >= 5 && m.score * 2 >= best.score)
-      .slice(0, 3)
-      .map((m) => ({ id: m.entry.key, title: m.entry.title })),
-  };
-}
-
 /**
  * The first read decides whether doctor can check anything: without credentials, or without
  * access, it fails with that one error (CREDENTIALS, ACCESS_DENIED naming the action, an
@@ -101,16 +79,12 @@ async function firstRead(read: () => Promise<unknown>): Promise<void> {
 /** The client a pasted refresh token belongs to: --client-id, else the Copilot Studio client, else the one browser client. */
 async function refreshClient(clients: ClientRef[], reads: Reads, given: string[] | undefined): Promise<string> {
   if (given?.length === 1) return given[0]!;
-  const copilot = clients.filter((c) => c.preset === 'copilot-studio');
+  const copilot = clients.filter((c) => c.preset && presetSpec(c.preset).addCallbackDefault);
   if (copilot.length === 1) return copilot[0]!.clientId;
   const kinds = await Promise.all(clients.map(async (ref) => ({ ref, c: await reads.client(ref.clientId).catch(() => undefined) })));
   const browser = kinds.filter((x) => x.c && interactive(kindOf(x.c, x.ref)));
   if (browser.length === 1) return browser[0]!.ref.clientId;
   throw new UsageError(`Which app client was the refresh token issued to? Pass --client-id (${browser.length ? `browser clients here: ${browser.map((x) => x.ref.clientId).join(', ')}` : 'no browser client is examined'}).`);
-}
-
-function finish(checks: Check[], extra: Omit<DoctorResult, 'checks' | 'summary'>): DoctorResult {
-  return { checks, summary: summarize(checks), ...extra };
 }
 
 /** Symptom checks (and the token/probe checks the symptom names) first; otherwise stable. */
@@ -157,11 +131,7 @@ export async function doctor(input: DoctorInput, ctx: Ctx): Promise<DoctorResult
 
   if (input.offline) {
     const checks = decoded ? redactChecks(tokenChecks(decoded, { prefix: 'token', gatewayUnavailable: 'Not compared: --offline (the gateway is not read).' }), pastedSecrets(input.token!)) : [];
-    if (!input.error && !decoded) {
-      return finish([], { catalogue: CATALOGUE.map((e) => ({ id: e.key, title: e.title, certainty: CERTAINTY[e.confidence], strings: e.strings })) });
-    }
-    const symptom = input.error ? symptomResult(input.error, matches, undefined) : undefined;
-    return finish(checks, { ...(symptom ? { symptom } : {}), ...unmatched });
+    return offlineResult(input.error, checks, Boolean(decoded));
   }
 
   // What to examine: flags > state file > the gateway's discovery URL > the token's issuer.

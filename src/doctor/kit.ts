@@ -8,6 +8,7 @@
  */
 import type { Ctx } from '../lib/context.js';
 import type { Preset } from '../lib/state.js';
+import { GENERIC_BROWSER_PRESET, isBrowserPreset, presetForFlows, presetSpec } from '../domain/presets.js';
 import { awsCliCommand } from '../lib/plan.js';
 import { mcpEndpointUrl } from '../lib/urls.js';
 import { toUpdateGatewayRequest, toUpdateUserPoolClientRequest, type GatewayPatch, type UserPoolClientPatch } from '../aws/rmw.js';
@@ -26,7 +27,8 @@ export interface ClientRef {
   preset?: Preset;
 }
 
-export type ClientKind = Preset | 'interactive';
+/** A client's preset, or undefined: a browser client of no particular preset (not recorded, flows shared by several). */
+export type ClientKind = Preset | undefined;
 
 /** What the checks examine, and the reads they share. */
 export interface CheckEnv {
@@ -133,13 +135,16 @@ export const list = (v: readonly string[] | undefined) => (v && v.length ? v.joi
 /** Quote for a POSIX shell when needed. */
 export const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** The client's kind: the state file's preset, or inferred from its flows. */
+/** The client's kind: the state file's preset, else the one its OAuth flows point to (src/domain/presets.ts#presetForFlows). */
 export function kindOf(c: UserPoolClientType, ref: ClientRef): ClientKind {
-  if (ref.preset) return ref.preset;
-  const flows = c.AllowedOAuthFlows ?? [];
-  return flows.includes('client_credentials') && !flows.includes('code') ? 'm2m' : 'interactive';
+  return ref.preset ?? presetForFlows(c.AllowedOAuthFlows ?? []);
 }
-export const interactive = (k: ClientKind) => k !== 'm2m';
+/** A client that signs people in through a browser (callbacks, sign-in page), not a machine one. */
+export const interactive = (k: ClientKind) => k === undefined || isBrowserPreset(k);
+/** Whether the client may carry OpenID scopes (a client_credentials one may not). */
+export const allowsOidc = (k: ClientKind) => k === undefined || presetSpec(k).allowsOidcScopes;
+/** What the preset says about the client, when it has one. */
+export const specOf = (k: ClientKind) => (k === undefined ? undefined : presetSpec(k));
 export const clientLabel = (c: UserPoolClientType) => `${c.ClientName ?? '?'} (${c.ClientId})`;
 
 export function updateClientAws(c: UserPoolClientType, patch: UserPoolClientPatch, region: string): string {
@@ -164,7 +169,7 @@ export const FACADE_FIX = { serve: 'mcp-cognito facade serve', deploy: 'mcp-cogn
 
 /** Re-running create-client on the client (by name) adopts it and assigns the missing branding style. */
 export function brandingFix(env: CheckEnv, c: UserPoolClientType, ref: ClientRef): string {
-  const preset = ref.preset && ref.preset !== 'm2m' ? ref.preset : 'web';
+  const preset = ref.preset && presetSpec(ref.preset).branding ? ref.preset : GENERIC_BROWSER_PRESET;
   return `mcp-cognito create-client --pool-id ${env.poolId} --preset ${preset} --name ${q(c.ClientName ?? '<client name>')}`;
 }
 
@@ -207,6 +212,6 @@ export async function redirectTargets(env: CheckEnv): Promise<string[]> {
   const browser = all.filter((x) => x.c && interactive(kindOf(x.c, x.ref)));
   const exact = browser.filter((x) => (x.c!.CallbackURLs ?? []).includes(env.redirectUri ?? ''));
   if (exact.length) return exact.map((x) => x.ref.clientId);
-  const copilot = browser.filter((x) => x.ref.preset === 'copilot-studio');
+  const copilot = browser.filter((x) => x.ref.preset && presetSpec(x.ref.preset).addCallbackDefault);
   return (copilot.length ? copilot : browser).map((x) => x.ref.clientId);
 }

@@ -14,7 +14,7 @@
 import { hostedUiBaseUrl, issuerUrl } from '../lib/urls.js';
 import { MCP_STATELESS_VERSION, isPlaceholderCallback } from '../domain/oauth.js';
 import { Unreachable, json, probeFetch, rpcBody, snippet, type ProbeResponse, type ProbeSettings } from './probe-http.js';
-import { COPILOT_PROTOCOL_VERSION, FACADE_FIX, brandingFix, clientLabel, jwtOf, kindOf, kit, mcpClientOf, mcpUrl, q, redirectTargets, skipReason, type CheckEnv, type ClientRef, type Kit } from './kit.js';
+import { COPILOT_PROTOCOL_VERSION, FACADE_FIX, brandingFix, clientLabel, interactive, jwtOf, kindOf, kit, mcpClientOf, mcpUrl, q, redirectTargets, skipReason, type CheckEnv, type ClientRef, type Kit } from './kit.js';
 import { cleanToken, decodeJwt, pastedSecrets, tokenChecks, type DecodedToken } from './token.js';
 import type { UserPoolClientType } from '../aws/cognito.js';
 import type { Check } from './types.js';
@@ -355,8 +355,8 @@ export async function runProbes(env: CheckEnv, s: ProbeSettings, input: ProbeInp
   const known = clients.filter((x): x is NonNullable<typeof x> => Boolean(x));
   const multi = env.clients.length > 1;
   const suffix = (c: UserPoolClientType) => (multi ? `@${c.ClientId}` : '');
-  const browser = known.filter((k) => k.kind !== 'm2m');
-  const m2m = known.filter((k) => k.kind === 'm2m');
+  const browser = known.filter((k) => interactive(k.kind));
+  const m2m = known.filter((k) => !interactive(k.kind));
   const claudeFamily = browser.some((b) => mcpClientOf(b.c));
   const refreshClient = refresh ? known.find((x) => x.c.ClientId === refresh.clientId) : undefined;
 

@@ -30,7 +30,10 @@ export interface PresetSpec {
   branding: boolean;
   /** MCP protocol versions the gateway must list for this kind of client (when it lists any). */
   gatewayMcpVersions: readonly string[];
-  /** add-callback's default client is one of these presets' clients. */
+  /**
+   * The client a command picks when it needs one and none is named: add-callback, remove-callback,
+   * rotate-secret (src/steps/client/choose.ts), doctor's --redirect-uri and pasted refresh token.
+   */
   addCallbackDefault: boolean;
   /**
    * The access token validity a new client gets, in minutes (Cognito: 5 to 1440; default 60).
@@ -38,6 +41,23 @@ export interface PresetSpec {
    * instead of refreshing it (Microsoft Q&A 12832005): a longer lifetime means fewer reconnects.
    */
   accessTokenMinutes?: number;
+  /**
+   * Its consumer is set up with Copilot Studio's Manual OAuth form: create-client's result carries the
+   * form's fields (`copilotStudio`) and prints them as the form; init hands them over.
+   */
+  copilotStudioForm: boolean;
+  /**
+   * With callback 'placeholder': who shows the real redirect URL once the consumer is set up, and how
+   * create-client's next step and doctor say where to find it.
+   */
+  redirectUrlFrom?: { consumer: string; nextStep: string; doctorNext: string };
+  /**
+   * Its consumer cannot work without a client secret: doctor fails a client of this preset that has
+   * none. `client` names such a client; `because` says why.
+   */
+  secretRequired?: { client: string; because: string };
+  /** How a new secret reaches the consumer (rotate-secret's next steps); without it: "give it to every consumer". */
+  secretRotationSteps?: (secretAt: string) => string[];
   /** In init's "Clients to create" question: the label, and whether it is checked by default. */
   wizard?: { label: string; checked: boolean };
   /**
@@ -65,6 +85,20 @@ export const PRESET_TABLE = {
     gatewayMcpVersions: [COPILOT_STUDIO_MCP_VERSION],
     addCallbackDefault: true,
     accessTokenMinutes: 1440,
+    copilotStudioForm: true,
+    redirectUrlFrom: {
+      consumer: 'Copilot Studio',
+      nextStep: 'After you click Create in Copilot Studio, it shows a Redirect URL.',
+      doctorNext: 'After you create the tool in Copilot Studio, it shows a redirect URL (https://global.consent.azure-apim.net/redirect/…).',
+    },
+    secretRequired: {
+      client: 'Copilot Studio client',
+      because: "Copilot Studio's Manual OAuth form needs a client secret (without one the token request fails with invalid_client), and Cognito cannot add one to an existing client without a secret.",
+    },
+    secretRotationSteps: (secretAt: string) => [
+      `Copilot Studio keeps the secret in the custom connector behind your MCP tool: open Power Apps (make.powerapps.com) in the agent's environment → Custom connectors → the MCP server's connector → Edit → 2. Security, paste the new secret (${secretAt}) into Client secret, and choose Update connector.`,
+      'Back in Copilot Studio, open the agent → Tools → the MCP tool, and sign in again on its connection (or test the tool) so that a token is issued with the new secret.',
+    ],
     wizard: { label: 'Copilot Studio: Manual OAuth (authorization code flow, client secret)', checked: true },
     help: 'copilot-studio (code flow, secret)',
   },
@@ -80,6 +114,8 @@ export const PRESET_TABLE = {
     branding: false,
     gatewayMcpVersions: [],
     addCallbackDefault: false,
+    copilotStudioForm: false,
+    secretRequired: { client: 'M2M client', because: 'client_credentials needs a client secret, and Cognito cannot add one to an existing client without a secret.' },
     wizard: { label: 'M2M agent (client_credentials, custom scopes only)', checked: false },
     help: 'm2m (client_credentials only, custom scopes only)',
   },
@@ -95,9 +131,10 @@ export const PRESET_TABLE = {
     branding: true,
     gatewayMcpVersions: [],
     addCallbackDefault: false,
+    copilotStudioForm: false,
     help: 'web (code flow, secret)',
   },
-  facade: {
+  'oauth-facade': {
     defaultName: 'mcp-cognito-facade',
     oauthFlows: ['code'],
     // The façade is a confidential client to Cognito: it holds the secret, its callers need none.
@@ -110,9 +147,10 @@ export const PRESET_TABLE = {
     branding: true,
     gatewayMcpVersions: [],
     addCallbackDefault: false,
+    copilotStudioForm: false,
     facade: true,
     refreshTokenRotation: { retryGracePeriodSeconds: 0 },
-    help: 'facade (the OAuth façade\'s own client: code flow, secret, refresh-token rotation; made by facade serve/deploy)',
+    help: 'oauth-facade (the OAuth façade\'s own client: code flow, secret, refresh-token rotation; made by facade serve/deploy)',
   },
 } as const satisfies Record<string, PresetSpec>;
 
@@ -121,7 +159,11 @@ export type Preset = keyof typeof PRESET_TABLE;
 /** Every preset ID, in table order (a non-empty tuple, as z.enum wants it). */
 export const PRESETS = Object.keys(PRESET_TABLE) as [Preset, ...Preset[]];
 
+/** create-client's preset when --preset is not given, and init's main client (--client-name, --callback-url). */
 export const DEFAULT_PRESET: Preset = 'copilot-studio';
+
+/** The preset doctor suggests for a browser (code flow) client that the state file does not record. */
+export const GENERIC_BROWSER_PRESET: Preset = 'web';
 
 export function presetSpec(preset: Preset): PresetSpec {
   return PRESET_TABLE[preset];
@@ -149,6 +191,21 @@ export function facadePreset(): Preset {
 /** Whether a preset's clients belong to the OAuth façade. */
 export function isFacadePreset(preset: Preset): boolean {
   return Boolean((PRESET_TABLE[preset] as PresetSpec).facade);
+}
+
+/**
+ * The preset an app client's OAuth flows point to, for a client the state file does not record: the
+ * only preset whose flow is among them (client_credentials alone: the M2M preset). Undefined when none
+ * or several are (code: a browser client of no particular preset; code with client_credentials).
+ */
+export function presetForFlows(flows: readonly string[]): Preset | undefined {
+  const fits = PRESETS.filter((p) => flows.includes(flowOf(p)));
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
+/** ` --preset <id>` for a command line, or nothing for the default preset. */
+export function presetFlag(preset: Preset): string {
+  return preset === DEFAULT_PRESET ? '' : ` --preset ${preset}`;
 }
 
 /** The presets offered by init's wizard, in table order. */

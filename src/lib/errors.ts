@@ -46,6 +46,11 @@ export class UsageError extends CliError {
   }
 }
 
+/** commander's usage error (`error: unknown option …`) as this program reports it (src/program.ts, src/usage.ts). */
+export function toUsageError(commanderMessage: string): UsageError {
+  return new UsageError(commanderMessage.replace(/^error: /, '').replace(/^./, (c) => c.toUpperCase()), 'Run mcp-cognito --help (or mcp-cognito <command> --help) for usage.');
+}
+
 /** Invalid input value (URL, prefix, scope, ID, Region). Exit 2, nothing changed. */
 export class InputError extends CliError {
   constructor(message: string, hint?: string) {

@@ -129,7 +129,7 @@ export async function prepareCreateClient(input: CreateClientInput, ctx: Ctx): P
       created,
       ...(differences?.length ? { differences } : {}),
     };
-    if (input.preset === 'copilot-studio' && result.clientId) {
+    if (PRESET_TABLE[input.preset].copilotStudioForm && result.clientId) {
       result.copilotStudio = {
         clientId: result.clientId,
         ...(clientSecret ? { clientSecret } : {}),

@@ -17,7 +17,7 @@ import { confirmDotenvTarget, describeDotenvWrite, readDotenvValue, writeDotenv,
 import { resourceKey, withResourceLock } from '../lib/resource-lock.js';
 import type { State, StateRotation } from '../lib/state.js';
 import { quote } from '../lib/validate.js';
-import type { Preset } from '../domain/presets.js';
+import { presetSpec, type Preset } from '../domain/presets.js';
 import type { ClientSecretDescriptorType } from '../aws/cognito.js';
 import { classifyCreateFailure } from '../aws/create-once.js';
 import { chooseClient } from '../steps/client/choose.js';
@@ -64,10 +64,6 @@ export interface RotateSecretResult {
 /** Shows a result on stdout (the command's renderer): the delivery that counts as "shown". */
 export type ShowResult = (r: RotateSecretResult) => void;
 
-const COPILOT_STEPS = (secretAt: string) => [
-  `Copilot Studio keeps the secret in the custom connector behind your MCP tool: open Power Apps (make.powerapps.com) in the agent's environment → Custom connectors → the MCP server's connector → Edit → 2. Security, paste the new secret (${secretAt}) into Client secret, and choose Update connector.`,
-  'Back in Copilot Studio, open the agent → Tools → the MCP tool, and sign in again on its connection (or test the tool) so that a token is issued with the new secret.',
-];
 
 const same = (r: { userPoolId: string; clientId: string }, poolId: string, clientId: string) => r.userPoolId === poolId && r.clientId === clientId;
 const recordOf = (s: State, poolId: string, clientId: string) => s.rotations?.find((r) => same(r, poolId, clientId));
@@ -145,7 +141,7 @@ export async function rotateSecret(input: RotateSecretInput, ctx: Ctx, show: Sho
       plan.step.diff = [`- ${discard.secretId} (added by the interrupted rotate-secret of ${earlier!.sentAt}; its value was never shown: deleted)`, ...plan.step.diff!];
     }
     const nextAfterAdd = (where: string) => [
-      ...(recorded?.preset === 'copilot-studio' ? COPILOT_STEPS(where) : [`Give the new secret (${where}) to every consumer of ${name}; the old one keeps working meanwhile.`]),
+      ...(recorded && presetSpec(recorded.preset).secretRotationSteps ? presetSpec(recorded.preset).secretRotationSteps!(where) : [`Give the new secret (${where}) to every consumer of ${name}; the old one keeps working meanwhile.`]),
       `When a sign-in with the new secret works, delete the old one: ${finishCommand}`,
     ];
     if (!(await ctx.approve([plan.step], { question: `Add a second secret to ${name}? The current one keeps working until rotate-secret --finish.` }))) {

@@ -38,7 +38,7 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(dry.stderr).toMatch(/\+ create IAM role mcp-cognito-facade-role/);
     expect(dry.stderr).toMatch(/\+ create Lambda function mcp-cognito-facade/);
     expect(dry.stderr).toMatch(/create-function-url-config/);
-    expect(dry.stderr).toMatch(/\+ create facade app client "mcp-cognito-facade"/);
+    expect(dry.stderr).toMatch(/\+ create oauth-facade app client "mcp-cognito-facade"/);
     expect(dry.requests.map((r) => r.operation).filter((o) => /^(Create|Put|Update|Add)/.test(o))).toEqual([]);
 
     // Lambda cannot assume the role deploy creates for a moment (IAM propagation): deploy tries again.
@@ -56,7 +56,7 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     const ssm = new SSMClient(config(emu.endpoint()));
     // The façade has its own client (the façade preset, in the state file); the Copilot Studio client is exactly as it was.
     const recorded = first.state() as { clients: { clientId: string; preset: string }[] };
-    const clientId = recorded.clients.find((c) => c.preset === 'facade')!.clientId;
+    const clientId = recorded.clients.find((c) => c.preset === 'oauth-facade')!.clientId;
     expect(clientId).not.toBe(copilotId);
     expect(await describeCopilot()).toBe(copilotBefore);
     const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'mcp-cognito-facade' }));

@@ -282,7 +282,7 @@ describe('facade serve with the MCP TypeScript SDK', () => {
     expect(JSON.stringify(await describeClient(copilot.clientId))).toBe(copilot.before);
     // Recorded with its preset, and the one callback serve registered for this host and port.
     const state = JSON.parse(readFileSync(join(cwd, 'mcp-cognito.json'), 'utf8')) as { clients: { clientId: string; preset: string }[]; facadeServe: unknown; created: { clients: string[] } };
-    expect(state.clients).toContainEqual(expect.objectContaining({ clientId: ready.clientId, preset: 'facade' }));
+    expect(state.clients).toContainEqual(expect.objectContaining({ clientId: ready.clientId, preset: 'oauth-facade' }));
     expect(state.created.clients).toContain(ready.clientId);
     expect(state.facadeServe).toEqual({ clientId: ready.clientId, callbacks: [`${origin}/callback`] });
     const gw = await sdk(front.endpoint).agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));

@@ -73,7 +73,7 @@ describe('issue 17: a kill right after a Create landed leaves no orphan', () => 
       // The façade's own client exists already (init --facade-client), so deploy's callback is an UpdateUserPoolClient.
       const first = await go([...init.args(s), '--facade-client'], init.input);
       expect(first.code, first.stderr).toBe(0);
-      const clientId = (first.state() as { clients: { clientId: string; preset: string }[] }).clients.find((c) => c.preset === 'facade')!.clientId;
+      const clientId = (first.state() as { clients: { clientId: string; preset: string }[] }).clients.find((c) => c.preset === 'oauth-facade')!.clientId;
       const name = `facade-${l.tag}`;
       const { run: deploy, fired } = await runKilledAfter(l, 'UpdateUserPoolClient', ['facade', 'deploy', '--name', name, '--yes', '--no-wait', '--json'], { cwd: s.cwd });
       expect({ fired, signal: deploy.signal, stderr: deploy.stderr, stdout: deploy.stdout }).toMatchObject({ fired: true, signal: 'SIGKILL' });

@@ -116,7 +116,7 @@ describe('init --no-input (moto)', () => {
     const gw = await agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }));
     expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toHaveLength(4);
     // The façade's client: recorded with its preset, with facade serve's default callback only, allowed on the gateway.
-    const facade = (r.state() as { clients: { clientId: string; preset: string }[] }).clients.find((c) => c.preset === 'facade')!;
+    const facade = (r.state() as { clients: { clientId: string; preset: string }[] }).clients.find((c) => c.preset === 'oauth-facade')!;
     expect(gw.authorizerConfiguration?.customJWTAuthorizer?.allowedClients).toContain(facade.clientId);
     const fc = (await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: facade.clientId }))).UserPoolClient!;
     expect(fc).toMatchObject({ ClientName: 'mcp-cognito-facade', CallbackURLs: ['http://127.0.0.1:8790/callback'], RefreshTokenRotation: { Feature: 'ENABLED' } });

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../../src/domain/presets.js';
 
 const SRC = resolve('src');
 
@@ -79,4 +80,19 @@ describe('architecture', () => {
     expect(await lint('src/lib/context.ts', "import { x } from '../steps/merge.js';\nvoid x;\n")).toBe(1);
     expect(await lint('src/domain/presets.ts', "import { x } from '../lib/validate.js';\nvoid x;\n")).toBe(1);
   }, 60_000);
+
+  it('no file of src/ but the preset table spells a preset id as a string (code asks the preset, never compares its id)', () => {
+    const TABLE = join(SRC, 'domain', 'presets.ts');
+    const ids = PRESETS.join('|');
+    // A preset id as a whole string literal: 'm2m', "web", `copilot-studio`.
+    const literal = new RegExp(`(['"\`])(${ids})\\1`);
+    const offenders = sources(SRC)
+      .filter((f) => f !== TABLE)
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (literal.test(line) ? [`${relative(SRC, f)}:${i + 1}: ${line.trim()}`] : [])));
+    expect(offenders).toEqual([]);
+    // The check sees one when there is one (and not an id inside a longer text).
+    expect(literal.test("if (kind === 'm2m') {")).toBe(true);
+    expect(literal.test('const COPILOT = "copilot-studio";')).toBe(true);
+    expect(literal.test("fix: 'mcp-cognito create-client --preset m2m'")).toBe(false);
+  });
 });

@@ -28,7 +28,7 @@ const state = {
   gatewayId: GATEWAY,
   clients: [
     { clientId: COPILOT, name: 'copilot-studio-mcp', preset: 'copilot-studio' },
-    { clientId: FACADE, name: 'mcp-cognito-facade', preset: 'facade' },
+    { clientId: FACADE, name: 'mcp-cognito-facade', preset: 'oauth-facade' },
   ],
   facadeServe: { clientId: FACADE, callbacks: ['http://127.0.0.1:8790/callback'] },
 };

@@ -4,7 +4,9 @@
  * a module recorder preloaded, and each module it loaded is mapped back to the sources bundled in
  * it. `--help`, `--version` and `doctor --offline` must load no AWS SDK and no prompt library;
  * `--help` and `--version` no command code, zod or chalk either, and not even commander (src/cli.ts
- * prints them from src/spec.ts; test/unit/help.test.ts holds the text to commander's).
+ * prints them from src/spec.ts; test/unit/help.test.ts holds the text to commander's); nor do
+ * `<command> --help`, `help <command>` and `completion <shell>`, which the build's model answers
+ * (src/cli-data.ts; test/unit/help-commands.test.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,9 +14,10 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOptions } from '../../scripts/build.mjs';
-import { commanderHelp } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { shippedBuildOptions } from '../../scripts/build.mjs';
+import { run } from '../../src/program.js';
+import { CaptureStream, commanderHelp } from './helpers.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const recorder = join(repoRoot, 'test', 'fixtures', 'record-modules.mjs');
@@ -29,7 +32,7 @@ let meta: Metafile;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-startup-'));
-  const r = await build({ ...buildOptions, outdir: join(dir, 'dist'), metafile: true, absWorkingDir: repoRoot });
+  const r = await build({ ...(await shippedBuildOptions(dir, repoRoot)), outdir: join(dir, 'dist'), metafile: true, absWorkingDir: repoRoot });
   meta = r.metafile;
   // The launcher, pointed at this build.
   const bin = readFileSync(join(repoRoot, 'bin', 'mcp-cognito.js'), 'utf8').replace("'../dist/cli.js'", JSON.stringify(pathToFileURL(join(dir, 'dist', 'cli.js')).href));
@@ -86,6 +89,35 @@ describe('start-up stays light', () => {
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s))).toEqual([]);
   });
 
+  /** What commander prints (from the sources, in this process) for `args` on a pipe: help on process.stdout, results on the streams. */
+  async function commanderPrints(args: string[]): Promise<string> {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const stdout = new CaptureStream();
+    try {
+      await run(['node', 'mcp-cognito', ...args], { stdout, stderr: new CaptureStream() });
+      return write.mock.calls.map((c) => String(c[0])).join('') + stdout.text();
+    } finally {
+      write.mockRestore();
+    }
+  }
+
+  it.each([
+    [['doctor', '--help']],
+    [['create-client', '-h']],
+    [['help', 'add-callback']],
+    [['facade', 'serve', '--help']],
+    [['completion', 'bash']],
+    [['completion', 'zsh']],
+    [['completion', 'fish']],
+  ])('mcp-cognito %j loads the command table and the build\'s model only, not commander, and prints what commander prints', async (args) => {
+    const { code, stdout, stderr, sources } = loadedSources(args);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(await commanderPrints(args));
+    expect(sources).toContain('src/cli-data.ts');
+    expect(sources.filter((s) => SDK.test(s) || FRONT.test(s) || COMMANDER.test(s))).toEqual([]);
+  });
+
   it('a reader that goes away before the help is written: exit 0, nothing on stderr', () => {
     // The reader (true) has exited when the CLI writes: the write fails with EPIPE.
     const bin = join(dir, 'mcp-cognito.mjs');
@@ -96,12 +128,26 @@ describe('start-up stays light', () => {
   it.each([
     [['doctor', '--error', 'insufficient_scope', '--offline']],
     [['doctor', '--offline']],
-    [['create-client', '--help']],
-  ])('mcp-cognito %j loads its command but no AWS SDK and no prompt library', (args) => {
+  ])('mcp-cognito %j loads its quick path (the catalogue and the report) but no commander, no check or probe, no AWS SDK and no prompt library', (args) => {
     const { code, sources } = loadedSources(args);
     expect(code).toBe(0);
-    expect(sources.some((s) => s.startsWith('src/commands/'))).toBe(true);
-    expect(sources.filter((s) => SDK.test(s))).toEqual([]);
+    expect(sources).toContain('src/commands/doctor-offline.ts');
+    expect(sources).toContain('src/doctor/catalogue.ts');
+    expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || /^src\/doctor\/(checks|probes|doctor|reads)\b|node_modules\/zod\//.test(s))).toEqual([]);
+  });
+
+  it.each([
+    [['create-client', '--bogus'], /^Error: Unknown option '--bogus'\n/],
+    [['add-callback'], /^Error: Missing required argument 'url'\n/],
+    [['doctor', '--offlin'], /^Error: Unknown option '--offlin'\n\(Did you mean --offline\?\)\n/],
+  ])('a usage error (%j) is told from the build\'s model: no commander, no command code, no AWS SDK', (args, message) => {
+    const { code, stdout, stderr, sources } = loadedSources(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(sources).toContain('src/usage.ts');
+    // doctor's quick path looks at the arguments first (src/commands/doctor-offline.ts, a few lines), then lets them go.
+    expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || (/^src\/(commands|workflows|steps|doctor)\//.test(s) && s !== 'src/commands/doctor-offline.ts'))).toEqual([]);
   });
 
   it('a command that calls AWS does load the SDK (so the checks above can see it)', () => {

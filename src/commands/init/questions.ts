@@ -12,7 +12,7 @@ import { parseSeconds } from '../../lib/seconds.js';
 import { checkDotenvPath, confirmDotenvTarget, foreignDotenvReason } from '../../lib/dotenv.js';
 import { askPassword, emailProblem, groupProblem, passwordProblem } from '../../lib/user.js';
 import { AGENTCORE_MCP_VERSIONS, DEFAULT_PASSWORD_POLICY, DEFAULT_POOL_NAME, DEFAULT_SCOPE, FACADE_DEFAULT_PORT, MCP_VERSION_NOTES } from '../../domain/oauth.js';
-import { facadePreset, wizardPresets } from '../../domain/presets.js';
+import { DEFAULT_PRESET, facadePreset, presetForFlows, wizardPresets } from '../../domain/presets.js';
 import type { State } from '../../lib/state.js';
 import { parseInitPoolFlags, type InitPoolInput } from '../../workflows/init-pool.js';
 import { suggestDomainPrefix } from '../../steps/pool/domain.js';
@@ -21,8 +21,10 @@ import type { GatewayFact, InitAnswers, InitFacts, InitFlags, PoolFact } from '.
 
 const NEW_POOL = '\0new';
 const NO_GATEWAY = '\0none';
-const COPILOT = 'copilot-studio';
-const M2M = 'm2m';
+/** init's main client (--client-name, --callback-url; --no-copilot-studio drops it): the default preset. */
+const COPILOT = DEFAULT_PRESET;
+/** init's agent client (--m2m, --m2m-name, --dotenv): the preset of client_credentials. */
+const M2M = presetForFlows(['client_credentials'])!;
 const OAUTH_CHOICES = ['manual', 'dynamic', 'both'] as const;
 const DYNAMIC = '\0copilot-dynamic';
 

@@ -3,6 +3,7 @@ import type { Output } from '../../lib/output.js';
 import { plural } from '../../lib/text.js';
 import { mcpEndpointUrl } from '../../lib/urls.js';
 import { renderCopilotStudioForm } from '../../lib/copilot-form.js';
+import { isBrowserPreset } from '../../domain/presets.js';
 import type { InitResult } from './types.js';
 
 export const DOCTOR_NOTE = 'These findings inform; they do not change init\'s exit code. `mcp-cognito doctor` gives the full report.';
@@ -30,7 +31,7 @@ export function renderInit(r: InitResult, out: Output): string {
     lines.push(`  1. Deploy the façade: ${c.cyan(r.copilotStudioDynamic.command)}`);
     lines.push(`  2. ${head}`, ...steps.map((x) => `  ${x}`), '');
   }
-  const m2m = r.clients.find((x) => x.preset === 'm2m');
+  const m2m = r.clients.find((x) => !isBrowserPreset(x.preset));
   if (m2m) {
     lines.push(c.bold(`M2M agent client ${m2m.clientName} (${m2m.clientId})`));
     lines.push(out.table([

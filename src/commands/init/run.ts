@@ -14,7 +14,6 @@ import type { DoctorStepResult, GatewayStepResult, InitFacts, InitFlags, InitRes
 
 export type { GatewayStepResult, DoctorStepResult };
 
-const COPILOT = 'copilot-studio';
 /** What Dynamic discovery needs after init: the façade, deployed to allow Copilot Studio. */
 export const FACADE_COPILOT_COMMAND = 'mcp-cognito facade deploy --copilot-studio';
 
@@ -78,7 +77,8 @@ export async function init(ctx: Ctx, flags: InitFlags, facts: InitFacts, secrets
     if (user.groupCreated) created.push('group');
   }
 
-  const copilot = clients.find((c) => c.preset === COPILOT);
+  // The client whose preset prints Copilot Studio's form (create-client fills copilotStudio for it).
+  const copilot = clients.find((c) => c.copilotStudio);
   // Dynamic discovery: Copilot Studio never sees this client's secret (the façade holds it), so it is not shown.
   const form = copilot?.copilotStudio;
   const manual = !answers.copilotDynamic || answers.copilotManual !== false;

@@ -1,12 +1,13 @@
 /** Checks of each examined app client (and the resource-server scopes it uses). */
 import { describeNearMiss, hostedUiBaseUrl, nearMisses } from '../../lib/urls.js';
 import { PLACEHOLDER_CALLBACKS } from '../../domain/oauth.js';
+import { presetFlag } from '../../domain/presets.js';
 import { LOOPBACK_HOSTS } from '../../lib/validate.js';
 import type { UserPoolClientType } from '../../aws/cognito.js';
 import { isFacadePreset } from '../../domain/presets.js';
 import { facadeCallbacksOn, ownFacadeClient } from '../../steps/facade/owned.js';
 import type { UserPoolClientPatch } from '../../aws/rmw.js';
-import { FACADE_FIX, brandingFix, clientLabel, defineClientCheck, interactive, isOidc, kindOf, list, mcpClientOf, q, redirectTargets, updateClientAws, type CheckEnv } from '../kit.js';
+import { FACADE_FIX, allowsOidc, brandingFix, clientLabel, defineClientCheck, interactive, isOidc, kindOf, list, specOf, mcpClientOf, q, redirectTargets, updateClientAws, type CheckEnv } from '../kit.js';
 
 const PLACEHOLDERS = PLACEHOLDER_CALLBACKS;
 const consoleHint = 'In the Cognito console: App clients → the client → Login pages → Edit.';
@@ -26,7 +27,7 @@ export const CLIENT_CHECKS = [
     try {
       const c = await env.reads.client(ref.clientId);
       const kind = kindOf(c, ref);
-      return k.pass(`${clientLabel(c)}: ${kind === 'interactive' ? 'a browser sign-in (code flow) client' : `a ${kind} client`}${ref.preset ? ' (from the state file)' : ''}.`);
+      return k.pass(`${clientLabel(c)}: ${kind === undefined ? 'a browser sign-in (code flow) client' : `a ${kind} client`}${ref.preset ? ' (from the state file)' : ''}.`);
     } catch (e) {
       if ((e as { code?: string }).code === 'NOT_FOUND') {
         const others = await env.reads.clientList().catch(() => []);
@@ -46,7 +47,7 @@ export const CLIENT_CHECKS = [
     const c = await env.reads.client(ref.clientId);
     const kind = kindOf(c, ref);
     const flows = c.AllowedOAuthFlows ?? [];
-    if (kind === 'm2m') {
+    if (!interactive(kind)) {
       if (flows.length === 1 && flows[0] === 'client_credentials') return k.pass(`${clientLabel(c)}: client_credentials, as an M2M agent needs.`);
       return k.fail(`M2M client ${clientLabel(c)} cannot get tokens with client_credentials`, `Its flows are [${flows.join(', ')}]; an M2M agent needs client_credentials as the only flow, otherwise the token URL answers unauthorized_client.`, editClient(env, c, 'Make client_credentials its only OAuth flow.', { AllowedOAuthFlows: ['client_credentials'] }));
     }
@@ -71,8 +72,8 @@ export const CLIENT_CHECKS = [
     const c = await env.reads.client(ref.clientId);
     const kind = kindOf(c, ref);
     const has = Boolean(c.ClientSecret);
-    if (kind === 'm2m' && !has) return k.fail(`M2M client ${clientLabel(c)} has no secret`, 'client_credentials needs a client secret, and Cognito cannot add one to an existing client without a secret.', { fix: `mcp-cognito create-client --preset m2m --pool-id ${env.poolId} --name <new name>` });
-    if (kind === 'copilot-studio' && !has) return k.fail(`Copilot Studio client ${clientLabel(c)} has no secret`, "Copilot Studio's Manual OAuth form needs a client secret (without one the token request fails with invalid_client), and Cognito cannot add one to an existing client without a secret.", { fix: `mcp-cognito create-client --pool-id ${env.poolId} --name <new name>` });
+    const needs = specOf(kind)?.secretRequired;
+    if (needs && kind && !has) return k.fail(`${needs.client} ${clientLabel(c)} has no secret`, needs.because, { fix: `mcp-cognito create-client${presetFlag(kind)} --pool-id ${env.poolId} --name <new name>` });
     return k.pass(`${clientLabel(c)} ${has ? 'has a secret' : 'has no secret (a public client: fine for Claude Code and MCP Inspector, not for Copilot Studio)'}.`);
   }),
 
@@ -80,8 +81,8 @@ export const CLIENT_CHECKS = [
     const c = await env.reads.client(ref.clientId);
     const kind = kindOf(c, ref);
     const scopes = c.AllowedOAuthScopes ?? [];
-    if (!scopes.length) return k.fail(`${clientLabel(c)} has no scopes`, 'OAuth needs at least one, and a gateway that checks scopes needs a custom one such as mcp/invoke: sign-in and token requests fail (invalid_grant, invalid_scope).', editClient(env, c, 'Give the client its scopes.', { AllowedOAuthScopes: kind === 'm2m' ? ['<identifier>/<scope>'] : ['openid', 'email', 'profile', '<identifier>/<scope>'] }));
-    if (kind === 'm2m') {
+    if (!scopes.length) return k.fail(`${clientLabel(c)} has no scopes`, 'OAuth needs at least one, and a gateway that checks scopes needs a custom one such as mcp/invoke: sign-in and token requests fail (invalid_grant, invalid_scope).', editClient(env, c, 'Give the client its scopes.', { AllowedOAuthScopes: allowsOidc(kind) ? ['openid', 'email', 'profile', '<identifier>/<scope>'] : ['<identifier>/<scope>'] }));
+    if (!allowsOidc(kind)) {
       const oidc = scopes.filter(isOidc);
       if (oidc.length) return k.fail(`M2M client ${clientLabel(c)} has OpenID scopes`, `${oidc.join(', ')} cannot be used with client_credentials (only custom scopes such as mcp/invoke can): a token request that asks for them gets invalid_scope.`, editClient(env, c, `Remove ${oidc.join(', ')} from its scopes.`, { AllowedOAuthScopes: scopes.filter((s) => !isOidc(s)) }));
     } else if (scopes.some((s) => ['email', 'profile', 'phone'].includes(s)) && !scopes.includes('openid')) {
@@ -122,8 +123,9 @@ export const CLIENT_CHECKS = [
     const real = urls.filter((u) => !PLACEHOLDERS.includes(u));
     if (placeholders.length && !real.length) {
       const add = `mcp-cognito add-callback <the redirect URL> --client-id ${c.ClientId}`;
-      if (kind === 'copilot-studio') {
-        return k.pass(`${clientLabel(c)} waits for Copilot Studio's redirect URL (only the placeholder ${placeholders.join(', ')} is registered).`, { next: `After you create the tool in Copilot Studio, it shows a redirect URL (https://global.consent.azure-apim.net/redirect/…). Register it: ${add}` });
+      const from = specOf(kind)?.redirectUrlFrom;
+      if (from) {
+        return k.pass(`${clientLabel(c)} waits for ${from.consumer}'s redirect URL (only the placeholder ${placeholders.join(', ')} is registered).`, { next: `${from.doctorNext} Register it: ${add}` });
       }
       return k.warn(`${clientLabel(c)} has only a placeholder redirect URL`, `${placeholders.join(', ')} is registered and nothing else: every sign-in ends on Cognito's error page (redirect_mismatch).`, { fix: addFix });
     }

@@ -1,6 +1,6 @@
 /** Checks of the gateway: status, authorizer and what it accepts, custom claims, policy engine, MCP versions. */
 import { discoveryUrl as cognitoDiscoveryUrl, parseCognitoDiscoveryUrl } from '../../lib/urls.js';
-import { COPILOT_PROTOCOL_VERSION, Skip, clientLabel, defineCheck, defineClientCheck, isOidc, jwtOf, kindOf, mcpUrl, q, updateClientAws, updateGatewayAws, withJwt } from '../kit.js';
+import { COPILOT_PROTOCOL_VERSION, Skip, allowsOidc, clientLabel, defineCheck, defineClientCheck, isOidc, jwtOf, kindOf, mcpUrl, q, updateClientAws, updateGatewayAws, withJwt } from '../kit.js';
 import { COGNITO_ACCESS_CLAIMS, describeRule } from '../claims.js';
 import { OFFLOADED_AUTHORIZATION_DOC, authenticateOnlySentence, authenticatesOnly, offloadedTo } from '../../domain/gateway-authorizer.js';
 import type { GetGatewayResponse } from '../../aws/rmw.js';
@@ -100,8 +100,8 @@ export const GATEWAY_CHECKS = [
     const scopes = c.AllowedOAuthScopes ?? [];
     if (!allowed.length) return k.pass(`The gateway checks no scope (allowedScopes is empty), so any token of ${clientLabel(c)} passes this rule.`);
     const common = scopes.filter((s) => allowed.includes(s));
-    const m2m = kindOf(c, ref) === 'm2m';
-    const usable = common.filter((s) => !(m2m && isOidc(s)));
+    const oidcOk = allowsOidc(kindOf(c, ref));
+    const usable = common.filter((s) => oidcOk || !isOidc(s));
     if (usable.length) return k.pass(`${clientLabel(c)} may ask for ${usable.join(', ')}, which allowedScopes [${allowed.join(', ')}] accepts; the caller must request it.`);
     const custom = scopes.filter((s) => !isOidc(s));
     if (custom.length) {

@@ -22,7 +22,7 @@ export async function chooseClient(ctx: Ctx, flag: string | undefined, command: 
     return { clientId, recorded: candidates.find((c) => c.clientId === clientId) };
   }
   if (candidates.length > 1) {
-    throw new UsageError(`The state file lists ${candidates.length} ${preferred.length ? 'copilot-studio ' : ''}clients (${candidates.map((c) => c.clientId).join(', ')}): pass --client-id to say which one.`);
+    throw new UsageError(`The state file lists ${candidates.length} ${preferred.length ? `${[...new Set(preferred.map((c) => c.preset))].join('/')} ` : ''}clients (${candidates.map((c) => c.clientId).join(', ')}): pass --client-id to say which one.`);
   }
   throw new UsageError(`No app client: pass --client-id, or run \`mcp-cognito create-client\` first so the state file knows it (${command}).`);
 }

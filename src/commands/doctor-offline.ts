@@ -1,0 +1,43 @@
+/**
+ * `doctor --offline [--error <text>]` before commander loads: the catalogue, its matcher and the
+ * report only (no check, probe, SDK, state or zod), printed exactly as the commander command
+ * (src/commands/doctor.ts) prints it. Only the plain shapes: --offline, --error <text>, --verbose,
+ * --json, --no-color, each at most once; anything else (another flag, an empty --error, a value
+ * that looks like a flag, AWS_PROFILE or AWS_ENDPOINT_URL that are not plainly valid) returns
+ * undefined and goes to commander, which checks it and says what is wrong.
+ */
+import type { Deps } from '../lib/context.js';
+import { watchStdout } from '../lib/stdout.js';
+
+/** Values the full checks (src/lib/validate.ts ProfileName, EndpointUrl) plainly accept; anything else goes to them. */
+const PLAIN_PROFILE = /^[\w.@+-]{1,64}$/;
+const PLAIN_ENDPOINT = /^https?:\/\/[\w.-]+(:\d{1,5})?(\/[\w./-]*)?$/;
+
+/**
+ * Runs `doctor <args>` when it is a plain offline explanation; returns its exit code, or undefined
+ * for commander. The catalogue and the report load only once the arguments are known to be plain.
+ */
+export async function doctorOffline(args: readonly string[], deps: Deps = {}): Promise<number | undefined> {
+  const seen = new Set<string>();
+  let error: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const flag = arg.startsWith('--error=') ? '--error' : arg;
+    if (seen.has(flag)) return undefined;
+    seen.add(flag);
+    if (flag === '--error') {
+      error = arg === flag ? args[++i] : arg.slice('--error='.length);
+      if (error === undefined || error.startsWith('-') || !error.trim()) return undefined;
+    } else if (!['--offline', '--verbose', '--json', '--no-color'].includes(flag)) return undefined;
+  }
+  if (!seen.has('--offline')) return undefined;
+  const env = deps.env ?? process.env;
+  if (env.AWS_PROFILE !== undefined && !PLAIN_PROFILE.test(env.AWS_PROFILE)) return undefined;
+  if (env.AWS_ENDPOINT_URL && !PLAIN_ENDPOINT.test(env.AWS_ENDPOINT_URL)) return undefined;
+
+  const [{ Output }, { offlineResult }, { renderDoctor }] = await Promise.all([import('../lib/output.js'), import('../doctor/offline.js'), import('../doctor/report.js')]);
+  watchStdout();
+  const out = new Output({ command: 'doctor', json: seen.has('--json'), color: !seen.has('--no-color'), debug: false, stdout: deps.stdout, stderr: deps.stderr });
+  out.result(offlineResult(error), (r, o) => renderDoctor(r, o, { verbose: seen.has('--verbose') }));
+  return 0;
+}
