@@ -113,7 +113,7 @@ beforeAll(async () => {
   const init = await runCli(['init', '--no-input', '--yes', '--gateway-id', seed.gatewayId, '--json'], { endpoint: front.endpoint, cwd });
   expect(init.code, init.stderr).toBe(0);
   // The stateless MCP revision for the clients of 2026-07-28, every version the gateway lists kept.
-  versions = await runCli(['authorize-client', '--mcp-version', '2026-07-28', '--yes', '--no-wait', '--json'], { endpoint: front.endpoint, cwd });
+  versions = await runCli(['authorize-client', '--mcp-version', '2026-07-28', '--yes', '--json'], { endpoint: front.endpoint, cwd });
   expect(versions.code, versions.stderr).toBe(0);
   const { cognito } = sdk(front.endpoint);
   await cognito.send(new AdminCreateUserCommand({ UserPoolId: seed.poolId, Username: USER, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: USER }, { Name: 'email_verified', Value: 'true' }] }));
@@ -269,6 +269,7 @@ async function signInAndList(provider: Provider): Promise<string[]> {
 
 describe('facade serve with the MCP TypeScript SDK', () => {
   it("prints the MCP URL and the claude mcp add and codex mcp add lines; made the façade's own client with only its callback; the Copilot Studio client is byte-for-byte as it was", async () => {
+    expect(ready.mcpUrl, serveOut + serveErr).toBeDefined();
     const origin = new URL(ready.mcpUrl).origin;
     expect(ready.mcpUrl).toBe(`${origin}/mcp`);
     expect(ready.claudeCommand).toBe(`claude mcp add --transport http sample-gateway ${ready.mcpUrl}`);
