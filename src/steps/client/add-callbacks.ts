@@ -102,8 +102,15 @@ export function clientShape(field: UrlField): MergeShape<UserPoolClientType> {
   };
 }
 
-/** Apply a planned callback change: re-read, merge, write every field, read back (bounded retries). */
-export async function applyCallback(cognito: CognitoApi, plan: CallbackPlan, progress: Progress): Promise<UserPoolClientType> {
+/**
+ * A change to a client's callback or logout URLs through the merge-and-verify loop under the client's
+ * lock: re-read, change what is there now, write every field, read back (bounded retries). Shared by
+ * adding and removing URLs.
+ */
+export async function mergeUrlChange(
+  cognito: CognitoApi,
+  plan: { poolId: string; clientId: string; field: CallbackPlan['field']; planned: UserPoolClientType; change: (c: UserPoolClientType) => UserPoolClientType; check?: (c: UserPoolClientType) => void },
+): Promise<UserPoolClientType> {
   const { poolId, clientId } = plan;
   const { after } = await mergeAndVerify({
     what: `app client ${clientId}`,
@@ -111,6 +118,7 @@ export async function applyCallback(cognito: CognitoApi, plan: CallbackPlan, pro
     lockKey: resourceKey.client(poolId, clientId),
     planned: plan.planned,
     change: plan.change,
+    ...(plan.check ? { check: plan.check } : {}),
     shape: clientShape(plan.field),
     read: () => cognito.describeClient(poolId, clientId, { fresh: true }),
     write: async (next) => {
@@ -118,6 +126,13 @@ export async function applyCallback(cognito: CognitoApi, plan: CallbackPlan, pro
     },
     hint: `Check the client in the Cognito console (or aws cognito-idp describe-user-pool-client --user-pool-id ${poolId} --client-id ${clientId}) and run the command again.`,
   });
+  return after;
+}
+
+/** Apply a planned callback change: re-read, merge, write every field, read back (bounded retries). */
+export async function applyCallback(cognito: CognitoApi, plan: CallbackPlan, progress: Progress): Promise<UserPoolClientType> {
+  const { clientId } = plan;
+  const after = await mergeUrlChange(cognito, plan);
   if (plan.defaultRedirectUri) progress.info(`DefaultRedirectURI was the placeholder; it is now ${plan.defaultRedirectUri.to}.`);
   const name = plan.planned.ClientName ?? clientId;
   progress.step(`Added ${plan.added.join(', ')} to the ${plan.label} of ${name}${plan.removed.length ? ` and removed ${plan.removed.join(', ')}` : ''}`);

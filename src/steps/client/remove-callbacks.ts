@@ -8,9 +8,7 @@ import { RefusedError } from '../../lib/errors.js';
 import { awsCliCommand, listDiff, type PlanStep } from '../../lib/plan.js';
 import { toUpdateUserPoolClientRequest, type UserPoolClientType } from '../../aws/rmw.js';
 import type { CognitoApi } from '../../aws/cognito.js';
-import { clientShape } from './add-callbacks.js';
-import { mergeAndVerify } from '../merge.js';
-import { resourceKey } from '../../lib/resource-lock.js';
+import { mergeUrlChange } from './add-callbacks.js';
 import type { Progress } from '../progress.js';
 
 export interface RemoveCallbackInput {
@@ -98,21 +96,8 @@ export function planRemoveCallback(described: UserPoolClientType, input: RemoveC
 
 /** Apply a planned removal: re-read, check, remove, write every field, read back (bounded retries). */
 export async function applyRemoveCallback(cognito: CognitoApi, plan: RemoveCallbackPlan, progress: Progress): Promise<UserPoolClientType> {
-  const { poolId, clientId } = plan;
-  const { after } = await mergeAndVerify({
-    what: `app client ${clientId}`,
-    operation: 'UpdateUserPoolClient',
-    lockKey: resourceKey.client(poolId, clientId),
-    planned: plan.planned,
-    change: plan.change,
-    check: plan.check,
-    shape: clientShape(plan.field),
-    read: () => cognito.describeClient(poolId, clientId, { fresh: true }),
-    write: async (next) => {
-      await cognito.updateClient(toUpdateUserPoolClientRequest(next));
-    },
-    hint: `Check the client in the Cognito console (or aws cognito-idp describe-user-pool-client --user-pool-id ${poolId} --client-id ${clientId}) and run the command again.`,
-  });
+  const { clientId } = plan;
+  const after = await mergeUrlChange(cognito, plan);
   if (plan.defaultRedirectUri) progress.info(`DefaultRedirectURI was ${plan.defaultRedirectUri.from}; it is now ${plan.defaultRedirectUri.to ?? 'unset'}.`);
   progress.step(`Removed ${plan.removed.join(', ')} from the ${plan.label} of ${plan.planned.ClientName ?? clientId}`);
   return after;
