@@ -67,10 +67,11 @@ function commandHelp(cmd: Command): CommandHelpModel {
   if (subs.some((s) => s.helpGroup())) throw new Error(`${cmd.name()}: command groups are not supported by src/help.ts`);
   add('Commands:', subs.map((s) => item(helper.subcommandTerm(s), helper.subcommandDescription(s))));
   // The text after the help: what outputHelp writes beyond helpInformation.
+  // Both at one width without colour: the build may run on a terminal (its width and colours must not reach the model).
   let all = '';
-  const info = cmd.helpInformation({ error: false });
   const saved = cmd.configureOutput();
   cmd.configureOutput({ ...saved, writeOut: (s: string) => (all += s), getOutHelpWidth: () => 80, getOutHasColors: () => false });
+  const info = cmd.helpInformation({ error: false });
   cmd.outputHelp();
   cmd.configureOutput(saved);
   if (!all.startsWith(info)) throw new Error(`${cmd.name()}: help text before the help is not supported by src/help.ts`);
