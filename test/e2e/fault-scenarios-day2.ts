@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AddUserPoolClientSecretCommand, CreateUserPoolClientCommand, DescribeUserPoolClientCommand, ListUserPoolClientSecretsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { emptyCheck, keptAll, listClients, stateDir, type Check, type Lane, type Scenario } from './fault-kit';
-import { seedGateway, seedPool } from './fault-scenarios';
+import { seedGateway, seedPool, type GatewaySeed } from './fault-scenarios';
 
 export interface SecretSeed {
   poolId: string;
@@ -153,13 +153,6 @@ export const removeCallback: Scenario<CallbackSeed> = {
     return c;
   },
 };
-
-interface GatewaySeed {
-  poolId: string;
-  clientId: string;
-  gatewayId: string;
-  cwd: string;
-}
 
 async function seedOnGateway(l: Lane): Promise<GatewaySeed> {
   const poolId = await seedPool(l);

@@ -204,7 +204,7 @@ export const addCallback: Scenario<CallbackSeed> = {
   },
 };
 
-interface GatewaySeed {
+export interface GatewaySeed {
   poolId: string;
   clientId: string;
   gatewayId: string;
