@@ -313,7 +313,11 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       else res.destroy();
     });
   });
-  server.keepAliveTimeout = 5000;
+  // Idle keep-alive connections stay open for as long as a test may pause between its own SDK
+  // calls: Node's 5 s default closed them while a test's next request was already on its way
+  // (ECONNRESET, which the SDK reports as TimeoutError, on a client without retries). stop()
+  // closes them all.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
