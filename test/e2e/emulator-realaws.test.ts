@@ -40,6 +40,9 @@ describe('CallbackURLs (SDK CallbackURLs doc: absolute URI, no fragment, HTTPS e
 describe('UpdateGateway while the gateway is CREATING or UPDATING', () => {
   it('answers ConflictException until it is READY (moto accepts the update)', async () => {
     const { agentcore } = sdk(emu.endpoint());
+    // The test moves the gateway between states itself: no timed transition to READY under it (300 ms passed
+    // between CreateGateway and the first UpdateGateway on a loaded CI machine, and the update was accepted).
+    emu.front().settings.gatewayDelayMs = 600_000;
     const input: CreateGatewayRequest = {
       name: 'busy-gw',
       roleArn: 'arn:aws:iam::123456789012:role/r',
