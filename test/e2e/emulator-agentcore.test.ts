@@ -21,6 +21,21 @@ const emu = useEmulator({ gatewayDelayMs: 200 });
 const agentcore = (): BedrockAgentCoreControlClient => sdk(emu.endpoint()).agentcore;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The timed transitions below last TRANSITION_MS: long enough that the read right after the Create or Update still
+ * sees the transitional status on a loaded CI machine (200 ms was not), and READY is then awaited by polling.
+ */
+const TRANSITION_MS = 1000;
+async function untilReady(id: string): Promise<{ status?: string; gatewayUrl?: string; waitedMs: number }> {
+  const t0 = Date.now();
+  for (;;) {
+    const g = await get(id);
+    if (g.status !== 'CREATING' && g.status !== 'UPDATING') return { ...g, waitedMs: Date.now() - t0 };
+    if (Date.now() - t0 > 10_000) throw new Error(`gateway ${id} still ${g.status} after 10 s`);
+    await sleep(100);
+  }
+}
+
 async function rejection(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
   try {
     await p;
@@ -59,12 +74,12 @@ async function get(id: string) {
 
 describe('gateway status and URL', () => {
   it('is CREATING, then READY; gatewayUrl ends in /mcp', async () => {
+    emu.front().settings.gatewayDelayMs = TRANSITION_MS;
     const created = await agentcore().send(new CreateGatewayCommand(gatewayInput()));
     expect(created.status).toBe('CREATING');
     expect(created.gatewayUrl).toBe(`https://${created.gatewayId}.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp`);
     expect((await get(created.gatewayId!)).status).toBe('CREATING');
-    await sleep(250);
-    const g = await get(created.gatewayId!);
+    const g = await untilReady(created.gatewayId!);
     expect(g.status).toBe('READY');
     expect(g.gatewayUrl).toMatch(/\.amazonaws\.com\/mcp$/);
   });
@@ -72,13 +87,12 @@ describe('gateway status and URL', () => {
   it('is UPDATING after UpdateGateway, then READY (moto stays UPDATING for ever)', async () => {
     emu.front().settings.gatewayDelayMs = 0;
     const { gatewayId } = await agentcore().send(new CreateGatewayCommand(gatewayInput()));
-    emu.front().settings.gatewayDelayMs = 200;
+    emu.front().settings.gatewayDelayMs = TRANSITION_MS;
     const g = await get(gatewayId!);
     const u = await agentcore().send(updateFrom(g, gatewayId));
     expect(u.status).toBe('UPDATING');
     expect((await get(gatewayId!)).status).toBe('UPDATING');
-    await sleep(250);
-    expect((await get(gatewayId!)).status).toBe('READY');
+    expect((await untilReady(gatewayId!)).status).toBe('READY');
     const { $metadata: _m, ...raw } = await sdk(emu.motoEndpoint()).agentcore.send(new GetGatewayCommand({ gatewayIdentifier: gatewayId }));
     expect(raw.status).toBe('UPDATING');
   });
