@@ -10,11 +10,25 @@ import { DeleteParametersCommand, GetParametersCommand, PutParameterCommand, SSM
 import { AddUserPoolClientSecretCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, DeleteUserPoolClientSecretCommand, DeleteUserPoolCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand, ListUserPoolClientSecretsCommand, UpdateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { sdk, useEmulator } from './moto';
 
-const emu = useEmulator({ lambdaDelayMs: 400 });
+/**
+ * Timed rules here last WINDOW_MS: long enough that the requests right after the change still fall inside it on a
+ * loaded CI machine (a few hundred milliseconds did not always); the end of the window is then polled for.
+ */
+const WINDOW_MS = 1500;
+const emu = useEmulator({ lambdaDelayMs: WINDOW_MS });
 const config = (endpoint: string, credentials = { accessKeyId: 'test', secretAccessKey: 'test' }) => ({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 const ZIP = new Uint8Array(Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64')); // an empty zip archive
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` every 100 ms until it returns true (at most 10 s). */
+async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+  const t0 = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - t0 > 10_000) throw new Error(`${what}: not after 10 s`);
+    await sleep(100);
+  }
+}
 
 async function rejection(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
   try {
@@ -42,7 +56,7 @@ describe('Lambda', () => {
     expect((await new LambdaClient(config(emu.motoEndpoint())).send(new GetFunctionCommand({ FunctionName: 'f1' }))).Configuration?.State).toBe('Active');
     const early = await rejection(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'f1', Timeout: 10 })));
     expect(early).toMatchObject({ name: 'ResourceConflictException', status: 409 });
-    await sleep(450);
+    await until('f1 Active', async () => (await lambda.send(new GetFunctionCommand({ FunctionName: 'f1' }))).Configuration?.State === 'Active');
     expect((await lambda.send(new GetFunctionCommand({ FunctionName: 'f1' }))).Configuration).toMatchObject({ State: 'Active', LastUpdateStatus: 'Successful' });
 
     const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'f1', ZipFile: ZIP }));
@@ -50,19 +64,24 @@ describe('Lambda', () => {
     const second = await rejection(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'f1', Timeout: 10 })));
     expect(second).toMatchObject({ name: 'ResourceConflictException', status: 409 });
     expect(second.message).toMatch(/^The operation cannot be performed at this time\. An update is in progress for resource: arn:aws:lambda:us-east-1:\d{12}:function:f1$/);
-    await sleep(450);
+    await until('f1 update done', async () => (await lambda.send(new GetFunctionCommand({ FunctionName: 'f1' }))).Configuration?.LastUpdateStatus !== 'InProgress');
     expect((await lambda.send(new GetFunctionCommand({ FunctionName: 'f1' }))).Configuration?.LastUpdateStatus).toBe('Successful');
     await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'f1', Timeout: 10 }));
   });
 
   it('a role created moments ago cannot be assumed by Lambda yet (InvalidParameterValueException), later it can', async () => {
-    emu.front().settings.roleAssumableAfterMs = 500;
+    emu.front().settings.roleAssumableAfterMs = WINDOW_MS;
     const lambda = new LambdaClient(config(emu.endpoint()));
     const arn = await role('fresh');
     const e = await rejection(lambda.send(fn('f2', arn)));
     expect(e).toEqual({ name: 'InvalidParameterValueException', message: 'The role defined for the function cannot be assumed by Lambda.', status: 400 });
-    await sleep(550);
-    expect((await lambda.send(fn('f2', arn))).FunctionName).toBe('f2');
+    // Later it can: the same request, tried again until the window has passed.
+    let made: string | undefined;
+    await until('role assumable', async () => {
+      made = await lambda.send(fn('f2', arn)).then((r) => r.FunctionName, (x: Error) => (x.name === 'InvalidParameterValueException' ? undefined : Promise.reject(x)));
+      return made !== undefined;
+    });
+    expect(made).toBe('f2');
   });
 
   it('under an enforced policy without lambda:ListTags, GetFunction has no Tags and ListTags is AccessDenied; with it, both show them', async () => {
@@ -109,14 +128,18 @@ describe('SSM', () => {
   });
 
   it('a deleted parameter name can be used again only after the window (30 s on AWS; shortened here)', async () => {
-    emu.front().settings.parameterReuseAfterMs = 400;
+    emu.front().settings.parameterReuseAfterMs = WINDOW_MS;
     const ssm = new SSMClient(config(emu.endpoint()));
     await ssm.send(new PutParameterCommand({ Name: '/p/b', Value: 'v', Type: 'SecureString' }));
     await ssm.send(new DeleteParametersCommand({ Names: ['/p/b'] }));
     expect((await ssm.send(new GetParametersCommand({ Names: ['/p/b'] }))).InvalidParameters).toEqual(['/p/b']);
     expect((await rejection(ssm.send(new PutParameterCommand({ Name: '/p/b', Value: 'v', Type: 'SecureString' })))).name).toBe('ParameterAlreadyExists');
-    await sleep(450);
-    await ssm.send(new PutParameterCommand({ Name: '/p/b', Value: 'v', Type: 'SecureString' }));
+    await until('name reusable', async () =>
+      ssm.send(new PutParameterCommand({ Name: '/p/b', Value: 'v', Type: 'SecureString' })).then(
+        () => true,
+        (x: Error) => (x.name === 'ParameterAlreadyExists' ? false : Promise.reject(x)),
+      ),
+    );
   });
 });
 
