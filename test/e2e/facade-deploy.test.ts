@@ -41,8 +41,10 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(dry.stderr).toMatch(/\+ create oauth-facade app client "mcp-cognito-facade"/);
     expect(dry.requests.map((r) => r.operation).filter((o) => /^(Create|Put|Update|Add)/.test(o))).toEqual([]);
 
-    // Lambda cannot assume the role deploy creates for a moment (IAM propagation): deploy tries again.
-    emu.front().settings.roleAssumableAfterMs = 1_000;
+    // Lambda cannot assume the role deploy creates for a moment (IAM propagation): deploy tries again. The role
+    // becomes assumable once the first CreateFunction was refused (a timed window could pass before it on a loaded machine).
+    emu.front().settings.roleAssumableAfterMs = 600_000;
+    emu.front().faults.hook({ operation: 'CreateFunction', when: 'after', run: () => void (emu.front().settings.roleAssumableAfterMs = 0) });
     const first = await runCli(['facade', 'deploy', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
     expect(first.code, first.stderr).toBe(0);
     expect(emu.front().calls('CreateFunction').map((r) => r.error ?? r.status)).toEqual(['InvalidParameterValueException', 201]);
