@@ -115,9 +115,12 @@ export async function cognitoApi(settings: AwsSettings) {
       return value;
     },
 
-    /** UpdateResourceServer replaces the whole server: always pass the full scope list. */
+    /**
+     * UpdateResourceServer replaces the whole server: always pass the full scope list. Sent once, like
+     * updateClient (the merge loop writes again after a failure, from a fresh read).
+     */
     async updateResourceServer(poolId: string, identifier: string, name: string, scopes: ResourceServerScopeType[]): Promise<void> {
-      await sender.send(new m.UpdateResourceServerCommand({ UserPoolId: poolId, Identifier: identifier, Name: name, Scopes: scopes }));
+      await sender.send(new m.UpdateResourceServerCommand({ UserPoolId: poolId, Identifier: identifier, Name: name, Scopes: scopes }), { once: true });
     },
 
     /** ListUserPoolClients over every page (pages may be short but still carry a token). */
@@ -153,7 +156,9 @@ export async function cognitoApi(settings: AwsSettings) {
      * defaults): build `request` with rmw.ts#toUpdateUserPoolClientRequest from a fresh Describe.
      */
     async updateClient(request: UpdateUserPoolClientRequest): Promise<UserPoolClientType | undefined> {
-      const r = await sender.send<{ UserPoolClient?: UserPoolClientType }>(new m.UpdateUserPoolClientCommand(request));
+      // Once, without the SDK's retry: sent again as it was, it could take away what changed meanwhile
+      // (src/steps/merge.ts reads, merges and writes again instead).
+      const r = await sender.send<{ UserPoolClient?: UserPoolClientType }>(new m.UpdateUserPoolClientCommand(request), { once: true });
       return r.UserPoolClient;
     },
 

@@ -8,9 +8,16 @@
  * merged in: the lists our change touches are unions (theirs kept, ours added), and the loop runs
  * again, a bounded number of times, before a CONFLICT naming what differs. Fields our change does
  * not touch cannot be merged: if they moved since the plan (or do not read back as sent), CONFLICT.
+ *
+ * A write that fails without a real answer (throttled, a reset connection, a timeout, a 5xx) is
+ * never sent again as it was: the resource may have changed since (another writer, or our own write
+ * that landed with its answer lost), and a full-replace update sent again would take away what
+ * changed. The loop reads again, merges again and writes what it merged (the writers send their
+ * update once, without the SDK's automatic retry), a bounded number of times with a pause.
  */
 import { CliError } from '../lib/errors.js';
 import { sameValue } from '../aws/rmw.js';
+import { classifyCreateFailure } from '../aws/create-once.js';
 import { withResourceLock, type ResourceKey } from '../lib/resource-lock.js';
 
 /** How a resource is seen by the loop. */
@@ -51,6 +58,11 @@ export interface MergeUpdate<R> {
   /** Bound on write attempts (default 3). */
   attempts?: number;
   /**
+   * After a write that failed without a real answer (`TRANSIENT_WRITE_FAILURES` at most): the pause
+   * before reading and merging again, by failure number (default: 0.5 s, 1 s, 2 s, 4 s).
+   */
+  pause?: (failure: number) => Promise<void>;
+  /**
    * The resource's identity for the lock the mcp-cognito processes of this machine share
    * (lib/resource-lock.ts `resourceKey`): their loops on one resource run one after the other.
    * Required: every update runs under its resource's lock, which the loop takes itself.
@@ -66,6 +78,10 @@ export interface MergeResult<R> {
 }
 
 export const MERGE_ATTEMPTS = 3;
+/** Writes that failed without a real answer (throttled, reset, timed out, 5xx) the loop reads, merges and writes again after. */
+export const TRANSIENT_WRITE_FAILURES = 4;
+
+const defaultPause = (n: number) => new Promise<void>((r) => setTimeout(r, Math.min(500 * 2 ** (n - 1), 4000)));
 
 const differing = (a: Record<string, unknown>, b: Record<string, unknown>) => [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !sameValue(a[k], b[k]));
 
@@ -89,10 +105,17 @@ async function loop<R>(u: MergeUpdate<R>): Promise<MergeResult<R>> {
   let base = u.planned;
   let writes = 0;
   let lastMissing: string[] = [];
+  // What a failed write sent: it may have landed (its answer lost), so its own values are not another writer's.
+  let unanswered: R | undefined;
+  let failures = 0;
+  let failedJustNow = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const current = await u.read();
+    // After a failed write, the read after a write (a gateway's wait for READY: the write may have landed).
+    const current = await (failedJustNow ? (u.readBack ?? u.read) : u.read)();
+    failedJustNow = false;
     u.check?.(current);
-    const moved = differing(u.shape.others(base), u.shape.others(current));
+    const ownOthers = unanswered === undefined ? undefined : u.shape.others(unanswered);
+    const moved = differing(u.shape.others(base), u.shape.others(current)).filter((k) => !ownOthers || !sameValue(ownOthers[k], u.shape.others(current)[k]));
     if (moved.length) {
       throw new CliError(`${capital(u.what)} changed while this command was running (${moved.join(', ')}).${writes ? '' : ' Nothing was changed.'}`, { code: 'CONFLICT', hint: u.hint });
     }
@@ -100,10 +123,21 @@ async function loop<R>(u: MergeUpdate<R>): Promise<MergeResult<R>> {
     const lists = u.shape.lists(current);
     const merged = Object.fromEntries(Object.entries(lists).map(([k, items]) => [k, [...items, ...(keep[k] ?? []).filter((x) => !items.includes(x))]]));
     const next = u.change(u.shape.withLists(current, merged));
-    if (same(next, current) && !(writes === 0 && u.force?.(current))) return { after: current, writes };
+    // Our change already there: after a write whose answer was lost, that write is what made it.
+    if (same(next, current) && !(writes === 0 && u.force?.(current))) return { after: current, writes: writes || (unanswered === undefined ? 0 : 1) };
     for (const [k, items] of Object.entries(u.shape.lists(next))) keep[k] = [...items];
 
-    await u.write(next, current);
+    try {
+      await u.write(next, current);
+    } catch (e) {
+      // Not sent again as it was: read, merge and write again (a failure with a real answer ends here).
+      if (classifyCreateFailure(e) === 'final' || ++failures > TRANSIENT_WRITE_FAILURES) throw e;
+      unanswered = next;
+      failedJustNow = true;
+      attempt--;
+      await (u.pause ?? defaultPause)(failures);
+      continue;
+    }
     writes++;
     const after = await (u.readBack ?? u.read)();
     const drift = differing(u.shape.others(next), u.shape.others(after));
