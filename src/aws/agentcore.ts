@@ -23,7 +23,8 @@ export async function agentcoreApi(settings: AwsSettings) {
      * rmw.ts#toUpdateGatewayRequest from GetGateway. Accepted means UPDATING, not done.
      */
     async updateGateway(request: UpdateGatewayRequest): Promise<UpdateGatewayResponse> {
-      return sender.send<UpdateGatewayResponse>(new m.UpdateGatewayCommand(request));
+      // Once, without the SDK's retry: the merge loop (src/steps/merge.ts) reads, merges and writes again instead.
+      return sender.send<UpdateGatewayResponse>(new m.UpdateGatewayCommand(request), { once: true });
     },
 
     /** ListGateways over every page. */

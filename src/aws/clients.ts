@@ -216,9 +216,15 @@ export async function cognitoSender(settings: AwsSettings): Promise<{ m: Cognito
 /** Loads the AgentCore control-plane SDK and builds one client. */
 export async function agentcoreSender(settings: AwsSettings): Promise<{ m: AgentCoreModule; sender: Sender<BedrockAgentCoreControlClient> }> {
   const m = await import('./sdk/agentcore.js');
-  const client = new m.BedrockAgentCoreControlClient(baseConfig(settings));
+  const config = baseConfig(settings);
+  const client = new m.BedrockAgentCoreControlClient(config);
   instrument(client, 'bedrock-agentcore', settings);
-  return { m, sender: new Sender(client, 'bedrock-agentcore', settings) };
+  const once = () => {
+    const c = new m.BedrockAgentCoreControlClient({ ...config, ...NO_RETRY, credentials: client.config.credentials });
+    instrument(c, 'bedrock-agentcore', settings);
+    return c;
+  };
+  return { m, sender: new Sender(client, 'bedrock-agentcore', settings, once) };
 }
 
 /** The Region configured for a profile in the shared config files, if any. */

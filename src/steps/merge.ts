@@ -110,7 +110,7 @@ async function loop<R>(u: MergeUpdate<R>): Promise<MergeResult<R>> {
   let failures = 0;
   let failedJustNow = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    // After a failed write, the read after a write (a gateway's wait for READY: the write may have landed).
+    // After a write that may have landed, the read after a write (a gateway's wait for READY).
     const current = await (failedJustNow ? (u.readBack ?? u.read) : u.read)();
     failedJustNow = false;
     u.check?.(current);
@@ -131,9 +131,11 @@ async function loop<R>(u: MergeUpdate<R>): Promise<MergeResult<R>> {
       await u.write(next, current);
     } catch (e) {
       // Not sent again as it was: read, merge and write again (a failure with a real answer ends here).
-      if (classifyCreateFailure(e) === 'final' || ++failures > TRANSIENT_WRITE_FAILURES) throw e;
+      const failure = classifyCreateFailure(e);
+      if (failure === 'final' || ++failures > TRANSIENT_WRITE_FAILURES) throw e;
       unanswered = next;
-      failedJustNow = true;
+      // It may have landed: read as after a write (a gateway: once READY). Refused before it was processed: read.
+      failedJustNow = failure === 'maybe-applied';
       attempt--;
       await (u.pause ?? defaultPause)(failures);
       continue;

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, DescribeUserPoolClientCommand, UpdateUserPoolClientCommand, UpdateResourceServerCommand, CreateResourceServerCommand, DescribeResourceServerCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateGatewayCommand, GetGatewayCommand, UpdateGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { sdk, useEmulator } from './moto';
 import { runCli } from './run-cli';
 
@@ -79,5 +80,47 @@ describe('a write whose answer was lost is merged again, not resent', () => {
     expect(updates).toEqual([['invoke', 'read']]);
     const rs = (await cognito.send(new DescribeResourceServerCommand({ UserPoolId: poolId, Identifier: 'mcp' }))).ResourceServer!;
     expect(rs.Scopes!.map((s) => s.ScopeName).sort()).toEqual(['invoke', 'read', 'theirs']);
+  });
+
+  it('authorize-client: a throttled UpdateGateway is not resent by the SDK: the gateway is read again, another writer\'s client kept', async () => {
+    emu.front().settings.gatewayDelayMs = 0;
+    const { cognito, agentcore } = sdk(emu.endpoint());
+    const poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'resend-gw' }))).UserPool!.Id!;
+    const clientId = (await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'agent', GenerateSecret: true }))).UserPoolClient!.ClientId!;
+    const gatewayId = (
+      await agentcore.send(
+        new CreateGatewayCommand({
+          name: 'resend-gw',
+          roleArn: 'arn:aws:iam::123456789012:role/gateway-role',
+          protocolType: 'MCP',
+          authorizerType: 'CUSTOM_JWT',
+          authorizerConfiguration: { customJWTAuthorizer: { discoveryUrl: `https://cognito-idp.us-east-1.amazonaws.com/${poolId}/.well-known/openid-configuration`, allowedClients: ['existingclient1'] } },
+        }),
+      )
+    ).gatewayId!;
+    // Our first UpdateGateway is throttled; right after it, another writer allows its own client (and the gateway is READY again).
+    emu.front().faults.inject({ operation: 'UpdateGateway', kind: 'throttle', times: 1 });
+    let otherWrote = false;
+    emu.front().faults.hook({
+      operation: 'GetGateway',
+      when: 'before',
+      times: 1000,
+      async run(ctx) {
+        if (emu.front().calls('UpdateGateway').length !== 1 || otherWrote) return;
+        otherWrote = true;
+        const g = await ctx.aws.agentcore.send(new GetGatewayCommand({ gatewayIdentifier: gatewayId }));
+        const jwt = g.authorizerConfiguration!.customJWTAuthorizer!;
+        await ctx.aws.agentcore.send(
+          new UpdateGatewayCommand({ gatewayIdentifier: gatewayId, name: g.name, roleArn: g.roleArn, protocolType: g.protocolType, authorizerType: g.authorizerType, authorizerConfiguration: { customJWTAuthorizer: { ...jwt, allowedClients: [...(jwt.allowedClients ?? []), 'otherwriter1'] } } }),
+        );
+      },
+    });
+    const run = await runCli(['authorize-client', '--gateway-id', gatewayId, '--client-id', clientId, '--pool-id', poolId, '--yes', '--json'], { endpoint: emu.endpoint() });
+    expect(run.code, run.stderr).toBe(0);
+    expect(otherWrote).toBe(true);
+    const updates = run.requests.filter((r) => r.operation === 'UpdateGateway').map((r) => ((r.input.authorizerConfiguration as any).customJWTAuthorizer.allowedClients as string[]).slice().sort());
+    expect(updates).toEqual([['existingclient1', clientId].sort(), ['existingclient1', 'otherwriter1', clientId].sort()]);
+    const g = await agentcore.send(new GetGatewayCommand({ gatewayIdentifier: gatewayId }));
+    expect(g.authorizerConfiguration?.customJWTAuthorizer?.allowedClients?.slice().sort()).toEqual(['existingclient1', 'otherwriter1', clientId].sort());
   });
 });
