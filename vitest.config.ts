@@ -18,5 +18,9 @@ export default defineConfig({
     // cores keeps both cores busy. vitest's default here would be one worker (cores - 1). Measured on
     // the 2-core machine, npm test: 3 workers 83.7 s and 90.4 s, 4 workers 82.9 s and 81.7 s.
     maxWorkers: 4,
+    // Transformed test and src modules are kept on disk (node_modules/.experimental-vitest-cache) and
+    // reused by the next run when their source is unchanged: measured on the 2-core machine, transform
+    // 12 → 5 s and import 10.5 → 4.8 s of worker time on the second run.
+    experimental: { fsModuleCache: true },
   },
 });

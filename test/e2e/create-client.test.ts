@@ -6,7 +6,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CreateUserPoolClientCommand, DescribeUserPoolClientCommand, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { sdk, useMoto } from './moto';
+import { initPoolSeed, sdk, useMoto } from './moto';
 import { runCli, type CliRun } from './run-cli';
 
 const moto = useMoto();
@@ -26,12 +26,8 @@ interface ClientJson {
   [k: string]: unknown;
 }
 
-/** A pool with domain p-x1 and mcp/invoke, made by init-pool; returns its directory (state file) and pool ID. */
-async function setup(): Promise<{ cwd: string; poolId: string }> {
-  const r = await runCli(['init-pool', '--pool-name', 'p', '--domain', 'p-x1', '--json'], { endpoint: moto.endpoint() });
-  expect(r.code, r.stderr).toBe(0);
-  return { cwd: r.cwd, poolId: r.json<{ userPoolId: string }>().userPoolId };
-}
+/** A pool with domain p-x1 and mcp/invoke, as init-pool makes it (run for real once in the file); returns its directory (state file) and pool ID. */
+const setup = initPoolSeed(moto, ['--pool-name', 'p', '--domain', 'p-x1']);
 const clientsIn = async (poolId: string) => (await cognito().send(new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 60 }))).UserPoolClients ?? [];
 const describeClient = async (poolId: string, clientId: string) => (await cognito().send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient!;
 

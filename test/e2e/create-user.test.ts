@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CreateUserPoolCommand, AdminCreateUserCommand, AdminGetUserCommand, AdminListGroupsForUserCommand, AdminResetUserPasswordCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { sdk, useMoto } from './moto';
+import { initPoolSeed, sdk, useMoto } from './moto';
 import { runCli } from './run-cli';
 
 const PASSWORD = 'Corr3ctHorse';
@@ -9,11 +9,12 @@ const STRONG = 'Corr3ct-Horse!';
 
 describe('create-user (moto)', () => {
   const moto = useMoto();
+  /** The pool init-pool makes (run for real once in the file: init-pool.test.ts tests it), with its state file. */
+  const initPool = initPoolSeed(moto, []);
 
   it('creates a confirmed user in a new group without an invitation; a second run changes nothing; the password is never sent anywhere but AdminSetUserPassword', async () => {
-    const setup = await runCli(['init-pool', '--json'], { endpoint: moto.endpoint() });
-    expect(setup.code, setup.stderr).toBe(0);
-    const poolId = setup.json<{ userPoolId: string }>().userPoolId;
+    const setup = await initPool();
+    const poolId = setup.poolId;
     const args = ['create-user', '--email', 'tester@example.com', '--group', 'testers', '--password-stdin', '--json'];
 
     const r = await runCli(args, { endpoint: moto.endpoint(), cwd: setup.cwd, input: `${PASSWORD}\n` });
@@ -36,7 +37,7 @@ describe('create-user (moto)', () => {
   });
 
   it('a weak password: exit 2, no user', async () => {
-    const setup = await runCli(['init-pool', '--json'], { endpoint: moto.endpoint() });
+    const setup = await initPool();
     const r = await runCli(['create-user', '--email', 'tester@example.com', '--password-stdin'], { endpoint: moto.endpoint(), cwd: setup.cwd, input: 'weak\n' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/password needs at least 8 characters/);
@@ -44,9 +45,8 @@ describe('create-user (moto)', () => {
   });
 
   it('an existing user in FORCE_CHANGE_PASSWORD or RESET_REQUIRED: no terminal and no --yes is exit 2 and the user is untouched; --yes sets the permanent password', async () => {
-    const setup = await runCli(['init-pool', '--json'], { endpoint: moto.endpoint() });
-    expect(setup.code, setup.stderr).toBe(0);
-    const poolId = setup.json<{ userPoolId: string }>().userPoolId;
+    const setup = await initPool();
+    const poolId = setup.poolId;
     const { cognito } = sdk(moto.endpoint());
     const status = async (u: string) => (await cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: u }))).UserStatus;
     // Someone else's invited user (temporary password), and a user an administrator reset.
@@ -72,8 +72,7 @@ describe('create-user (moto)', () => {
   });
 
   it('--dry-run: no password needed or read; the plan with the aws commands (password redacted), exit 0, nothing created', async () => {
-    const setup = await runCli(['init-pool', '--json'], { endpoint: moto.endpoint() });
-    expect(setup.code, setup.stderr).toBe(0);
+    const setup = await initPool();
     // Empty stdin: --password-stdin would be an error if it were read.
     for (const extra of [[], ['--password-stdin']]) {
       const r = await runCli(['create-user', '--email', 'tester@example.com', '--group', 'testers', '--dry-run', ...extra], { endpoint: moto.endpoint(), cwd: setup.cwd });

@@ -5,7 +5,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AdminCreateUserCommand, AdminGetUserCommand, AdminResetUserPasswordCommand, AdminSetUserPasswordCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUserPoolClientsCommand, ListUserPoolsCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminGetUserCommand, AdminResetUserPasswordCommand, AdminSetUserPasswordCommand, DeleteUserPoolClientCommand, DescribeUserPoolCommand, ListResourceServersCommand, ListUserPoolClientsCommand, ListUserPoolsCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateGatewayCommand, GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { sdk, useMoto } from './moto';
 import { runCli, type RecordedCall } from './run-cli';
@@ -25,7 +25,7 @@ const writes = (calls: RecordedCall[]) => calls.filter((c) => /^(Create|Update|D
 describe('init --no-input (moto)', () => {
   const moto = useMoto();
 
-  it('adopts the pool the gateway trusts, adds domain, resource server and a code-flow client, authorizes it on the gateway; a second run creates nothing', async () => {
+  it('adopts the pool the gateway trusts, adds domain, resource server and a code-flow client, authorizes it on the gateway; a second run creates nothing; status names it all and flags a client deleted behind its back', async () => {
     const seed = (await seedSample(moto.endpoint())) as Seed;
     const { cognito, agentcore } = sdk(moto.endpoint());
 
@@ -88,6 +88,59 @@ describe('init --no-input (moto)', () => {
     expect(writes(again.requests)).toEqual([]);
     expect(again.json<any>()).toMatchObject({ created: [], updated: [], copilotStudio: { clientId: newId } });
     expect((await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: seed.poolId, MaxResults: 60 }))).UserPoolClients).toHaveLength(2);
+
+    // status on what init made (status.test.ts's scenario: one seed and one init for both files' assertions).
+    const clientId = newId;
+    const secret = client.ClientSecret!;
+    const ok = await runCli(['status', '--json'], { endpoint: moto.endpoint(), cwd: r.cwd });
+    expect(ok.code, ok.stderr).toBe(0);
+    const st = ok.json<any>();
+    expect(st).toMatchObject({ success: true, command: 'status', region: 'us-east-1', pool: { id: seed.poolId, found: true, name: 'sample-pool' }, summary: { missing: 0 } });
+    // init adopted the seeded pool and created the domain and the client (the state's records).
+    expect(st.pool.origin).toBe('adopted');
+    expect(st.domain).toMatchObject({ found: true, status: 'ACTIVE', origin: 'created' });
+    expect(st.resourceServer).toMatchObject({ identifier: 'mcp', found: true, scopes: ['invoke'] });
+    expect(st.clients).toEqual([
+      expect.objectContaining({ clientId, name: 'copilot-studio-mcp', preset: 'copilot-studio', origin: 'created', found: true, oauthFlows: ['code'], onGateway: true, callbackUrls: ['https://placeholder.example.com'], secrets: expect.objectContaining({ count: 1, oldestAgeDays: 0 }) }),
+    ]);
+    expect(st.gateway).toMatchObject({ gatewayId: seed.gatewayId, found: true, name: seed.gatewayName, status: 'READY', allowedClients: [seed.existingClientId, clientId], trustsPool: seed.poolId });
+    // The seeded app is on the gateway but not in the state file: named from the pool.
+    expect(st.gateway.unknownClients).toEqual([{ clientId: seed.existingClientId, name: 'existing-app', inPool: true }]);
+    expect(ok.stdout).not.toContain(secret);
+    // Each resource read once (ListUserPoolClientSecrets is the front's; moto lacks it).
+    const ops = ok.requests.map((q) => q.operation);
+    expect(ops.filter((o) => o === 'DescribeUserPoolClient')).toHaveLength(1);
+    expect(ops.filter((o) => o === 'GetGateway')).toHaveLength(1);
+    expect(ops.filter((o) => o === 'DescribeUserPool')).toHaveLength(1);
+    expect(ops).toContain('ListUserPoolClientSecrets');
+    expect(ops.every((o) => /^(Describe|List|Get)/.test(o))).toBe(true);
+
+    // The human screen.
+    const human = await runCli(['status'], { endpoint: moto.endpoint(), cwd: r.cwd });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain(seed.poolId);
+    expect(human.stdout).toContain('copilot-studio-mcp');
+    expect(human.stdout).toContain('existing-app');
+    expect(human.stdout).toContain('Everything the state file records exists in AWS');
+
+    // Deleted behind its back: flagged, exit 1, the report still in the JSON envelope.
+    await cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: seed.poolId, ClientId: clientId }));
+    const gone = await runCli(['status', '--json'], { endpoint: moto.endpoint(), cwd: r.cwd });
+    expect(gone.code, gone.stderr).toBe(1);
+    const g = gone.json<any>();
+    expect(g).toMatchObject({ success: false, error: { code: 'NOT_FOUND' }, summary: { missing: 1 } });
+    expect(g.clients[0]).toMatchObject({ clientId, found: false });
+    expect(g.flags).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ resource: `client ${clientId}`, severity: 'missing' }),
+        // The gateway still allows the deleted client.
+        expect.objectContaining({ resource: 'gateway', severity: 'warning', message: expect.stringContaining(clientId) }),
+      ]),
+    );
+    const humanGone = await runCli(['status'], { endpoint: moto.endpoint(), cwd: r.cwd });
+    expect(humanGone.code).toBe(1);
+    expect(humanGone.stdout).toContain('gone from AWS');
+    expect(humanGone.stderr).toContain('gone from AWS');
   });
 
   it("human output: the Copilot Studio form, the add-callback next step, a test user, an M2M client with its .env, and the façade's own client when asked", async () => {

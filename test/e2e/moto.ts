@@ -12,10 +12,13 @@
  * never with execFileSync/spawnSync, which would block the front and hang.
  */
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CognitoIdentityProviderClient, CreateResourceServerCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { BedrockAgentCoreControlClient } from '@aws-sdk/client-bedrock-agentcore-control';
 import { resetMoto, startMoto, type Moto } from '../../scripts/moto.mjs';
 import { startFront, type Front, type FrontOptions } from '../emulator/server';
+import { runCli, tempDir } from './run-cli';
 
 export { findMotoServer, freePort, repoRoot, startMoto, type Moto } from '../../scripts/moto.mjs';
 export type { Front } from '../emulator/server';
@@ -116,3 +119,40 @@ export function sdk(endpoint: string): { cognito: CognitoIdentityProviderClient;
   return clients;
 }
 const sdkClients = new Map<string, { cognito: CognitoIdentityProviderClient; agentcore: BedrockAgentCoreControlClient }>();
+
+/**
+ * A user pool as `mcp-cognito init-pool <args>` leaves it (the pool, its domain, its resource server
+ * and the state file), for files whose subject is another command (init-pool itself:
+ * init-pool.test.ts). The first call runs init-pool for real; each later call (after the emulator's
+ * reset) sends, through the SDK and the front, the Create requests that run sent (its request
+ * record; the password policy, which the record redacts, read back from the pool it made) and writes
+ * its state file with the new pool's ID. A CLI run costs ~0.3 s of CPU (the CLI, the front and moto);
+ * the three requests a few milliseconds.
+ */
+export function initPoolSeed(emu: Emulator, args: string[]): () => Promise<{ cwd: string; poolId: string }> {
+  let recipe: { requests: { operation: string; input: Record<string, unknown> }[]; poolId: string; state: string } | undefined;
+  return async () => {
+    const { cognito } = sdk(emu.endpoint());
+    if (!recipe) {
+      const r = await runCli(['init-pool', ...args, '--json'], { endpoint: emu.endpoint() });
+      if (r.code !== 0) throw new Error(`init-pool ${args.join(' ')} failed: ${r.stderr}`);
+      const poolId = r.json<{ userPoolId: string }>().userPoolId;
+      const { Policies } = (await cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!;
+      const requests = r.requests.filter((q) => q.operation.startsWith('Create')).map((q) => ({ operation: q.operation, input: q.operation === 'CreateUserPool' ? { ...q.input, Policies } : q.input }));
+      if (JSON.stringify(requests).includes('<redacted>')) throw new Error(`init-pool's record has a redacted field initPoolSeed cannot send again: ${JSON.stringify(requests)}`);
+      if (requests.map((q) => q.operation).join() !== 'CreateUserPool,CreateUserPoolDomain,CreateResourceServer') throw new Error(`init-pool ${args.join(' ')} sent ${requests.map((q) => q.operation).join(', ')}: a fresh emulator expected`);
+      recipe = { requests, poolId, state: readFileSync(r.statePath, 'utf8') };
+      return { cwd: r.cwd, poolId };
+    }
+    let poolId = '';
+    for (const { operation, input } of recipe.requests) {
+      const withPool = JSON.parse(JSON.stringify(input).replaceAll(recipe.poolId, poolId)) as never;
+      if (operation === 'CreateUserPool') poolId = (await cognito.send(new CreateUserPoolCommand(withPool))).UserPool!.Id!;
+      else if (operation === 'CreateUserPoolDomain') await cognito.send(new CreateUserPoolDomainCommand(withPool));
+      else await cognito.send(new CreateResourceServerCommand(withPool));
+    }
+    const cwd = tempDir('cwd-');
+    writeFileSync(join(cwd, 'mcp-cognito.json'), recipe.state.replaceAll(recipe.poolId, poolId));
+    return { cwd, poolId };
+  };
+}

@@ -58,7 +58,7 @@ export interface CliRun {
 
 // All temporary directories of this process live under one base, removed on exit.
 let base: string | undefined;
-function tempDir(prefix: string): string {
+export function tempDir(prefix: string): string {
   if (!base) {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-e2e-'));
     base = dir;

@@ -144,6 +144,22 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   /** Rules of the other services, keyed `<service>:<Operation>` (Cognito and Lambda both have a TagResource). */
   const serviceRules: Record<string, Rule> = { ...lambdaRules, ...iamRules, ...ssmRules };
   const motoIam = new IAMClient(clientConfig(opts.motoEndpoint, false));
+  /**
+   * The callers' policies, read once per access key (5+ IAM reads each: a policed command's every
+   * request would repeat them) and forgotten on reset and on any IAM write through the front, before
+   * and after it (a user's policy changed, a key deleted): a request never meets a policy older than
+   * the last IAM write the front answered.
+   */
+  const callerPolicies = new Map<string, Promise<CallerPolicy | undefined>>();
+  const policyOf = (key: string): Promise<CallerPolicy | undefined> => {
+    let p = callerPolicies.get(key);
+    if (!p) {
+      p = loadCallerPolicy(motoIam, key);
+      callerPolicies.set(key, p);
+      p.catch(() => callerPolicies.delete(key));
+    }
+    return p;
+  };
 
   /**
    * The IAM actions a request needs: its own, plus the dependent actions AWS lists for it (Service
@@ -212,7 +228,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     let callerPolicy: CallerPolicy | undefined;
     const key = accessKeyOf(req.headers);
     if (!isInternal && key && key !== CREDENTIALS.accessKeyId) {
-      callerPolicy = await loadCallerPolicy(motoIam, key);
+      callerPolicy = await policyOf(key);
       const denied = callerPolicy && requiredActions(op, input).find((a) => !callerPolicy!.allows(a));
       if (callerPolicy && denied) {
         const r = accessDenied(op, callerPolicy.denial(denied));
@@ -306,8 +322,15 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       }
       const body = await readBody(req);
       const op = identify(req.method ?? 'GET', url.pathname, req.headers, body);
-      if (!op) return send(res, relayRaw(await forwardRaw(req.method ?? 'GET', (req.url ?? '/') as string, req.headers, body)));
-      await handleApi(req, res, op, body, url);
+      // An IAM write (or a request the front cannot name) may change a caller's policy: forget the ones read, before and after it.
+      const mayChangePolicies = !op || ((op.service === 'iam' || op.service === 'sts') && !/^(Get|List)/.test(op.name));
+      if (mayChangePolicies) callerPolicies.clear();
+      try {
+        if (!op) return send(res, relayRaw(await forwardRaw(req.method ?? 'GET', (req.url ?? '/') as string, req.headers, body)));
+        await handleApi(req, res, op, body, url);
+      } finally {
+        if (mayChangePolicies) callerPolicies.clear();
+      }
     })().catch((e: unknown) => {
       if (!res.headersSent) send(res, { status: 502, headers: { 'content-type': 'text/plain' }, body: Buffer.from(`emulator front: ${e instanceof Error ? e.message : String(e)}\n`) });
       else res.destroy();
@@ -353,6 +376,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     },
     async reset() {
       await resetMoto(opts.motoEndpoint);
+      callerPolicies.clear();
       state.reset();
       faults.clear();
       requests.length = 0;
