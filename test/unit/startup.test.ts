@@ -35,8 +35,9 @@ let meta: Metafile;
 /**
  * dist/ as scripts/build.mjs last built it (npm test builds first), with that build's metafile,
  * when it is the build of the files as they are now: its dist/cli.js and every output as the
- * metafile says, and nothing it was built from (every input, src/, scripts/, bin/, package.json)
- * changed since the build started. Else undefined, and the test builds the sources itself.
+ * metafile says, and nothing it was built from (every input, src/, bin/, scripts/build.mjs,
+ * package.json, tsconfig.json) changed since the build started. Else undefined, and the test builds the sources
+ * itself.
  */
 function lastBuild(): Metafile | undefined {
   let saved: { startedMs: number; cliSha256: string; metafile: Metafile };
@@ -49,7 +50,7 @@ function lastBuild(): Metafile | undefined {
   if (createHash('sha256').update(readFileSync(at('dist/cli.js'))).digest('hex') !== saved.cliSha256) return undefined;
   for (const [o, out] of Object.entries(saved.metafile.outputs)) if (statSync(at(o), { throwIfNoEntry: false })?.size !== out.bytes) return undefined;
   const tree = (d: string) => (readdirSync(at(d), { recursive: true, withFileTypes: true }) as { isFile(): boolean; parentPath: string; name: string }[]).filter((e) => e.isFile()).map((e) => relative(repoRoot, join(e.parentPath, e.name)));
-  const from = [...Object.keys(saved.metafile.inputs).filter((i) => !i.includes(':')), ...tree('src'), ...tree('scripts'), ...tree('bin'), 'package.json'];
+  const from = [...Object.keys(saved.metafile.inputs).filter((i) => !i.includes(':')), ...tree('src'), ...tree('bin'), 'scripts/build.mjs', 'package.json', 'tsconfig.json'];
   for (const f of from) if ((statSync(at(f), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) >= saved.startedMs) return undefined;
   return saved.metafile;
 }
