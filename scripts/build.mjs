@@ -4,9 +4,10 @@
 // @inquirer/prompts and so on are chunks loaded only when a start needs them. bin/mcp-cognito.js
 // imports dist/cli.js (see there).
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildFacade } from './build-facade.mjs';
 
@@ -103,12 +104,20 @@ export async function shippedBuildOptions(dir = fileURLToPath(new URL('../dist/'
   }
 }
 
+/**
+ * The last build's metafile, its outputs named as moved into dist/ (kept out of dist/, which is
+ * published), with when the build started and dist/cli.js's digest: test/unit/startup.test.ts maps
+ * what a start loads back to its sources with it instead of building again.
+ */
+export const metafilePath = fileURLToPath(new URL('../.cache/build/metafile.json', import.meta.url));
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Build into a scratch directory, then move it in: chunk names carry a content hash, so new
   // chunks never overwrite old ones, and dist/cli.js is replaced last by an atomic rename, so a
   // CLI started meanwhile (tests, another terminal) never reads half a build.
   const dist = fileURLToPath(new URL('../dist/', import.meta.url));
   const tmp = join(dist, `.build-${process.pid}`);
+  const startedMs = Date.now();
   try {
     const { metafile } = await build({ ...(await shippedBuildOptions(dist)), outdir: tmp, metafile: true });
     const files = Object.keys(metafile.outputs).map((f) => relative(tmp, f));
@@ -118,6 +127,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const keep = new Set(files);
     for (const f of readdirSync(join(dist, 'chunks'))) if (!keep.has(join('chunks', f))) rmSync(join(dist, 'chunks', f), { force: true });
     rmSync(join(dist, 'cli.cjs'), { force: true }); // the single-file build before this one
+    const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([f, o]) => [relative(process.cwd(), join(dist, relative(tmp, resolve(f)))), o]));
+    const cliSha256 = createHash('sha256').update(readFileSync(join(dist, 'cli.js'))).digest('hex');
+    mkdirSync(dirname(metafilePath), { recursive: true });
+    writeFileSync(`${metafilePath}.${process.pid}`, JSON.stringify({ startedMs, cliSha256, metafile: { ...metafile, outputs } }));
+    renameSync(`${metafilePath}.${process.pid}`, metafilePath);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 /**
  * Start-up stays light. The build (scripts/build.mjs) splits the bundle at every dynamic import();
- * here the same build runs into a scratch directory with its metafile, the CLI runs from there with
+ * here the build npm test made (dist/, when it is the build of the files as they are: lastBuild),
+ * or else the same build run into a scratch directory, with its metafile: the CLI runs from there with
  * a module recorder preloaded, and each module it loaded is mapped back to the sources bundled in
  * it. `--help`, `--version` and `doctor --offline` must load no AWS SDK and no prompt library;
  * `--help` and `--version` no command code, zod or chalk either, and not even commander (src/cli.ts
@@ -9,13 +10,14 @@
  * (src/cli-data.ts; test/unit/help-commands.test.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { shippedBuildOptions } from '../../scripts/build.mjs';
+import { metafilePath, shippedBuildOptions } from '../../scripts/build.mjs';
 import { run } from '../../src/program.js';
 import { CaptureStream, commanderHelp } from './helpers.js';
 
@@ -30,12 +32,41 @@ const COMMANDER = /node_modules\/commander\/|^src\/program\.ts$/;
 let dir: string;
 let meta: Metafile;
 
+/**
+ * dist/ as scripts/build.mjs last built it (npm test builds first), with that build's metafile,
+ * when it is the build of the files as they are now: its dist/cli.js and every output as the
+ * metafile says, and nothing it was built from (every input, src/, bin/, scripts/build.mjs,
+ * package.json, tsconfig.json) changed since the build started. Else undefined, and the test builds the sources
+ * itself.
+ */
+function lastBuild(): Metafile | undefined {
+  let saved: { startedMs: number; cliSha256: string; metafile: Metafile };
+  try {
+    saved = JSON.parse(readFileSync(metafilePath, 'utf8')) as typeof saved;
+  } catch {
+    return undefined;
+  }
+  const at = (f: string) => join(repoRoot, f);
+  if (createHash('sha256').update(readFileSync(at('dist/cli.js'))).digest('hex') !== saved.cliSha256) return undefined;
+  for (const [o, out] of Object.entries(saved.metafile.outputs)) if (statSync(at(o), { throwIfNoEntry: false })?.size !== out.bytes) return undefined;
+  const tree = (d: string) => (readdirSync(at(d), { recursive: true, withFileTypes: true }) as { isFile(): boolean; parentPath: string; name: string }[]).filter((e) => e.isFile()).map((e) => relative(repoRoot, join(e.parentPath, e.name)));
+  const from = [...Object.keys(saved.metafile.inputs).filter((i) => !i.includes(':')), ...tree('src'), ...tree('bin'), 'scripts/build.mjs', 'package.json', 'tsconfig.json'];
+  for (const f of from) if ((statSync(at(f), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) >= saved.startedMs) return undefined;
+  return saved.metafile;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-startup-'));
-  const r = await build({ ...(await shippedBuildOptions(dir, repoRoot)), outdir: join(dir, 'dist'), metafile: true, absWorkingDir: repoRoot });
-  meta = r.metafile;
+  let cli = join(repoRoot, 'dist', 'cli.js');
+  const reused = lastBuild();
+  if (reused) meta = reused;
+  else {
+    const r = await build({ ...(await shippedBuildOptions(dir, repoRoot)), outdir: join(dir, 'dist'), metafile: true, absWorkingDir: repoRoot });
+    meta = r.metafile;
+    cli = join(dir, 'dist', 'cli.js');
+  }
   // The launcher, pointed at this build.
-  const bin = readFileSync(join(repoRoot, 'bin', 'mcp-cognito.js'), 'utf8').replace("'../dist/cli.js'", JSON.stringify(pathToFileURL(join(dir, 'dist', 'cli.js')).href));
+  const bin = readFileSync(join(repoRoot, 'bin', 'mcp-cognito.js'), 'utf8').replace("'../dist/cli.js'", JSON.stringify(pathToFileURL(cli).href));
   writeFileSync(join(dir, 'mcp-cognito.mjs'), bin);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
