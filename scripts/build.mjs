@@ -1,12 +1,15 @@
-// Bundles src/cli.ts and every runtime library into ES modules under dist/, split at each dynamic
-// import(): dist/cli.js (with the command table's chunk) holds what every start needs, and answers
-// `--help` and `--version` alone; commander (src/program.ts), each command, the AWS SDK clients,
-// @inquirer/prompts and so on are chunks loaded only when a start needs them. bin/mcp-cognito.js
-// imports dist/cli.js (see there).
+// Bundles src/cli.ts and every runtime library into ES modules under dist/ (buildAll below): dist/cli.js,
+// one file, holds what every start needs and answers `--help`, `--version`, `<command> --help`,
+// `completion` and usage errors (with dist/model/, what the build read from the commander program);
+// a quick path (`doctor --offline`) is one more file (dist/quick/); commander (src/program.ts),
+// each command, the AWS SDK clients, @inquirer/prompts and so on are split at each dynamic import()
+// (dist/lazy/, dist/chunks/) and loaded only when a start needs them. Each ES module a start loads
+// costs it resolution, compilation and linking (a bare Node 24 starts in ~20 ms): the quick starts
+// load two or three. bin/mcp-cognito.js imports dist/cli.js (see there).
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildFacade } from './build-facade.mjs';
 
@@ -85,42 +88,117 @@ export const buildOptions = {
   plugins: [lazyChildProcess, noColorDetection, builtinsByRequire],
 };
 
+/** The quick paths: each one file (no splitting) with all it loads, loaded by dist/cli.js's dynamic import() of its source. */
+const QUICK = { 'src/commands/doctor-offline.ts': 'quick/doctor-offline', 'src/usage-report.ts': 'quick/usage-report' };
+
 /**
- * The build's options with what it reads from the commander program baked in (src/cli-data.ts):
- * every command's help and the completion scripts (src/cli-model.ts describeCli), so that
- * `<command> --help`, `help <command>` and `completion <shell>` print them without loading
- * commander or any command. The model is bundled and run from a scratch directory under `dir`.
+ * dist/cli.js is one file: src/cli.ts and what it imports statically. Each of its dynamic imports
+ * points to another output instead of being bundled into it: a quick path's own file (QUICK), or
+ * an entry of the split build (lazy/<source path>.js; src/program.ts, each command's module), whose
+ * sources are collected in `lazy`.
  */
-export async function shippedBuildOptions(dir = fileURLToPath(new URL('../dist/', import.meta.url)), absWorkingDir = process.cwd()) {
+function entryImports(lazy, absWorkingDir) {
+  return {
+    name: 'entry-imports',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === 'entry-imports') return undefined;
+        const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'entry-imports' });
+        if (r.errors.length) return { errors: r.errors };
+        const source = relative(absWorkingDir, r.path).split(sep).join('/');
+        if (!/^src\/.*\.ts$/.test(source)) throw new Error(`dist/cli.js imports ${args.path} (${source}) dynamically: only sources under src/ can be built apart`);
+        if (QUICK[source]) return { path: `./${QUICK[source]}.js`, external: true };
+        const name = `lazy/${source.slice('src/'.length, -'.ts'.length)}`;
+        lazy.set(name, source);
+        return { path: `./${name}.js`, external: true };
+      });
+    },
+  };
+}
+
+/**
+ * What the build reads from the commander program (src/cli-model.ts describeCli): every command's
+ * help, the completion scripts and the parse model, which `<command> --help`, `help <command>`,
+ * `completion <shell>` and the usage errors answer from without loading commander or any command.
+ * The model is bundled and run from a scratch directory under `dir`.
+ */
+async function readModel(dir, absWorkingDir) {
   const tmp = join(dir, `.model-${process.pid}-${Date.now()}`);
   try {
     await build({ ...buildOptions, entryPoints: { model: 'src/cli-model.ts' }, outdir: tmp, splitting: false, absWorkingDir, logLevel: 'error' });
     const { describeCli } = await import(pathToFileURL(join(tmp, 'model.js')).href);
-    const model = await describeCli();
-    return { ...buildOptions, define: { ...buildOptions.define, __CLI_MODEL__: JSON.stringify(JSON.stringify(model)) } };
+    return await describeCli();
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
+/** Writes the model as src/cli-store.ts reads it: one small file per answer, under `outdir`/model/. */
+async function writeModel(model, outdir, absWorkingDir) {
+  const tmp = join(outdir, `.store-${process.pid}-${Date.now()}`);
+  try {
+    await build({ ...buildOptions, entryPoints: { store: 'src/cli-store.ts' }, outdir: tmp, splitting: false, absWorkingDir, logLevel: 'error' });
+    const { modelFiles } = await import(pathToFileURL(join(tmp, 'store.js')).href);
+    const files = [
+      ...Object.entries(model.help).map(([path, help]) => [modelFiles.help(path), JSON.stringify(help)]),
+      ...Object.entries(model.completion).map(([shell, script]) => [modelFiles.completion(shell), script]),
+      ...Object.entries(model.parse.commands).map(([name, cmd]) => [modelFiles.parse(name), JSON.stringify({ globals: model.parse.globals, commands: { [name]: cmd } })]),
+    ];
+    for (const [file, text] of files) {
+      mkdirSync(dirname(join(outdir, 'model', file)), { recursive: true });
+      writeFileSync(join(outdir, 'model', file), text);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The shipped build, into `outdir`: dist/cli.js (one file), dist/quick/*.js (one file per quick
+ * path), dist/lazy/*.js and dist/chunks/ (everything else, split at each dynamic import()), and
+ * dist/model/ (src/cli-store.ts). `dir` holds scratch files. Returns the metafile of all outputs.
+ */
+export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.cwd() } = {}) {
+  const model = await readModel(dir, absWorkingDir);
+  const lazy = new Map();
+  const common = { ...buildOptions, outdir, absWorkingDir, metafile: true };
+  const results = [
+    await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, plugins: [...buildOptions.plugins, entryImports(lazy, absWorkingDir)] }),
+    await build({ ...common, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false }),
+  ];
+  // commander (src/program.ts) and the commands: every start that runs one loads src/program.ts.
+  results.push(await build({ ...common, entryPoints: Object.fromEntries(lazy), splitting: true }));
+  await writeModel(model, outdir, absWorkingDir);
+  return { inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)), outputs: Object.assign({}, ...results.map((r) => r.metafile.outputs)) };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Build into a scratch directory, then move it in: chunk names carry a content hash, so new
-  // chunks never overwrite old ones, and dist/cli.js is replaced last by an atomic rename, so a
-  // CLI started meanwhile (tests, another terminal) never reads half a build.
+  // chunks never overwrite old ones; every other file is replaced by an atomic rename, dist/cli.js
+  // last, so a CLI started meanwhile (tests, another terminal) reads a whole build (or, for the
+  // length of this loop, an old dist/cli.js with new files beside it).
   const dist = fileURLToPath(new URL('../dist/', import.meta.url));
   const tmp = join(dist, `.build-${process.pid}`);
   try {
-    const { metafile } = await build({ ...(await shippedBuildOptions(dist)), outdir: tmp, metafile: true });
-    const files = Object.keys(metafile.outputs).map((f) => relative(tmp, f));
-    mkdirSync(join(dist, 'chunks'), { recursive: true });
-    for (const f of files.filter((f) => f !== 'cli.js')) renameSync(join(tmp, f), join(dist, f));
+    const metafile = await buildAll(tmp, { dir: dist });
+    const files = [...Object.keys(metafile.outputs).map((f) => relative(tmp, f)), ...listFiles(join(tmp, 'model')).map((f) => relative(tmp, f))];
+    for (const f of files.filter((f) => f !== 'cli.js')) {
+      mkdirSync(dirname(join(dist, f)), { recursive: true });
+      renameSync(join(tmp, f), join(dist, f));
+    }
     renameSync(join(tmp, 'cli.js'), join(dist, 'cli.js'));
     const keep = new Set(files);
-    for (const f of readdirSync(join(dist, 'chunks'))) if (!keep.has(join('chunks', f))) rmSync(join(dist, 'chunks', f), { force: true });
-    rmSync(join(dist, 'cli.cjs'), { force: true }); // the single-file build before this one
+    for (const sub of ['chunks', 'lazy', 'quick', 'model']) for (const f of listFiles(join(dist, sub))) if (!keep.has(relative(dist, f))) rmSync(f, { force: true });
+    rmSync(join(dist, 'cli.cjs'), { force: true }); // the single-file build before the split one
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
   // The façade's Lambda bundle, which `facade deploy` zips (dist/facade-lambda.mjs beside dist/cli.js).
   await buildFacade();
+}
+
+/** Every file under `dir` (none when it does not exist). */
+function listFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
 }
