@@ -3,7 +3,7 @@
 // `completion` and usage errors (with dist/model/, what the build read from the commander program);
 // a quick path (`doctor --offline`) is one more file (dist/quick/); commander (src/program.ts),
 // each command, the AWS SDK clients, @inquirer/prompts and so on are split at each dynamic import()
-// (dist/lazy/, dist/chunks/) and loaded only when a start needs them. Each ES module a start loads
+// (dist/lazy/, dist/chunks/; the quick and lazy files' names carry a content hash, as the chunks' do) and loaded only when a start needs them. Each ES module a start loads
 // costs it resolution, compilation and linking (a bare Node 24 starts in ~20 ms): the quick starts
 // load two or three. bin/mcp-cognito.js imports dist/cli.js (see there).
 import { build } from 'esbuild';
@@ -89,15 +89,17 @@ export const buildOptions = {
 };
 
 /** The quick paths: each one file (no splitting) with all it loads, loaded by dist/cli.js's dynamic import() of its source. */
-const QUICK = { 'src/commands/doctor-offline.ts': 'quick/doctor-offline', 'src/usage-report.ts': 'quick/usage-report' };
+const QUICK = { 'src/doctor/offline-print.ts': 'quick/doctor-offline', 'src/usage-report.ts': 'quick/usage-report' };
+/** Loaded dynamically (src/spec.ts QuickRun) but a few lines: part of dist/cli.js. */
+const INLINE = new Set(['src/commands/doctor-offline.ts']);
 
 /**
  * dist/cli.js is one file: src/cli.ts and what it imports statically. Each of its dynamic imports
  * points to another output instead of being bundled into it: a quick path's own file (QUICK), or
- * an entry of the split build (lazy/<source path>.js; src/program.ts, each command's module), whose
- * sources are collected in `lazy`.
+ * an entry of the split build (src/program.ts, each command's module), whose sources are collected
+ * in `lazy`. `outputs` maps a source to its output file (relative to outdir), once those are built.
  */
-function entryImports(lazy, absWorkingDir) {
+function entryImports(lazy, outputs, absWorkingDir) {
   return {
     name: 'entry-imports',
     setup(b) {
@@ -107,13 +109,19 @@ function entryImports(lazy, absWorkingDir) {
         if (r.errors.length) return { errors: r.errors };
         const source = relative(absWorkingDir, r.path).split(sep).join('/');
         if (!/^src\/.*\.ts$/.test(source)) throw new Error(`dist/cli.js imports ${args.path} (${source}) dynamically: only sources under src/ can be built apart`);
-        if (QUICK[source]) return { path: `./${QUICK[source]}.js`, external: true };
-        const name = `lazy/${source.slice('src/'.length, -'.ts'.length)}`;
-        lazy.set(name, source);
-        return { path: `./${name}.js`, external: true };
+        if (INLINE.has(source)) return r;
+        if (!QUICK[source]) lazy.add(source);
+        return { path: `./${outputs.get(source) ?? 'pending.js'}`, external: true };
       });
     },
   };
+}
+
+/** Output file (relative to outdir) → the source of its entry point, from an esbuild metafile. */
+function entryOutputs(metafile, outdir, absWorkingDir) {
+  const map = new Map();
+  for (const [file, out] of Object.entries(metafile.outputs)) if (out.entryPoint) map.set(out.entryPoint, relative(outdir, join(absWorkingDir, file)).split(sep).join('/'));
+  return map;
 }
 
 /**
@@ -154,21 +162,27 @@ async function writeModel(model, outdir, absWorkingDir) {
 }
 
 /**
- * The shipped build, into `outdir`: dist/cli.js (one file), dist/quick/*.js (one file per quick
- * path), dist/lazy/*.js and dist/chunks/ (everything else, split at each dynamic import()), and
+ * The shipped build, into `outdir`: dist/cli.js (one file), dist/quick/ (one file per quick
+ * path), dist/lazy/ and dist/chunks/ (everything else, split at each dynamic import()), and
  * dist/model/ (src/cli-store.ts). `dir` holds scratch files. Returns the metafile of all outputs.
  */
 export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.cwd() } = {}) {
   const model = await readModel(dir, absWorkingDir);
-  const lazy = new Map();
   const common = { ...buildOptions, outdir, absWorkingDir, metafile: true };
-  const results = [
-    await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, plugins: [...buildOptions.plugins, entryImports(lazy, absWorkingDir)] }),
-    await build({ ...common, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false }),
-  ];
-  // commander (src/program.ts) and the commands: every start that runs one loads src/program.ts.
-  results.push(await build({ ...common, entryPoints: Object.fromEntries(lazy), splitting: true }));
+  // Which sources dist/cli.js loads apart (a first pass, nothing written).
+  const lazy = new Set();
+  await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, write: false, plugins: [...buildOptions.plugins, entryImports(lazy, new Map(), absWorkingDir)] });
+  // Their files carry a content hash, as the chunks do: a dist/cli.js started during a rebuild finds its own.
+  const named = { entryNames: '[dir]/[name]-[hash]' };
+  const quick = await build({ ...common, ...named, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false });
+  // commander (src/program.ts) and the commands, split at each dynamic import().
+  const rest = await build({ ...common, ...named, entryPoints: Object.fromEntries([...lazy].map((source) => [`lazy/${source.slice('src/'.length, -'.ts'.length)}`, source])), splitting: true });
+  const [quickFiles, restFiles] = [quick, rest].map((r) => entryOutputs(r.metafile, outdir, absWorkingDir));
+  const outputs = new Map([...Object.keys(QUICK).map((s) => [s, quickFiles.get(s)]), ...[...lazy].map((s) => [s, restFiles.get(s)])]);
+  for (const [source, file] of outputs) if (!file) throw new Error(`no output for ${source}`);
+  const cli = await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, plugins: [...buildOptions.plugins, entryImports(new Set(), outputs, absWorkingDir)] });
   await writeModel(model, outdir, absWorkingDir);
+  const results = [cli, quick, rest];
   return { inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)), outputs: Object.assign({}, ...results.map((r) => r.metafile.outputs)) };
 }
 

@@ -1,8 +1,10 @@
 /**
- * Start-up stays light. The build (scripts/build.mjs) splits the bundle at every dynamic import();
- * here the same build runs into a scratch directory with its metafile, the CLI runs from there with
- * a module recorder preloaded, and each module it loaded is mapped back to the sources bundled in
- * it. `--help`, `--version` and `doctor --offline` must load no AWS SDK and no prompt library;
+ * Start-up stays light. The build (scripts/build.mjs buildAll) makes dist/cli.js one file, each
+ * quick path one more, and splits the rest at every dynamic import(); here the same build runs
+ * into a scratch directory with its metafile, the CLI runs from there with a module recorder
+ * preloaded, and each module it loaded is mapped back to the sources bundled in it. Each module
+ * costs a start its resolution, compilation and linking: the quick starts load dist/cli.js and at
+ * most one more. `--help`, `--version` and `doctor --offline` must load no AWS SDK and no prompt library;
  * `--help` and `--version` no command code, zod or chalk either, and not even commander (src/cli.ts
  * prints them from src/spec.ts; test/unit/help.test.ts holds the text to commander's); nor do
  * `<command> --help`, `help <command>` and `completion <shell>`, which the build's model answers
@@ -13,9 +15,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { shippedBuildOptions } from '../../scripts/build.mjs';
+import { buildAll } from '../../scripts/build.mjs';
 import { run } from '../../src/program.js';
 import { CaptureStream, commanderHelp } from './helpers.js';
 
@@ -32,16 +34,15 @@ let meta: Metafile;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-startup-'));
-  const r = await build({ ...(await shippedBuildOptions(dir, repoRoot)), outdir: join(dir, 'dist'), metafile: true, absWorkingDir: repoRoot });
-  meta = r.metafile;
+  meta = await buildAll(join(dir, 'dist'), { dir, absWorkingDir: repoRoot });
   // The launcher, pointed at this build.
   const bin = readFileSync(join(repoRoot, 'bin', 'mcp-cognito.js'), 'utf8').replace("'../dist/cli.js'", JSON.stringify(pathToFileURL(join(dir, 'dist', 'cli.js')).href));
   writeFileSync(join(dir, 'mcp-cognito.mjs'), bin);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI; returns its exit code and the sources (repo-relative) of every module it loaded. */
-function loadedSources(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string; sources: string[] } {
+/** Runs the CLI; returns its exit code, the build's files it loaded as modules (dist/…) and their sources (repo-relative). */
+function loadedSources(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string; files: string[]; sources: string[] } {
   const log = join(dir, `modules-${Math.random().toString(36).slice(2)}.log`);
   writeFileSync(log, '');
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(recorder).href, join(dir, 'mcp-cognito.mjs'), ...args], {
@@ -60,7 +61,7 @@ function loadedSources(args: string[], env: Record<string, string> = {}): { code
     if (!out) throw new Error(`${o} is not in the build's metafile`);
     return Object.keys(out.inputs);
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, sources };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, files: outputs.map((o) => o.slice(o.lastIndexOf('/dist/') + 1)), sources };
 }
 
 describe('start-up stays light', () => {
@@ -72,11 +73,12 @@ describe('start-up stays light', () => {
     [['-v'], 'version'],
     [['-V'], 'version'],
   ])('mcp-cognito %j loads the command table only, not commander, and prints what commander prints', (args, what) => {
-    const { code, stdout, stderr, sources } = loadedSources(args);
+    const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     // stdout is a pipe here: the text went straight to file descriptor 1.
     expect(stdout).toBe(what === 'help' ? commanderHelp(undefined, false) : `${VERSION}\n`);
+    expect(files).toEqual(['dist/cli.js']);
     expect(sources).toContain('src/cli.ts');
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s) || COMMANDER.test(s))).toEqual([]);
   });
@@ -109,12 +111,13 @@ describe('start-up stays light', () => {
     [['completion', 'bash']],
     [['completion', 'zsh']],
     [['completion', 'fish']],
-  ])('mcp-cognito %j loads the command table and the build\'s model only, not commander, and prints what commander prints', async (args) => {
-    const { code, stdout, stderr, sources } = loadedSources(args);
+  ])('mcp-cognito %j loads dist/cli.js only (and reads its answer from the build\'s model), not commander, and prints what commander prints', async (args) => {
+    const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toBe(await commanderPrints(args));
-    expect(sources).toContain('src/cli-data.ts');
+    expect(files).toEqual(['dist/cli.js']);
+    expect(sources).toContain('src/cli-store.ts');
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s) || COMMANDER.test(s))).toEqual([]);
   });
 
@@ -128,9 +131,12 @@ describe('start-up stays light', () => {
   it.each([
     [['doctor', '--error', 'insufficient_scope', '--offline']],
     [['doctor', '--offline']],
-  ])('mcp-cognito %j loads its quick path (the catalogue and the report) but no commander, no check or probe, no AWS SDK and no prompt library', (args) => {
-    const { code, sources } = loadedSources(args);
+  ])('mcp-cognito %j loads its quick path (the catalogue and the report, one file) but no commander, no check or probe, no AWS SDK and no prompt library', async (args) => {
+    const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(await commanderPrints(args));
+    expect(files).toEqual(['dist/cli.js', 'dist/quick/doctor-offline.js']);
     expect(sources).toContain('src/commands/doctor-offline.ts');
     expect(sources).toContain('src/doctor/catalogue.ts');
     expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || /^src\/doctor\/(checks|probes|doctor|reads)\b|node_modules\/zod\//.test(s))).toEqual([]);
@@ -141,10 +147,11 @@ describe('start-up stays light', () => {
     [['add-callback'], /^Error: Missing required argument 'url'\n/],
     [['doctor', '--offlin'], /^Error: Unknown option '--offlin'\n\(Did you mean --offline\?\)\n/],
   ])('a usage error (%j) is told from the build\'s model: no commander, no command code, no AWS SDK', (args, message) => {
-    const { code, stdout, stderr, sources } = loadedSources(args);
+    const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
+    expect(files).toEqual(args[0] === 'doctor' ? ['dist/cli.js', 'dist/quick/doctor-offline.js', 'dist/quick/usage-report.js'] : ['dist/cli.js', 'dist/quick/usage-report.js']);
     expect(sources).toContain('src/usage.ts');
     // doctor's quick path looks at the arguments first (src/commands/doctor-offline.ts, a few lines), then lets them go.
     expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || (/^src\/(commands|workflows|steps|doctor)\//.test(s) && s !== 'src/commands/doctor-offline.ts'))).toEqual([]);
