@@ -49,6 +49,17 @@ const noColorDetection = {
 };
 
 /**
+ * In the quick paths' files, src/lib/output.ts gets src/lib/quick-chalk.ts for chalk: level 0
+ * without loading chalk (which quick-chalk.ts still bundles, and runs for any other level).
+ */
+const quickChalk = {
+  name: 'quick-chalk',
+  setup(b) {
+    b.onResolve({ filter: /^chalk$/ }, (args) => (/[\\/]src[\\/]lib[\\/]output\.ts$/.test(args.importer) ? { path: fileURLToPath(new URL('../src/lib/quick-chalk.ts', import.meta.url)) } : undefined));
+  },
+};
+
+/**
  * Node built-ins reach the bundle through require() (the banner's createRequire), never through
  * an ES import: importing a built-in as an ES module builds its ES facade, which reads every export,
  * lazy getters included (node:http's pulls in the whole of undici: ~50 ms for any AWS command).
@@ -177,7 +188,7 @@ export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.c
   await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, write: false, plugins: [...buildOptions.plugins, entryImports(lazy, new Map(), absWorkingDir)] });
   // Their files carry a content hash, as the chunks do: a dist/cli.js started during a rebuild finds its own.
   const named = { entryNames: '[dir]/[name]-[hash]' };
-  const quick = await build({ ...common, ...named, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false });
+  const quick = await build({ ...common, ...named, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false, plugins: [quickChalk, ...buildOptions.plugins] });
   // commander (src/program.ts) and the commands, split at each dynamic import().
   const rest = await build({ ...common, ...named, entryPoints: Object.fromEntries([...lazy].map((source) => [`lazy/${source.slice('src/'.length, -'.ts'.length)}`, source])), splitting: true });
   const [quickFiles, restFiles] = [quick, rest].map((r) => entryOutputs(r.metafile, outdir, absWorkingDir));
