@@ -8,7 +8,7 @@
 // load two or three. bin/mcp-cognito.js imports dist/cli.js (see there).
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildFacade } from './build-facade.mjs';
@@ -72,6 +72,27 @@ const builtinsByRequire = {
       names.has(args.path) && args.kind !== 'require-call' && args.namespace !== 'builtin' ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`, loader: 'js' }));
+  },
+};
+
+/**
+ * For dist/cli.js and the quick paths: a built-in as an ES module of its own exports, each read only
+ * where it is imported (esbuild drops the rest), so that the bundle does not copy every export of
+ * the CommonJS module (esbuild's __toESM: a few tenths of a millisecond for node:fs). Only for
+ * built-ins without lazy getters that load more (node:fs); the others keep builtinsByRequire.
+ */
+const PLAIN_BUILTINS = new Set(['fs']);
+const builtinsAsModules = {
+  name: 'builtins-as-modules',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_]+$/ }, (args) =>
+      PLAIN_BUILTINS.has(args.path.replace(/^node:/, '')) && args.kind === 'import-statement' ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin-module' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-module' }, (args) => {
+      const names = Object.keys(createRequire(import.meta.url)(`node:${args.path}`)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+      const lines = [`const m = require(${JSON.stringify(`node:${args.path}`)});`, 'const get = (k) => m[k];', 'export default m;', ...names.map((k) => `export const ${k} = /* @__PURE__ */ get(${JSON.stringify(k)});`)];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
   },
 };
 
@@ -185,16 +206,16 @@ export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.c
   const common = { ...buildOptions, outdir, absWorkingDir, metafile: true };
   // Which sources dist/cli.js loads apart (a first pass, nothing written).
   const lazy = new Set();
-  await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, write: false, plugins: [...buildOptions.plugins, entryImports(lazy, new Map(), absWorkingDir)] });
+  await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, write: false, plugins: [builtinsAsModules, ...buildOptions.plugins, entryImports(lazy, new Map(), absWorkingDir)] });
   // Their files carry a content hash, as the chunks do: a dist/cli.js started during a rebuild finds its own.
   const named = { entryNames: '[dir]/[name]-[hash]' };
-  const quick = await build({ ...common, ...named, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false, plugins: [quickChalk, ...buildOptions.plugins] });
+  const quick = await build({ ...common, ...named, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false, plugins: [quickChalk, builtinsAsModules, ...buildOptions.plugins] });
   // commander (src/program.ts) and the commands, split at each dynamic import().
   const rest = await build({ ...common, ...named, entryPoints: Object.fromEntries([...lazy].map((source) => [`lazy/${source.slice('src/'.length, -'.ts'.length)}`, source])), splitting: true });
   const [quickFiles, restFiles] = [quick, rest].map((r) => entryOutputs(r.metafile, outdir, absWorkingDir));
   const outputs = new Map([...Object.keys(QUICK).map((s) => [s, quickFiles.get(s)]), ...[...lazy].map((s) => [s, restFiles.get(s)])]);
   for (const [source, file] of outputs) if (!file) throw new Error(`no output for ${source}`);
-  const cli = await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, plugins: [...buildOptions.plugins, entryImports(new Set(), outputs, absWorkingDir)] });
+  const cli = await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, plugins: [builtinsAsModules, ...buildOptions.plugins, entryImports(new Set(), outputs, absWorkingDir)] });
   await writeModel(model, outdir, absWorkingDir);
   const results = [cli, quick, rest];
   return { inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)), outputs: Object.assign({}, ...results.map((r) => r.metafile.outputs)) };
