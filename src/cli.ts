@@ -13,6 +13,8 @@ import type { Deps } from './lib/context.js';
 import { directStream, watchStdout } from './lib/stdout.js';
 import { completionScript, helpModel, parseModel } from './cli-store.js';
 import { usageError } from './usage.js';
+import { toUsageError } from './lib/errors.js';
+import { failureText } from './lib/failure.js';
 import { HELP_OPTION, commandHelp, flagsOf, rootHelp } from './help.js';
 import { COMMANDS, VERSION, VERSION_ALIAS, VERSION_OPTION } from './spec.js';
 
@@ -87,6 +89,15 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
   // A usage error commander would report (unknown option, missing argument…), told from the build's model.
   const parse = COMMANDS.some((c) => c.name === argv[2]) ? parseModel(argv[2]!) : undefined;
   const message = parse && usageError(parse, argv.slice(2));
-  if (message !== undefined) return (await import('./usage-report.js')).reportUsageError(message, argv, deps);
+  if (message !== undefined) {
+    // On a pipe or a file there is no colour (src/lib/output.ts): printed here, without chalk or Output. Else src/usage-report.ts.
+    const err = toUsageError(message);
+    const json = argv.includes('--json');
+    const direct = deps.stdout === undefined && deps.stderr === undefined ? directStream(json ? 1 : 2) : undefined;
+    if (!direct) return (await import('./usage-report.js')).reportUsageError(message, argv, deps);
+    const text = failureText(err, argv[2]!, json);
+    direct.write('stdout' in text ? text.stdout : text.stderr.map((line) => `${line}\n`).join(''));
+    return err.exit;
+  }
   return (await import('./program.js')).run(argv, deps);
 }

@@ -147,12 +147,18 @@ describe('start-up stays light', () => {
     [['create-client', '--bogus'], /^Error: Unknown option '--bogus'\n/],
     [['add-callback'], /^Error: Missing required argument 'url'\n/],
     [['doctor', '--offlin'], /^Error: Unknown option '--offlin'\n\(Did you mean --offline\?\)\n/],
-  ])('a usage error (%j) is told from the build\'s model: no commander, no command code, no AWS SDK', (args, message) => {
+    [['create-client', '--bogus', '--json'], /^$/],
+    [['init-pool', '--domain'], /^Error: Option '--domain <prefix>' argument missing\n/],
+  ])('a usage error (%j) is told from the build\'s model and printed by dist/cli.js: no commander, no command code, no AWS SDK', async (args, message) => {
     const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(2);
-    expect(stdout).toBe('');
     expect(stderr).toMatch(message);
-    expect(files).toEqual(['dist/cli.js', 'dist/quick/usage-report.js']);
+    // Byte for byte what the commander program prints on a pipe (no colour).
+    const out = new CaptureStream();
+    const err = new CaptureStream();
+    expect(await run(['node', 'mcp-cognito', ...args], { stdout: out, stderr: err })).toBe(2);
+    expect([stdout, stderr]).toEqual([out.text(), err.text()]);
+    expect(files).toEqual(['dist/cli.js']);
     expect(sources).toContain('src/usage.ts');
     // doctor's quick path looks at the arguments first (src/commands/doctor-offline.ts, a few lines), then lets them go.
     expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || (/^src\/(commands|workflows|steps|doctor)\//.test(s) && s !== 'src/commands/doctor-offline.ts'))).toEqual([]);
