@@ -1,9 +1,9 @@
 // Bundles src/cli.ts and every runtime library into ES modules under dist/ (buildAll below): dist/cli.js,
 // one file, holds what every start needs and answers `--help`, `--version`, `<command> --help`,
 // `completion` and usage errors (with dist/model/, what the build read from the commander program);
-// a quick path (`doctor --offline`) is one more file (dist/quick/); commander (src/program.ts),
-// each command, the AWS SDK clients, @inquirer/prompts and so on are split at each dynamic import()
-// (dist/lazy/, dist/chunks/; the quick and lazy files' names carry a content hash, as the chunks' do) and loaded only when a start needs them. Each ES module a start loads
+// a quick path (`doctor --offline`) is one more file (dist/chunks/quick-*.js); commander
+// (src/program.ts), each command, the AWS SDK clients, @inquirer/prompts and so on are split at each
+// dynamic import() (dist/chunks/; every file there carries a content hash) and loaded only when a start needs them. Each ES module a start loads
 // costs it resolution, compilation and linking (a bare Node 24 starts in ~20 ms): the quick starts
 // load two or three. bin/mcp-cognito.js imports dist/cli.js (see there).
 import { build } from 'esbuild';
@@ -124,7 +124,7 @@ export const buildOptions = {
 };
 
 /** The quick paths: each one file (no splitting) with all it loads, loaded by dist/cli.js's dynamic import() of its source. */
-const QUICK = { 'src/doctor/offline-print.ts': 'quick/doctor-offline', 'src/usage-report.ts': 'quick/usage-report' };
+const QUICK = { 'src/doctor/offline-print.ts': 'chunks/quick-doctor-offline', 'src/usage-report.ts': 'chunks/quick-usage-report' };
 /** Loaded dynamically (src/spec.ts QuickRun) but a few lines: part of dist/cli.js. */
 const INLINE = new Set(['src/commands/doctor-offline.ts']);
 
@@ -197,8 +197,8 @@ async function writeModel(model, outdir, absWorkingDir) {
 }
 
 /**
- * The shipped build, into `outdir`: dist/cli.js (one file), dist/quick/ (one file per quick
- * path), dist/lazy/ and dist/chunks/ (everything else, split at each dynamic import()), and
+ * The shipped build, into `outdir`: dist/cli.js (one file), dist/chunks/quick-*.js (one file per
+ * quick path), the rest of dist/chunks/ (everything else, split at each dynamic import()), and
  * dist/model/ (src/cli-store.ts). `dir` holds scratch files. Returns the metafile of all outputs.
  */
 export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.cwd() } = {}) {
@@ -208,10 +208,11 @@ export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.c
   const lazy = new Set();
   await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, write: false, plugins: [builtinsAsModules, ...buildOptions.plugins, entryImports(lazy, new Map(), absWorkingDir)] });
   // Their files carry a content hash, as the chunks do: a dist/cli.js started during a rebuild finds its own.
+  // All in dist/chunks/, as the chunks: code that finds files beside the CLI (facade deploy's Lambda bundle) runs from dist/ or dist/chunks/.
   const named = { entryNames: '[dir]/[name]-[hash]' };
   const quick = await build({ ...common, ...named, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false, plugins: [quickChalk, builtinsAsModules, ...buildOptions.plugins] });
   // commander (src/program.ts) and the commands, split at each dynamic import().
-  const rest = await build({ ...common, ...named, entryPoints: Object.fromEntries([...lazy].map((source) => [`lazy/${source.slice('src/'.length, -'.ts'.length)}`, source])), splitting: true });
+  const rest = await build({ ...common, ...named, entryPoints: Object.fromEntries([...lazy].map((source) => [`chunks/${source.slice('src/'.length, -'.ts'.length).replaceAll('/', '-')}`, source])), splitting: true });
   const [quickFiles, restFiles] = [quick, rest].map((r) => entryOutputs(r.metafile, outdir, absWorkingDir));
   const outputs = new Map([...Object.keys(QUICK).map((s) => [s, quickFiles.get(s)]), ...[...lazy].map((s) => [s, restFiles.get(s)])]);
   for (const [source, file] of outputs) if (!file) throw new Error(`no output for ${source}`);
@@ -237,7 +238,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
     renameSync(join(tmp, 'cli.js'), join(dist, 'cli.js'));
     const keep = new Set(files);
-    for (const sub of ['chunks', 'lazy', 'quick', 'model']) for (const f of listFiles(join(dist, sub))) if (!keep.has(relative(dist, f))) rmSync(f, { force: true });
+    for (const sub of ['chunks', 'model']) for (const f of listFiles(join(dist, sub))) if (!keep.has(relative(dist, f))) rmSync(f, { force: true });
+    for (const sub of ['lazy', 'quick']) rmSync(join(dist, sub), { recursive: true, force: true }); // earlier layouts of this build
     rmSync(join(dist, 'cli.cjs'), { force: true }); // the single-file build before the split one
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
  * Reports a usage error told by src/usage.ts, as src/program.ts reports commander's: built into
- * its own file (dist/quick/usage-report.js, scripts/build.mjs), loaded only when there is one.
+ * its own file (dist/chunks/quick-usage-report-*.js, scripts/build.mjs), loaded only when there is one.
  */
 import type { Deps } from './lib/context.js';
 import { toUsageError } from './lib/errors.js';

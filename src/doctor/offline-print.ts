@@ -1,7 +1,7 @@
 /**
  * What `doctor --offline [--error <text>]` prints when src/commands/doctor-offline.ts takes it:
  * the catalogue, its matcher and the report only. The build makes this and all it imports one file
- * (dist/quick/doctor-offline.js, scripts/build.mjs).
+ * (dist/chunks/quick-doctor-offline-*.js, scripts/build.mjs).
  */
 import type { Deps } from '../lib/context.js';
 import { Output } from '../lib/output.js';

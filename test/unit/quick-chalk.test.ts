@@ -1,5 +1,5 @@
 /**
- * The quick paths' files (dist/quick/) print through src/lib/quick-chalk.ts in place of chalk
+ * The quick paths' files (dist/chunks/quick-*.js) print through src/lib/quick-chalk.ts in place of chalk
  * (scripts/build.mjs): at level 0 it must give exactly what chalk gives, for every style, chain and
  * argument shape; test/unit/startup.test.ts runs the built files.
  */

@@ -137,7 +137,7 @@ describe('start-up stays light', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toBe(await commanderPrints(args));
-    expect(files).toEqual(['dist/cli.js', 'dist/quick/doctor-offline.js']);
+    expect(files).toEqual(['dist/cli.js', 'dist/chunks/quick-doctor-offline.js']);
     expect(sources).toContain('src/commands/doctor-offline.ts');
     expect(sources).toContain('src/doctor/catalogue.ts');
     expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || /^src\/doctor\/(checks|probes|doctor|reads)\b|node_modules\/zod\//.test(s))).toEqual([]);
