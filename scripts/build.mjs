@@ -1,11 +1,12 @@
-// Bundles src/cli.ts and every runtime library into ES modules under dist/ (buildAll below): dist/cli.js,
-// one file, holds what every start needs and answers `--help`, `--version`, `<command> --help`,
-// `completion` and usage errors (with dist/model/, what the build read from the commander program);
-// a quick path (`doctor --offline`) is one more file (dist/chunks/quick-*.js); commander
-// (src/program.ts), each command, the AWS SDK clients, @inquirer/prompts and so on are split at each
-// dynamic import() (dist/chunks/; every file there carries a content hash) and loaded only when a start needs them. Each ES module a start loads
+// Bundles src/cli.ts and every runtime library into ES modules under dist/ (buildAll below).
+// dist/cli.js, one file, holds what every start needs and answers `--help`, `--version`,
+// `<command> --help`, `completion` and usage errors itself (with dist/model/, what the build read
+// from the commander program); a quick path (`doctor --offline`) is one more file
+// (dist/chunks/quick-*.js); commander (src/program.ts), each command, the AWS SDK clients,
+// @inquirer/prompts and so on are split at each dynamic import() (dist/chunks/; every file there
+// carries a content hash) and loaded only when a start needs them. Each ES module a start loads
 // costs it resolution, compilation and linking (a bare Node 24 starts in ~20 ms): the quick starts
-// load two or three. bin/mcp-cognito.js imports dist/cli.js (see there).
+// load one or two. bin/mcp-cognito.js imports dist/cli.js (see there).
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';

@@ -8,7 +8,7 @@
  * `--help` and `--version` no command code, zod or chalk either, and not even commander (src/cli.ts
  * prints them from src/spec.ts; test/unit/help.test.ts holds the text to commander's); nor do
  * `<command> --help`, `help <command>` and `completion <shell>`, which the build's model answers
- * (src/cli-data.ts; test/unit/help-commands.test.ts).
+ * (src/cli-store.ts; test/unit/help-commands.test.ts), nor usage errors on a pipe.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
