@@ -1,7 +1,7 @@
-import type { BuildOptions } from 'esbuild';
-/** The esbuild options of the shipped build (entry src/cli.ts → dist/cli.js plus dist/chunks/). */
+import type { BuildOptions, Metafile } from 'esbuild';
+/** The esbuild options every part of the shipped build shares. */
 export declare const buildOptions: BuildOptions & { outdir: string };
-/** buildOptions with the commands' help and the completion scripts read from the commander program (src/cli-model.ts); scratch files go under `dir`. */
-export declare function shippedBuildOptions(dir?: string, absWorkingDir?: string): Promise<BuildOptions & { outdir: string }>;
+/** The shipped build into `outdir` (dist/cli.js, dist/chunks/, dist/model/); scratch files go under `dir`. Returns the metafile of every output. */
+export declare function buildAll(outdir: string, opts?: { dir?: string; absWorkingDir?: string }): Promise<Metafile>;
 /** The last build's metafile (.cache/build/metafile.json): `{ startedMs, cliSha256, metafile }`, outputs named as in dist/. */
 export declare const metafilePath: string;

@@ -1,13 +1,17 @@
-// Bundles src/cli.ts and every runtime library into ES modules under dist/, split at each dynamic
-// import(): dist/cli.js (with the command table's chunk) holds what every start needs, and answers
-// `--help` and `--version` alone; commander (src/program.ts), each command, the AWS SDK clients,
-// @inquirer/prompts and so on are chunks loaded only when a start needs them. bin/mcp-cognito.js
-// imports dist/cli.js (see there).
+// Bundles src/cli.ts and every runtime library into ES modules under dist/ (buildAll below).
+// dist/cli.js, one file, holds what every start needs and answers `--help`, `--version`,
+// `<command> --help`, `completion` and usage errors itself (with dist/model/, what the build read
+// from the commander program); a quick path (`doctor --offline`) is one more file
+// (dist/chunks/quick-*.js); commander (src/program.ts), each command, the AWS SDK clients,
+// @inquirer/prompts and so on are split at each dynamic import() (dist/chunks/; every file there
+// carries a content hash) and loaded only when a start needs them. Each ES module a start loads
+// costs it resolution, compilation and linking (a bare Node 24 starts in ~20 ms): the quick starts
+// load one or two. bin/mcp-cognito.js imports dist/cli.js (see there).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildFacade } from './build-facade.mjs';
 
@@ -47,6 +51,17 @@ const noColorDetection = {
 };
 
 /**
+ * In the quick paths' files, src/lib/output.ts gets src/lib/quick-chalk.ts for chalk: level 0
+ * without loading chalk (which quick-chalk.ts still bundles, and runs for any other level).
+ */
+const quickChalk = {
+  name: 'quick-chalk',
+  setup(b) {
+    b.onResolve({ filter: /^chalk$/ }, (args) => (/[\\/]src[\\/]lib[\\/]output\.ts$/.test(args.importer) ? { path: fileURLToPath(new URL('../src/lib/quick-chalk.ts', import.meta.url)) } : undefined));
+  },
+};
+
+/**
  * Node built-ins reach the bundle through require() (the banner's createRequire), never through
  * an ES import: importing a built-in as an ES module builds its ES facade, which reads every export,
  * lazy getters included (node:http's pulls in the whole of undici: ~50 ms for any AWS command).
@@ -62,6 +77,27 @@ const builtinsByRequire = {
   },
 };
 
+/**
+ * For dist/cli.js and the quick paths: a built-in as an ES module of its own exports, each read only
+ * where it is imported (esbuild drops the rest), so that the bundle does not copy every export of
+ * the CommonJS module (esbuild's __toESM: a few tenths of a millisecond for node:fs). Only for
+ * built-ins without lazy getters that load more (node:fs); the others keep builtinsByRequire.
+ */
+const PLAIN_BUILTINS = new Set(['fs']);
+const builtinsAsModules = {
+  name: 'builtins-as-modules',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_]+$/ }, (args) =>
+      PLAIN_BUILTINS.has(args.path.replace(/^node:/, '')) && args.kind === 'import-statement' ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin-module' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-module' }, (args) => {
+      const names = Object.keys(createRequire(import.meta.url)(`node:${args.path}`)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+      const lines = [`const m = require(${JSON.stringify(`node:${args.path}`)});`, 'const get = (k) => m[k];', 'export default m;', ...names.map((k) => `export const ${k} = /* @__PURE__ */ get(${JSON.stringify(k)});`)];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 /** The esbuild options of the shipped build; test/unit/startup.test.ts builds with the same ones. */
 export const buildOptions = {
   entryPoints: { cli: 'src/cli.ts' },
@@ -74,8 +110,11 @@ export const buildOptions = {
   // The SDK's ES module builds (dist-es): import() boundaries stay where the source put them.
   mainFields: ['module', 'main'],
   chunkNames: 'chunks/[name]-[hash]',
-  // Bundled CommonJS dependencies (commander, …) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __cr } from 'node:module';const require = __cr(import.meta.url);" },
+  // Bundled CommonJS dependencies (commander, …) call require() for Node built-ins (and the SDK for
+  // optional packages). process.getBuiltinModule (Node 20.16+, 22.3+) answers a built-in at no
+  // cost; createRequire costs each ES module that calls it about half a millisecond, so it is made
+  // only for what getBuiltinModule does not answer (a package, or a Node before 20.16).
+  banner: { js: "import { createRequire as __cr } from 'node:module';let __rq;const require = (id) => process.getBuiltinModule?.(id) ?? (__rq ??= __cr(import.meta.url))(id);" },
   keepNames: true,
   // Whitespace and syntax only: identifiers stay readable in --debug stacks, and V8 parses less.
   minifyWhitespace: true,
@@ -86,19 +125,54 @@ export const buildOptions = {
   plugins: [lazyChildProcess, noColorDetection, builtinsByRequire],
 };
 
+/** The quick paths: each one file (no splitting) with all it loads, loaded by dist/cli.js's dynamic import() of its source. */
+const QUICK = { 'src/doctor/offline-print.ts': 'chunks/quick-doctor-offline', 'src/usage-report.ts': 'chunks/quick-usage-report' };
+/** Loaded dynamically (src/spec.ts QuickRun) but a few lines: part of dist/cli.js. */
+const INLINE = new Set(['src/commands/doctor-offline.ts']);
+
 /**
- * The build's options with what it reads from the commander program baked in (src/cli-data.ts):
- * every command's help and the completion scripts (src/cli-model.ts describeCli), so that
- * `<command> --help`, `help <command>` and `completion <shell>` print them without loading
- * commander or any command. The model is bundled and run from a scratch directory under `dir`.
+ * dist/cli.js is one file: src/cli.ts and what it imports statically. Each of its dynamic imports
+ * points to another output instead of being bundled into it: a quick path's own file (QUICK), or
+ * an entry of the split build (src/program.ts, each command's module), whose sources are collected
+ * in `lazy`. `outputs` maps a source to its output file (relative to outdir), once those are built.
  */
-export async function shippedBuildOptions(dir = fileURLToPath(new URL('../dist/', import.meta.url)), absWorkingDir = process.cwd()) {
+function entryImports(lazy, outputs, absWorkingDir) {
+  return {
+    name: 'entry-imports',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === 'entry-imports') return undefined;
+        const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'entry-imports' });
+        if (r.errors.length) return { errors: r.errors };
+        const source = relative(absWorkingDir, r.path).split(sep).join('/');
+        if (!/^src\/.*\.ts$/.test(source)) throw new Error(`dist/cli.js imports ${args.path} (${source}) dynamically: only sources under src/ can be built apart`);
+        if (INLINE.has(source)) return r;
+        if (!QUICK[source]) lazy.add(source);
+        return { path: `./${outputs.get(source) ?? 'pending.js'}`, external: true };
+      });
+    },
+  };
+}
+
+/** Output file (relative to outdir) → the source of its entry point, from an esbuild metafile. */
+function entryOutputs(metafile, outdir, absWorkingDir) {
+  const map = new Map();
+  for (const [file, out] of Object.entries(metafile.outputs)) if (out.entryPoint) map.set(out.entryPoint, relative(outdir, join(absWorkingDir, file)).split(sep).join('/'));
+  return map;
+}
+
+/**
+ * What the build reads from the commander program (src/cli-model.ts describeCli): every command's
+ * help, the completion scripts and the parse model, which `<command> --help`, `help <command>`,
+ * `completion <shell>` and the usage errors answer from without loading commander or any command.
+ * The model is bundled and run from a scratch directory under `dir`.
+ */
+async function readModel(dir, absWorkingDir) {
   const tmp = join(dir, `.model-${process.pid}-${Date.now()}`);
   try {
     await build({ ...buildOptions, entryPoints: { model: 'src/cli-model.ts' }, outdir: tmp, splitting: false, absWorkingDir, logLevel: 'error' });
     const { describeCli } = await import(pathToFileURL(join(tmp, 'model.js')).href);
-    const model = await describeCli();
-    return { ...buildOptions, define: { ...buildOptions.define, __CLI_MODEL__: JSON.stringify(JSON.stringify(model)) } };
+    return await describeCli();
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -111,22 +185,72 @@ export async function shippedBuildOptions(dir = fileURLToPath(new URL('../dist/'
  */
 export const metafilePath = fileURLToPath(new URL('../.cache/build/metafile.json', import.meta.url));
 
+/** Writes the model as src/cli-store.ts reads it: one small file per answer, under `outdir`/model/. */
+async function writeModel(model, outdir, absWorkingDir) {
+  const tmp = join(outdir, `.store-${process.pid}-${Date.now()}`);
+  try {
+    await build({ ...buildOptions, entryPoints: { store: 'src/cli-store.ts' }, outdir: tmp, splitting: false, absWorkingDir, logLevel: 'error' });
+    const { modelFiles } = await import(pathToFileURL(join(tmp, 'store.js')).href);
+    const files = [
+      ...Object.entries(model.help).map(([path, help]) => [modelFiles.help(path), JSON.stringify(help)]),
+      ...Object.entries(model.completion).map(([shell, script]) => [modelFiles.completion(shell), script]),
+      ...Object.entries(model.parse.commands).map(([name, cmd]) => [modelFiles.parse(name), JSON.stringify({ globals: model.parse.globals, commands: { [name]: cmd } })]),
+    ];
+    for (const [file, text] of files) {
+      mkdirSync(dirname(join(outdir, 'model', file)), { recursive: true });
+      writeFileSync(join(outdir, 'model', file), text);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The shipped build, into `outdir`: dist/cli.js (one file), dist/chunks/quick-*.js (one file per
+ * quick path), the rest of dist/chunks/ (everything else, split at each dynamic import()), and
+ * dist/model/ (src/cli-store.ts). `dir` holds scratch files. Returns the metafile of all outputs.
+ */
+export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.cwd() } = {}) {
+  const model = await readModel(dir, absWorkingDir);
+  const common = { ...buildOptions, outdir, absWorkingDir, metafile: true };
+  // Which sources dist/cli.js loads apart (a first pass, nothing written).
+  const lazy = new Set();
+  await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, write: false, plugins: [builtinsAsModules, ...buildOptions.plugins, entryImports(lazy, new Map(), absWorkingDir)] });
+  // Their files carry a content hash, as the chunks do: a dist/cli.js started during a rebuild finds its own.
+  // All in dist/chunks/, as the chunks: code that finds files beside the CLI (facade deploy's Lambda bundle) runs from dist/ or dist/chunks/.
+  const named = { entryNames: '[dir]/[name]-[hash]' };
+  const quick = await build({ ...common, ...named, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false, plugins: [quickChalk, builtinsAsModules, ...buildOptions.plugins] });
+  // commander (src/program.ts) and the commands, split at each dynamic import().
+  const rest = await build({ ...common, ...named, entryPoints: Object.fromEntries([...lazy].map((source) => [`chunks/${source.slice('src/'.length, -'.ts'.length).replaceAll('/', '-')}`, source])), splitting: true });
+  const [quickFiles, restFiles] = [quick, rest].map((r) => entryOutputs(r.metafile, outdir, absWorkingDir));
+  const outputs = new Map([...Object.keys(QUICK).map((s) => [s, quickFiles.get(s)]), ...[...lazy].map((s) => [s, restFiles.get(s)])]);
+  for (const [source, file] of outputs) if (!file) throw new Error(`no output for ${source}`);
+  const cli = await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, plugins: [builtinsAsModules, ...buildOptions.plugins, entryImports(new Set(), outputs, absWorkingDir)] });
+  await writeModel(model, outdir, absWorkingDir);
+  const results = [cli, quick, rest];
+  return { inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)), outputs: Object.assign({}, ...results.map((r) => r.metafile.outputs)) };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Build into a scratch directory, then move it in: chunk names carry a content hash, so new
-  // chunks never overwrite old ones, and dist/cli.js is replaced last by an atomic rename, so a
-  // CLI started meanwhile (tests, another terminal) never reads half a build.
+  // chunks never overwrite old ones; every other file is replaced by an atomic rename, dist/cli.js
+  // last, so a CLI started meanwhile (tests, another terminal) reads a whole build (or, for the
+  // length of this loop, an old dist/cli.js with new files beside it).
   const dist = fileURLToPath(new URL('../dist/', import.meta.url));
   const tmp = join(dist, `.build-${process.pid}`);
   const startedMs = Date.now();
   try {
-    const { metafile } = await build({ ...(await shippedBuildOptions(dist)), outdir: tmp, metafile: true });
-    const files = Object.keys(metafile.outputs).map((f) => relative(tmp, f));
-    mkdirSync(join(dist, 'chunks'), { recursive: true });
-    for (const f of files.filter((f) => f !== 'cli.js')) renameSync(join(tmp, f), join(dist, f));
+    const metafile = await buildAll(tmp, { dir: dist });
+    const files = [...Object.keys(metafile.outputs).map((f) => relative(tmp, f)), ...listFiles(join(tmp, 'model')).map((f) => relative(tmp, f))];
+    for (const f of files.filter((f) => f !== 'cli.js')) {
+      mkdirSync(dirname(join(dist, f)), { recursive: true });
+      renameSync(join(tmp, f), join(dist, f));
+    }
     renameSync(join(tmp, 'cli.js'), join(dist, 'cli.js'));
     const keep = new Set(files);
-    for (const f of readdirSync(join(dist, 'chunks'))) if (!keep.has(join('chunks', f))) rmSync(join(dist, 'chunks', f), { force: true });
-    rmSync(join(dist, 'cli.cjs'), { force: true }); // the single-file build before this one
+    for (const sub of ['chunks', 'model']) for (const f of listFiles(join(dist, sub))) if (!keep.has(relative(dist, f))) rmSync(f, { force: true });
+    for (const sub of ['lazy', 'quick']) rmSync(join(dist, sub), { recursive: true, force: true }); // earlier layouts of this build
+    rmSync(join(dist, 'cli.cjs'), { force: true }); // the single-file build before the split one
     const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([f, o]) => [relative(process.cwd(), join(dist, relative(tmp, resolve(f)))), o]));
     const cliSha256 = createHash('sha256').update(readFileSync(join(dist, 'cli.js'))).digest('hex');
     mkdirSync(dirname(metafilePath), { recursive: true });
@@ -137,4 +261,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   // The façade's Lambda bundle, which `facade deploy` zips (dist/facade-lambda.mjs beside dist/cli.js).
   await buildFacade();
+}
+
+/** Every file under `dir` (none when it does not exist). */
+function listFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
 }

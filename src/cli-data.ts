@@ -1,10 +1,8 @@
 /**
- * The help of every command and the completion scripts, as scripts/build.mjs read them from the
- * commander program at build time (src/cli-model.ts). Undefined when running from the sources
- * (tests): src/cli.ts then leaves everything to commander.
+ * The whole model (src/cli-model.ts) in one object, for the tests that run src/cli.ts from the
+ * sources (they mock this module with describeCli()'s result). The built CLI has none: it reads
+ * the one command's part from the files scripts/build.mjs wrote (src/cli-store.ts).
  */
 import type { CliModel } from './cli-model.js';
 
-declare const __CLI_MODEL__: string | undefined;
-
-export const CLI_MODEL: CliModel | undefined = typeof __CLI_MODEL__ === 'string' ? (JSON.parse(__CLI_MODEL__) as CliModel) : undefined;
+export const CLI_MODEL: CliModel | undefined = undefined;

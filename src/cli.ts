@@ -2,14 +2,19 @@
  * The entry point (dist/cli.js, which bin/mcp-cognito.js imports). `mcp-cognito` alone, `--help`,
  * `-h`, `--version`, `-v` and `-V` are answered here, from src/spec.ts, without loading commander;
  * so are `<command> --help`, `help <command>` and `completion <shell>` in the built CLI, from what
- * the build read from the commander program (src/cli-data.ts), and a command's quick path
- * (src/spec.ts QuickRun: `doctor --offline`) when its arguments are plain. Every other start (a command, an
- * unknown option, …) goes to src/program.ts, which parses it with commander and prints what
- * commander prints.
+ * the build read from the commander program (src/cli-store.ts), a command's quick path
+ * (src/spec.ts QuickRun: `doctor --offline`) when its arguments are plain, and the usage errors
+ * src/usage.ts can tell. Every other start (a command, an unknown option, …) goes to
+ * src/program.ts, which parses it with commander and prints what commander prints. The build
+ * (scripts/build.mjs) makes this file and what it imports statically one file (dist/cli.js), and
+ * each quick path another one: a start loads two or three modules, not a dozen.
  */
-import { fstatSync, writeSync } from 'node:fs';
 import type { Deps } from './lib/context.js';
-import { watchStdout } from './lib/stdout.js';
+import { directStream, watchStdout } from './lib/stdout.js';
+import { completionScript, helpModel, parseModel } from './cli-store.js';
+import { usageError } from './usage.js';
+import { toUsageError } from './lib/errors.js';
+import { failureText } from './lib/failure.js';
 import { HELP_OPTION, commandHelp, flagsOf, rootHelp } from './help.js';
 import { COMMANDS, VERSION, VERSION_ALIAS, VERSION_OPTION } from './spec.js';
 
@@ -41,31 +46,21 @@ export function modelQuestion(args: readonly string[]): { help: string } | { com
 }
 
 /**
- * Writes to stdout what commander would write with process.stdout.write. Building process.stdout
- * on a pipe or a socket costs as much as a sixth of a bare Node start (a net.Socket and the modules
- * behind it), so when stdout is a pipe, a socket or a file (not a terminal: the help needs its
- * width) and no test swapped in streams, the text goes straight to file descriptor 1, synchronously,
- * as Node writes to pipes and files on Linux anyway. Whatever that write does not take (a full
- * non-blocking pipe, an error such as EPIPE) goes to process.stdout, which handles it as always.
+ * Writes to stdout what commander would write with process.stdout.write: straight to file
+ * descriptor 1 on a pipe, a socket or a file when no test swapped in streams (src/lib/stdout.ts
+ * directStream: building process.stdout costs as much as a sixth of a bare Node start), else
+ * through process.stdout (on a terminal the help needs its width).
  */
 function writeOut(deps: Deps, text: (width: number | undefined) => string): void {
-  let direct = deps.stdout === undefined && deps.stderr === undefined && process.platform !== 'win32';
-  try {
-    direct &&= !fstatSync(1).isCharacterDevice();
-  } catch {
-    direct = false;
-  }
-  let rest = direct ? Buffer.from(text(undefined)) : undefined;
-  try {
-    while (rest?.length) rest = rest.subarray(writeSync(1, rest));
-    if (rest) return;
-  } catch {
-    // rest is what was not written.
+  const direct = deps.stdout === undefined && deps.stderr === undefined ? directStream(1) : undefined;
+  if (direct) {
+    direct.write(text(undefined));
+    return;
   }
   watchStdout();
   const { stdout } = process;
   // commander's width: the terminal's columns on a terminal, else 80.
-  stdout.write(rest ?? text(stdout.isTTY ? stdout.columns : undefined));
+  stdout.write(text(stdout.isTTY ? stdout.columns : undefined));
 }
 
 /** Parse argv, run the command, print the result or the error. Returns the exit code. */
@@ -77,10 +72,9 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
   }
   const question = modelQuestion(argv.slice(2));
   if (question) {
-    const { CLI_MODEL } = await import('./cli-data.js');
-    const help = 'help' in question ? CLI_MODEL?.help[question.help] : undefined;
+    const help = 'help' in question ? helpModel(question.help) : undefined;
     // commander's completion writes through the command's output streams (deps in tests): only the process's own here.
-    const script = 'completion' in question && !deps.stdout && !deps.stderr ? CLI_MODEL?.completion[question.completion] : undefined;
+    const script = 'completion' in question && !deps.stdout && !deps.stderr ? completionScript(question.completion) : undefined;
     if (help || script !== undefined) {
       writeOut(deps, (width) => (help ? commandHelp(help, width ?? 80) : script!));
       return 0;
@@ -93,13 +87,17 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
     if (code !== undefined) return code;
   }
   // A usage error commander would report (unknown option, missing argument…), told from the build's model.
-  if (COMMANDS.some((c) => c.name === argv[2])) {
-    // Together: the model, and the check with the output module (which the command loads anyway).
-    const [{ CLI_MODEL }, { reportUsageError }] = await Promise.all([import('./cli-data.js'), import('./usage.js')]);
-    if (CLI_MODEL) {
-      const code = reportUsageError(CLI_MODEL.parse, argv, deps);
-      if (code !== undefined) return code;
-    }
+  const parse = COMMANDS.some((c) => c.name === argv[2]) ? parseModel(argv[2]!) : undefined;
+  const message = parse && usageError(parse, argv.slice(2));
+  if (message !== undefined) {
+    // On a pipe or a file there is no colour (src/lib/output.ts): printed here, without chalk or Output. Else src/usage-report.ts.
+    const err = toUsageError(message);
+    const json = argv.includes('--json');
+    const direct = deps.stdout === undefined && deps.stderr === undefined ? directStream(json ? 1 : 2) : undefined;
+    if (!direct) return (await import('./usage-report.js')).reportUsageError(message, argv, deps);
+    const text = failureText(err, argv[2]!, json);
+    direct.write('stdout' in text ? text.stdout : text.stderr.map((line) => `${line}\n`).join(''));
+    return err.exit;
   }
   return (await import('./program.js')).run(argv, deps);
 }

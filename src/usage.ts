@@ -5,12 +5,10 @@
  * and _checkNumberOfArguments for what this program uses. Whenever an argument list holds
  * anything this port does not model (--help, --version, --, short option groups, optional or
  * variadic option values, negative numbers, --debug), it answers undefined and commander decides.
- * test/unit/usage.test.ts holds its answers to commander's over many argument lists.
+ * test/unit/usage.test.ts holds its answers to commander's over many argument lists. It loads
+ * nothing (src/cli.ts runs it on every start of a command); src/usage-report.ts prints the error.
  */
 import type { CliModel, CommandParseModel, OptionModel } from './cli-model.js';
-import type { Deps } from './lib/context.js';
-import { toUsageError } from './lib/errors.js';
-import { Output } from './lib/output.js';
 
 const BAIL = Symbol('commander decides');
 type Level = { operands: string[]; unknown: string[] } | { error: string } | typeof BAIL;
@@ -119,16 +117,4 @@ export function usageError(model: CliModel['parse'], args: readonly string[]): s
     return `error: too many arguments for '${name}'. Expected ${n} argument${n === 1 ? '' : 's'} but got ${given.length}.`;
   }
   return undefined;
-}
-
-/**
- * Reports the usage error commander would report for `argv`, as src/program.ts reports it, and
- * returns its exit code; undefined when there is none this port can tell (commander decides).
- */
-export function reportUsageError(model: CliModel['parse'], argv: readonly string[], deps: Deps): number | undefined {
-  const message = usageError(model, argv.slice(2));
-  if (message === undefined) return undefined;
-  const err = toUsageError(message);
-  new Output({ command: argv[2]!, json: argv.includes('--json'), color: !argv.includes('--no-color'), debug: false, stdout: deps.stdout, stderr: deps.stderr }).failure(err);
-  return err.exit;
 }

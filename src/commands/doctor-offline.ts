@@ -4,10 +4,11 @@
  * (src/commands/doctor.ts) prints it. Only the plain shapes: --offline, --error <text>, --verbose,
  * --json, --no-color, each at most once; anything else (another flag, an empty --error, a value
  * that looks like a flag, AWS_PROFILE or AWS_ENDPOINT_URL that are not plainly valid) returns
- * undefined and goes to commander, which checks it and says what is wrong.
+ * undefined and goes to commander, which checks it and says what is wrong. This part is a few lines
+ * of dist/cli.js; what prints (src/doctor/offline-print.ts) is one file of its own
+ * (dist/chunks/quick-doctor-offline-*.js), loaded once the arguments are known to be plain.
  */
 import type { Deps } from '../lib/context.js';
-import { watchStdout } from '../lib/stdout.js';
 
 /** Values the full checks (src/lib/validate.ts ProfileName, EndpointUrl) plainly accept; anything else goes to them. */
 const PLAIN_PROFILE = /^[\w.@+-]{1,64}$/;
@@ -35,9 +36,7 @@ export async function doctorOffline(args: readonly string[], deps: Deps = {}): P
   if (env.AWS_PROFILE !== undefined && !PLAIN_PROFILE.test(env.AWS_PROFILE)) return undefined;
   if (env.AWS_ENDPOINT_URL && !PLAIN_ENDPOINT.test(env.AWS_ENDPOINT_URL)) return undefined;
 
-  const [{ Output }, { offlineResult }, { renderDoctor }] = await Promise.all([import('../lib/output.js'), import('../doctor/offline.js'), import('../doctor/report.js')]);
-  watchStdout();
-  const out = new Output({ command: 'doctor', json: seen.has('--json'), color: !seen.has('--no-color'), debug: false, stdout: deps.stdout, stderr: deps.stderr });
-  out.result(offlineResult(error), (r, o) => renderDoctor(r, o, { verbose: seen.has('--verbose') }));
+  const { printOffline } = await import('../doctor/offline-print.js');
+  printOffline(error, { json: seen.has('--json'), color: !seen.has('--no-color'), verbose: seen.has('--verbose') }, deps);
   return 0;
 }

@@ -31,6 +31,36 @@ function variants(text: string): string[] {
   return out;
 }
 
+/** A pattern source that is plain text: letters, digits, `_ =&:'"#,-`, `\/` and `\.`, in alternatives. */
+const PLAIN_SOURCE = /^(?:[\w =&:'"#,-]|\\[/.])+(?:\|(?:[\w =&:'"#,-]|\\[/.])+)*$/;
+const plainAlternatives = new WeakMap<RegExp, string[] | null>();
+
+/** A-Z for a-z only: how a case-insensitive pattern of ASCII text compares (other characters never equal ASCII ones). */
+export const asciiUpper = (s: string): string => s.replace(/[a-z]+/g, (w) => w.toUpperCase());
+
+/**
+ * The alternatives of a case-insensitive pattern that is plain text (`redirect_mismatch`,
+ * `invalid_client|unauthorized_client`), upper-cased; null for any other pattern. Such a pattern
+ * matches exactly when the text, its ASCII letters upper-cased, contains one of them: without /u,
+ * no character outside ASCII compares equal to an ASCII one. A regular expression is compiled the
+ * first time it runs (about 20 µs each), and `doctor --error … --offline` runs every pattern of
+ * the catalogue once: most of them need not be compiled at all.
+ */
+export function plainTextOf(re: RegExp): string[] | null {
+  let known = plainAlternatives.get(re);
+  if (known === undefined) {
+    known = re.flags === 'i' && PLAIN_SOURCE.test(re.source) ? re.source.replaceAll('\\/', '/').replaceAll('\\.', '.').toUpperCase().split('|') : null;
+    plainAlternatives.set(re, known);
+  }
+  return known;
+}
+
+/** Whether `re` matches one of `forms` (`upper`: the same, ASCII letters upper-cased). */
+function matchesAny(re: RegExp, forms: readonly string[], upper: readonly string[]): boolean {
+  const plain = plainTextOf(re);
+  return plain ? upper.some((u) => plain.some((p) => u.includes(p))) : forms.some((f) => re.test(f));
+}
+
 /**
  * Every catalogue entry the text matches, best first. A symptom's name (`redirect-mismatch`) or
  * a catalogue row (`A1`, `G4`, `T5`) also matches. Ties keep catalogue order.
@@ -40,12 +70,13 @@ export function matchSymptom(text: string): SymptomMatch[] {
   if (!trimmed) return [];
   const byId = /^[A-Z]\d+[a-z]?$|^G1-G7$|^[a-z0-9]+(-[a-z0-9]+)+$/i.test(trimmed) ? entryById(trimmed.replace(/^([A-Z]\d+)[a-z]$/i, '$1')) : undefined;
   const forms = variants(trimmed);
+  const upper = forms.map(asciiUpper);
   const matches: SymptomMatch[] = [];
   CATALOGUE.forEach((entry) => {
     let score = 0;
     const boosted = new Set<string>();
     for (const p of entry.patterns) {
-      if (forms.some((f) => p.re.test(f))) {
+      if (matchesAny(p.re, forms, upper)) {
         score += p.weight;
         for (const c of p.causes ?? []) boosted.add(c);
       }

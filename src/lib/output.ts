@@ -1,6 +1,7 @@
 import { wrapText } from './text.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CliError } from './errors.js';
+import { failureText } from './failure.js';
 
 export interface OutputOptions {
   command: string;
@@ -122,14 +123,9 @@ export class Output {
   }
 
   failure(e: CliError): void {
-    if (this.json) {
-      const error: Record<string, string> = { code: e.code, message: e.message };
-      if (e.hint) error.hint = e.hint;
-      this.stdout.write(JSON.stringify({ success: false, command: this.command, ...(e.result ?? {}), error }, null, 2) + '\n');
-      return;
-    }
-    this.err(`${this.c.red('Error:')} ${e.message}`);
-    if (e.hint) this.err(this.c.dim(e.hint));
+    const text = failureText(e, this.command, this.json, (s) => this.c.red(s), (s) => this.c.dim(s));
+    if ('stdout' in text) this.stdout.write(text.stdout);
+    else for (const line of text.stderr) this.err(line);
   }
 
   /** A two-column table (label, value) for forms such as Copilot Studio's. */

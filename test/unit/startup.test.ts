@@ -1,13 +1,14 @@
 /**
- * Start-up stays light. The build (scripts/build.mjs) splits the bundle at every dynamic import();
- * here the build npm test made (dist/, when it is the build of the files as they are: lastBuild),
- * or else the same build run into a scratch directory, with its metafile: the CLI runs from there with
- * a module recorder preloaded, and each module it loaded is mapped back to the sources bundled in
- * it. `--help`, `--version` and `doctor --offline` must load no AWS SDK and no prompt library;
+ * Start-up stays light. The build (scripts/build.mjs buildAll) makes dist/cli.js one file, each
+ * quick path one more, and splits the rest at every dynamic import(); here the same build runs
+ * into a scratch directory with its metafile, the CLI runs from there with a module recorder
+ * preloaded, and each module it loaded is mapped back to the sources bundled in it. Each module
+ * costs a start its resolution, compilation and linking: the quick starts load dist/cli.js and at
+ * most one more. `--help`, `--version` and `doctor --offline` must load no AWS SDK and no prompt library;
  * `--help` and `--version` no command code, zod or chalk either, and not even commander (src/cli.ts
  * prints them from src/spec.ts; test/unit/help.test.ts holds the text to commander's); nor do
  * `<command> --help`, `help <command>` and `completion <shell>`, which the build's model answers
- * (src/cli-data.ts; test/unit/help-commands.test.ts).
+ * (src/cli-store.ts; test/unit/help-commands.test.ts), nor usage errors on a pipe.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,16 +16,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { metafilePath, shippedBuildOptions } from '../../scripts/build.mjs';
+import { buildAll, metafilePath } from '../../scripts/build.mjs';
 import { run } from '../../src/program.js';
 import { CaptureStream, commanderHelp } from './helpers.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const recorder = join(repoRoot, 'test', 'fixtures', 'record-modules.mjs');
 const SDK = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@inquirer)\//;
-const FRONT = /node_modules\/(zod|chalk)\/|^src\/(commands|doctor|aws|lib\/(context|output|state|validate|prompt))\b/;
+/** doctor --offline's argument check (src/commands/doctor-offline.ts, a few lines) is part of dist/cli.js; what it prints is not. */
+const FRONT = /node_modules\/(zod|chalk)\/|^src\/(commands\/(?!doctor-offline\.ts$)|doctor|aws|lib\/(context|output|state|validate|prompt))\b/;
 /** The build's version (src/spec.ts VERSION, which scripts/build.mjs sets from package.json). */
 const VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 const COMMANDER = /node_modules\/commander\/|^src\/program\.ts$/;
@@ -61,8 +63,7 @@ beforeAll(async () => {
   const reused = lastBuild();
   if (reused) meta = reused;
   else {
-    const r = await build({ ...(await shippedBuildOptions(dir, repoRoot)), outdir: join(dir, 'dist'), metafile: true, absWorkingDir: repoRoot });
-    meta = r.metafile;
+    meta = await buildAll(join(dir, 'dist'), { dir, absWorkingDir: repoRoot });
     cli = join(dir, 'dist', 'cli.js');
   }
   // The launcher, pointed at this build.
@@ -71,8 +72,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI; returns its exit code and the sources (repo-relative) of every module it loaded. */
-function loadedSources(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string; sources: string[] } {
+/** Runs the CLI; returns its exit code, the build's files it loaded as modules (dist/…) and their sources (repo-relative). */
+function loadedSources(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string; files: string[]; sources: string[] } {
   const log = join(dir, `modules-${Math.random().toString(36).slice(2)}.log`);
   writeFileSync(log, '');
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(recorder).href, join(dir, 'mcp-cognito.mjs'), ...args], {
@@ -91,7 +92,7 @@ function loadedSources(args: string[], env: Record<string, string> = {}): { code
     if (!out) throw new Error(`${o} is not in the build's metafile`);
     return Object.keys(out.inputs);
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, sources };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, files: outputs.map((o) => o.slice(o.lastIndexOf('/dist/') + 1).replace(/-[A-Z0-9]{8}\.js$/, '.js')), sources };
 }
 
 describe('start-up stays light', () => {
@@ -103,11 +104,12 @@ describe('start-up stays light', () => {
     [['-v'], 'version'],
     [['-V'], 'version'],
   ])('mcp-cognito %j loads the command table only, not commander, and prints what commander prints', (args, what) => {
-    const { code, stdout, stderr, sources } = loadedSources(args);
+    const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     // stdout is a pipe here: the text went straight to file descriptor 1.
     expect(stdout).toBe(what === 'help' ? commanderHelp(undefined, false) : `${VERSION}\n`);
+    expect(files).toEqual(['dist/cli.js']);
     expect(sources).toContain('src/cli.ts');
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s) || COMMANDER.test(s))).toEqual([]);
   });
@@ -140,12 +142,13 @@ describe('start-up stays light', () => {
     [['completion', 'bash']],
     [['completion', 'zsh']],
     [['completion', 'fish']],
-  ])('mcp-cognito %j loads the command table and the build\'s model only, not commander, and prints what commander prints', async (args) => {
-    const { code, stdout, stderr, sources } = loadedSources(args);
+  ])('mcp-cognito %j loads dist/cli.js only (and reads its answer from the build\'s model), not commander, and prints what commander prints', async (args) => {
+    const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toBe(await commanderPrints(args));
-    expect(sources).toContain('src/cli-data.ts');
+    expect(files).toEqual(['dist/cli.js']);
+    expect(sources).toContain('src/cli-store.ts');
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s) || COMMANDER.test(s))).toEqual([]);
   });
 
@@ -159,9 +162,12 @@ describe('start-up stays light', () => {
   it.each([
     [['doctor', '--error', 'insufficient_scope', '--offline']],
     [['doctor', '--offline']],
-  ])('mcp-cognito %j loads its quick path (the catalogue and the report) but no commander, no check or probe, no AWS SDK and no prompt library', (args) => {
-    const { code, sources } = loadedSources(args);
+  ])('mcp-cognito %j loads its quick path (the catalogue and the report, one file) but no commander, no check or probe, no AWS SDK and no prompt library', async (args) => {
+    const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(await commanderPrints(args));
+    expect(files).toEqual(['dist/cli.js', 'dist/chunks/quick-doctor-offline.js']);
     expect(sources).toContain('src/commands/doctor-offline.ts');
     expect(sources).toContain('src/doctor/catalogue.ts');
     expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || /^src\/doctor\/(checks|probes|doctor|reads)\b|node_modules\/zod\//.test(s))).toEqual([]);
@@ -171,11 +177,18 @@ describe('start-up stays light', () => {
     [['create-client', '--bogus'], /^Error: Unknown option '--bogus'\n/],
     [['add-callback'], /^Error: Missing required argument 'url'\n/],
     [['doctor', '--offlin'], /^Error: Unknown option '--offlin'\n\(Did you mean --offline\?\)\n/],
-  ])('a usage error (%j) is told from the build\'s model: no commander, no command code, no AWS SDK', (args, message) => {
-    const { code, stdout, stderr, sources } = loadedSources(args);
+    [['create-client', '--bogus', '--json'], /^$/],
+    [['init-pool', '--domain'], /^Error: Option '--domain <prefix>' argument missing\n/],
+  ])('a usage error (%j) is told from the build\'s model and printed by dist/cli.js: no commander, no command code, no AWS SDK', async (args, message) => {
+    const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(2);
-    expect(stdout).toBe('');
     expect(stderr).toMatch(message);
+    // Byte for byte what the commander program prints on a pipe (no colour).
+    const out = new CaptureStream();
+    const err = new CaptureStream();
+    expect(await run(['node', 'mcp-cognito', ...args], { stdout: out, stderr: err })).toBe(2);
+    expect([stdout, stderr]).toEqual([out.text(), err.text()]);
+    expect(files).toEqual(['dist/cli.js']);
     expect(sources).toContain('src/usage.ts');
     // doctor's quick path looks at the arguments first (src/commands/doctor-offline.ts, a few lines), then lets them go.
     expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || (/^src\/(commands|workflows|steps|doctor)\//.test(s) && s !== 'src/commands/doctor-offline.ts'))).toEqual([]);
