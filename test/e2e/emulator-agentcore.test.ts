@@ -15,25 +15,19 @@ import {
   type CreateGatewayRequest,
   type UpdateGatewayRequest,
 } from '@aws-sdk/client-bedrock-agentcore-control';
-import { sdk, useEmulator } from './moto';
+import { sdk, until, useEmulator } from './moto';
 
 const emu = useEmulator({ gatewayDelayMs: 200 });
 const agentcore = (): BedrockAgentCoreControlClient => sdk(emu.endpoint()).agentcore;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The timed transitions below last TRANSITION_MS: long enough that the read right after the Create or Update still
  * sees the transitional status on a loaded CI machine (200 ms was not), and READY is then awaited by polling.
  */
 const TRANSITION_MS = 1000;
-async function untilReady(id: string): Promise<{ status?: string; gatewayUrl?: string; waitedMs: number }> {
-  const t0 = Date.now();
-  for (;;) {
-    const g = await get(id);
-    if (g.status !== 'CREATING' && g.status !== 'UPDATING') return { ...g, waitedMs: Date.now() - t0 };
-    if (Date.now() - t0 > 10_000) throw new Error(`gateway ${id} still ${g.status} after 10 s`);
-    await sleep(100);
-  }
+async function untilReady(id: string) {
+  await until(`gateway ${id} out of CREATING/UPDATING`, async () => !['CREATING', 'UPDATING'].includes((await get(id)).status ?? ''));
+  return get(id);
 }
 
 async function rejection(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {

@@ -8,7 +8,7 @@ import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, ListTagsComman
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { DeleteParametersCommand, GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AddUserPoolClientSecretCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, DeleteUserPoolClientSecretCommand, DeleteUserPoolCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand, ListUserPoolClientSecretsCommand, UpdateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { sdk, useEmulator } from './moto';
+import { sdk, until, useEmulator } from './moto';
 
 /**
  * Timed rules here last WINDOW_MS: long enough that the requests right after the change still fall inside it on a
@@ -19,16 +19,6 @@ const emu = useEmulator({ lambdaDelayMs: WINDOW_MS });
 const config = (endpoint: string, credentials = { accessKeyId: 'test', secretAccessKey: 'test' }) => ({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });
 const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 const ZIP = new Uint8Array(Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64')); // an empty zip archive
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` every 100 ms until it returns true (at most 10 s). */
-async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
-  const t0 = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - t0 > 10_000) throw new Error(`${what}: not after 10 s`);
-    await sleep(100);
-  }
-}
 
 async function rejection(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
   try {

@@ -97,6 +97,18 @@ export function useEmulator(options: Omit<FrontOptions, 'motoEndpoint'> & { /** 
   };
 }
 
+/**
+ * Polls `probe` every 100 ms until it returns true, for at most 10 s: the end of a timed emulator window
+ * (a gateway's UPDATING, a Lambda update, IAM propagation), waited for instead of slept for.
+ */
+export async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+  const t0 = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - t0 > 10_000) throw new Error(`${what}: not after 10 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The emulator (moto behind the front); kept under its old name for the existing tests. */
 export const useMoto = useEmulator;
 
