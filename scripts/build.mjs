@@ -1,12 +1,12 @@
-// Bundles src/cli.ts and every runtime library into ES modules under dist/ (buildAll below).
-// dist/cli.js, one file, holds what every start needs and answers `--help`, `--version`,
+// Bundles src/cli.ts and every runtime library under dist/ (buildAll below). dist/cli.js, an ES
+// module in one file, holds what every start needs and answers `--help`, `--version`, `help`,
 // `<command> --help`, `completion` and usage errors itself (with dist/model/, what the build read
 // from the commander program); a quick path (`doctor --offline`) is one more file
-// (dist/chunks/quick-*.js); commander (src/program.ts), each command, the AWS SDK clients,
-// @inquirer/prompts and so on are split at each dynamic import() (dist/chunks/; every file there
-// carries a content hash) and loaded only when a start needs them. Each ES module a start loads
-// costs it resolution, compilation and linking (a bare Node 24 starts in ~20 ms): the quick starts
-// load one or two. bin/mcp-cognito.js imports dist/cli.js (see there).
+// (dist/chunks/quick-*.js); everything else (commander and src/program.ts, each command, the AWS SDK
+// clients, @inquirer/prompts) is one CommonJS script, dist/chunks/program-*.cjs, which
+// src/lib/code-cache.ts runs with a V8 code cache (Node 20 has none for ES modules) and whose
+// modules esbuild initialises only when first imported. Every file in dist/chunks/ carries a
+// content hash. bin/mcp-cognito.js imports dist/cli.js (see there).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -129,12 +129,31 @@ export const buildOptions = {
 const QUICK = { 'src/doctor/offline-print.ts': 'chunks/quick-doctor-offline', 'src/usage-report.ts': 'chunks/quick-usage-report' };
 /** Loaded dynamically (src/spec.ts QuickRun) but a few lines: part of dist/cli.js. */
 const INLINE = new Set(['src/commands/doctor-offline.ts']);
+/** Everything else: one CommonJS script (see entryImports). */
+const FULL = 'src/program.ts';
+
+/**
+ * The full program as one CommonJS script: src/lib/code-cache.ts compiles it with V8's code cache
+ * (ES modules have none before Node 22.1) and calls it as Node calls a CommonJS module. Its
+ * dynamic imports are bundled in (esbuild makes them lazy), so nothing in it imports at run time;
+ * import.meta.url is the script's own URL.
+ */
+const fullOptions = {
+  format: 'cjs',
+  splitting: false,
+  outExtension: { '.js': '.cjs' },
+  banner: { js: "var __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  define: { ...buildOptions.define, 'import.meta.url': '__import_meta_url' },
+  // code-cache.ts reads the script as latin1: ASCII only.
+  charset: 'ascii',
+};
 
 /**
  * dist/cli.js is one file: src/cli.ts and what it imports statically. Each of its dynamic imports
  * points to another output instead of being bundled into it: a quick path's own file (QUICK), or
- * an entry of the split build (src/program.ts, each command's module), whose sources are collected
- * in `lazy`. `outputs` maps a source to its output file (relative to outdir), once those are built.
+ * the full program (src/program.ts: commander, every command, the AWS SDK), one CommonJS script
+ * that src/lib/code-cache.ts runs with a V8 code cache (FULL). Their sources are collected in
+ * `lazy`; `outputs` maps a source to its output file (relative to outdir), once those are built.
  */
 function entryImports(lazy, outputs, absWorkingDir) {
   return {
@@ -147,9 +166,21 @@ function entryImports(lazy, outputs, absWorkingDir) {
         const source = relative(absWorkingDir, r.path).split(sep).join('/');
         if (!/^src\/.*\.ts$/.test(source)) throw new Error(`dist/cli.js imports ${args.path} (${source}) dynamically: only sources under src/ can be built apart`);
         if (INLINE.has(source)) return r;
-        if (!QUICK[source]) lazy.add(source);
-        return { path: `./${outputs.get(source) ?? 'pending.js'}`, external: true };
+        if (QUICK[source]) return { path: `./${outputs.get(source) ?? 'pending.js'}`, external: true };
+        if (source !== FULL) throw new Error(`dist/cli.js imports ${source} dynamically: make it a quick path (QUICK), part of dist/cli.js (INLINE), or load it through ${FULL}`);
+        lazy.add(source);
+        return { path: source, namespace: 'full-program', pluginData: outputs.get(source) ?? 'pending.cjs' };
       });
+      // The full program's stand-in in dist/cli.js: its exports, from the script run with its code cache.
+      b.onLoad({ filter: /.*/, namespace: 'full-program' }, (args) => ({
+        contents: [
+          `const { requireBundle } = require(${JSON.stringify(join(absWorkingDir, 'src/lib/code-cache.ts'))});`,
+          `const { COMMANDS } = require(${JSON.stringify(join(absWorkingDir, 'src/spec.ts'))});`,
+          `module.exports = requireBundle(${JSON.stringify(`./${args.pluginData}`)}, COMMANDS.map((c) => c.name));`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: absWorkingDir,
+      }));
     },
   };
 }
@@ -207,8 +238,8 @@ async function writeModel(model, outdir, absWorkingDir) {
 
 /**
  * The shipped build, into `outdir`: dist/cli.js (one file), dist/chunks/quick-*.js (one file per
- * quick path), the rest of dist/chunks/ (everything else, split at each dynamic import()), and
- * dist/model/ (src/cli-store.ts). `dir` holds scratch files. Returns the metafile of all outputs.
+ * quick path), dist/chunks/program-*.cjs (everything else, one script), and dist/model/
+ * (src/cli-store.ts). `dir` holds scratch files. Returns the metafile of all outputs.
  */
 export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.cwd() } = {}) {
   const model = await readModel(dir, absWorkingDir);
@@ -220,8 +251,12 @@ export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.c
   // All in dist/chunks/, as the chunks: code that finds files beside the CLI (facade deploy's Lambda bundle) runs from dist/ or dist/chunks/.
   const named = { entryNames: '[dir]/[name]-[hash]' };
   const quick = await build({ ...common, ...named, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false, plugins: [quickChalk, builtinsAsModules, ...buildOptions.plugins] });
-  // commander (src/program.ts) and the commands, split at each dynamic import().
-  const rest = await build({ ...common, ...named, entryPoints: Object.fromEntries([...lazy].map((source) => [`chunks/${source.slice('src/'.length, -'.ts'.length).replaceAll('/', '-')}`, source])), splitting: true });
+  // The full program (FULL), one CommonJS script.
+  const rest = await build({ ...common, ...named, ...fullOptions, entryPoints: Object.fromEntries([...lazy].map((source) => [`chunks/${source.slice('src/'.length, -'.ts'.length).replaceAll('/', '-')}`, source])) });
+  for (const [file, out] of Object.entries(rest.metafile.outputs)) {
+    const left = out.imports.filter((i) => i.kind === 'dynamic-import' || (i.kind !== 'require-call' && i.external));
+    if (left.length) throw new Error(`${file} would import ${left.map((i) => i.path).join(', ')} at run time: code-cache.ts runs it as a script, without import()`);
+  }
   const [quickFiles, restFiles] = [quick, rest].map((r) => entryOutputs(r.metafile, outdir, absWorkingDir));
   const outputs = new Map([...Object.keys(QUICK).map((s) => [s, quickFiles.get(s)]), ...[...lazy].map((s) => [s, restFiles.get(s)])]);
   for (const [source, file] of outputs) if (!file) throw new Error(`no output for ${source}`);

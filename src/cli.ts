@@ -26,7 +26,8 @@ export function quickAnswer(args: readonly string[]): 'help' | 'version' | undef
   if (args.length === 0) return 'help';
   if (args.length > 1) return undefined;
   const arg = args[0]!;
-  if (flagsOf(HELP_OPTION).includes(arg)) return 'help';
+  // `help` alone: commander's help command prints the top-level help too.
+  if (flagsOf(HELP_OPTION).includes(arg) || arg === 'help') return 'help';
   if (arg === VERSION_ALIAS || flagsOf(VERSION_OPTION).includes(arg)) return 'version';
   return undefined;
 }

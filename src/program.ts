@@ -8,11 +8,12 @@ import type { Output } from './lib/output.js';
 import type { Deps, Holder } from './lib/context.js';
 import { watchStdout } from './lib/stdout.js';
 import { COMMANDS, DESCRIPTION, FOOTER, GLOBAL_OPTIONS, NAME, VERSION, VERSION_ALIAS, VERSION_OPTION, type CommandFactory } from './spec.js';
+import { COMMAND_MODULES } from './command-modules.js';
 
 /** Loads the named commands (all of them without names), for buildProgram. */
 export async function loadCommands(names: Iterable<string> = COMMANDS.map((c) => c.name)): Promise<Map<string, CommandFactory>> {
   const wanted = new Set(names);
-  const entries = await Promise.all(COMMANDS.filter((c) => wanted.has(c.name)).map(async (c) => [c.name, await c.load()] as const));
+  const entries = await Promise.all(COMMANDS.filter((c) => wanted.has(c.name)).map(async (c) => [c.name, await COMMAND_MODULES[c.name]()] as const));
   return new Map(entries);
 }
 

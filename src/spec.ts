@@ -64,25 +64,37 @@ export type CommandFactory = (holder: Holder) => Command;
 export type QuickRun = (args: readonly string[], deps: Deps) => Promise<number | undefined>;
 
 /**
- * Every command: its name and one-line summary (what `--help` lists), how to load it, and, for a
- * command with a path that needs no AWS, how to load that path alone (`quick`). A start
- * loads only the command it runs (`--help` and `--version` load none), so the code, zod, chalk
- * and the rest of each command stay unparsed until needed. Order = the order in `--help`.
+ * Every command: its name and one-line summary (what `--help` lists) and, for a command with a
+ * path that needs no AWS, how to load that path alone (`quick`). How each command's module loads
+ * is src/command-modules.ts (src/program.ts's alone: a start loads only the command it runs, and
+ * `--help` and `--version` load none). Order = the order in `--help`.
  */
-export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<CommandFactory>; quick?: () => Promise<QuickRun> }[] = [
-  { name: 'init', summary: 'Guided setup: pool, domain, scope, Copilot Studio client, gateway authorization, test user', load: async () => (await import('./commands/init/index.js')).initCommand },
-  { name: 'init-pool', summary: 'Create or adopt a user pool, its hosted-UI domain, and the resource server and scopes', load: async () => (await import('./commands/init-pool.js')).initPoolCommand },
-  { name: 'create-client', summary: 'Create (or adopt) an app client: copilot-studio, m2m or web', load: async () => (await import('./commands/create-client.js')).createClientCommand },
-  { name: 'add-callback', summary: 'Register redirect (or logout) URLs on an app client without losing any setting', load: async () => (await import('./commands/add-callback.js')).addCallbackCommand },
-  { name: 'remove-callback', summary: 'Remove redirect (or logout) URLs from an app client without losing any other setting', load: async () => (await import('./commands/remove-callback.js')).removeCallbackCommand },
-  { name: 'authorize-client', summary: "Let app clients through an AgentCore gateway's JWT authorizer", load: async () => (await import('./commands/authorize-client.js')).authorizeClientCommand },
-  { name: 'deauthorize-client', summary: "Take app clients off an AgentCore gateway's JWT authorizer", load: async () => (await import('./commands/deauthorize-client.js')).deauthorizeClientCommand },
-  { name: 'delete-client', summary: 'Delete an app client, taking it off the gateway first', load: async () => (await import('./commands/delete-client.js')).deleteClientCommand },
-  { name: 'teardown', summary: 'Remove what this tool created (per the state file), never what it adopted', load: async () => (await import('./commands/teardown.js')).teardownCommand },
-  { name: 'rotate-secret', summary: "Rotate an app client's secret without an outage (add a second one, then --finish)", load: async () => (await import('./commands/rotate-secret.js')).rotateSecretCommand },
-  { name: 'create-user', summary: 'Create a sign-in user for testing (no invitation e-mail, permanent password)', load: async () => (await import('./commands/create-user.js')).createUserCommand },
-  { name: 'doctor', summary: 'Find out why Copilot Studio, Claude Code or an agent cannot get through, and how to fix it', load: async () => (await import('./commands/doctor.js')).doctorCommand, quick: async () => (await import('./commands/doctor-offline.js')).doctorOffline },
-  { name: 'status', summary: 'Show what the state file records, as AWS has it now, and flag what is gone', load: async () => (await import('./commands/status.js')).statusCommand },
-  { name: 'facade', summary: 'The OAuth façade for Claude Code, claude.ai and MCP Inspector: serve it here, or deploy it to AWS Lambda', load: async () => (await import('./commands/facade/index.js')).facadeCommand },
-  { name: 'completion', summary: 'Print a shell completion script (bash, zsh or fish)', load: async () => (await import('./commands/completion.js')).completionCommand },
-];
+const TABLE = [
+  { name: 'init', summary: 'Guided setup: pool, domain, scope, Copilot Studio client, gateway authorization, test user' },
+  { name: 'init-pool', summary: 'Create or adopt a user pool, its hosted-UI domain, and the resource server and scopes' },
+  { name: 'create-client', summary: 'Create (or adopt) an app client: copilot-studio, m2m or web' },
+  { name: 'add-callback', summary: 'Register redirect (or logout) URLs on an app client without losing any setting' },
+  { name: 'remove-callback', summary: 'Remove redirect (or logout) URLs from an app client without losing any other setting' },
+  { name: 'authorize-client', summary: "Let app clients through an AgentCore gateway's JWT authorizer" },
+  { name: 'deauthorize-client', summary: "Take app clients off an AgentCore gateway's JWT authorizer" },
+  { name: 'delete-client', summary: 'Delete an app client, taking it off the gateway first' },
+  { name: 'teardown', summary: 'Remove what this tool created (per the state file), never what it adopted' },
+  { name: 'rotate-secret', summary: "Rotate an app client's secret without an outage (add a second one, then --finish)" },
+  { name: 'create-user', summary: 'Create a sign-in user for testing (no invitation e-mail, permanent password)' },
+  { name: 'doctor', summary: 'Find out why Copilot Studio, Claude Code or an agent cannot get through, and how to fix it', quick: async () => (await import('./commands/doctor-offline.js')).doctorOffline },
+  { name: 'status', summary: 'Show what the state file records, as AWS has it now, and flag what is gone' },
+  { name: 'facade', summary: 'The OAuth façade for Claude Code, claude.ai and MCP Inspector: serve it here, or deploy it to AWS Lambda' },
+  { name: 'completion', summary: 'Print a shell completion script (bash, zsh or fish)' },
+] as const satisfies readonly CommandSpec[];
+
+interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly quick?: () => Promise<QuickRun>;
+}
+
+/** A command's name. */
+export type CommandName = (typeof TABLE)[number]['name'];
+
+export const COMMANDS: readonly (CommandSpec & { readonly name: CommandName })[] = TABLE;
+

@@ -23,7 +23,7 @@ export interface Prompter {
 /** @inquirer/prompts, loaded on first use; Ctrl-C becomes a CancelledError (exit 130). */
 export function inquirerPrompter(): Prompter {
   const ctx = { output: process.stderr, clearPromptOnDone: false };
-  const load = () => import('@inquirer/prompts');
+  const load = () => import('./inquirer.js');
   const wrap = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();

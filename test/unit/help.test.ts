@@ -72,7 +72,7 @@ describe('main() answers the quick cases as commander does', () => {
     }
   }
 
-  const QUICK = [[], ['--help'], ['-h'], ['--version'], ['-v'], ['-V']];
+  const QUICK = [[], ['--help'], ['-h'], ['help'], ['--version'], ['-v'], ['-V']];
 
   it.each(QUICK)('%j: the same text and exit code as commander, on a pipe and on terminals of any width', async (...args: string[]) => {
     expect(quickAnswer(args)).toBeDefined();
@@ -90,7 +90,6 @@ describe('main() answers the quick cases as commander does', () => {
   });
 
   it.each([
-    [['help']],
     [['help', 'init']],
     [['init', '--help']],
     [['--help', '--json']],

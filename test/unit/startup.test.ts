@@ -1,11 +1,11 @@
 /**
  * Start-up stays light. The build (scripts/build.mjs buildAll) makes dist/cli.js one file, each
- * quick path one more, and splits the rest at every dynamic import(); here the same build runs
- * into a scratch directory with its metafile, the CLI runs from there with a module recorder
- * preloaded, and each module it loaded is mapped back to the sources bundled in it. Each module
+ * quick path one more, and the rest one CommonJS script (dist/chunks/program-*.cjs); here the CLI
+ * runs from that build (npm test's own, or the same build into a scratch directory) with a module
+ * recorder preloaded, and each file it loaded is mapped back to the sources bundled in it. Each module
  * costs a start its resolution, compilation and linking: the quick starts load dist/cli.js and at
  * most one more. `--help`, `--version` and `doctor --offline` must load no AWS SDK and no prompt library;
- * `--help` and `--version` no command code, zod or chalk either, and not even commander (src/cli.ts
+ * `--help`, `help` and `--version` no command code, zod or chalk either, and not even commander (src/cli.ts
  * prints them from src/spec.ts; test/unit/help.test.ts holds the text to commander's); nor do
  * `<command> --help`, `help <command>` and `completion <shell>`, which the build's model answers
  * (src/cli-store.ts; test/unit/help-commands.test.ts), nor usage errors on a pipe.
@@ -92,7 +92,7 @@ function loadedSources(args: string[], env: Record<string, string> = {}): { code
     if (!out) throw new Error(`${o} is not in the build's metafile`);
     return Object.keys(out.inputs);
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, files: outputs.map((o) => o.slice(o.lastIndexOf('/dist/') + 1).replace(/-[A-Z0-9]{8}\.js$/, '.js')), sources };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, files: outputs.map((o) => o.slice(o.lastIndexOf('/dist/') + 1).replace(/-[A-Z0-9]{8}\.(c?js)$/, '.$1')), sources };
 }
 
 describe('start-up stays light', () => {
@@ -103,6 +103,7 @@ describe('start-up stays light', () => {
     [['--version'], 'version'],
     [['-v'], 'version'],
     [['-V'], 'version'],
+    [['help'], 'help'],
   ])('mcp-cognito %j loads the command table only, not commander, and prints what commander prints', (args, what) => {
     const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(0);
@@ -112,14 +113,6 @@ describe('start-up stays light', () => {
     expect(files).toEqual(['dist/cli.js']);
     expect(sources).toContain('src/cli.ts');
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s) || COMMANDER.test(s))).toEqual([]);
-  });
-
-  it('mcp-cognito help (commander\'s help command) loads commander and the command table only', () => {
-    const { code, stdout, sources } = loadedSources(['help']);
-    expect(code).toBe(0);
-    expect(stdout).toBe(commanderHelp(undefined, false));
-    expect(sources).toContain('src/program.ts');
-    expect(sources.filter((s) => SDK.test(s) || FRONT.test(s))).toEqual([]);
   });
 
   /** What commander prints (from the sources, in this process) for `args` on a pipe: help on process.stdout, results on the streams. */
@@ -196,8 +189,9 @@ describe('start-up stays light', () => {
 
   it('a command that calls AWS does load the SDK (so the checks above can see it)', () => {
     // Nothing listens on port 9 of 127.0.0.1: the first call fails at once, after the SDK has loaded.
-    const { code, sources } = loadedSources(['init-pool', '--domain', 'p-x1', '--json'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    const { code, files, sources } = loadedSources(['init-pool', '--domain', 'p-x1', '--json'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
     expect(code).toBe(1);
+    expect(files).toEqual(['dist/cli.js', 'dist/chunks/program.cjs']);
     expect(sources.some((s) => s.includes('node_modules/@aws-sdk/client-cognito-identity-provider/'))).toBe(true);
   });
 

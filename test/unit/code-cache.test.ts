@@ -1,0 +1,97 @@
+/**
+ * src/lib/code-cache.ts, in child processes as the CLI uses it: a script runs with a V8 code cache
+ * kept per key in $TMPDIR/mcp-cognito-<uid>/, written only by a run that exits 0, taken by the next
+ * run, never read from or written to a directory another user could write, and off with
+ * NODE_DISABLE_COMPILE_CACHE.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const uid = process.getuid?.();
+let dir: string;
+let runner: string;
+let script: string;
+let tmp: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-code-cache-'));
+  runner = join(dir, 'runner.mjs');
+  // The module as the build bundles it, and a driver: runs the script under a key, prints what the cache did, exits with argv[4].
+  await build({
+    stdin: { contents: `import { runScript } from ${JSON.stringify(join(repoRoot, 'src/lib/code-cache.ts'))};\nconst r = runScript(process.argv[2], process.argv[3]);\nconsole.log(JSON.stringify({ cache: r.cache, answer: r.exports.answer() }));\nprocess.exitCode = Number(process.argv[4] ?? 0);\n`, resolveDir: repoRoot, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: runner,
+    logLevel: 'error',
+  });
+  script = join(dir, 'program-ABCD1234.cjs');
+  writeFileSync(script, `'use strict';\nconst { join } = require('node:path');\nfunction answer() { return join('a', String(6 * 7)); }\nmodule.exports = { answer, file: __filename };\n`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeEach(() => {
+  tmp = mkdtempSync(join(dir, 'tmp-'));
+});
+
+const cacheDir = () => join(tmp, uid === undefined ? 'mcp-cognito-cache' : `mcp-cognito-${uid}`);
+function run(key: string, exit = 0, env: Record<string, string> = {}): { cache: string; answer: string } {
+  const r = spawnSync(process.execPath, [runner, script, key, String(exit)], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TMPDIR: tmp, ...env } });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(exit);
+  return JSON.parse(r.stdout) as { cache: string; answer: string };
+}
+const cacheFiles = () => (existsSync(cacheDir()) ? readdirSync(cacheDir()).sort() : []);
+
+describe.skipIf(process.platform === 'win32')('code cache', () => {
+  it('the first run that succeeds writes the cache (0600 in a 0700 directory); the next run takes it', () => {
+    expect(run('status')).toEqual({ cache: 'missing', answer: join('a', '42') });
+    expect(cacheFiles()).toEqual([`program-ABCD1234.cjs.status.${process.version}-${process.arch}.v8`]);
+    expect(statSync(cacheDir()).mode & 0o777).toBe(0o700);
+    expect(statSync(join(cacheDir(), cacheFiles()[0]!)).mode & 0o777).toBe(0o600);
+    expect(run('status').cache).toBe('used');
+    // Another key: its own cache.
+    expect(run('doctor').cache).toBe('missing');
+    expect(cacheFiles()).toHaveLength(2);
+  });
+
+  it('a run that fails writes nothing (it compiled only a part)', () => {
+    expect(run('status', 1).cache).toBe('missing');
+    expect(cacheFiles()).toEqual([]);
+    expect(run('status', 0).cache).toBe('missing');
+    expect(run('status', 1).cache).toBe('used');
+  });
+
+  it('a cache V8 refuses is written again; caches of other builds are removed then', () => {
+    mkdirSync(cacheDir(), { mode: 0o700 });
+    const name = `program-ABCD1234.cjs.status.${process.version}-${process.arch}.v8`;
+    writeFileSync(join(cacheDir(), name), 'not a code cache', { mode: 0o600 });
+    writeFileSync(join(cacheDir(), `program-OLDBUILD.cjs.status.${process.version}-${process.arch}.v8`), 'old', { mode: 0o600 });
+    writeFileSync(join(cacheDir(), 'unrelated.txt'), 'kept', { mode: 0o600 });
+    expect(run('status').cache).toBe('rejected');
+    expect(cacheFiles()).toEqual([name, 'unrelated.txt']);
+    expect(run('status').cache).toBe('used');
+  });
+
+  it('a directory others can write is neither read nor written', () => {
+    mkdirSync(cacheDir(), { mode: 0o700 });
+    chmodSync(cacheDir(), 0o777);
+    expect(run('status')).toEqual({ cache: 'off', answer: join('a', '42') });
+    expect(cacheFiles()).toEqual([]);
+  });
+
+  it('a file (or a link) where the directory should be: no cache, the script still runs', () => {
+    writeFileSync(cacheDir(), '');
+    expect(run('status').cache).toBe('off');
+  });
+
+  it('NODE_DISABLE_COMPILE_CACHE turns it off', () => {
+    expect(run('status', 0, { NODE_DISABLE_COMPILE_CACHE: '1' }).cache).toBe('off');
+    expect(existsSync(cacheDir())).toBe(false);
+  });
+});
