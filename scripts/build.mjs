@@ -1,16 +1,16 @@
-// Bundles src/cli.ts and every runtime library under dist/ (buildAll below). dist/cli.js, an ES
-// module in one file, holds what every start needs and answers `--help`, `--version`, `help`,
-// `<command> --help`, `completion` and usage errors itself (with dist/model/, what the build read
-// from the commander program); a quick path (`doctor --offline`) is one more file
-// (dist/chunks/quick-*.js); everything else (commander and src/program.ts, each command, the AWS SDK
-// clients, @inquirer/prompts) is one CommonJS script, dist/chunks/program-*.cjs, which
-// src/lib/code-cache.ts runs with a V8 code cache (Node 20 has none for ES modules) and whose
-// modules esbuild initialises only when first imported. Every file in dist/chunks/ carries a
-// content hash. bin/mcp-cognito.js imports dist/cli.js (see there).
+// Bundles src/cli.ts and every runtime library under dist/ (buildAll below), as CommonJS
+// (shippedOptions). dist/cli.cjs, one file, holds what every start needs and answers `--help`,
+// `--version`, `help`, `<command> --help`, `completion` and usage errors itself (with dist/model/,
+// what the build read from the commander program); a quick path (`doctor --offline`) is one more
+// file (dist/chunks/quick-*.cjs); everything else (commander and src/program.ts, each command, the
+// AWS SDK clients, @inquirer/prompts) is one script, dist/chunks/program-*.cjs, which
+// src/lib/code-cache.ts runs with a V8 code cache (Node 20 has no compile cache) and whose modules
+// esbuild initialises only when first imported. Every file in dist/chunks/ carries a content hash.
+// bin/mcp-cognito.js requires dist/cli.cjs (see there).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildFacade } from './build-facade.mjs';
@@ -77,28 +77,7 @@ const builtinsByRequire = {
   },
 };
 
-/**
- * For dist/cli.js and the quick paths: a built-in as an ES module of its own exports, each read only
- * where it is imported (esbuild drops the rest), so that the bundle does not copy every export of
- * the CommonJS module (esbuild's __toESM: a few tenths of a millisecond for node:fs). Only for
- * built-ins without lazy getters that load more (node:fs); the others keep builtinsByRequire.
- */
-const PLAIN_BUILTINS = new Set(['fs']);
-const builtinsAsModules = {
-  name: 'builtins-as-modules',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?[a-z_]+$/ }, (args) =>
-      PLAIN_BUILTINS.has(args.path.replace(/^node:/, '')) && args.kind === 'import-statement' ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin-module' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'builtin-module' }, (args) => {
-      const names = Object.keys(createRequire(import.meta.url)(`node:${args.path}`)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
-      const lines = [`const m = require(${JSON.stringify(`node:${args.path}`)});`, 'const get = (k) => m[k];', 'export default m;', ...names.map((k) => `export const ${k} = /* @__PURE__ */ get(${JSON.stringify(k)});`)];
-      return { contents: lines.join('\n'), loader: 'js' };
-    });
-  },
-};
-
-/** The esbuild options of the shipped build; test/unit/startup.test.ts builds with the same ones. */
+/** The base esbuild options: ES modules, as the build's scratch builds of the model (which it imports) are; the shipped files add shippedOptions. */
 export const buildOptions = {
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
@@ -125,34 +104,37 @@ export const buildOptions = {
   plugins: [lazyChildProcess, noColorDetection, builtinsByRequire],
 };
 
-/** The quick paths: each one file (no splitting) with all it loads, loaded by dist/cli.js's dynamic import() of its source. */
+/** The quick paths: each one file (no splitting) with all it loads, loaded by dist/cli.cjs's dynamic import() of its source. */
 const QUICK = { 'src/doctor/offline-print.ts': 'chunks/quick-doctor-offline', 'src/usage-report.ts': 'chunks/quick-usage-report' };
-/** Loaded dynamically (src/spec.ts QuickRun) but a few lines: part of dist/cli.js. */
+/** Loaded dynamically (src/spec.ts QuickRun) but a few lines: part of dist/cli.cjs. */
 const INLINE = new Set(['src/commands/doctor-offline.ts']);
 /** Everything else: one CommonJS script (see entryImports). */
 const FULL = 'src/program.ts';
 
 /**
- * The full program as one CommonJS script: src/lib/code-cache.ts compiles it with V8's code cache
- * (ES modules have none before Node 22.1) and calls it as Node calls a CommonJS module. Its
- * dynamic imports are bundled in (esbuild makes them lazy), so nothing in it imports at run time;
- * import.meta.url is the script's own URL.
+ * Every shipped file is CommonJS: Node 20 starts an ES module entry ~5 ms (a fifth of a bare start)
+ * later than a CommonJS one, and has no compile cache for ES modules. The full program is one
+ * script that src/lib/code-cache.ts compiles with V8's code cache and calls as Node calls a
+ * CommonJS module. Dynamic imports become require() (esbuild makes a bundled one lazy), so nothing
+ * imports at run time; Node built-ins are plain require() calls (no ES facade to build);
+ * import.meta.url is the file's own URL.
  */
-const fullOptions = {
+const shippedOptions = {
   format: 'cjs',
-  splitting: false,
   outExtension: { '.js': '.cjs' },
   banner: { js: "var __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   define: { ...buildOptions.define, 'import.meta.url': '__import_meta_url' },
-  // code-cache.ts reads the script as latin1: ASCII only.
+  supported: { 'dynamic-import': false },
+  // code-cache.ts reads the full program as latin1: ASCII only.
   charset: 'ascii',
+  plugins: buildOptions.plugins.filter((p) => p !== builtinsByRequire),
 };
 
 /**
- * dist/cli.js is one file: src/cli.ts and what it imports statically. Each of its dynamic imports
+ * dist/cli.cjs is one file: src/cli.ts and what it imports statically. Each of its dynamic imports
  * points to another output instead of being bundled into it: a quick path's own file (QUICK), or
- * the full program (src/program.ts: commander, every command, the AWS SDK), one CommonJS script
- * that src/lib/code-cache.ts runs with a V8 code cache (FULL). Their sources are collected in
+ * the full program (src/program.ts: commander, every command, the AWS SDK; FULL), each a script that
+ * src/lib/code-cache.ts runs with a V8 code cache. The full program's source is collected in
  * `lazy`; `outputs` maps a source to its output file (relative to outdir), once those are built.
  */
 function entryImports(lazy, outputs, absWorkingDir) {
@@ -164,15 +146,14 @@ function entryImports(lazy, outputs, absWorkingDir) {
         const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'entry-imports' });
         if (r.errors.length) return { errors: r.errors };
         const source = relative(absWorkingDir, r.path).split(sep).join('/');
-        if (!/^src\/.*\.ts$/.test(source)) throw new Error(`dist/cli.js imports ${args.path} (${source}) dynamically: only sources under src/ can be built apart`);
+        if (!/^src\/.*\.ts$/.test(source)) throw new Error(`dist/cli.cjs imports ${args.path} (${source}) dynamically: only sources under src/ can be built apart`);
         if (INLINE.has(source)) return r;
-        if (QUICK[source]) return { path: `./${outputs.get(source) ?? 'pending.js'}`, external: true };
-        if (source !== FULL) throw new Error(`dist/cli.js imports ${source} dynamically: make it a quick path (QUICK), part of dist/cli.js (INLINE), or load it through ${FULL}`);
-        lazy.add(source);
-        return { path: source, namespace: 'full-program', pluginData: outputs.get(source) ?? 'pending.cjs' };
+        if (!QUICK[source] && source !== FULL) throw new Error(`dist/cli.cjs imports ${source} dynamically: make it a quick path (QUICK), part of dist/cli.cjs (INLINE), or load it through ${FULL}`);
+        if (!QUICK[source]) lazy.add(source);
+        return { path: source, namespace: 'cached-script', pluginData: outputs.get(source) ?? 'pending.cjs' };
       });
-      // The full program's stand-in in dist/cli.js: its exports, from the script run with its code cache.
-      b.onLoad({ filter: /.*/, namespace: 'full-program' }, (args) => ({
+      // The stand-in in dist/cli.cjs of a file built apart: its exports, from the script run with its code cache.
+      b.onLoad({ filter: /.*/, namespace: 'cached-script' }, (args) => ({
         contents: [
           `const { requireBundle } = require(${JSON.stringify(join(absWorkingDir, 'src/lib/code-cache.ts'))});`,
           `const { COMMANDS } = require(${JSON.stringify(join(absWorkingDir, 'src/spec.ts'))});`,
@@ -211,7 +192,7 @@ async function readModel(dir, absWorkingDir) {
 
 /**
  * The last build's metafile, its outputs named as moved into dist/ (kept out of dist/, which is
- * published), with when the build started and dist/cli.js's digest: test/unit/startup.test.ts maps
+ * published), with when the build started and dist/cli.cjs's digest: test/unit/startup.test.ts maps
  * what a start loads back to its sources with it instead of building again.
  */
 export const metafilePath = fileURLToPath(new URL('../.cache/build/metafile.json', import.meta.url));
@@ -237,22 +218,22 @@ async function writeModel(model, outdir, absWorkingDir) {
 }
 
 /**
- * The shipped build, into `outdir`: dist/cli.js (one file), dist/chunks/quick-*.js (one file per
+ * The shipped build, into `outdir`: dist/cli.cjs (one file), dist/chunks/quick-*.cjs (one file per
  * quick path), dist/chunks/program-*.cjs (everything else, one script), and dist/model/
  * (src/cli-store.ts). `dir` holds scratch files. Returns the metafile of all outputs.
  */
 export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.cwd() } = {}) {
   const model = await readModel(dir, absWorkingDir);
-  const common = { ...buildOptions, outdir, absWorkingDir, metafile: true };
-  // Which sources dist/cli.js loads apart (a first pass, nothing written).
+  const common = { ...buildOptions, ...shippedOptions, outdir, absWorkingDir, metafile: true, splitting: false };
+  // Which sources dist/cli.cjs loads apart (a first pass, nothing written).
   const lazy = new Set();
-  await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, write: false, plugins: [builtinsAsModules, ...buildOptions.plugins, entryImports(lazy, new Map(), absWorkingDir)] });
-  // Their files carry a content hash, as the chunks do: a dist/cli.js started during a rebuild finds its own.
+  await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, write: false, plugins: [...common.plugins, entryImports(lazy, new Map(), absWorkingDir)] });
+  // Their files carry a content hash, as the chunks do: a dist/cli.cjs started during a rebuild finds its own.
   // All in dist/chunks/, as the chunks: code that finds files beside the CLI (facade deploy's Lambda bundle) runs from dist/ or dist/chunks/.
   const named = { entryNames: '[dir]/[name]-[hash]' };
-  const quick = await build({ ...common, ...named, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), splitting: false, plugins: [quickChalk, builtinsAsModules, ...buildOptions.plugins] });
+  const quick = await build({ ...common, ...named, entryPoints: Object.fromEntries(Object.entries(QUICK).map(([source, name]) => [name, source])), plugins: [quickChalk, ...common.plugins] });
   // The full program (FULL), one CommonJS script.
-  const rest = await build({ ...common, ...named, ...fullOptions, entryPoints: Object.fromEntries([...lazy].map((source) => [`chunks/${source.slice('src/'.length, -'.ts'.length).replaceAll('/', '-')}`, source])) });
+  const rest = await build({ ...common, ...named, entryPoints: Object.fromEntries([...lazy].map((source) => [`chunks/${source.slice('src/'.length, -'.ts'.length).replaceAll('/', '-')}`, source])) });
   for (const [file, out] of Object.entries(rest.metafile.outputs)) {
     const left = out.imports.filter((i) => i.kind === 'dynamic-import' || (i.kind !== 'require-call' && i.external));
     if (left.length) throw new Error(`${file} would import ${left.map((i) => i.path).join(', ')} at run time: code-cache.ts runs it as a script, without import()`);
@@ -260,7 +241,7 @@ export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.c
   const [quickFiles, restFiles] = [quick, rest].map((r) => entryOutputs(r.metafile, outdir, absWorkingDir));
   const outputs = new Map([...Object.keys(QUICK).map((s) => [s, quickFiles.get(s)]), ...[...lazy].map((s) => [s, restFiles.get(s)])]);
   for (const [source, file] of outputs) if (!file) throw new Error(`no output for ${source}`);
-  const cli = await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, splitting: false, plugins: [builtinsAsModules, ...buildOptions.plugins, entryImports(new Set(), outputs, absWorkingDir)] });
+  const cli = await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, plugins: [...common.plugins, entryImports(new Set(), outputs, absWorkingDir)] });
   await writeModel(model, outdir, absWorkingDir);
   const results = [cli, quick, rest];
   return { inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)), outputs: Object.assign({}, ...results.map((r) => r.metafile.outputs)) };
@@ -268,33 +249,33 @@ export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.c
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Build into a scratch directory, then move it in: chunk names carry a content hash, so new
-  // chunks never overwrite old ones; every other file is replaced by an atomic rename, dist/cli.js
+  // chunks never overwrite old ones; every other file is replaced by an atomic rename, dist/cli.cjs
   // last, so a CLI started meanwhile (tests, another terminal) reads a whole build (or, for the
-  // length of this loop, an old dist/cli.js with new files beside it).
+  // length of this loop, an old dist/cli.cjs with new files beside it).
   const dist = fileURLToPath(new URL('../dist/', import.meta.url));
   const tmp = join(dist, `.build-${process.pid}`);
   const startedMs = Date.now();
   try {
     const metafile = await buildAll(tmp, { dir: dist });
     const files = [...Object.keys(metafile.outputs).map((f) => relative(tmp, f)), ...listFiles(join(tmp, 'model')).map((f) => relative(tmp, f))];
-    for (const f of files.filter((f) => f !== 'cli.js')) {
+    for (const f of files.filter((f) => f !== 'cli.cjs')) {
       mkdirSync(dirname(join(dist, f)), { recursive: true });
       renameSync(join(tmp, f), join(dist, f));
     }
-    renameSync(join(tmp, 'cli.js'), join(dist, 'cli.js'));
+    renameSync(join(tmp, 'cli.cjs'), join(dist, 'cli.cjs'));
     const keep = new Set(files);
     for (const sub of ['chunks', 'model']) for (const f of listFiles(join(dist, sub))) if (!keep.has(relative(dist, f))) rmSync(f, { force: true });
     for (const sub of ['lazy', 'quick']) rmSync(join(dist, sub), { recursive: true, force: true }); // earlier layouts of this build
-    rmSync(join(dist, 'cli.cjs'), { force: true }); // the single-file build before the split one
+    rmSync(join(dist, 'cli.js'), { force: true }); // the ES module entry of earlier builds
     const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([f, o]) => [relative(process.cwd(), join(dist, relative(tmp, resolve(f)))), o]));
-    const cliSha256 = createHash('sha256').update(readFileSync(join(dist, 'cli.js'))).digest('hex');
+    const cliSha256 = createHash('sha256').update(readFileSync(join(dist, 'cli.cjs'))).digest('hex');
     mkdirSync(dirname(metafilePath), { recursive: true });
     writeFileSync(`${metafilePath}.${process.pid}`, JSON.stringify({ startedMs, cliSha256, metafile: { ...metafile, outputs } }));
     renameSync(`${metafilePath}.${process.pid}`, metafilePath);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  // The façade's Lambda bundle, which `facade deploy` zips (dist/facade-lambda.mjs beside dist/cli.js).
+  // The façade's Lambda bundle, which `facade deploy` zips (dist/facade-lambda.mjs beside dist/cli.cjs).
   await buildFacade();
 }
 

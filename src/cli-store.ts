@@ -1,6 +1,6 @@
 /**
  * Where the fast paths of src/cli.ts find what the build read from the commander program
- * (src/cli-model.ts describeCli): scripts/build.mjs writes it beside dist/cli.js, one small file per
+ * (src/cli-model.ts describeCli): scripts/build.mjs writes it beside dist/cli.cjs, one small file per
  * question (dist/model/help/<command path>.json, completion/<shell>, parse/<command>.json), so a
  * start reads and parses only the part it needs, and loads no module for it. From the sources
  * (tests) the whole model comes from src/cli-data.ts, when a test provides it. Undefined when there

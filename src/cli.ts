@@ -1,12 +1,12 @@
 /**
- * The entry point (dist/cli.js, which bin/mcp-cognito.js imports). `mcp-cognito` alone, `--help`,
+ * The entry point (dist/cli.cjs, which bin/mcp-cognito.js requires). `mcp-cognito` alone, `--help`,
  * `-h`, `--version`, `-v` and `-V` are answered here, from src/spec.ts, without loading commander;
  * so are `<command> --help`, `help <command>` and `completion <shell>` in the built CLI, from what
  * the build read from the commander program (src/cli-store.ts), a command's quick path
  * (src/spec.ts QuickRun: `doctor --offline`) when its arguments are plain, and the usage errors
  * src/usage.ts can tell. Every other start (a command, an unknown option, …) goes to
  * src/program.ts, which parses it with commander and prints what commander prints. The build
- * (scripts/build.mjs) makes this file and what it imports statically one file (dist/cli.js), and
+ * (scripts/build.mjs) makes this file and what it imports statically one file (dist/cli.cjs), and
  * each quick path another one: a start loads two or three modules, not a dozen.
  */
 import type { Deps } from './lib/context.js';

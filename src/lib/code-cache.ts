@@ -1,10 +1,11 @@
 /**
- * Loads the full program (dist/chunks/program-<hash>.cjs: commander, every command, the AWS SDK;
- * scripts/build.mjs) as one CommonJS script with a V8 code cache, on every Node version.
+ * Runs the scripts dist/cli.cjs loads (the full program, dist/chunks/program-<hash>.cjs:
+ * commander, every command, the AWS SDK; a quick path, dist/chunks/quick-*.cjs; scripts/build.mjs)
+ * with a V8 code cache, on every Node version.
  *
- * Node 20 compiles ES modules from scratch at every start (its compile cache, module.enableCompileCache,
- * came in Node 22.1), and resolving and linking the thirty-odd modules an AWS command loads cost it
- * as much again. One script compiled with `cachedData` skips both: measured on Node 20 (2-core
+ * Node 20 compiles every file from scratch at every start (the compile cache, module.enableCompileCache,
+ * came in Node 22.1); as ES modules, resolving and linking the thirty-odd an AWS command loaded cost
+ * it as much again. One script compiled with `cachedData` skips both: measured on Node 20 (2-core
  * machine, `status` against the emulator), 216 → 171 ms of CPU a start. Each command keeps its own
  * cache (`<bundle>.<command>.<node version>-<arch>.v8`), written when the run that lacked it ends:
  * V8 then includes every function that run compiled, not only the top level (only a run that
@@ -96,7 +97,7 @@ function save(script: Script, cacheFile: string, bundle: string): void {
 }
 
 /**
- * The build's bundle `relative` to dist/cli.js (which bundles this module), run with the cache of the
+ * The build's bundle `relative` to dist/cli.cjs (which bundles this module), run with the cache of the
  * command among `commands` that argv names first ("other" when none: `mcp-cognito bogus`).
  */
 export function requireBundle(relative: string, commands: readonly string[]): Record<string, unknown> {

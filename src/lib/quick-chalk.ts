@@ -1,5 +1,5 @@
 /**
- * chalk as the quick paths' files (dist/chunks/quick-*.js, scripts/build.mjs) have it: loading chalk builds
+ * chalk as the quick paths' files (dist/chunks/quick-*.cjs, scripts/build.mjs) have it: loading chalk builds
  * every style it knows, about a millisecond, which a start within 1.3× bare Node cannot spare. Most
  * quick starts print without colour (a pipe, a file, NO_COLOR, --no-color: src/lib/output.ts asks
  * for level 0), and at level 0 a chalk style only joins its arguments: that is answered here. Any

@@ -1,5 +1,5 @@
 /**
- * Runs the built CLI (bin/mcp-cognito.js → dist/cli.js) as a child process with a clean,
+ * Runs the built CLI (bin/mcp-cognito.js → dist/cli.cjs) as a child process with a clean,
  * hermetic environment: dummy credentials, a fresh HOME (no real ~/.aws), a fresh cwd (so the
  * default state file ./mcp-cognito.json is per run) and a request recorder file.
  */
@@ -12,7 +12,7 @@ import { actionOf, commandOf, record, undocumented } from './iam-doc';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const binPath = join(repoRoot, 'bin', 'mcp-cognito.js');
-const distPath = join(repoRoot, 'dist', 'cli.js');
+const distPath = join(repoRoot, 'dist', 'cli.cjs');
 
 /** One AWS request the CLI sent, as appended by its MCP_COGNITO_RECORD middleware. */
 export interface RecordedCall {

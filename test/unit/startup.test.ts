@@ -1,9 +1,9 @@
 /**
- * Start-up stays light. The build (scripts/build.mjs buildAll) makes dist/cli.js one file, each
+ * Start-up stays light. The build (scripts/build.mjs buildAll) makes dist/cli.cjs one file, each
  * quick path one more, and the rest one CommonJS script (dist/chunks/program-*.cjs); here the CLI
  * runs from that build (npm test's own, or the same build into a scratch directory) with a module
  * recorder preloaded, and each file it loaded is mapped back to the sources bundled in it. Each module
- * costs a start its resolution, compilation and linking: the quick starts load dist/cli.js and at
+ * costs a start its resolution, compilation and linking: the quick starts load dist/cli.cjs and at
  * most one more. `--help`, `--version` and `doctor --offline` must load no AWS SDK and no prompt library;
  * `--help`, `help` and `--version` no command code, zod or chalk either, and not even commander (src/cli.ts
  * prints them from src/spec.ts; test/unit/help.test.ts holds the text to commander's); nor do
@@ -25,7 +25,7 @@ import { CaptureStream, commanderHelp } from './helpers.js';
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const recorder = join(repoRoot, 'test', 'fixtures', 'record-modules.mjs');
 const SDK = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@inquirer)\//;
-/** doctor --offline's argument check (src/commands/doctor-offline.ts, a few lines) is part of dist/cli.js; what it prints is not. */
+/** doctor --offline's argument check (src/commands/doctor-offline.ts, a few lines) is part of dist/cli.cjs; what it prints is not. */
 const FRONT = /node_modules\/(zod|chalk)\/|^src\/(commands\/(?!doctor-offline\.ts$)|doctor|aws|lib\/(context|output|state|validate|prompt))\b/;
 /** The build's version (src/spec.ts VERSION, which scripts/build.mjs sets from package.json). */
 const VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -36,7 +36,7 @@ let meta: Metafile;
 
 /**
  * dist/ as scripts/build.mjs last built it (npm test builds first), with that build's metafile,
- * when it is the build of the files as they are now: its dist/cli.js and every output as the
+ * when it is the build of the files as they are now: its dist/cli.cjs and every output as the
  * metafile says, and nothing it was built from (every input, src/, bin/, scripts/build.mjs,
  * package.json, tsconfig.json) changed since the build started. Else undefined, and the test builds the sources
  * itself.
@@ -49,7 +49,7 @@ function lastBuild(): Metafile | undefined {
     return undefined;
   }
   const at = (f: string) => join(repoRoot, f);
-  if (createHash('sha256').update(readFileSync(at('dist/cli.js'))).digest('hex') !== saved.cliSha256) return undefined;
+  if (createHash('sha256').update(readFileSync(at('dist/cli.cjs'))).digest('hex') !== saved.cliSha256) return undefined;
   for (const [o, out] of Object.entries(saved.metafile.outputs)) if (statSync(at(o), { throwIfNoEntry: false })?.size !== out.bytes) return undefined;
   const tree = (d: string) => (readdirSync(at(d), { recursive: true, withFileTypes: true }) as { isFile(): boolean; parentPath: string; name: string }[]).filter((e) => e.isFile()).map((e) => relative(repoRoot, join(e.parentPath, e.name)));
   const from = [...Object.keys(saved.metafile.inputs).filter((i) => !i.includes(':')), ...tree('src'), ...tree('bin'), 'scripts/build.mjs', 'package.json', 'tsconfig.json'];
@@ -59,16 +59,16 @@ function lastBuild(): Metafile | undefined {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-startup-'));
-  let cli = join(repoRoot, 'dist', 'cli.js');
+  let cli = join(repoRoot, 'dist', 'cli.cjs');
   const reused = lastBuild();
   if (reused) meta = reused;
   else {
     meta = await buildAll(join(dir, 'dist'), { dir, absWorkingDir: repoRoot });
-    cli = join(dir, 'dist', 'cli.js');
+    cli = join(dir, 'dist', 'cli.cjs');
   }
   // The launcher, pointed at this build.
-  const bin = readFileSync(join(repoRoot, 'bin', 'mcp-cognito.js'), 'utf8').replace("'../dist/cli.js'", JSON.stringify(pathToFileURL(cli).href));
-  writeFileSync(join(dir, 'mcp-cognito.mjs'), bin);
+  const bin = readFileSync(join(repoRoot, 'bin', 'mcp-cognito.js'), 'utf8').replace("'../dist/cli.cjs'", JSON.stringify(cli));
+  writeFileSync(join(dir, 'mcp-cognito.cjs'), bin);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -76,7 +76,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function loadedSources(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string; files: string[]; sources: string[] } {
   const log = join(dir, `modules-${Math.random().toString(36).slice(2)}.log`);
   writeFileSync(log, '');
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(recorder).href, join(dir, 'mcp-cognito.mjs'), ...args], {
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(recorder).href, join(dir, 'mcp-cognito.cjs'), ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: dir, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', NO_COLOR: '1', CI: 'true', MCP_COGNITO_MODULE_LOG: log, ...env },
     cwd: dir,
@@ -110,7 +110,7 @@ describe('start-up stays light', () => {
     expect(stderr).toBe('');
     // stdout is a pipe here: the text went straight to file descriptor 1.
     expect(stdout).toBe(what === 'help' ? commanderHelp(undefined, false) : `${VERSION}\n`);
-    expect(files).toEqual(['dist/cli.js']);
+    expect(files).toEqual(['dist/cli.cjs']);
     expect(sources).toContain('src/cli.ts');
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s) || COMMANDER.test(s))).toEqual([]);
   });
@@ -135,19 +135,19 @@ describe('start-up stays light', () => {
     [['completion', 'bash']],
     [['completion', 'zsh']],
     [['completion', 'fish']],
-  ])('mcp-cognito %j loads dist/cli.js only (and reads its answer from the build\'s model), not commander, and prints what commander prints', async (args) => {
+  ])('mcp-cognito %j loads dist/cli.cjs only (and reads its answer from the build\'s model), not commander, and prints what commander prints', async (args) => {
     const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toBe(await commanderPrints(args));
-    expect(files).toEqual(['dist/cli.js']);
+    expect(files).toEqual(['dist/cli.cjs']);
     expect(sources).toContain('src/cli-store.ts');
     expect(sources.filter((s) => SDK.test(s) || FRONT.test(s) || COMMANDER.test(s))).toEqual([]);
   });
 
   it('a reader that goes away before the help is written: exit 0, nothing on stderr', () => {
     // The reader (true) has exited when the CLI writes: the write fails with EPIPE.
-    const bin = join(dir, 'mcp-cognito.mjs');
+    const bin = join(dir, 'mcp-cognito.cjs');
     const r = spawnSync('bash', ['-c', `(sleep 0.5; "${process.execPath}" "${bin}" --help; echo "exit=$?" >&2) | true`], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
     expect(r.stderr).toBe('exit=0\n');
   });
@@ -160,7 +160,7 @@ describe('start-up stays light', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toBe(await commanderPrints(args));
-    expect(files).toEqual(['dist/cli.js', 'dist/chunks/quick-doctor-offline.js']);
+    expect(files).toEqual(['dist/cli.cjs', 'dist/chunks/quick-doctor-offline.cjs']);
     expect(sources).toContain('src/commands/doctor-offline.ts');
     expect(sources).toContain('src/doctor/catalogue.ts');
     expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || /^src\/doctor\/(checks|probes|doctor|reads)\b|node_modules\/zod\//.test(s))).toEqual([]);
@@ -172,7 +172,7 @@ describe('start-up stays light', () => {
     [['doctor', '--offlin'], /^Error: Unknown option '--offlin'\n\(Did you mean --offline\?\)\n/],
     [['create-client', '--bogus', '--json'], /^$/],
     [['init-pool', '--domain'], /^Error: Option '--domain <prefix>' argument missing\n/],
-  ])('a usage error (%j) is told from the build\'s model and printed by dist/cli.js: no commander, no command code, no AWS SDK', async (args, message) => {
+  ])('a usage error (%j) is told from the build\'s model and printed by dist/cli.cjs: no commander, no command code, no AWS SDK', async (args, message) => {
     const { code, stdout, stderr, files, sources } = loadedSources(args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
@@ -181,7 +181,7 @@ describe('start-up stays light', () => {
     const err = new CaptureStream();
     expect(await run(['node', 'mcp-cognito', ...args], { stdout: out, stderr: err })).toBe(2);
     expect([stdout, stderr]).toEqual([out.text(), err.text()]);
-    expect(files).toEqual(['dist/cli.js']);
+    expect(files).toEqual(['dist/cli.cjs']);
     expect(sources).toContain('src/usage.ts');
     // doctor's quick path looks at the arguments first (src/commands/doctor-offline.ts, a few lines), then lets them go.
     expect(sources.filter((s) => SDK.test(s) || COMMANDER.test(s) || (/^src\/(commands|workflows|steps|doctor)\//.test(s) && s !== 'src/commands/doctor-offline.ts'))).toEqual([]);
@@ -191,7 +191,7 @@ describe('start-up stays light', () => {
     // Nothing listens on port 9 of 127.0.0.1: the first call fails at once, after the SDK has loaded.
     const { code, files, sources } = loadedSources(['init-pool', '--domain', 'p-x1', '--json'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
     expect(code).toBe(1);
-    expect(files).toEqual(['dist/cli.js', 'dist/chunks/program.cjs']);
+    expect(files).toEqual(['dist/cli.cjs', 'dist/chunks/program.cjs']);
     expect(sources.some((s) => s.includes('node_modules/@aws-sdk/client-cognito-identity-provider/'))).toBe(true);
   });
 
