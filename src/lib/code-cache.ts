@@ -49,6 +49,20 @@ function cacheDir(): string | undefined {
   }
 }
 
+/**
+ * Node's options (on its command line or in NODE_OPTIONS) can change V8's flags, and V8 refuses a
+ * cache made under other flags: each set of options keeps its own cache instead of rewriting one
+ * cache at every switch. Empty without options; else a short hash of them (FNV-1a: node:crypto
+ * would cost a start a few milliseconds).
+ */
+function flagsTag(): string {
+  const options = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\0');
+  if (options === '') return '';
+  let h = 0x811c9dc5;
+  for (let i = 0; i < options.length; i++) h = Math.imul(h ^ options.charCodeAt(i), 0x01000193);
+  return `-${(h >>> 0).toString(16)}`;
+}
+
 /** What a run found: no cache directory it can trust (or NODE_DISABLE_COMPILE_CACHE), no cache yet, one V8 took, one V8 refused. */
 export type CacheUse = 'off' | 'missing' | 'used' | 'rejected';
 
@@ -61,7 +75,7 @@ export function runScript(file: string, key: string): { exports: Record<string, 
   // The build writes ASCII only (esbuild escapes the rest): latin1 reads it as is, and V8 keeps one byte a character.
   const source = readFileSync(file, 'latin1');
   const dir = cacheDir();
-  const cacheFile = dir && join(dir, `${basename(file)}.${key.replace(/[^a-z0-9-]/g, '_')}.${process.version}-${process.arch}.v8`);
+  const cacheFile = dir && join(dir, `${basename(file)}.${key.replace(/[^a-z0-9-]/g, '_')}.${process.version}-${process.arch}${flagsTag()}.v8`);
   let cachedData: Buffer | undefined;
   if (cacheFile) {
     try {

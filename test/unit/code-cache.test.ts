@@ -90,6 +90,14 @@ describe.skipIf(process.platform === 'win32')('code cache', () => {
     expect(run('status').cache).toBe('off');
   });
 
+  it('Node options that change V8 flags keep a cache of their own (no cache rewritten at each switch)', () => {
+    expect(run('status').cache).toBe('missing');
+    expect(run('status', 0, { NODE_OPTIONS: '--max-semi-space-size=32' }).cache).toBe('missing');
+    expect(run('status', 0, { NODE_OPTIONS: '--max-semi-space-size=32' }).cache).toBe('used');
+    expect(run('status').cache).toBe('used');
+    expect(cacheFiles()).toHaveLength(2);
+  });
+
   it('NODE_DISABLE_COMPILE_CACHE turns it off', () => {
     expect(run('status', 0, { NODE_DISABLE_COMPILE_CACHE: '1' }).cache).toBe('off');
     expect(existsSync(cacheDir())).toBe(false);
