@@ -82,13 +82,11 @@ export const buildOptions = {
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.12',
-  // The SDK's ES module builds (dist-es): import() boundaries stay where the source put them.
+  // The SDK's ES module builds (dist-es): esbuild tree-shakes them.
   mainFields: ['module', 'main'],
-  chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS dependencies (commander, …) call require() for Node built-ins (and the SDK for
   // optional packages). process.getBuiltinModule (Node 20.16+, 22.3+) answers a built-in at no
   // cost; createRequire costs each ES module that calls it about half a millisecond, so it is made
@@ -104,7 +102,7 @@ export const buildOptions = {
   plugins: [lazyChildProcess, noColorDetection, builtinsByRequire],
 };
 
-/** The quick paths: each one file (no splitting) with all it loads, loaded by dist/cli.cjs's dynamic import() of its source. */
+/** The quick paths: each one file with all it loads, which dist/cli.cjs runs (with its code cache) where src/cli.ts imports its source. */
 const QUICK = { 'src/doctor/offline-print.ts': 'chunks/quick-doctor-offline', 'src/usage-report.ts': 'chunks/quick-usage-report' };
 /** Loaded dynamically (src/spec.ts QuickRun) but a few lines: part of dist/cli.cjs. */
 const INLINE = new Set(['src/commands/doctor-offline.ts']);
@@ -182,7 +180,7 @@ function entryOutputs(metafile, outdir, absWorkingDir) {
 async function readModel(dir, absWorkingDir) {
   const tmp = join(dir, `.model-${process.pid}-${Date.now()}`);
   try {
-    await build({ ...buildOptions, entryPoints: { model: 'src/cli-model.ts' }, outdir: tmp, splitting: false, absWorkingDir, logLevel: 'error' });
+    await build({ ...buildOptions, entryPoints: { model: 'src/cli-model.ts' }, outdir: tmp, absWorkingDir, logLevel: 'error' });
     const { describeCli } = await import(pathToFileURL(join(tmp, 'model.js')).href);
     return await describeCli();
   } finally {
@@ -201,7 +199,7 @@ export const metafilePath = fileURLToPath(new URL('../.cache/build/metafile.json
 async function writeModel(model, outdir, absWorkingDir) {
   const tmp = join(outdir, `.store-${process.pid}-${Date.now()}`);
   try {
-    await build({ ...buildOptions, entryPoints: { store: 'src/cli-store.ts' }, outdir: tmp, splitting: false, absWorkingDir, logLevel: 'error' });
+    await build({ ...buildOptions, entryPoints: { store: 'src/cli-store.ts' }, outdir: tmp, absWorkingDir, logLevel: 'error' });
     const { modelFiles } = await import(pathToFileURL(join(tmp, 'store.js')).href);
     const files = [
       ...Object.entries(model.help).map(([path, help]) => [modelFiles.help(path), JSON.stringify(help)]),
@@ -224,7 +222,7 @@ async function writeModel(model, outdir, absWorkingDir) {
  */
 export async function buildAll(outdir, { dir = outdir, absWorkingDir = process.cwd() } = {}) {
   const model = await readModel(dir, absWorkingDir);
-  const common = { ...buildOptions, ...shippedOptions, outdir, absWorkingDir, metafile: true, splitting: false };
+  const common = { ...buildOptions, ...shippedOptions, outdir, absWorkingDir, metafile: true };
   // Which sources dist/cli.cjs loads apart (a first pass, nothing written).
   const lazy = new Set();
   await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, write: false, plugins: [...common.plugins, entryImports(lazy, new Map(), absWorkingDir)] });

@@ -6,7 +6,7 @@
  * that looks like a flag, AWS_PROFILE or AWS_ENDPOINT_URL that are not plainly valid) returns
  * undefined and goes to commander, which checks it and says what is wrong. This part is a few lines
  * of dist/cli.cjs; what prints (src/doctor/offline-print.ts) is one file of its own
- * (dist/chunks/quick-doctor-offline-*.js), loaded once the arguments are known to be plain.
+ * (dist/chunks/quick-doctor-offline-*.cjs), loaded once the arguments are known to be plain.
  */
 import type { Deps } from '../lib/context.js';
 
