@@ -1,16 +1,16 @@
 /**
- * Runs the scripts dist/cli.cjs loads (the full program, dist/chunks/program-<hash>.cjs:
- * commander, every command, the AWS SDK; a quick path, dist/chunks/quick-*.cjs; scripts/build.mjs)
- * with a V8 code cache, on every Node version.
+ * Runs, with a V8 code cache on every Node version, the scripts dist/cli.cjs loads
+ * (scripts/build.mjs): the full program (dist/chunks/program-<hash>.cjs: commander, every command,
+ * the AWS SDK) and the quick paths (dist/chunks/quick-*.cjs).
  *
  * Node 20 compiles every file from scratch at every start (the compile cache, module.enableCompileCache,
  * came in Node 22.1); as ES modules, resolving and linking the thirty-odd an AWS command loaded cost
  * it as much again. One script compiled with `cachedData` skips both: measured on Node 20 (2-core
  * machine, `status` against the emulator, medians of 15 runs), 190–208 → 150–185 ms of CPU a start
- * (bare Node: 24 ms). Each command keeps its own
- * cache (`<bundle>.<command>.<node version>-<arch>.v8`), written when the run that lacked it ends:
- * V8 then includes every function that run compiled, not only the top level (only a run that
- * succeeded writes it: one stopped by bad input compiled little).
+ * (bare Node: 24 ms). Each command keeps its own cache
+ * (`<bundle>.<command>.<node version>-<arch>[-<options hash>].v8`), written when the run that lacked
+ * it ends: V8 then includes every function that run compiled, not only the top level (only a run
+ * that succeeded writes it: one stopped by bad input compiled little).
  *
  * The cache lives in a directory of the system's temporary directory that only this user can write
  * (mcp-cognito-<uid>, mode 0700, checked before each read: compiled code from a file another user

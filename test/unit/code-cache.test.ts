@@ -5,7 +5,7 @@
  * NODE_DISABLE_COMPILE_CACHE.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,9 +85,17 @@ describe.skipIf(process.platform === 'win32')('code cache', () => {
     expect(cacheFiles()).toEqual([]);
   });
 
-  it('a file (or a link) where the directory should be: no cache, the script still runs', () => {
+  it('a file where the directory should be: no cache, the script still runs', () => {
     writeFileSync(cacheDir(), '');
     expect(run('status').cache).toBe('off');
+  });
+
+  it('a link where the directory should be, even to a directory of ours: neither read nor written', () => {
+    const target = join(tmp, 'elsewhere');
+    mkdirSync(target, { mode: 0o700 });
+    symlinkSync(target, cacheDir());
+    expect(run('status').cache).toBe('off');
+    expect(readdirSync(target)).toEqual([]);
   });
 
   it('Node options that change V8 flags keep a cache of their own (no cache rewritten at each switch)', () => {
