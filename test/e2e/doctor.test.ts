@@ -3,6 +3,7 @@
  * the cause and the fix command. Live probes run against the local fake Cognito/gateway server
  * (test/fixtures/fake-oauth-server.ts), which answers from moto's state.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +71,7 @@ async function seed(endpoint: string, o: SeedOptions = {}): Promise<Seed> {
   const { cognito, agentcore } = sdk(endpoint);
   const pool = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'mcp-gateway' }))).UserPool!;
   const poolId = pool.Id!;
-  if (o.domain !== false) await cognito.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: `mcp-doc-${Math.random().toString(36).slice(2, 8)}` }));
+  if (o.domain !== false) await cognito.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: `mcp-doc-${randomBytes(3).toString('hex')}` }));
   await cognito.send(new CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'mcp', Name: 'MCP Server Access', Scopes: (o.rsScopes ?? ['invoke']).map((n) => ({ ScopeName: n, ScopeDescription: n === 'invoke' ? 'Invoke MCP server tools' : n })) }));
   const copilot = (
     await cognito.send(

@@ -6,6 +6,7 @@
  * URL away and read back "fine". The CLI reads, merges and writes again instead: the second
  * UpdateUserPoolClient carries the other writer's URL, and nothing is lost.
  */
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, DescribeUserPoolClientCommand, UpdateUserPoolClientCommand, UpdateResourceServerCommand, CreateResourceServerCommand, DescribeResourceServerCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateGatewayCommand, GetGatewayCommand, UpdateGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
@@ -72,7 +73,7 @@ describe('a write whose answer was lost is merged again, not resent', () => {
       },
     });
     emu.front().faults.inject({ operation: 'UpdateResourceServer', kind: 'server-error-after', times: 1 });
-    const run = await runCli(['init-pool', '--pool-id', poolId, '--domain', `resend-${Date.now().toString(36)}`, '--scope', 'invoke', '--scope', 'read=Read', '--yes', '--json'], { endpoint: emu.endpoint() });
+    const run = await runCli(['init-pool', '--pool-id', poolId, '--domain', `resend-${randomBytes(4).toString('hex')}`, '--scope', 'invoke', '--scope', 'read=Read', '--yes', '--json'], { endpoint: emu.endpoint() });
     expect(run.code, run.stderr).toBe(0);
     expect(hook.fired).toBe(1);
     // One UpdateResourceServer: the fresh read shows our scopes there (and theirs), so nothing is sent again.
