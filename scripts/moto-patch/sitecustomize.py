@@ -78,3 +78,78 @@ try:
     WSGIRequestHandler.log_request = lambda self, code="-", size="-": None
 except Exception:
     pass
+
+# 5. moto's response serializer finds each member's value by building a context object and asking six
+#    alias providers for the attribute names to try (one object per provider per member): about 40%
+#    of the serializer's CPU. The names depend only on the picker, the source object's class, the
+#    member's shape (and the structure it was reached from) and the member's name: remember them.
+#    Objects that carry their own `Meta` (read by the explicit-alias provider) are asked every time,
+#    as before, and so is a picker with response transformers (they read the key's path).
+#    Measured on 400 DescribeUserPool in a row: 4.3 ms of moto CPU each before, 3.3 ms after.
+try:
+    from moto.core import serialize as _serialize
+    from moto.core.utils import MISSING as _MISSING, get_value as _get_value
+
+    _keys_for = {}
+    _original_get_value = _serialize.ResponseSerializer.get_value
+    _picker_call = _serialize.AttributePicker.__call__
+
+    def _serializer_get_value(self, value, key, shape):
+        picker = self._value_picker
+        if type(picker).__call__ is not _picker_call or picker.response_transformers or "Meta" in getattr(value, "__dict__", ()):
+            return _original_get_value(self, value, key, shape)
+        ck = (type(picker), tuple(picker.alias_providers), type(value), shape, getattr(shape, "parent", None), key)
+        keys = _keys_for.get(ck)
+        if keys is None:
+            context = _serialize.AttributePickerContext(obj=value, key=key, shape=shape, operation_model=self.operation_model, service_model=self.operation_model.service_model, key_path=".".join(self.path))
+            keys = _keys_for[ck] = tuple(picker.get_possible_keys(context))
+        for possible_key in keys:
+            found = _get_value(value, possible_key, _MISSING)
+            if found is not _MISSING:
+                return found
+        return None
+
+    _serialize.ResponseSerializer.get_value = _serializer_get_value
+except Exception:
+    pass
+
+# 6. moto's SSM backend imports the whole EC2 backend (~0.9 s of CPU for every server) for one
+#    feature the suite never uses (targets of maintenance windows and commands by EC2 tag). Give
+#    moto.ssm.models a stand-in for `ec2_backends` that imports EC2 the first time it is indexed.
+try:
+    import importlib.abc, importlib.util, sys
+
+    class _LazyEc2Backends:
+        def __getitem__(self, account_id):
+            from moto.ec2 import ec2_backends
+
+            return ec2_backends[account_id]
+
+    class _SsmModelsFinder(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name != "moto.ssm.models" or "moto.ec2" in sys.modules:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.loader is None:
+                return spec
+            real_exec = spec.loader.exec_module
+
+            def exec_module(module):
+                import types
+
+                stand_in = types.ModuleType("moto.ec2")
+                stand_in.ec2_backends = _LazyEc2Backends()
+                sys.modules["moto.ec2"] = stand_in
+                try:
+                    real_exec(module)
+                finally:
+                    if sys.modules.get("moto.ec2") is stand_in:
+                        del sys.modules["moto.ec2"]
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, _SsmModelsFinder())
+except Exception:
+    pass
