@@ -93,6 +93,10 @@ try:
     _keys_for = {}
     _original_get_value = _serialize.ResponseSerializer.get_value
     _picker_call = _serialize.AttributePicker.__call__
+    _probe = _serialize.AttributePicker()
+    # What the patch reads: skipped (moto as it is) when this moto's picker is built differently.
+    assert isinstance(_probe.alias_providers, list) and isinstance(_probe.response_transformers, dict)
+    assert callable(_probe.get_possible_keys)
 
     def _serializer_get_value(self, value, key, shape):
         picker = self._value_picker
@@ -142,6 +146,10 @@ try:
                 stand_in.ec2_backends = _LazyEc2Backends()
                 sys.modules["moto.ec2"] = stand_in
                 try:
+                    real_exec(module)
+                except ImportError:
+                    # This moto needs more of EC2 while importing SSM: import it as moto does.
+                    sys.modules.pop("moto.ec2", None)
                     real_exec(module)
                 finally:
                     if sys.modules.get("moto.ec2") is stand_in:
