@@ -16,8 +16,11 @@ export default defineConfig({
     isolate: false,
     // The end-to-end files mostly wait on child processes (the CLI, moto): more files at once than
     // cores keeps both cores busy. vitest's default here would be one worker (cores - 1). Measured on
-    // the 2-core machine, npm test: 3 workers 83.7 s and 90.4 s, 4 workers 82.9 s and 81.7 s.
-    maxWorkers: 4,
+    // the 2-core machine, vitest run, pairs back to back (its speed drifts by ±15% within minutes):
+    // 4 workers 88.9 s and 95.8 s, 6 workers 81.9 s and 90.5 s (both cores busy 1.70–1.78 of 2 with
+    // 4, 1.87 with 6, for the same CPU time); 5 workers 94.1 s, 8 workers 104.7 s (more CPU: one more
+    // moto and worker each), 3 workers 96.8 s.
+    maxWorkers: 6,
     // Transformed test and src modules are kept on disk (node_modules/.experimental-vitest-cache) and
     // reused by the next run when their source is unchanged: measured on the 2-core machine, transform
     // 12 → 5 s and import 10.5 → 4.8 s of worker time on the second run.
