@@ -8,14 +8,17 @@
  * it as much again. One script compiled with `cachedData` skips both: measured on Node 20 (2-core
  * machine, `status` against the emulator, medians of 15 runs), 190–208 → 150–185 ms of CPU a start
  * (bare Node: 24 ms). Each command keeps its own cache
- * (`<bundle>.<command>.<node version>-<arch>[-<options hash>].v8`), written when the run that lacked
+ * (`<install>-<bundle>.<command>.<node version>-<arch>[-<options hash>].v8`), written when the run that lacked
  * it ends: V8 then includes every function that run compiled, not only the top level (only a run
  * that succeeded writes it: one stopped by bad input compiled little).
  *
  * The cache lives in a directory of the system's temporary directory that only this user can write
  * (mcp-cognito-<uid>, mode 0700, checked before each read: compiled code from a file another user
  * could write would run as this user). A bundle's name carries its content hash, so a new build
- * never meets an old cache; caches of other builds are removed when a new one is written.
+ * never meets an old cache. When a new cache is written, the caches of the same installation's
+ * other builds are removed (an upgrade in place); another installation's (a global one beside
+ * `npx`, another version) are kept, so running both does not make each remove the other's at every
+ * switch, unless they have not been written for 30 days.
  * NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns it off. Any failure here only costs the
  * compile: the script then runs without a cache, and nothing is printed.
  */
@@ -57,11 +60,18 @@ function cacheDir(): string | undefined {
  */
 function flagsTag(): string {
   const options = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\0');
-  if (options === '') return '';
-  let h = 0x811c9dc5;
-  for (let i = 0; i < options.length; i++) h = Math.imul(h ^ options.charCodeAt(i), 0x01000193);
-  return `-${(h >>> 0).toString(16)}`;
+  return options === '' ? '' : `-${fnv(options)}`;
 }
+
+/** FNV-1a, 32 bits, as hexadecimal. */
+function fnv(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Caches of another installation not written for this long are removed with the caches of old builds. */
+const OTHER_INSTALL_KEPT_MS = 30 * 24 * 3600 * 1000;
 
 /** What a run found: no cache directory it can trust (or NODE_DISABLE_COMPILE_CACHE), no cache yet, one V8 took, one V8 refused. */
 export type CacheUse = 'off' | 'missing' | 'used' | 'rejected';
@@ -75,7 +85,8 @@ export function runScript(file: string, key: string): { exports: Record<string, 
   // The build writes ASCII only (esbuild escapes the rest): latin1 reads it as is, and V8 keeps one byte a character.
   const source = readFileSync(file, 'latin1');
   const dir = cacheDir();
-  const cacheFile = dir && join(dir, `${basename(file)}.${key.replace(/[^a-z0-9-]/g, '_')}.${process.version}-${process.arch}${flagsTag()}.v8`);
+  // The installation (the bundle's directory) names its caches: see save().
+  const cacheFile = dir && join(dir, `${fnv(dirname(file))}-${basename(file)}.${key.replace(/[^a-z0-9-]/g, '_')}.${process.version}-${process.arch}${flagsTag()}.v8`);
   let cachedData: Buffer | undefined;
   if (cacheFile) {
     try {
@@ -87,14 +98,18 @@ export function runScript(file: string, key: string): { exports: Record<string, 
   const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const cache: CacheUse = !cacheFile ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
   // Written by a run that succeeded: a run stopped early (bad input, a failed call) compiled only a part.
-  if (cacheFile && cache !== 'used') process.once('exit', (code) => code === 0 && save(script, cacheFile, basename(file)));
+  if (cacheFile && cache !== 'used') process.once('exit', (code) => code === 0 && save(script, cacheFile, `${fnv(dirname(file))}-${basename(file)}`));
   const module = { exports: {} as Record<string, unknown> };
   const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports, cache };
 }
 
-/** Writes the cache (whole or not at all: a temporary file renamed), and drops the caches of other builds. */
+/**
+ * Writes the cache (whole or not at all: a temporary file renamed), and drops the caches of this
+ * installation's other builds (`bundle` is `<install>-<name>-<hash>.cjs`) and those of other
+ * installations not written for OTHER_INSTALL_KEPT_MS.
+ */
 function save(script: Script, cacheFile: string, bundle: string): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
@@ -108,7 +123,13 @@ function save(script: Script, cacheFile: string, bundle: string): void {
     renameSync(tmp, cacheFile);
     const dir = dirname(cacheFile);
     const family = bundle.replace(/-[A-Z0-9]+\.cjs$/, '-');
-    for (const name of readdirSync(dir)) if (name.startsWith(family) && !name.startsWith(`${bundle}.`) && name.endsWith('.v8')) rmSync(join(dir, name), { force: true });
+    const name = family.slice(family.indexOf('-') + 1);
+    for (const other of readdirSync(dir)) {
+      if (!other.endsWith('.v8') || other.startsWith(`${bundle}.`)) continue;
+      // This installation's other builds; caches named before installations were (no prefix); another installation's, once unused.
+      const old = other.startsWith(family) || other.startsWith(name) || (/^[0-9a-f]{8}-/.test(other) && other.slice(9).startsWith(name) && Date.now() - lstatSync(join(dir, other)).mtimeMs > OTHER_INSTALL_KEPT_MS);
+      if (old) rmSync(join(dir, other), { force: true });
+    }
   } catch {
     rmSync(tmp, { force: true });
   }

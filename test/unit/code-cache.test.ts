@@ -5,9 +5,9 @@
  * NODE_DISABLE_COMPILE_CACHE.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -40,18 +40,26 @@ beforeEach(() => {
 });
 
 const cacheDir = () => join(tmp, uid === undefined ? 'mcp-cognito-cache' : `mcp-cognito-${uid}`);
-function run(key: string, exit = 0, env: Record<string, string> = {}): { cache: string; answer: string } {
-  const r = spawnSync(process.execPath, [runner, script, key, String(exit)], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TMPDIR: tmp, ...env } });
+function run(key: string, exit = 0, env: Record<string, string> = {}, file = script): { cache: string; answer: string } {
+  const r = spawnSync(process.execPath, [runner, file, key, String(exit)], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TMPDIR: tmp, ...env } });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(exit);
   return JSON.parse(r.stdout) as { cache: string; answer: string };
 }
 const cacheFiles = () => (existsSync(cacheDir()) ? readdirSync(cacheDir()).sort() : []);
+/** The installation part of a cache's name: FNV-1a of the bundle's directory (code-cache.ts). */
+function installTag(file: string): string {
+  const d = dirname(file);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+const cacheName = (key: string, file = script) => `${installTag(file)}-${basename(file)}.${key}.${process.version}-${process.arch}.v8`;
 
 describe.skipIf(process.platform === 'win32')('code cache', () => {
   it('the first run that succeeds writes the cache (0600 in a 0700 directory); the next run takes it', () => {
     expect(run('status')).toEqual({ cache: 'missing', answer: join('a', '42') });
-    expect(cacheFiles()).toEqual([`program-ABCD1234.cjs.status.${process.version}-${process.arch}.v8`]);
+    expect(cacheFiles()).toEqual([cacheName('status')]);
     expect(statSync(cacheDir()).mode & 0o777).toBe(0o700);
     expect(statSync(join(cacheDir(), cacheFiles()[0]!)).mode & 0o777).toBe(0o600);
     expect(run('status').cache).toBe('used');
@@ -67,15 +75,34 @@ describe.skipIf(process.platform === 'win32')('code cache', () => {
     expect(run('status', 1).cache).toBe('used');
   });
 
-  it('a cache V8 refuses is written again; caches of other builds are removed then', () => {
+  it('a cache V8 refuses is written again; caches of this installation\'s other builds are removed then', () => {
     mkdirSync(cacheDir(), { mode: 0o700 });
-    const name = `program-ABCD1234.cjs.status.${process.version}-${process.arch}.v8`;
+    const name = cacheName('status');
     writeFileSync(join(cacheDir(), name), 'not a code cache', { mode: 0o600 });
+    writeFileSync(join(cacheDir(), `${installTag(script)}-program-OLDBUILD.cjs.status.${process.version}-${process.arch}.v8`), 'old', { mode: 0o600 });
+    // Named before installations were.
     writeFileSync(join(cacheDir(), `program-OLDBUILD.cjs.status.${process.version}-${process.arch}.v8`), 'old', { mode: 0o600 });
     writeFileSync(join(cacheDir(), 'unrelated.txt'), 'kept', { mode: 0o600 });
     expect(run('status').cache).toBe('rejected');
     expect(cacheFiles()).toEqual([name, 'unrelated.txt']);
     expect(run('status').cache).toBe('used');
+  });
+
+  it('another installation (another directory, another build) keeps its caches: running both does not make each remove the other\'s', () => {
+    const elsewhere = join(tmp, 'other-install');
+    mkdirSync(elsewhere);
+    const other = join(elsewhere, 'program-EFGH5678.cjs');
+    writeFileSync(other, `'use strict';\nmodule.exports = { answer: () => 'other' };\n`);
+    expect(run('status').cache).toBe('missing');
+    expect(run('status', 0, {}, other)).toEqual({ cache: 'missing', answer: 'other' });
+    expect(run('status').cache).toBe('used');
+    expect(run('status', 0, {}, other).cache).toBe('used');
+    expect(cacheFiles()).toEqual([cacheName('status'), cacheName('status', other)].sort());
+    // Unless unused for 30 days: removed when this installation next writes a cache.
+    const month = (Date.now() - 31 * 24 * 3600 * 1000) / 1000;
+    utimesSync(join(cacheDir(), cacheName('status', other)), month, month);
+    expect(run('doctor').cache).toBe('missing');
+    expect(cacheFiles()).toEqual([cacheName('doctor'), cacheName('status')].sort());
   });
 
   it('a directory others can write is neither read nor written', () => {
