@@ -86,7 +86,8 @@ export function runScript(file: string, key: string): { exports: Record<string, 
   const source = readFileSync(file, 'latin1');
   const dir = cacheDir();
   // The installation (the bundle's directory) names its caches: see save().
-  const cacheFile = dir && join(dir, `${fnv(dirname(file))}-${basename(file)}.${key.replace(/[^a-z0-9-]/g, '_')}.${process.version}-${process.arch}${flagsTag()}.v8`);
+  const install = fnv(dirname(file));
+  const cacheFile = dir && join(dir, `${install}-${basename(file)}.${key.replace(/[^a-z0-9-]/g, '_')}.${process.version}-${process.arch}${flagsTag()}.v8`);
   let cachedData: Buffer | undefined;
   if (cacheFile) {
     try {
@@ -98,7 +99,7 @@ export function runScript(file: string, key: string): { exports: Record<string, 
   const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const cache: CacheUse = !cacheFile ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
   // Written by a run that succeeded: a run stopped early (bad input, a failed call) compiled only a part.
-  if (cacheFile && cache !== 'used') process.once('exit', (code) => code === 0 && save(script, cacheFile, `${fnv(dirname(file))}-${basename(file)}`));
+  if (cacheFile && cache !== 'used') process.once('exit', (code) => code === 0 && save(script, cacheFile, install, basename(file)));
   const module = { exports: {} as Record<string, unknown> };
   const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
@@ -107,10 +108,10 @@ export function runScript(file: string, key: string): { exports: Record<string, 
 
 /**
  * Writes the cache (whole or not at all: a temporary file renamed), and drops the caches of this
- * installation's other builds (`bundle` is `<install>-<name>-<hash>.cjs`) and those of other
- * installations not written for OTHER_INSTALL_KEPT_MS.
+ * installation's other builds of `bundle` (`<name>-<hash>.cjs`), caches named before installations
+ * were, and other installations' caches not written for OTHER_INSTALL_KEPT_MS.
  */
-function save(script: Script, cacheFile: string, bundle: string): void {
+function save(script: Script, cacheFile: string, install: string, bundle: string): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
     const data = script.createCachedData();
@@ -122,12 +123,13 @@ function save(script: Script, cacheFile: string, bundle: string): void {
     }
     renameSync(tmp, cacheFile);
     const dir = dirname(cacheFile);
-    const family = bundle.replace(/-[A-Z0-9]+\.cjs$/, '-');
-    const name = family.slice(family.indexOf('-') + 1);
+    const name = bundle.replace(/-[A-Z0-9]+\.cjs$/, '-');
     for (const other of readdirSync(dir)) {
-      if (!other.endsWith('.v8') || other.startsWith(`${bundle}.`)) continue;
-      // This installation's other builds; caches named before installations were (no prefix); another installation's, once unused.
-      const old = other.startsWith(family) || other.startsWith(name) || (/^[0-9a-f]{8}-/.test(other) && other.slice(9).startsWith(name) && Date.now() - lstatSync(join(dir, other)).mtimeMs > OTHER_INSTALL_KEPT_MS);
+      if (!other.endsWith('.v8') || other.startsWith(`${install}-${bundle}.`)) continue;
+      const ofInstall = /^([0-9a-f]{8})-(.*)$/.exec(other);
+      const old = ofInstall
+        ? ofInstall[2]!.startsWith(name) && (ofInstall[1] === install || Date.now() - lstatSync(join(dir, other)).mtimeMs > OTHER_INSTALL_KEPT_MS)
+        : other.startsWith(name);
       if (old) rmSync(join(dir, other), { force: true });
     }
   } catch {
