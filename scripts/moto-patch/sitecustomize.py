@@ -102,10 +102,14 @@ try:
 
     def _serializer_get_value(self, value, key, shape):
         picker = self._value_picker
-        if type(picker).__call__ is not _picker_call or picker.response_transformers or "Meta" in getattr(value, "__dict__", ()):
-            return _original_get_value(self, value, key, shape)
         parent = getattr(shape, "parent", None)
-        if isinstance(shape, _ErrorShape) or isinstance(parent, _ErrorShape):
+        if (
+            type(picker).__call__ is not _picker_call
+            or picker.response_transformers
+            or "Meta" in getattr(value, "__dict__", ())
+            or isinstance(shape, _ErrorShape)
+            or isinstance(parent, _ErrorShape)
+        ):
             return _original_get_value(self, value, key, shape)
         ck = (type(picker), tuple(picker.alias_providers), type(value), shape, parent, key)
         keys = _keys_for.get(ck)
