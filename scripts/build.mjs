@@ -77,6 +77,62 @@ const builtinsByRequire = {
   },
 };
 
+/**
+ * src/aws/sdk/*.ts name the parts of each AWS SDK client that src/aws uses (`export { … } from
+ * '@aws-sdk/client-…'`). Through the package's index those names would bring every operation of
+ * the service: src/aws loads these files with import(), so esbuild wraps them and the index, and
+ * the index's initialiser runs every module it re-exports (every command class, the aggregated
+ * client, every paginator, waiter and error: 120 commands for Cognito alone). This plugin sends
+ * each name to the one module of the package's dist-es/ that defines it, so the build holds, and a
+ * start runs, only those.
+ */
+const sdkByModule = {
+  name: 'sdk-by-module',
+  setup(b) {
+    /** package → (exported name → its file under dist-es/), read once per build. */
+    const packages = new Map();
+    const definitions = (pkgDir) => {
+      let names = packages.get(pkgDir);
+      if (names) return names;
+      names = new Map();
+      const walk = (dir) => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const file = join(dir, entry.name);
+          if (entry.isDirectory()) walk(file);
+          else if (entry.name.endsWith('.js') && entry.name !== 'index.js') {
+            for (const m of readFileSync(file, 'utf8').matchAll(/^export (?:const|let|var|class|function|async function) ([A-Za-z_$][\w$]*)/gm)) if (!names.has(m[1])) names.set(m[1], file);
+          }
+        }
+      };
+      walk(join(pkgDir, 'dist-es'));
+      packages.set(pkgDir, names);
+      return names;
+    };
+    b.onLoad({ filter: /[\\/]src[\\/]aws[\\/]sdk[\\/][^\\/]+\.ts$/ }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const statements = [...source.matchAll(/^export \{([^}]*)\} from '(@aws-sdk\/client-[a-z0-9-]+)';$/gm)];
+      if (!statements.length) return undefined;
+      let contents = source;
+      for (const [statement, list, pkg] of statements) {
+        const r = await b.resolve(`${pkg}/package.json`, { kind: 'import-statement', resolveDir: dirname(args.path) });
+        if (r.errors.length) return { errors: r.errors };
+        const names = definitions(dirname(r.path));
+        const lines = list
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean)
+          .map((name) => {
+            const file = names.get(name);
+            if (!file) throw new Error(`${relative(process.cwd(), args.path)}: ${pkg} defines no ${name} in any module of dist-es/ (sdk-by-module, scripts/build.mjs)`);
+            return `export { ${name} } from ${JSON.stringify(file)};`;
+          });
+        contents = contents.replace(statement, lines.join('\n'));
+      }
+      return { contents, loader: 'ts', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 /** The base esbuild options: ES modules, as the build's scratch builds of the model (which it imports) are; the shipped files add shippedOptions. */
 export const buildOptions = {
   entryPoints: { cli: 'src/cli.ts' },
@@ -99,7 +155,7 @@ export const buildOptions = {
   legalComments: 'none',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(pkg.version) },
-  plugins: [lazyChildProcess, noColorDetection, builtinsByRequire],
+  plugins: [lazyChildProcess, noColorDetection, sdkByModule, builtinsByRequire],
 };
 
 /** The quick paths: each one file with all it loads, which dist/cli.cjs runs (with its code cache) where src/cli.ts imports its source. */

@@ -195,6 +195,26 @@ describe('start-up stays light', () => {
     expect(sources.some((s) => s.includes('node_modules/@aws-sdk/client-cognito-identity-provider/'))).toBe(true);
   });
 
+  it('the build holds the AWS SDK operations src/aws/sdk/ names and no other (the build sends each name to its own module, not through the package index)', () => {
+    // The commands src/aws/sdk/*.ts name, per package (`export { … } from '@aws-sdk/client-…'`), and those of the paginators they name.
+    const named = new Map<string, string[]>();
+    for (const file of readdirSync(join(repoRoot, 'src', 'aws', 'sdk'))) {
+      for (const [, list, pkg] of readFileSync(join(repoRoot, 'src', 'aws', 'sdk', file), 'utf8').matchAll(/^export \{([^}]*)\} from '(@aws-sdk\/client-[a-z0-9-]+)';$/gm)) {
+        named.set(pkg!, [...(named.get(pkg!) ?? []), ...list!.split(',').map((n) => n.trim()).flatMap((n) => (n.endsWith('Command') ? [n] : n.startsWith('paginate') ? [`${n.slice('paginate'.length)}Command`] : []))]);
+      }
+    }
+    expect([...named.keys()].sort()).toEqual(['@aws-sdk/client-bedrock-agentcore-control', '@aws-sdk/client-cognito-identity-provider', '@aws-sdk/client-iam', '@aws-sdk/client-lambda', '@aws-sdk/client-ssm']);
+    const inputs = Object.keys(meta.inputs);
+    for (const [pkg, commands] of named) {
+      const built = inputs.filter((i) => i.startsWith(`node_modules/${pkg}/dist-es/commands/`)).map((i) => i.slice(i.lastIndexOf('/') + 1, -'.js'.length));
+      expect(built.sort(), pkg).toEqual([...new Set(commands)].sort());
+      // Neither the package's index nor its aggregated client (<Service>.js: every operation as a method).
+      const client = inputs.find((i) => new RegExp(`^node_modules/${pkg}/dist-es/[A-Za-z]+Client\\.js$`).test(i))!;
+      expect(client, pkg).toBeDefined();
+      expect(inputs.filter((i) => i === `node_modules/${pkg}/dist-es/index.js` || i === client.replace(/Client\.js$/, '.js')), pkg).toEqual([]);
+    }
+  });
+
   it('full zod is not used (zod/mini only): it costs ~100 ms of start-up', () => {
     expect(Object.keys(meta.inputs).filter((p) => /node_modules\/zod\/v4\/classic\//.test(p))).toEqual([]);
   });

@@ -1,5 +1,6 @@
-// The parts of @aws-sdk/client-bedrock-agentcore-control that src/aws uses, by name: importing them so (not through the package's
-// index, which re-exports every operation) lets the build leave the other operations' code out.
+// The parts of @aws-sdk/client-bedrock-agentcore-control that src/aws uses, by name, in one list: the build
+// (scripts/build.mjs, sdk-by-module) takes each name from the one module of the package that defines it, not
+// through the package's index, which would bring and run every operation of the service (test/unit/startup.test.ts).
 export {
   BedrockAgentCoreControlClient,
   GetGatewayCommand,
