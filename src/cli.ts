@@ -14,6 +14,7 @@ import { directStream, watchStdout } from './lib/stdout.js';
 import { completionScript, helpModel, parseModel } from './cli-store.js';
 import { usageError } from './usage.js';
 import { toUsageError } from './lib/errors.js';
+import { course } from './lib/whole-course.js';
 import { failureText } from './lib/failure.js';
 import { HELP_OPTION, commandHelp, flagsOf, rootHelp } from './help.js';
 import { COMMANDS, VERSION, VERSION_ALIAS, VERSION_OPTION } from './spec.js';
@@ -100,5 +101,5 @@ export async function main(argv: string[], deps: Deps = {}): Promise<number> {
     direct.write('stdout' in text ? text.stdout : text.stderr.map((line) => `${line}\n`).join(''));
     return err.exit;
   }
-  return (await import('./program.js')).run(argv, deps);
+  return (await import('./program.js')).run(argv, { fullReport: () => void (course.whole = true), ...deps });
 }

@@ -103,6 +103,8 @@ export async function run(argv: string[], deps: Deps = {}): Promise<number> {
       return err.exit;
     }
     const err = e instanceof CliError ? e : new CliError(`Unexpected error: ${(e as Error)?.message ?? String(e)}`, { code: 'INTERNAL', cause: e, hint: 'This is a bug in mcp-cognito; run again with --debug and report it with the output.' });
+    // A failure that carries the command's result is its full report (doctor's failing checks): the command ran its whole course.
+    if (err.result) deps.fullReport?.();
     await report(err, holder, program, argv, deps);
     return err.exit;
   } finally {

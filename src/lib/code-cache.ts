@@ -28,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { course } from './whole-course.js';
 
 /** The user's cache directory, or undefined when it cannot be trusted (or made). */
 function cacheDir(): string | undefined {
@@ -98,8 +99,9 @@ export function runScript(file: string, key: string): { exports: Record<string, 
   }
   const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const cache: CacheUse = !cacheFile ? 'off' : !cachedData ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
-  // Written by a run that succeeded: a run stopped early (bad input, a failed call) compiled only a part.
-  if (cacheFile && cache !== 'used') process.once('exit', (code) => code === 0 && save(script, cacheFile, install, basename(file)));
+  // Written by a run that succeeded, or that went its whole course to a report of failures (whole-course.ts): a run
+  // stopped early (bad input, a failed call) compiled only a part.
+  if (cacheFile && cache !== 'used') process.once('exit', (code) => (code === 0 || course.whole) && save(script, cacheFile, install, basename(file)));
   const module = { exports: {} as Record<string, unknown> };
   const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
   fn.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));

@@ -33,6 +33,12 @@ export interface Deps {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   env?: NodeJS.ProcessEnv;
   stdinIsTTY?: boolean;
+  /**
+   * Told when a command ends with its full report of failures (a CliError carrying its result: doctor's
+   * failing checks, status's missing resources): it ran its whole course though it exits 1
+   * (src/cli.ts then has src/lib/code-cache.ts keep the run's code cache: src/lib/whole-course.ts).
+   */
+  fullReport?: () => void;
   /** Overrides the AWS API factories (unit tests). */
   aws?: { cognito?: () => Promise<CognitoApi>; agentcore?: () => Promise<AgentCoreApi>; lambda?: () => Promise<LambdaApi>; iam?: () => Promise<IamApi>; ssm?: () => Promise<SsmApi> };
 }

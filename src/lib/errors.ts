@@ -20,7 +20,7 @@ export interface CliErrorOptions {
   exit?: number;
   hint?: string;
   cause?: unknown;
-  /** Extra result fields to include in the --json failure envelope (doctor's checks, a partial result). */
+  /** The command's full report, for the --json failure envelope (doctor's checks): the command ran its whole course (src/program.ts). */
   result?: Record<string, unknown>;
 }
 

@@ -1,6 +1,7 @@
 /**
  * src/lib/code-cache.ts, in child processes as the CLI uses it: a script runs with a V8 code cache
- * kept per key in $TMPDIR/mcp-cognito-<uid>/, written only by a run that exits 0, taken by the next
+ * kept per key in $TMPDIR/mcp-cognito-<uid>/, written only by a run that exits 0 (or went its whole course to a
+ * report of failures), taken by the next
  * run, never read from or written to a directory another user could write, and off with
  * NODE_DISABLE_COMPILE_CACHE.
  */
@@ -22,9 +23,10 @@ let tmp: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mcp-cognito-code-cache-'));
   runner = join(dir, 'runner.mjs');
-  // The module as the build bundles it, and a driver: runs the script under a key, prints what the cache did, exits with argv[4].
+  // The module as the build bundles it, and a driver: runs the script under a key, prints what the cache did, exits with argv[4]
+  // (having told the cache the run went its whole course when WHOLE_COURSE is set, as src/program.ts does for a report of failures).
   await build({
-    stdin: { contents: `import { runScript } from ${JSON.stringify(join(repoRoot, 'src/lib/code-cache.ts'))};\nconst r = runScript(process.argv[2], process.argv[3]);\nconsole.log(JSON.stringify({ cache: r.cache, answer: r.exports.answer() }));\nprocess.exitCode = Number(process.argv[4] ?? 0);\n`, resolveDir: repoRoot, loader: 'ts' },
+    stdin: { contents: `import { runScript } from ${JSON.stringify(join(repoRoot, 'src/lib/code-cache.ts'))};\nimport { course } from ${JSON.stringify(join(repoRoot, 'src/lib/whole-course.ts'))};\nconst r = runScript(process.argv[2], process.argv[3]);\nif (process.env.WHOLE_COURSE) course.whole = true;\nconsole.log(JSON.stringify({ cache: r.cache, answer: r.exports.answer() }));\nprocess.exitCode = Number(process.argv[4] ?? 0);\n`, resolveDir: repoRoot, loader: 'ts' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -73,6 +75,12 @@ describe.skipIf(process.platform === 'win32')('code cache', () => {
     expect(cacheFiles()).toEqual([]);
     expect(run('status', 0).cache).toBe('missing');
     expect(run('status', 1).cache).toBe('used');
+  });
+
+  it('a run that fails after going its whole course (a report of failing checks) writes the cache: doctor is mostly run when something fails', () => {
+    expect(run('doctor', 1, { WHOLE_COURSE: '1' }).cache).toBe('missing');
+    expect(cacheFiles()).toEqual([cacheName('doctor')]);
+    expect(run('doctor', 1, { WHOLE_COURSE: '1' }).cache).toBe('used');
   });
 
   it('a cache V8 refuses is written again; caches of this installation\'s other builds are removed then', () => {

@@ -76,12 +76,13 @@ function stateFile(extra: object = {}): string {
   return path;
 }
 
-async function run(args: string[], o: { aws?: 'throw'; state?: string; tty?: boolean } = {}) {
+async function run(args: string[], o: { aws?: 'throw'; state?: string; tty?: boolean; fullReport?: () => void } = {}) {
   const stdout = new CaptureStream(o.tty);
   const stderr = new CaptureStream(o.tty);
   const deps = {
     stdout,
     stderr,
+    ...(o.fullReport ? { fullReport: o.fullReport } : {}),
     env: { AWS_REGION: 'us-east-1' },
     stdinIsTTY: false,
     ...(o.aws === 'throw'
@@ -194,6 +195,22 @@ describe('doctor against mocked AWS', () => {
     expect(out).toContain(`Fix: mcp-cognito authorize-client --gateway-id ${GW} --client-id ${CLIENT}`);
     expect(out).toMatch(/1\. \[confirmed\] The access token's client_id is not in the gateway's allowedClients/);
     expect(r.stderr).toMatch(/Error: 1 check failed: The gateway does not accept client client1234567890\./);
+  });
+
+  it('a report of failing checks is the whole course of the command (its code cache is kept, src/lib/code-cache.ts); a failed AWS call is not', async () => {
+    healthy({ jwt: { allowedClients: ['someoneelse1'] } });
+    const told = vi.fn();
+    expect((await run(['--no-probes'], { fullReport: told })).code).toBe(1);
+    expect(told).toHaveBeenCalledTimes(1);
+    cognito.reset();
+    agentcore.reset();
+    cognito.onAnyCommand().rejects(Object.assign(new Error('Access denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
+    agentcore.onAnyCommand().rejects(Object.assign(new Error('Access denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
+    const denied = vi.fn();
+    const r = await run(['--no-probes'], { fullReport: denied });
+    expect(r.code, r.stderr).not.toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(/check(s)? failed/);
+    expect(denied).not.toHaveBeenCalled();
   });
 
   it('colours the report on a terminal, not with --no-color', async () => {
