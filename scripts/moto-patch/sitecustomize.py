@@ -172,3 +172,32 @@ try:
     sys.meta_path.insert(0, _SsmModelsFinder())
 except Exception:
     pass
+
+# 7. Python's cyclic garbage collector runs after every 700 net allocations, and each run walks the
+#    young objects; every tenth walks the older generation too, and moto keeps a large heap (the
+#    service models of every backend it loaded): sampled over the end-to-end suite, the collector was
+#    ~17% of the server's CPU. Collect after 50,000 allocations instead (cycles still get collected:
+#    memory stays bounded), and once the server is about to serve, move everything loaded until then
+#    (moto's modules and models, which live as long as the server) out of the collector's walks.
+#    Measured on 600 Describe/List requests over 30 pools, three runs each way, interleaved: 2.54 ms
+#    of moto CPU a request before, 2.25 after.
+try:
+    import gc
+
+    gc.set_threshold(50_000, 20, 100)
+    from werkzeug import serving as _serving
+
+    _run_simple = _serving.run_simple
+
+    def _run_simple_frozen(*args, **kwargs):
+        gc.collect()
+        gc.freeze()
+        return _run_simple(*args, **kwargs)
+
+    _serving.run_simple = _run_simple_frozen
+    import moto.server as _moto_server
+
+    if getattr(_moto_server, "run_simple", None) is _run_simple:
+        _moto_server.run_simple = _run_simple_frozen
+except Exception:
+    pass
