@@ -224,3 +224,84 @@ try:
     _loaders.Loader.list_available_services = _list_available_services
 except Exception:
     pass
+
+# 9. A fork server, for the test suite's one moto per worker slot (scripts/moto.mjs startZygote).
+#    Each moto server spent ~1 s of CPU importing moto and loading the models of the services the
+#    suite uses before its first answer; six of them did it six times. With MOTO_ZYGOTE=1,
+#    `moto_server` does that once, then reads `serve <port>` lines on stdin and forks one server per
+#    line (its own session, so that it is stopped alone), answering `forked <port> <pid>`. Each
+#    child reseeds moto's random generator (IDs stay distinct between servers) and serves exactly
+#    as `moto_server -H 127.0.0.1 -p <port>` does. Without MOTO_ZYGOTE nothing changes.
+try:
+    import os as _os
+
+    if _os.environ.get("MOTO_ZYGOTE") == "1":
+        import moto.server as _zygote_server
+
+        def _zygote_main(argv=None):
+            import random
+            import signal
+            import sys
+
+            from moto.moto_api._internal import mock_random
+            from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+            from werkzeug.serving import run_simple
+            from werkzeug.test import EnvironBuilder
+
+            app = DomainDispatcherApplication(create_backend_app)
+            app.debug = True
+
+            def call(method, path, service, target=None, body=b"", content_type="application/x-amz-json-1.1"):
+                headers = {"Host": "127.0.0.1", "Authorization": f"AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"}
+                if target:
+                    headers["X-Amz-Target"] = target
+                if method == "POST":
+                    headers["Content-Type"] = content_type
+                environ = EnvironBuilder(method=method, path=path, headers=headers, data=body).get_environ()
+                b"".join(app(environ, lambda *a, **k: None))
+
+            # The services the suite uses, each loaded by a first request (models, backend, routes).
+            form = "application/x-www-form-urlencoded"
+            for args in (
+                ("POST", "/", "cognito-idp", "AWSCognitoIdentityProviderService.ListUserPools", b'{"MaxResults":1}'),
+                ("GET", "/gateways/?maxResults=1", "bedrock-agentcore"),
+                ("GET", "/2015-03-31/functions/", "lambda"),
+                ("POST", "/", "iam", None, b"Action=ListRoles&Version=2010-05-08", form),
+                ("POST", "/", "ssm", "AmazonSSM.DescribeParameters", b"{}"),
+                ("POST", "/", "sts", None, b"Action=GetCallerIdentity&Version=2011-06-15", form),
+            ):
+                try:
+                    call(*args)
+                except Exception:
+                    pass
+            call("POST", "/moto-api/reset", "s3")
+            gc.collect()
+            gc.freeze()
+            signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+            sys.stdout.write("zygote ready\n")
+            sys.stdout.flush()
+            for line in sys.stdin:
+                parts = line.split()
+                if len(parts) != 2 or parts[0] != "serve" or not parts[1].isdigit():
+                    continue
+                port = int(parts[1])
+                pid = _os.fork()
+                if pid == 0:
+                    try:
+                        _os.setsid()
+                        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                        null = _os.open(_os.devnull, _os.O_RDONLY)
+                        _os.dup2(null, 0)
+                        _os.environ["MOTO_PORT"] = str(port)
+                        random.seed()
+                        mock_random.seed()
+                        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
+                    finally:
+                        _os._exit(0)
+                sys.stdout.write(f"forked {port} {pid}\n")
+                sys.stdout.flush()
+            return 0
+
+        _zygote_server.main = _zygote_main
+except Exception:
+    pass

@@ -3,7 +3,8 @@
  * in that slot (files in one slot run one after the other), instead of one moto per file.
  *
  * Vitest runs each test file in a fresh process, so a moto started by a file dies with it and the
- * next file pays moto's start (~1 s) and its first-request imports (~0.9 s) again. This setup runs
+ * next file pays moto's start (~1 s) and its first-request imports (~0.9 s) again. The slots' motos are
+ * forked from one moto fork server, which pays those once. This setup runs
  * in vitest's main process and serves a tiny broker on 127.0.0.1: `GET /moto/<slot>` starts (once,
  * lazily: runs without e2e files start nothing) the moto of that slot, warms it up and answers its
  * endpoint. test/e2e/moto.ts asks the broker for the slot `VITEST_POOL_ID` and resets moto before
@@ -14,7 +15,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
-import { startMoto, type Moto } from '../../scripts/moto.mjs';
+import { startMoto, startZygote, type Moto, type MotoZygote } from '../../scripts/moto.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -34,6 +35,21 @@ async function warm(endpoint: string): Promise<void> {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const motos = new Map<string, Promise<Moto>>();
+  // One moto fork server for the slots (scripts/moto.mjs startZygote): moto's imports and the services' models are
+  // loaded once instead of once per slot (~1 s of CPU each). Without it (it did not come up), each slot starts its own.
+  let zygote: Promise<MotoZygote | undefined> | undefined;
+  const newMoto = async (): Promise<Moto> => {
+    zygote ??= startZygote().catch(() => undefined);
+    const z = await zygote;
+    if (z) {
+      try {
+        return await z.start();
+      } catch {
+        // This server did not come up (its port was taken meanwhile): start one of its own.
+      }
+    }
+    return startMoto();
+  };
   const server = createServer((req, res) => {
     const slot = /^\/moto\/([\w-]+)$/.exec(req.url ?? '')?.[1];
     if (!slot) {
@@ -42,7 +58,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     let m = motos.get(slot);
     if (!m) {
-      m = startMoto().then(async (moto) => {
+      m = newMoto().then(async (moto) => {
         await warm(moto.endpoint);
         return moto;
       });
@@ -59,5 +75,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     server.close();
     await Promise.all([...motos.values()].map((m) => m.then((moto) => moto.stop()).catch(() => undefined)));
+    await (await zygote)?.stop();
   };
 }
