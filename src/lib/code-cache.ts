@@ -10,7 +10,8 @@
  * (bare Node: 24 ms). Each command keeps its own cache
  * (`<install>-<bundle>.<command>.<node version>-<arch>[-<options hash>].v8`), written when the run that lacked
  * it ends: V8 then includes every function that run compiled, not only the top level (only a run
- * that succeeded writes it: one stopped by bad input compiled little).
+ * that succeeded, or went its whole course to a report of failures such as doctor's failing checks,
+ * writes it: one stopped by bad input compiled little).
  *
  * The cache lives in a directory of the system's temporary directory that only this user can write
  * (mcp-cognito-<uid>, mode 0700, checked before each read: compiled code from a file another user
