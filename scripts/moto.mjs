@@ -146,6 +146,21 @@ function installExitHook() {
 function tail(text, lines = 30) {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
+/**
+ * Whether the moto server of `port` is ready: its own "Running on" line is in `output` (another
+ * worker's moto that took the port between freePort() and the bind would otherwise answer the probe
+ * in its place), and GET /moto-api/ answers 200.
+ */
+async function answers(output, port) {
+  if (!output.includes(`Running on http://${HOST}:${port}`)) return false;
+  try {
+    const res = await fetch(`http://${HOST}:${port}/moto-api/`, { signal: AbortSignal.timeout(2e3) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
 async function startOnce(command) {
   const port = await freePort();
   const endpoint = `http://${HOST}:${port}`;
@@ -204,17 +219,7 @@ ${tail(output)}`);
       if (spawnError) err.cause = spawnError;
       throw err;
     }
-    // Ready only once our own child says it listens on our port: another worker's moto that took
-    // the port between freePort() and our bind would otherwise answer the probe in its place.
-    if (output.includes(`Running on http://${HOST}:${port}`)) {
-      try {
-        const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2e3) });
-        await res.arrayBuffer();
-        if (res.status === 200) break;
-      } catch {
-        // ignored
-      }
-    }
+    if (await answers(output, port)) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`moto_server did not answer 200 on ${endpoint}/moto-api/ within ${READY_TIMEOUT_MS / 1e3} s. Its output:
@@ -361,18 +366,9 @@ ${tail(output)}`));
         })();
         return stopped;
       };
-      // Ready once our own server says it listens on our port (as startOnce), and answers.
       const deadline = Date.now() + READY_TIMEOUT_MS;
       for (; ; ) {
-        if (output.includes(`Running on http://${HOST}:${port}`)) {
-          try {
-            const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2e3) });
-            await res.arrayBuffer();
-            if (res.status === 200) break;
-          } catch {
-            // not yet
-          }
-        }
+        if (await answers(output, port)) break;
         if (!alive() || Date.now() > deadline) {
           await stop();
           throw new Error(`the moto server forked for port ${port} did not answer 200 on ${endpoint}/moto-api/. The fork server's output:
