@@ -123,6 +123,8 @@ function freePort() {
   });
 }
 const live = /* @__PURE__ */ new Set();
+/** Process groups of the fork server's servers (each in a session of its own: killing the fork server's group misses them). */
+const liveGroups = /* @__PURE__ */ new Set();
 let exitHookInstalled = false;
 function killGroup(child, signal) {
   if (child.pid === void 0) return;
@@ -141,6 +143,13 @@ function installExitHook() {
   exitHookInstalled = true;
   process.once("exit", () => {
     for (const child of live) killGroup(child, "SIGKILL");
+    for (const pid of liveGroups) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
   });
 }
 function tail(text, lines = 30) {
@@ -287,7 +296,7 @@ async function startZygote() {
     exited = true;
     live.delete(child);
   });
-  const servers = /* @__PURE__ */ new Map();
+  const servers = /* @__PURE__ */ new Set();
   const killServer = (pid, signal) => {
     try {
       process.kill(-pid, signal);
@@ -295,12 +304,11 @@ async function startZygote() {
       // gone
     }
   };
-  // Each server runs in a session of its own: the exit hook's kill of the fork server's group does not reach them.
-  process.once("exit", () => {
-    for (const pid of servers.values()) killServer(pid, "SIGKILL");
-  });
   const stopZygote = async () => {
-    for (const pid of servers.values()) killServer(pid, "SIGKILL");
+    for (const pid of servers) {
+      killServer(pid, "SIGKILL");
+      liveGroups.delete(pid);
+    }
     if (!exited) {
       killGroup(child, "SIGTERM");
       const timer = setTimeout(() => killGroup(child, "SIGKILL"), STOP_TIMEOUT_MS);
@@ -346,7 +354,8 @@ ${tail(output)}`));
       child.stdin.write(`serve ${port}
 `);
       const pid = Number((await waitFor(new RegExp(`^forked ${port} (\\d+)$`, "m"), READY_TIMEOUT_MS))[1]);
-      servers.set(port, pid);
+      servers.add(pid);
+      liveGroups.add(pid);
       const alive = () => {
         try {
           process.kill(pid, 0);
@@ -362,7 +371,8 @@ ${tail(output)}`));
           const deadline = Date.now() + STOP_TIMEOUT_MS;
           while (alive() && Date.now() < deadline) await sleep(20);
           killServer(pid, "SIGKILL");
-          servers.delete(port);
+          servers.delete(pid);
+          liveGroups.delete(pid);
         })();
         return stopped;
       };

@@ -239,6 +239,7 @@ try:
         import moto.server as _zygote_server
 
         def _zygote_main(argv=None):
+            import gc
             import random
             import signal
             import sys

@@ -6,7 +6,7 @@
  * next file pays moto's start (~1 s) and its first-request imports (~0.9 s) again. The slots' motos are
  * forked from one moto fork server, which pays those once. This setup runs
  * in vitest's main process and serves a tiny broker on 127.0.0.1: `GET /moto/<slot>` starts (once,
- * lazily: runs without e2e files start nothing) the moto of that slot, warms it up and answers its
+ * lazily: runs without e2e files start nothing) the moto of that slot (warmed up) and answers its
  * endpoint. test/e2e/moto.ts asks the broker for the slot `VITEST_POOL_ID` and resets moto before
  * the file (and before each test); without this setup it starts its own moto per file.
  *
@@ -38,6 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // One moto fork server for the slots (scripts/moto.mjs startZygote): moto's imports and the services' models are
   // loaded once instead of once per slot (~1 s of CPU each). Without it (it did not come up), each slot starts its own.
   let zygote: Promise<MotoZygote | undefined> | undefined;
+  // A forked server has the services loaded already; one started on its own is warmed up first.
   const newMoto = async (): Promise<Moto> => {
     zygote ??= startZygote().catch(() => undefined);
     const z = await zygote;
@@ -48,7 +49,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
         // This server did not come up (its port was taken meanwhile): start one of its own.
       }
     }
-    return startMoto();
+    const moto = await startMoto();
+    await warm(moto.endpoint);
+    return moto;
   };
   const server = createServer((req, res) => {
     const slot = /^\/moto\/([\w-]+)$/.exec(req.url ?? '')?.[1];
@@ -58,10 +61,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     let m = motos.get(slot);
     if (!m) {
-      m = newMoto().then(async (moto) => {
-        await warm(moto.endpoint);
-        return moto;
-      });
+      m = newMoto();
       m.catch(() => motos.delete(slot));
       motos.set(slot, m);
     }
