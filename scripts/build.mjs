@@ -211,7 +211,7 @@ function entryImports(lazy, outputs, absWorkingDir) {
         contents: [
           `const { requireBundle } = require(${JSON.stringify(join(absWorkingDir, 'src/lib/code-cache.ts'))});`,
           `const { COMMANDS } = require(${JSON.stringify(join(absWorkingDir, 'src/spec.ts'))});`,
-          `module.exports = requireBundle(${JSON.stringify(`./${args.pluginData}`)}, COMMANDS.map((c) => c.name));`,
+          `module.exports = requireBundle(${JSON.stringify(`./${args.pluginData}`)}, COMMANDS.map((c) => c.name)${args.path in QUICK ? ', true' : ''});`,
         ].join('\n'),
         loader: 'js',
         resolveDir: absWorkingDir,

@@ -7,7 +7,7 @@
  * came in Node 22.1); as ES modules, resolving and linking the thirty-odd an AWS command loaded cost
  * it as much again. One script compiled with `cachedData` skips both: measured on Node 20 (2-core
  * machine, `status` against the emulator, medians of 15 runs), 190–208 → 150–185 ms of CPU a start
- * (bare Node: 24 ms). Each command keeps its own cache
+ * (bare Node: 24 ms). Each command keeps its own cache (a quick path, one per set of options: requireBundle)
  * (`<install>-<bundle>.<command>.<node version>-<arch>[-<options hash>].v8`), written when the run that lacked
  * it ends: V8 then includes every function that run compiled, not only the top level (only a run
  * that succeeded, or went its whole course to a report of failures such as doctor's failing checks,
@@ -142,9 +142,15 @@ function save(script: Script, cacheFile: string, install: string, bundle: string
 
 /**
  * The build's bundle `relative` to dist/cli.cjs (which bundles this module), run with the cache of the
- * command among `commands` that argv names first ("other" when none: `mcp-cognito bogus`).
+ * command among `commands` that argv names first ("other" when none: `mcp-cognito bogus`). A quick
+ * path's cache (`byOptions`) is also per set of long options given: `doctor --offline` and
+ * `doctor --error … --offline` run different code, and a cache holds only what the run that wrote
+ * it compiled (it is written once). The full program's caches stay one per command: each is
+ * megabytes, and an option mostly changes which AWS calls are made, not which code runs.
  */
-export function requireBundle(relative: string, commands: readonly string[]): Record<string, unknown> {
-  const key = process.argv.slice(2).find((arg) => commands.includes(arg)) ?? 'other';
+export function requireBundle(relative: string, commands: readonly string[], byOptions = false): Record<string, unknown> {
+  const args = process.argv.slice(2);
+  let key = args.find((arg) => commands.includes(arg)) ?? 'other';
+  if (byOptions) key += [...new Set(args.flatMap((a) => /^--([a-z][a-z-]*)/.exec(a)?.[1] ?? []))].sort().map((o) => `+${o}`).join('');
   return runScript(fileURLToPath(new URL(relative, import.meta.url)), key).exports;
 }

@@ -141,6 +141,16 @@ describe.skipIf(process.platform === 'win32')('code cache', () => {
     expect(cacheFiles()).toHaveLength(2);
   });
 
+  it('the built CLI: a quick path keeps a cache per set of options (doctor --offline and doctor --error … --offline run different code)', () => {
+    const bin = join(repoRoot, 'bin', 'mcp-cognito.js');
+    const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TMPDIR: tmp, NO_COLOR: '1' } });
+    expect(cli('doctor', '--offline').status).toBe(0);
+    expect(cli('doctor', '--error', 'insufficient_scope', '--offline').status).toBe(0);
+    expect(cli('doctor', '--offline', '--error=invalid_scope').status).toBe(0);
+    const quick = cacheFiles().filter((f) => f.includes('quick-doctor-offline-'));
+    expect(quick.map((f) => f.split('.cjs.')[1]!.split('.')[0])).toEqual(['doctor_error_offline', 'doctor_offline']);
+  });
+
   it('NODE_DISABLE_COMPILE_CACHE turns it off', () => {
     expect(run('status', 0, { NODE_DISABLE_COMPILE_CACHE: '1' }).cache).toBe('off');
     expect(existsSync(cacheDir())).toBe(false);
