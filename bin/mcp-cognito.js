@@ -8,7 +8,8 @@
 // (src/lib/code-cache.ts).
 'use strict';
 
-require('node:module').enableCompileCache?.();
+// Node 22.1+ only: on Node 20 loading node:module for nothing costs --help and --version ~1.5% of a start.
+if (Number(process.versions.node.split('.')[0]) >= 22) require('node:module').enableCompileCache?.();
 require('../dist/cli.cjs')
   .main(process.argv)
   .then((code) => {

@@ -8,8 +8,10 @@
  * and a pattern it cannot read at all gets null (always run).
  */
 
-/** Quantifiers: `?` `*` `+` and `{n}`, `{n,}`, `{n,m}`, each maybe lazy (`?`). */
-const QUANTIFIER = /^(?:[?*+]|\{(\d+)(?:,\d*)?\})\??/;
+/** Quantifiers: `?` `*` `+` and `{n}`, `{n,}`, `{n,m}`, each maybe lazy (`?`); sticky: read where an atom ends. */
+const QUANTIFIER = /(?:[?*+]|\{(\d+)(?:,\d*)?\})\??/y;
+/** Characters that stand for themselves, two or more in a row (read as one, sticky). */
+const PLAIN_CHUNK = /[^\\()[\]{}|?*+.^$]{2,}/y;
 /** Escapes that stand for a class or an assertion, one character each. */
 const CLASS_ESCAPES = 'bBdDsSwW';
 
@@ -53,11 +55,15 @@ export function requiredRuns(source: string, flags: string): string[][] | null {
   const alternatives: string[][] = [];
   let runs: string[] = [];
   let run = '';
-  const endRun = () => {
-    if (run) runs.push(run);
-    run = '';
-  };
   for (let i = 0; i < source.length; ) {
+    PLAIN_CHUNK.lastIndex = i;
+    const chunk = PLAIN_CHUNK.exec(source)?.[0];
+    if (chunk) {
+      if (ignoreCase && /[^\0-\x7f]/.test(chunk)) return null;
+      // All but the last character: a quantifier after the chunk applies to that one alone.
+      run += chunk.slice(0, -1);
+      i += chunk.length - 1;
+    }
     const c = source[i]!;
     let literal: string | undefined;
     let next = i + 1;
@@ -72,7 +78,8 @@ export function requiredRuns(source: string, flags: string): string[][] | null {
       next = skipAtom(source, i);
       if (next < 0) return null;
     } else if (c === '|') {
-      endRun();
+      if (run) runs.push(run);
+      run = '';
       alternatives.push(runs);
       runs = [];
       i++;
@@ -81,20 +88,30 @@ export function requiredRuns(source: string, flags: string): string[][] | null {
     else if (c === ')' || c === ']' || c === '{' || c === '}' || c === '?' || c === '*' || c === '+') return null;
     else literal = c;
     if (literal !== undefined && ignoreCase && literal.charCodeAt(0) > 0x7f) return null;
-    const q = QUANTIFIER.exec(source.slice(next));
+    const after = source[next];
+    let q: RegExpExecArray | null = null;
+    if (after === '?' || after === '*' || after === '+' || after === '{') {
+      QUANTIFIER.lastIndex = next;
+      q = QUANTIFIER.exec(source);
+    }
     if (q) {
       next += q[0].length;
       const min = q[1] !== undefined ? Number(q[1]) : q[0][0] === '+' ? 1 : 0;
       // Optional: not required, and it parts what comes before from what comes after. Repeated: required once.
       if (literal !== undefined && min > 0) run += literal;
-      endRun();
+      if (run) runs.push(run);
+      run = '';
     } else if (literal !== undefined) run += literal;
-    else endRun();
+    else {
+      if (run) runs.push(run);
+      run = '';
+    }
     i = next;
   }
-  endRun();
+  if (run) runs.push(run);
   alternatives.push(runs);
-  return ignoreCase ? alternatives.map((alt) => alt.map((r) => r.replace(/[a-z]+/g, (w) => w.toUpperCase()))) : alternatives;
+  // ASCII only (anything else returned null above): toUpperCase changes a-z alone.
+  return ignoreCase ? alternatives.map((alt) => alt.map((r) => r.toUpperCase())) : alternatives;
 }
 
 /**
@@ -103,5 +120,19 @@ export function requiredRuns(source: string, flags: string): string[][] | null {
  * letters upper-cased). True when `runs` is null.
  */
 export function mayMatch(runs: string[][] | null, texts: readonly string[]): boolean {
-  return !runs || texts.some((t) => runs.some((alt) => alt.every((r) => t.includes(r))));
+  if (!runs) return true;
+  // Loops, not callbacks: this runs for every pattern of the catalogue at each `doctor --error`.
+  for (const t of texts) {
+    for (const alt of runs) {
+      let all = true;
+      for (const r of alt) {
+        if (!t.includes(r)) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return true;
+    }
+  }
+  return false;
 }
