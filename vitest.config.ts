@@ -15,7 +15,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     setupFiles: ['test/setup.ts'],
     // One moto per worker slot, shared by the files that run in it (reset before each file and test).
-    globalSetup: ['test/emulator/global-setup.ts'],
+    // Temporary directories under one directory of the run, removed at its end (test/temp-setup.ts);
+    // listed first, so that it is torn down last.
+    globalSetup: ['test/temp-setup.ts', 'test/emulator/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts', './test/faults-reporter.ts'],
     // Test files share their worker's modules (the AWS SDK, the MCP SDK, src/) instead of loading
     // them again for each file: test/setup.ts undoes the SDK mocks a file leaves behind.

@@ -22,7 +22,8 @@ export default class FaultsReporter implements Reporter {
       }
     }
     if (!tests) return;
-    const dir = join(tmpdir(), 'mcp-cognito-faults');
+    // The system's temporary directory, not the run's (test/temp-setup.ts removes that one at the end): the figures outlive the run.
+    const dir = join(process.env.MCP_COGNITO_SYSTEM_TMPDIR ?? tmpdir(), 'mcp-cognito-faults');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'figures.json');
     writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), tests, ...sum }, null, 2) + '\n');
