@@ -14,7 +14,7 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { sdk, useEmulator } from './moto';
+import { clientConfig, sdk, useEmulator } from './moto';
 import { runCli } from './run-cli';
 import { awsFetch } from '../emulator/fetch';
 import { facadeFromEnvironment, secretParameterNames } from '../../src/facade/environment.js';
@@ -26,16 +26,14 @@ import { seedSample } from '../../scripts/sandbox.mjs';
 
 const PASSWORD = 'Corr3ct-Horse!';
 const TOOLS = [{ name: 'weather___forecast', description: 'Forecast' }];
-const config = (endpoint: string) => ({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-
 const emu = useEmulator({ tools: TOOLS });
 
 /** The deployed function, as its function URL serves it: environment and parameters read back from the emulator. */
 async function deployedNetwork(serverUrl: string) {
   const endpoint = emu.endpoint();
-  const fn = await new LambdaClient(config(endpoint)).send(new GetFunctionConfigurationCommand({ FunctionName: 'mcp-cognito-facade' }));
+  const fn = await new LambdaClient(clientConfig(endpoint)).send(new GetFunctionConfigurationCommand({ FunctionName: 'mcp-cognito-facade' }));
   const env: Record<string, string | undefined> = { AWS_REGION: 'us-east-1', ...(fn.Environment?.Variables ?? {}) };
-  const out = await new SSMClient(config(endpoint)).send(new GetParametersCommand({ Names: secretParameterNames(env), WithDecryption: true }));
+  const out = await new SSMClient(clientConfig(endpoint)).send(new GetParametersCommand({ Names: secretParameterNames(env), WithDecryption: true }));
   const secrets = new Map((out.Parameters ?? []).map((p) => [p.Name!, p.Value!]));
   const aws = awsFetch(endpoint);
   const handler = streamingHandler(fakeAwsLambda(), async (event) => facadeFromEnvironment(env, secrets, event.requestContext.domainName, { fetch: aws }));

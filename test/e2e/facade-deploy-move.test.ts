@@ -12,12 +12,10 @@ import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { sdk, useEmulator } from './moto';
+import { clientConfig, sdk, useEmulator } from './moto';
 import { runCli } from './run-cli';
 // @ts-expect-error plain .mjs script without types
 import { seedSample } from '../../scripts/sandbox.mjs';
-
-const config = (endpoint: string) => ({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
 describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
   const emu = useEmulator();
@@ -66,15 +64,15 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(afterMove.CallbackURLs).toEqual(beforeMove.CallbackURLs!.filter((u) => u !== legacyCallback));
     expect(strip(afterMove)).toEqual(strip(beforeMove));
     // The parameter holds the façade's own client's secret again (it held "another client's").
-    const param = await new SSMClient(config(emu.endpoint())).send(new GetParametersCommand({ Names: ['/mcp-cognito/mcp-cognito-facade/client-secret'], WithDecryption: true }));
+    const param = await new SSMClient(clientConfig(emu.endpoint())).send(new GetParametersCommand({ Names: ['/mcp-cognito/mcp-cognito-facade/client-secret'], WithDecryption: true }));
     expect(param.Parameters![0]!.Value).toBe((await describe(ownId)).ClientSecret);
-    const lambda = new LambdaClient(config(emu.endpoint()));
+    const lambda = new LambdaClient(clientConfig(emu.endpoint()));
     expect(((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).length).toBe(1);
 
     const down = await runCli(['teardown', '--yes', '--json'], { endpoint: emu.endpoint(), cwd, timeoutMs: 60_000 });
     expect(down.code, down.stderr).toBe(0);
     expect((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).toEqual([]);
-    const iam = new IAMClient(config(emu.endpoint()));
+    const iam = new IAMClient(clientConfig(emu.endpoint()));
     expect(((await iam.send(new ListRolesCommand({}))).Roles ?? []).filter((r) => r.RoleName?.startsWith('mcp-cognito-facade'))).toEqual([]);
     expect(down.state()).not.toHaveProperty('facade');
     // The gateway keeps its earlier client only; the pool (adopted) stays.

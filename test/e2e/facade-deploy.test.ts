@@ -11,12 +11,10 @@ import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { GetFunctionConfigurationCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetRolePolicyCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { sdk, useEmulator } from './moto';
+import { clientConfig, sdk, useEmulator } from './moto';
 import { runCli } from './run-cli';
 // @ts-expect-error plain .mjs script without types
 import { seedSample } from '../../scripts/sandbox.mjs';
-
-const config = (endpoint: string) => ({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
 describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
   const emu = useEmulator();
@@ -51,9 +49,9 @@ describe('facade deploy against the emulator (moto: Lambda, IAM, SSM)', () => {
     expect(out.url).toMatch(/^https:\/\/[0-9a-f]+\.lambda-url\.us-east-1\.on\.aws$/);
     expect(out.claudeCommand).toBe(`claude mcp add --transport http sample-gateway ${out.url}/mcp`);
 
-    const lambda = new LambdaClient(config(emu.endpoint()));
-    const iam = new IAMClient(config(emu.endpoint()));
-    const ssm = new SSMClient(config(emu.endpoint()));
+    const lambda = new LambdaClient(clientConfig(emu.endpoint()));
+    const iam = new IAMClient(clientConfig(emu.endpoint()));
+    const ssm = new SSMClient(clientConfig(emu.endpoint()));
     // The façade has its own client (the façade preset, in the state file); the Copilot Studio client is exactly as it was.
     const recorded = first.state() as { clients: { clientId: string; preset: string }[] };
     const clientId = recorded.clients.find((c) => c.preset === 'oauth-facade')!.clientId;

@@ -10,13 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { sdk, useEmulator } from './moto';
+import { clientConfig, sdk, useEmulator } from './moto';
 import { runCli } from './run-cli';
 import { record } from './fault-kit';
 // @ts-expect-error plain .mjs script without types
 import { seedSample } from '../../scripts/sandbox.mjs';
 
-const config = (endpoint: string) => ({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 const SECRET_PARAM = '/mcp-cognito/mcp-cognito-facade/client-secret';
 
 describe('the deployed façade and the day-two writers', () => {
@@ -51,9 +50,9 @@ describe('the deployed façade and the day-two writers', () => {
     expect(hook.fired).toBe(1);
     const again = await runCli(['facade', 'remove', '--yes', '--json'], { endpoint: emu.endpoint(), cwd });
     expect(again.code, again.stderr).toBe(0);
-    const lambda = new LambdaClient(config(emu.endpoint()));
+    const lambda = new LambdaClient(clientConfig(emu.endpoint()));
     expect((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).toEqual([]);
-    const ssm = new SSMClient(config(emu.endpoint()));
+    const ssm = new SSMClient(clientConfig(emu.endpoint()));
     expect((await ssm.send(new GetParametersCommand({ Names: [SECRET_PARAM] }))).Parameters ?? []).toEqual([]);
     expect((again.state() as { facade?: unknown }).facade).toBeUndefined();
     const client = (await sdk(emu.endpoint()).cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient!;

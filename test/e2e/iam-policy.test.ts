@@ -18,7 +18,7 @@ import { GetGatewayCommand } from '@aws-sdk/client-bedrock-agentcore-control';
 import { ListUserPoolClientSecretsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { sdk, useEmulator } from './moto';
+import { clientConfig, sdk, useEmulator } from './moto';
 import { runCli } from './run-cli';
 import { documentedPolicy } from './iam-doc';
 import { record } from './fault-kit';
@@ -29,7 +29,6 @@ import { seedSample } from '../../scripts/sandbox.mjs';
 // Lambda settles each function update after 300 ms (the rotation's update waits for it, as on AWS).
 const emu = useEmulator({ gatewayDelayMs: 100, lambdaDelayMs: 300, resetEachTest: false });
 const STEP_TIMEOUT = 120_000;
-const config = (endpoint: string) => ({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 const SECRET_PARAM = '/mcp-cognito/mcp-cognito-facade/client-secret';
 
 describe('commands under exactly the policy docs/iam.md documents', () => {
@@ -42,7 +41,7 @@ describe('commands under exactly the policy docs/iam.md documents', () => {
     const seed = (await seedSample(emu.endpoint())) as { poolId: string; gatewayId: string };
     poolId = seed.poolId;
     const gatewayRole = (await sdk(emu.endpoint()).agentcore.send(new GetGatewayCommand({ gatewayIdentifier: seed.gatewayId }))).roleArn!;
-    const iam = new IAMClient(config(emu.endpoint()));
+    const iam = new IAMClient(clientConfig(emu.endpoint()));
     const keys = new Map<string, Record<string, string>>();
     userFor = async (command: string): Promise<Record<string, string>> => {
       const known = keys.get(command);
@@ -84,8 +83,8 @@ describe('commands under exactly the policy docs/iam.md documents', () => {
     const out = rotate.json<{ clientSecret: string; secretId: string; facade: string }>();
     expect(out.facade).toBe('mcp-cognito-facade');
     // The façade's copy of the secret is the new one before the old one goes.
-    const ssm = new SSMClient(config(emu.endpoint()));
-    const lambda = new LambdaClient(config(emu.endpoint()));
+    const ssm = new SSMClient(clientConfig(emu.endpoint()));
+    const lambda = new LambdaClient(clientConfig(emu.endpoint()));
     const param = (await ssm.send(new GetParametersCommand({ Names: [SECRET_PARAM], WithDecryption: true }))).Parameters![0]!;
     expect(param.Type).toBe('SecureString');
     expect(param.Value === out.clientSecret, 'the façade parameter holds the added secret').toBe(true);

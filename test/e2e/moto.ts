@@ -112,6 +112,9 @@ export async function until(what: string, probe: () => Promise<boolean>): Promis
 /** The emulator (moto behind the front); kept under its old name for the existing tests. */
 export const useMoto = useEmulator;
 
+/** An SDK client's configuration for the emulator at `endpoint` (us-east-1, dummy credentials): for the Lambda, IAM and SSM clients tests make themselves. */
+export const clientConfig = (endpoint: string) => ({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
 /**
  * SDK clients pointed at `endpoint` (the front), for tests to seed state and to read back what the
  * CLI did. One pair per endpoint: building an SDK client resolves its whole configuration (a few
@@ -120,11 +123,7 @@ export const useMoto = useEmulator;
 export function sdk(endpoint: string): { cognito: CognitoIdentityProviderClient; agentcore: BedrockAgentCoreControlClient } {
   let clients = sdkClients.get(endpoint);
   if (!clients) {
-    const config = {
-      region: 'us-east-1',
-      endpoint,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    };
+    const config = clientConfig(endpoint);
     clients = { cognito: new CognitoIdentityProviderClient(config), agentcore: new BedrockAgentCoreControlClient(config) };
     sdkClients.set(endpoint, clients);
   }
